@@ -1,0 +1,127 @@
+"""Domain model: products (tourist offerings) and partners (the organisations behind them).
+
+Plain dataclasses; validation of untrusted input lives in :mod:`catalogue.validation`, so a
+``Product`` instance is always a checked one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date, datetime
+
+from catalogue.taxonomy import DEFAULT_LANGUAGE, check_language
+
+ALL_MONTHS: tuple[int, ...] = tuple(range(1, 13))
+
+
+@dataclass
+class Partner:
+    """An organisation that runs offerings. ``sector`` is a :class:`~catalogue.taxonomy.Sector`."""
+
+    id: str
+    name: str
+    sector: str
+    legal_form: str = ""
+    gmina_teryt: str = ""
+    website: str = ""
+    member: bool = False
+    description_pl: str = ""
+    description_en: str = ""
+    description_uk: str = ""
+    logo_path: str = ""
+    source: str = ""
+
+    def description(self, lang: str = DEFAULT_LANGUAGE) -> tuple[str, bool]:
+        """Description in ``lang`` and whether it fell back to Polish."""
+        return _localised(self, "description", lang)
+
+
+@dataclass
+class Product:
+    """A tourist product or service, with its location in WGS84 (``lat``, ``lon`` in degrees)."""
+
+    id: str
+    name_pl: str
+    category: str
+    lat: float
+    lon: float
+    description_pl: str = ""
+    name_en: str = ""
+    description_en: str = ""
+    name_uk: str = ""
+    description_uk: str = ""
+    tags: list[str] = field(default_factory=list)
+    district_teryt: str = ""
+    gmina_teryt: str = ""
+    address: str = ""
+    partner_id: str = ""
+    website: str = ""
+    email: str = ""
+    phone: str = ""
+    price: str = ""
+    free: bool | None = None
+    months: list[int] = field(default_factory=list)  # empty = not stated
+    event_start: date | None = None
+    event_end: date | None = None
+    wheelchair: bool | None = None
+    family: bool | None = None
+    pets: bool | None = None
+    languages: list[str] = field(default_factory=list)
+    status: str = "draft"
+    source: str = "import"
+    source_note: str = ""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    submitted_by: str = ""
+    decided_by: str = ""
+    decided_at: datetime | None = None
+    decision_note: str = ""
+
+    def name(self, lang: str = DEFAULT_LANGUAGE) -> tuple[str, bool]:
+        """Name in ``lang`` and whether it fell back to Polish."""
+        return _localised(self, "name", lang)
+
+    def description(self, lang: str = DEFAULT_LANGUAGE) -> tuple[str, bool]:
+        """Description in ``lang`` and whether it fell back to Polish."""
+        return _localised(self, "description", lang)
+
+    def content_dict(self) -> dict:
+        """The fields a partner edits (no lifecycle fields), for diffs and revisions."""
+        lifecycle = {
+            "status",
+            "created_at",
+            "updated_at",
+            "submitted_by",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        }
+        return {k: v for k, v in asdict(self).items() if k not in lifecycle}
+
+
+PRODUCT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Product))
+PARTNER_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Partner))
+
+
+def _localised(obj: object, stem: str, lang: str) -> tuple[str, bool]:
+    value = getattr(obj, f"{stem}_{check_language(lang)}") or ""
+    if value.strip() or lang == "pl":
+        return value, False
+    return getattr(obj, f"{stem}_pl") or "", True
+
+
+def months_from_mask(mask: int | None) -> list[int]:
+    """Months (1–12) set in a 12-bit mask (bit 0 = January); ``None`` → []."""
+    if not mask:
+        return []
+    return [m for m in ALL_MONTHS if mask & (1 << (m - 1))]
+
+
+def months_to_mask(months: list[int]) -> int:
+    """12-bit mask of ``months`` (1–12); 0 means not stated."""
+    mask = 0
+    for m in months:
+        if m not in ALL_MONTHS:
+            raise ValueError(f"month {m!r} outside 1–12")
+        mask |= 1 << (m - 1)
+    return mask

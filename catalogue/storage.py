@@ -1,0 +1,945 @@
+"""The one module that owns database connections.
+
+Embedded default: a SQLite file (``CATALOGUE_DB``, default ``data/catalogue.sqlite``) in WAL
+mode, where every write is a ``BEGIN IMMEDIATE`` transaction on a dedicated write engine and
+reads go through a separate engine that never takes the write lock. ``DATABASE_URL`` (any
+SQLAlchemy URL, e.g. ``postgresql+psycopg://…``) runs the same code on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from catalogue.model import Partner, Product, months_from_mask, months_to_mask
+from catalogue.taxonomy import Status
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DB_PATH = REPO_ROOT / "data" / "catalogue.sqlite"
+
+metadata = sa.MetaData()
+
+partners_table = sa.Table(
+    "partners",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("sector", sa.String(32), nullable=False),
+    sa.Column("legal_form", sa.Text, nullable=False, default=""),
+    sa.Column("gmina_teryt", sa.String(7), nullable=False, default=""),
+    sa.Column("website", sa.Text, nullable=False, default=""),
+    sa.Column("member", sa.Boolean, nullable=False, default=False),
+    sa.Column("description_pl", sa.Text, nullable=False, default=""),
+    sa.Column("description_en", sa.Text, nullable=False, default=""),
+    sa.Column("description_uk", sa.Text, nullable=False, default=""),
+    sa.Column("logo_path", sa.Text, nullable=False, default=""),
+    sa.Column("source", sa.Text, nullable=False, default=""),
+    sa.Column("created_at", sa.DateTime(timezone=True)),
+    sa.Column("updated_at", sa.DateTime(timezone=True)),
+)
+
+products_table = sa.Table(
+    "products",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name_pl", sa.Text, nullable=False),
+    sa.Column("name_en", sa.Text, nullable=False, default=""),
+    sa.Column("name_uk", sa.Text, nullable=False, default=""),
+    sa.Column("description_pl", sa.Text, nullable=False, default=""),
+    sa.Column("description_en", sa.Text, nullable=False, default=""),
+    sa.Column("description_uk", sa.Text, nullable=False, default=""),
+    sa.Column("category", sa.String(32), nullable=False),
+    sa.Column("tags", sa.Text, nullable=False, default=""),
+    sa.Column("lat", sa.Float, nullable=False),
+    sa.Column("lon", sa.Float, nullable=False),
+    sa.Column("district_teryt", sa.String(4), nullable=False, default=""),
+    sa.Column("gmina_teryt", sa.String(7), nullable=False, default=""),
+    sa.Column("address", sa.Text, nullable=False, default=""),
+    sa.Column("partner_id", sa.String(64), nullable=True),
+    sa.Column("website", sa.Text, nullable=False, default=""),
+    sa.Column("email", sa.Text, nullable=False, default=""),
+    sa.Column("phone", sa.Text, nullable=False, default=""),
+    sa.Column("price", sa.Text, nullable=False, default=""),
+    sa.Column("free", sa.Boolean, nullable=True),
+    sa.Column("months_mask", sa.Integer, nullable=False, default=0),
+    sa.Column("event_start", sa.Date, nullable=True),
+    sa.Column("event_end", sa.Date, nullable=True),
+    sa.Column("wheelchair", sa.Boolean, nullable=True),
+    sa.Column("family", sa.Boolean, nullable=True),
+    sa.Column("pets", sa.Boolean, nullable=True),
+    sa.Column("languages", sa.Text, nullable=False, default=""),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("source", sa.String(16), nullable=False),
+    sa.Column("source_note", sa.Text, nullable=False, default=""),
+    sa.Column("created_at", sa.DateTime(timezone=True)),
+    sa.Column("updated_at", sa.DateTime(timezone=True)),
+    sa.Column("submitted_by", sa.Text, nullable=False, default=""),
+    sa.Column("decided_by", sa.Text, nullable=False, default=""),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("decision_note", sa.Text, nullable=False, default=""),
+    # sha256 of the partner's private edit token; the token itself is never stored.
+    sa.Column("edit_token_hash", sa.String(64), nullable=True, unique=True),
+    sa.Index("ix_products_status", "status"),
+)
+
+revisions_table = sa.Table(
+    "revisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("product_id", sa.String(64), nullable=False, index=True),
+    sa.Column("kind", sa.String(8), nullable=False),  # new | edit
+    sa.Column("data", sa.Text, nullable=False),  # JSON of Product.content_dict()
+    sa.Column("state", sa.String(16), nullable=False),  # pending|approved|rejected|withdrawn
+    sa.Column("submitted_by", sa.Text, nullable=False, default=""),
+    sa.Column("submitted_at", sa.DateTime(timezone=True)),
+    sa.Column("decided_by", sa.Text, nullable=False, default=""),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("reason", sa.Text, nullable=False, default=""),
+)
+
+audit_table = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("object_type", sa.String(16), nullable=False),
+    sa.Column("object_id", sa.String(64), nullable=False),
+    sa.Column("before", sa.Text, nullable=True),
+    sa.Column("after", sa.Text, nullable=True),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+)
+
+photos_table = sa.Table(
+    "photos",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("product_id", sa.String(64), nullable=False, index=True),
+    sa.Column("position", sa.Integer, nullable=False, default=0),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("thumb_path", sa.Text, nullable=False),
+    sa.Column("width", sa.Integer, nullable=False),
+    sa.Column("height", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True)),
+)
+
+staff_table = sa.Table(
+    "staff",
+    metadata,
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("role", sa.String(16), nullable=False, default="moderator"),
+    sa.Column("failed_attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True)),
+)
+
+meta_table = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+_BOOL_FIELDS = ("free", "wheelchair", "family", "pets")
+
+
+def now_utc() -> datetime:
+    """Current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+def database_url() -> str:
+    """The configured database URL: ``DATABASE_URL``, else SQLite at ``CATALOGUE_DB``."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        return url
+    path = Path(os.environ.get("CATALOGUE_DB", "").strip() or DEFAULT_DB_PATH)
+    return f"sqlite:///{path}"
+
+
+def hash_token(token: str) -> str:
+    """sha256 hex digest of a partner edit token."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class TokenError(LookupError):
+    """An edit token that matches no offering."""
+
+
+class CatalogueStore:
+    """Catalogue persistence. One instance per process is enough; it is thread-safe."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or database_url()
+        self.is_sqlite = self.url.startswith("sqlite")
+        if self.is_sqlite:
+            self._prepare_sqlite_file()
+            self.write_engine = self._sqlite_engine(immediate=True)
+            self.read_engine = self._sqlite_engine(immediate=False)
+        else:
+            self.write_engine = sa.create_engine(self.url, pool_pre_ping=True)
+            self.read_engine = self.write_engine
+        self._schema_lock = threading.Lock()
+
+    # -- connections -------------------------------------------------------------------
+
+    def _prepare_sqlite_file(self) -> None:
+        path = self.url.removeprefix("sqlite:///")
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+    def _sqlite_engine(self, immediate: bool) -> Engine:
+        engine = sa.create_engine(
+            self.url, connect_args={"timeout": 30, "check_same_thread": False}
+        )
+
+        @sa.event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised via every query
+            # Let SQLAlchemy's "begin" event issue BEGIN itself instead of pysqlite.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _on_begin(conn):  # pragma: no cover - exercised via every query
+            # IMMEDIATE takes the write lock up front, so two writers queue on busy_timeout
+            # instead of failing with "database is locked" when upgrading a read lock.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        return engine
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction: committed on success, rolled back on any exception."""
+        with self.write_engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only connection (never blocks writers under WAL)."""
+        with self.read_engine.connect() as conn:
+            yield conn
+
+    def dispose(self) -> None:
+        """Close pooled connections (tests, forks)."""
+        self.write_engine.dispose()
+        if self.read_engine is not self.write_engine:
+            self.read_engine.dispose()
+
+    # -- schema and version --------------------------------------------------------------
+
+    def create_schema(self) -> None:
+        """Create missing tables (idempotent)."""
+        with self._schema_lock:
+            metadata.create_all(self.write_engine)
+
+    def drop_schema(self) -> None:
+        """Drop every table (tests only)."""
+        metadata.drop_all(self.write_engine)
+
+    def catalogue_version(self) -> int:
+        """A counter bumped by every write; caches key on it to notice changes."""
+        with self.read() as conn:
+            value = conn.execute(
+                sa.select(meta_table.c.value).where(meta_table.c.key == "version")
+            ).scalar()
+        return int(value or 0)
+
+    def _bump_version(self, conn: Connection) -> None:
+        updated = conn.execute(
+            meta_table.update()
+            .where(meta_table.c.key == "version")
+            .values(value=sa.cast(sa.cast(meta_table.c.value, sa.Integer) + 1, sa.Text))
+        )
+        if updated.rowcount == 0:
+            conn.execute(meta_table.insert().values(key="version", value="1"))
+
+    def audit(
+        self,
+        conn: Connection,
+        actor: str,
+        action: str,
+        object_type: str,
+        object_id: str,
+        before: dict | None = None,
+        after: dict | None = None,
+        note: str = "",
+    ) -> None:
+        """Append one audit entry inside the caller's transaction."""
+        conn.execute(
+            audit_table.insert().values(
+                at=now_utc(),
+                actor=actor,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                before=_to_json(before),
+                after=_to_json(after),
+                note=note,
+            )
+        )
+
+    # -- partners ------------------------------------------------------------------------
+
+    def save_partners(self, partners: Iterable[Partner], actor: str) -> int:
+        """Insert or update partners by id in one transaction; returns how many."""
+        count = 0
+        with self.write() as conn:
+            for partner in partners:
+                self._upsert_partner(conn, partner, actor)
+                count += 1
+            self._bump_version(conn)
+        return count
+
+    def _upsert_partner(self, conn: Connection, partner: Partner, actor: str) -> None:
+        values = asdict(partner)
+        existing = (
+            conn.execute(sa.select(partners_table).where(partners_table.c.id == partner.id))
+            .mappings()
+            .first()
+        )
+        now = now_utc()
+        if existing is None:
+            conn.execute(partners_table.insert().values(**values, created_at=now, updated_at=now))
+            self.audit(conn, actor, "create", "partner", partner.id, after=values)
+        else:
+            before = {k: existing[k] for k in values}
+            if before != values:
+                conn.execute(
+                    partners_table.update()
+                    .where(partners_table.c.id == partner.id)
+                    .values(**values, updated_at=now)
+                )
+                self.audit(conn, actor, "update", "partner", partner.id, before, values)
+
+    def get_partner(self, partner_id: str) -> Partner | None:
+        """The partner with ``partner_id`` or None."""
+        with self.read() as conn:
+            row = (
+                conn.execute(sa.select(partners_table).where(partners_table.c.id == partner_id))
+                .mappings()
+                .first()
+            )
+        return _row_to_partner(row) if row else None
+
+    def partners_frame(self) -> pd.DataFrame:
+        """All partners as a DataFrame, with ``published_count`` of their published products."""
+        published = (
+            sa.select(
+                products_table.c.partner_id,
+                sa.func.count().label("published_count"),
+            )
+            .where(products_table.c.status == Status.PUBLISHED.value)
+            .group_by(products_table.c.partner_id)
+            .subquery()
+        )
+        query = (
+            sa.select(
+                partners_table,
+                sa.func.coalesce(published.c.published_count, 0).label("published_count"),
+            )
+            .select_from(
+                partners_table.outerjoin(published, published.c.partner_id == partners_table.c.id)
+            )
+            .order_by(partners_table.c.name)
+        )
+        with self.read() as conn:
+            frame = pd.DataFrame(conn.execute(query).mappings().all())
+        if frame.empty:
+            frame = pd.DataFrame(
+                columns=[c.name for c in partners_table.columns] + ["published_count"]
+            )
+        return frame
+
+    # -- products ------------------------------------------------------------------------
+
+    def save_products(
+        self,
+        products: Iterable[Product],
+        actor: str,
+        partners: Iterable[Partner] = (),
+        action: str = "import",
+    ) -> int:
+        """Insert or update products (and their partners) by id, all in one transaction."""
+        count = 0
+        with self.write() as conn:
+            for partner in partners:
+                self._upsert_partner(conn, partner, actor)
+            for product in products:
+                self._upsert_product(conn, product, actor, action)
+                count += 1
+            self._bump_version(conn)
+        return count
+
+    def _upsert_product(self, conn: Connection, product: Product, actor: str, action: str) -> None:
+        now = now_utc()
+        existing = (
+            conn.execute(sa.select(products_table).where(products_table.c.id == product.id))
+            .mappings()
+            .first()
+        )
+        values = _product_to_row(product)
+        values["updated_at"] = now
+        if existing is None:
+            values["created_at"] = product.created_at or now
+            conn.execute(products_table.insert().values(**values))
+            self.audit(conn, actor, action, "product", product.id, after=_jsonable(values))
+        else:
+            values["created_at"] = existing["created_at"]
+            conn.execute(
+                products_table.update().where(products_table.c.id == product.id).values(**values)
+            )
+            self.audit(
+                conn,
+                actor,
+                action,
+                "product",
+                product.id,
+                before=_jsonable(dict(existing)),
+                after=_jsonable(values),
+            )
+
+    def get_product(self, product_id: str) -> Product | None:
+        """The product with ``product_id`` (any status) or None."""
+        with self.read() as conn:
+            row = (
+                conn.execute(sa.select(products_table).where(products_table.c.id == product_id))
+                .mappings()
+                .first()
+            )
+        return row_to_product(row) if row else None
+
+    def count_products(self, status: str | None = None) -> int:
+        """Number of products, optionally only those with ``status``."""
+        query = sa.select(sa.func.count()).select_from(products_table)
+        if status is not None:
+            query = query.where(products_table.c.status == Status(status).value)
+        with self.read() as conn:
+            return int(conn.execute(query).scalar() or 0)
+
+    def products_frame(self, statuses: Iterable[str] = (Status.PUBLISHED,)) -> pd.DataFrame:
+        """Products with the given statuses joined with their partner's name and sector.
+
+        Columns are the ``products`` table's (minus the token hash) plus ``partner_name``,
+        ``partner_sector`` and ``partner_member``; ``tags`` and ``languages`` stay
+        ``;``-joined text, months stay a 12-bit ``months_mask``.
+        """
+        wanted = [Status(s).value for s in statuses]
+        cols = [c for c in products_table.columns if c.name != "edit_token_hash"]
+        query = (
+            sa.select(
+                *cols,
+                partners_table.c.name.label("partner_name"),
+                partners_table.c.sector.label("partner_sector"),
+                partners_table.c.member.label("partner_member"),
+            )
+            .select_from(
+                products_table.outerjoin(
+                    partners_table, partners_table.c.id == products_table.c.partner_id
+                )
+            )
+            .where(products_table.c.status.in_(wanted))
+            .order_by(products_table.c.id)
+        )
+        with self.read() as conn:
+            rows = conn.execute(query).mappings().all()
+        columns = [c.name for c in cols] + ["partner_name", "partner_sector", "partner_member"]
+        frame = pd.DataFrame(rows, columns=columns)
+        for col in ("partner_name", "partner_sector"):
+            frame[col] = frame[col].fillna("")
+        return frame
+
+    # -- partner submissions and moderation ---------------------------------------------
+
+    def submit_new(self, product: Product, submitted_by: str) -> str:
+        """Store a partner's new offering as ``pending``; returns its private edit token.
+
+        The token is shown to the partner once; only its hash is stored.
+        """
+        token = secrets.token_urlsafe(24)
+        now = now_utc()
+        product.status = Status.PENDING.value
+        product.submitted_by = submitted_by
+        with self.write() as conn:
+            values = _product_to_row(product)
+            values.update(created_at=now, updated_at=now, edit_token_hash=hash_token(token))
+            conn.execute(products_table.insert().values(**values))
+            conn.execute(
+                revisions_table.insert().values(
+                    product_id=product.id,
+                    kind="new",
+                    data=_to_json(product.content_dict()),
+                    state="pending",
+                    submitted_by=submitted_by,
+                    submitted_at=now,
+                )
+            )
+            self.audit(
+                conn, submitted_by, "submit", "product", product.id, after=product.content_dict()
+            )
+            self._bump_version(conn)
+        return token
+
+    def product_for_token(self, token: str) -> Product | None:
+        """The offering a partner's edit token opens, or None for a wrong token."""
+        if not token or len(token) > 200:
+            return None
+        with self.read() as conn:
+            row = (
+                conn.execute(
+                    sa.select(products_table).where(
+                        products_table.c.edit_token_hash == hash_token(token)
+                    )
+                )
+                .mappings()
+                .first()
+            )
+        return row_to_product(row) if row else None
+
+    def pending_revision(self, product_id: str) -> dict | None:
+        """The pending revision of a product (id, kind, data, submitted_at…) or None."""
+        with self.read() as conn:
+            row = (
+                conn.execute(
+                    sa.select(revisions_table)
+                    .where(
+                        revisions_table.c.product_id == product_id,
+                        revisions_table.c.state == "pending",
+                    )
+                    .order_by(revisions_table.c.id.desc())
+                )
+                .mappings()
+                .first()
+            )
+        return _revision_dict(row) if row else None
+
+    def last_revision(self, product_id: str) -> dict | None:
+        """The newest revision of a product, whatever its state."""
+        with self.read() as conn:
+            row = (
+                conn.execute(
+                    sa.select(revisions_table)
+                    .where(revisions_table.c.product_id == product_id)
+                    .order_by(revisions_table.c.id.desc())
+                )
+                .mappings()
+                .first()
+            )
+        return _revision_dict(row) if row else None
+
+    def submit_edit(self, token: str, product: Product) -> int:
+        """Hold a partner's edit for review; the published version stays live meanwhile.
+
+        Returns the revision id. A pending (never published) offering is updated in place and
+        stays pending. Raises :class:`TokenError` for a wrong token.
+        """
+        now = now_utc()
+        with self.write() as conn:
+            row = (
+                conn.execute(
+                    sa.select(products_table).where(
+                        products_table.c.edit_token_hash == hash_token(token)
+                    )
+                )
+                .mappings()
+                .first()
+            )
+            if row is None:
+                raise TokenError("no offering for this edit link")
+            current = row_to_product(row)
+            product.id = current.id
+            conn.execute(
+                revisions_table.update()
+                .where(
+                    revisions_table.c.product_id == current.id, revisions_table.c.state == "pending"
+                )
+                .values(state="withdrawn", decided_at=now, decided_by=current.submitted_by)
+            )
+            kind = "edit" if current.status == Status.PUBLISHED.value else "new"
+            if current.status in (Status.PENDING.value, Status.REJECTED.value, Status.DRAFT.value):
+                values = _product_to_row(product)
+                values.update(
+                    status=Status.PENDING.value,
+                    updated_at=now,
+                    submitted_by=current.submitted_by,
+                    created_at=row["created_at"],
+                    decision_note="",
+                )
+                conn.execute(
+                    products_table.update()
+                    .where(products_table.c.id == current.id)
+                    .values(**values)
+                )
+            result = conn.execute(
+                revisions_table.insert().values(
+                    product_id=current.id,
+                    kind=kind,
+                    data=_to_json(product.content_dict()),
+                    state="pending",
+                    submitted_by=current.submitted_by,
+                    submitted_at=now,
+                )
+            )
+            self.audit(
+                conn,
+                current.submitted_by or "partner",
+                "submit_edit",
+                "product",
+                current.id,
+                before=current.content_dict(),
+                after=product.content_dict(),
+            )
+            self._bump_version(conn)
+            return int(result.inserted_primary_key[0])
+
+    def withdraw(self, token: str) -> None:
+        """The partner withdraws an offering: archived, pending revisions withdrawn."""
+        now = now_utc()
+        with self.write() as conn:
+            row = (
+                conn.execute(
+                    sa.select(products_table).where(
+                        products_table.c.edit_token_hash == hash_token(token)
+                    )
+                )
+                .mappings()
+                .first()
+            )
+            if row is None:
+                raise TokenError("no offering for this edit link")
+            conn.execute(
+                revisions_table.update()
+                .where(
+                    revisions_table.c.product_id == row["id"], revisions_table.c.state == "pending"
+                )
+                .values(state="withdrawn", decided_at=now, decided_by="partner")
+            )
+            conn.execute(
+                products_table.update()
+                .where(products_table.c.id == row["id"])
+                .values(status=Status.ARCHIVED.value, updated_at=now, decision_note="withdrawn")
+            )
+            self.audit(conn, row["submitted_by"] or "partner", "withdraw", "product", row["id"])
+            self._bump_version(conn)
+
+    def moderation_queue(self) -> pd.DataFrame:
+        """Pending revisions, oldest first, with the product's current status and name."""
+        query = (
+            sa.select(
+                revisions_table.c.id.label("revision_id"),
+                revisions_table.c.product_id,
+                revisions_table.c.kind,
+                revisions_table.c.submitted_by,
+                revisions_table.c.submitted_at,
+                products_table.c.status,
+                products_table.c.name_pl,
+                products_table.c.updated_at,
+            )
+            .select_from(
+                revisions_table.join(
+                    products_table, products_table.c.id == revisions_table.c.product_id
+                )
+            )
+            .where(revisions_table.c.state == "pending")
+            .order_by(revisions_table.c.submitted_at, revisions_table.c.id)
+        )
+        with self.read() as conn:
+            rows = conn.execute(query).mappings().all()
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "revision_id",
+                "product_id",
+                "kind",
+                "submitted_by",
+                "submitted_at",
+                "status",
+                "name_pl",
+                "updated_at",
+            ],
+        )
+
+    def get_revision(self, revision_id: int) -> dict | None:
+        """One revision as a dict with its ``data`` decoded, or None."""
+        with self.read() as conn:
+            row = (
+                conn.execute(
+                    sa.select(revisions_table).where(revisions_table.c.id == int(revision_id))
+                )
+                .mappings()
+                .first()
+            )
+        return _revision_dict(row) if row else None
+
+    def approve(self, revision_id: int, actor: str, edited: Product | None = None) -> Product:
+        """Publish a pending revision (optionally as edited by staff); returns the product."""
+        now = now_utc()
+        with self.write() as conn:
+            rev = self._pending_revision_for_update(conn, revision_id)
+            row = (
+                conn.execute(
+                    sa.select(products_table).where(products_table.c.id == rev["product_id"])
+                )
+                .mappings()
+                .one()
+            )
+            before = row_to_product(row)
+            product = edited or product_from_content(json.loads(rev["data"]))
+            product.id = before.id
+            product.status = Status.PUBLISHED.value
+            product.submitted_by = before.submitted_by
+            product.decided_by = actor
+            product.decided_at = now
+            product.decision_note = ""
+            values = _product_to_row(product)
+            values.update(created_at=row["created_at"], updated_at=now)
+            conn.execute(
+                products_table.update().where(products_table.c.id == before.id).values(**values)
+            )
+            conn.execute(
+                revisions_table.update()
+                .where(revisions_table.c.id == rev["id"])
+                .values(state="approved", decided_by=actor, decided_at=now)
+            )
+            self.audit(
+                conn,
+                actor,
+                "approve",
+                "product",
+                before.id,
+                before=before.content_dict() | {"status": before.status},
+                after=product.content_dict() | {"status": product.status},
+            )
+            self._bump_version(conn)
+        return product
+
+    def reject(self, revision_id: int, actor: str, reason: str) -> None:
+        """Reject a pending revision with a reason the partner sees on the edit link.
+
+        A rejected new offering becomes ``rejected``; a rejected edit leaves the published
+        version as it was.
+        """
+        if not reason.strip():
+            raise ValueError("a rejection needs a reason for the partner")
+        now = now_utc()
+        with self.write() as conn:
+            rev = self._pending_revision_for_update(conn, revision_id)
+            conn.execute(
+                revisions_table.update()
+                .where(revisions_table.c.id == rev["id"])
+                .values(state="rejected", decided_by=actor, decided_at=now, reason=reason)
+            )
+            values = {"decided_by": actor, "decided_at": now, "decision_note": reason}
+            if rev["kind"] == "new":
+                values["status"] = Status.REJECTED.value
+            conn.execute(
+                products_table.update()
+                .where(products_table.c.id == rev["product_id"])
+                .values(**values)
+            )
+            self.audit(conn, actor, "reject", "product", rev["product_id"], note=reason)
+            self._bump_version(conn)
+
+    def archive(self, product_id: str, actor: str, note: str = "") -> None:
+        """Take a product off the public map (status ``archived``)."""
+        now = now_utc()
+        with self.write() as conn:
+            row = conn.execute(
+                sa.select(products_table.c.status).where(products_table.c.id == product_id)
+            ).first()
+            if row is None:
+                raise KeyError(product_id)
+            conn.execute(
+                products_table.update()
+                .where(products_table.c.id == product_id)
+                .values(
+                    status=Status.ARCHIVED.value, decided_by=actor, decided_at=now, updated_at=now
+                )
+            )
+            self.audit(
+                conn,
+                actor,
+                "archive",
+                "product",
+                product_id,
+                before={"status": row[0]},
+                after={"status": Status.ARCHIVED.value},
+                note=note,
+            )
+            self._bump_version(conn)
+
+    def _pending_revision_for_update(self, conn: Connection, revision_id: int):
+        rev = (
+            conn.execute(sa.select(revisions_table).where(revisions_table.c.id == int(revision_id)))
+            .mappings()
+            .first()
+        )
+        if rev is None or rev["state"] != "pending":
+            raise LookupError(f"revision {revision_id} is not pending")
+        return rev
+
+    def audit_frame(self, limit: int = 1000) -> pd.DataFrame:
+        """The newest audit entries first."""
+        with self.read() as conn:
+            rows = (
+                conn.execute(sa.select(audit_table).order_by(audit_table.c.id.desc()).limit(limit))
+                .mappings()
+                .all()
+            )
+        return pd.DataFrame(rows, columns=[c.name for c in audit_table.columns])
+
+    # -- staff accounts ------------------------------------------------------------------
+
+    def get_staff(self, username: str) -> dict | None:
+        """A staff account row as a dict, or None."""
+        with self.read() as conn:
+            row = (
+                conn.execute(sa.select(staff_table).where(staff_table.c.username == username))
+                .mappings()
+                .first()
+            )
+        return dict(row) if row else None
+
+    def save_staff(self, username: str, password_hash: str, role: str) -> None:
+        """Create or replace a staff account."""
+        with self.write() as conn:
+            conn.execute(staff_table.delete().where(staff_table.c.username == username))
+            conn.execute(
+                staff_table.insert().values(
+                    username=username,
+                    password_hash=password_hash,
+                    role=role,
+                    failed_attempts=0,
+                    created_at=now_utc(),
+                )
+            )
+            self.audit(conn, "cli", "staff_add", "staff", username)
+
+    def record_login(self, username: str, ok: bool, locked_until: datetime | None) -> None:
+        """Reset or count failed login attempts."""
+        with self.write() as conn:
+            if ok:
+                values = {"failed_attempts": 0, "locked_until": None}
+            else:
+                values = {
+                    "failed_attempts": staff_table.c.failed_attempts + 1,
+                    "locked_until": locked_until,
+                }
+            conn.execute(
+                staff_table.update().where(staff_table.c.username == username).values(**values)
+            )
+
+
+# -- row conversion -------------------------------------------------------------------------
+
+
+def _product_to_row(product: Product) -> dict:
+    values = {k: v for k, v in asdict(product).items() if k in products_table.c}
+    values["tags"] = ";".join(product.tags)
+    values["languages"] = ";".join(product.languages)
+    values["months_mask"] = months_to_mask(product.months)
+    values["partner_id"] = product.partner_id or None
+    return values
+
+
+def row_to_product(row) -> Product:
+    """Build a :class:`Product` from a ``products`` row mapping (or a DataFrame row)."""
+    data = dict(row)
+    kwargs = {
+        k: data[k]
+        for k in data
+        if k in Product.__dataclass_fields__ and k not in ("tags", "languages", "months")
+    }
+    kwargs["tags"] = _split(data.get("tags"))
+    kwargs["languages"] = _split(data.get("languages"))
+    kwargs["months"] = months_from_mask(_int_or_none(data.get("months_mask")))
+    kwargs["partner_id"] = data.get("partner_id") or ""
+    for key in _BOOL_FIELDS:
+        kwargs[key] = _bool_or_none(data.get(key))
+    for key in ("event_start", "event_end"):
+        kwargs[key] = _date_or_none(data.get(key))
+    for key, value in list(kwargs.items()):
+        if (
+            key not in _BOOL_FIELDS
+            and key not in ("event_start", "event_end")
+            and _is_missing(value)
+        ):
+            kwargs[key] = None if key.endswith("_at") else ""
+    return Product(**kwargs)
+
+
+def product_from_content(data: dict) -> Product:
+    """Rebuild a :class:`Product` from :meth:`Product.content_dict` decoded from JSON."""
+    data = dict(data)
+    for key in ("event_start", "event_end"):
+        data[key] = _date_or_none(data.get(key))
+    return Product(**{k: v for k, v in data.items() if k in Product.__dataclass_fields__})
+
+
+def _row_to_partner(row) -> Partner:
+    return Partner(**{k: row[k] for k in Partner.__dataclass_fields__})
+
+
+def _revision_dict(row) -> dict:
+    rev = dict(row)
+    rev["data"] = json.loads(rev["data"])
+    return rev
+
+
+def _split(value) -> list[str]:
+    if _is_missing(value) or not value:
+        return []
+    return [part for part in str(value).split(";") if part]
+
+
+def _is_missing(value) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _int_or_none(value) -> int | None:
+    return None if _is_missing(value) else int(value)
+
+
+def _bool_or_none(value) -> bool | None:
+    return None if _is_missing(value) else bool(value)
+
+
+def _date_or_none(value) -> date | None:
+    if _is_missing(value) or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _jsonable(values: dict) -> dict:
+    return {k: v for k, v in values.items() if k != "edit_token_hash"}
+
+
+def _to_json(values: dict | None) -> str | None:
+    if values is None:
+        return None
+    return json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)

@@ -1,0 +1,150 @@
+"""The fixed taxonomy of the catalogue: categories, partner sectors, statuses and languages.
+
+Every option a user or a file can give is checked against these allow-lists; anything else
+raises ``ValueError`` with the valid choices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+LANGUAGES: tuple[str, ...] = ("pl", "en", "uk")
+DEFAULT_LANGUAGE = "pl"
+
+
+def check_language(lang: str) -> str:
+    """Return ``lang`` if it is one of :data:`LANGUAGES`, else raise ``ValueError``."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+    return lang
+
+
+@dataclass(frozen=True)
+class Category:
+    """A product category with labels per language, a marker colour and an SVG icon path.
+
+    ``icon`` is the ``d`` attribute of a single SVG path in a 24×24 box, drawn in the page
+    (no icon font or CDN is needed).
+    """
+
+    slug: str
+    label_pl: str
+    label_en: str
+    label_uk: str
+    colour: str
+    icon: str
+
+    def label(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """Label in ``lang`` (one of :data:`LANGUAGES`)."""
+        return getattr(self, f"label_{check_language(lang)}")
+
+
+# Icons: simple filled shapes so that they stay readable at 14 px on a coloured disc.
+_ICON_CASTLE = "M4 21V9h2V6h2v3h2V6h4v3h2V6h2v3h2v12h-6v-5h-4v5z"
+_ICON_MUSEUM = "M12 2 2 7v2h20V7zM4 10v8h3v-8zm6.5 0v8h3v-8zM17 10v8h3v-8zM2 19v3h20v-3z"
+_ICON_TREE = "M12 2 5 12h4l-4 6h6v4h2v-4h6l-4-6h4z"
+_ICON_HIKER = (
+    "M13.5 5.5a2 2 0 1 0 0-4 2 2 0 0 0 0 4zM9.8 8.9 7 23h2.1l1.8-8 2.1 2v6h2v-7.5l-2.1-2 "
+    ".6-3A7.3 7.3 0 0 0 19 13v-2c-1.9 0-3.5-1-4.3-2.4l-1-1.6a2 2 0 0 0-2.5-.8L6 8.3V13h2V9.6z"
+)
+_ICON_BED = "M3 6h2v7h6V8h7a3 3 0 0 1 3 3v9h-2v-3H5v3H3zm5 1a2.5 2.5 0 1 1 0 5 2.5 2.5 0 0 1 0-5z"
+_ICON_FOOD = (
+    "M8 2v7H6V2H5v7H3V2H2v7a3 3 0 0 0 2.5 3V22h2V12A3 3 0 0 0 9 9V2zm8 0c-2 0-4 2.5-4 6v5h3v9h2V2z"
+)
+_ICON_BASKET = "M5 9 9.5 3l1.6 1.2L7.5 9h9l-3.6-4.8L14.5 3 19 9h3v2h-1.3L19 21H5L3.3 11H2V9z"
+_ICON_CALENDAR = (
+    "M7 2h2v2h6V2h2v2h3a1 1 0 0 1 1 1v16a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1h3zm12 "
+    "8H5v10h14zM7 12h4v4H7z"
+)
+_ICON_BOOK = "M12 4C10 2.7 7 2 3 2v17c4 0 7 .7 9 2 2-1.3 5-2 9-2V2c-4 0-7 .7-9 2zm-1 14.2C9.3 17.5 7.2 17.1 5 17V4c2.4.1 4.4.6 6 1.5z"
+_ICON_INFO = "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm1 15h-2v-6h2zm0-8h-2V7h2z"
+
+CATEGORIES: tuple[Category, ...] = (
+    Category("heritage", "Zabytki i atrakcje", "Heritage and sights", "Пам'ятки та визначні місця", "#8c2d19", _ICON_CASTLE),
+    Category("museum", "Muzea i galerie", "Museums and galleries", "Музеї та галереї", "#6a3d9a", _ICON_MUSEUM),
+    Category("nature", "Przyroda", "Nature", "Природа", "#2e7d32", _ICON_TREE),
+    Category("active", "Turystyka aktywna", "Active tourism", "Активний туризм", "#00838f", _ICON_HIKER),
+    Category("accommodation", "Noclegi", "Accommodation", "Проживання", "#1565c0", _ICON_BED),
+    Category("food", "Gastronomia", "Food and drink", "Гастрономія", "#e65100", _ICON_FOOD),
+    Category("local_products", "Produkty lokalne i rękodzieło", "Local products and crafts", "Місцеві продукти та ремесла", "#9e7a00", _ICON_BASKET),
+    Category("events", "Wydarzenia", "Events", "Події", "#c2185b", _ICON_CALENDAR),
+    Category("workshops", "Warsztaty i edukacja", "Workshops and education", "Майстер-класи та освіта", "#5d4037", _ICON_BOOK),
+    Category("services", "Usługi turystyczne", "Tourist services", "Туристичні послуги", "#455a64", _ICON_INFO),
+)  # fmt: skip
+
+CATEGORY_BY_SLUG: dict[str, Category] = {c.slug: c for c in CATEGORIES}
+CATEGORY_SLUGS: tuple[str, ...] = tuple(CATEGORY_BY_SLUG)
+
+
+def get_category(slug: str) -> Category:
+    """The category with ``slug``; ``ValueError`` listing the valid slugs otherwise."""
+    try:
+        return CATEGORY_BY_SLUG[slug]
+    except KeyError:
+        raise ValueError(
+            f"unknown category {slug!r}; expected one of {', '.join(CATEGORY_SLUGS)}"
+        ) from None
+
+
+class Sector(StrEnum):
+    """Partner sector, the cluster's three sectors with social economy kept apart."""
+
+    PUBLIC = "public"
+    BUSINESS = "business"
+    NGO = "ngo"
+    SOCIAL_ECONOMY = "social_economy"
+
+
+SECTOR_LABELS: dict[str, dict[str, str]] = {
+    "public": {"pl": "Sektor publiczny", "en": "Public sector", "uk": "Публічний сектор"},
+    "business": {"pl": "Biznes", "en": "Business", "uk": "Бізнес"},
+    "ngo": {"pl": "Organizacja pozarządowa", "en": "NGO", "uk": "Громадська організація"},
+    "social_economy": {
+        "pl": "Ekonomia społeczna",
+        "en": "Social economy",
+        "uk": "Соціальна економіка",
+    },
+}
+
+SECTOR_EXPLANATIONS: dict[str, dict[str, str]] = {
+    "social_economy": {
+        "pl": "Podmioty ekonomii społecznej (spółdzielnie socjalne, CIS, KIS, ZAZ, WTZ) "
+        "prowadzą działalność, z której zysk służy zatrudnieniu i integracji osób "
+        "zagrożonych wykluczeniem.",
+        "en": "Social-economy entities (social cooperatives, social integration centres, "
+        "vocational activity workshops) run businesses whose profit goes to employing and "
+        "including people at risk of exclusion.",
+        "uk": "Суб'єкти соціальної економіки (соціальні кооперативи, центри соціальної "
+        "інтеграції, заклади професійної активності) ведуть діяльність, прибуток від якої "
+        "спрямовується на працевлаштування та інтеграцію людей, яким загрожує виключення.",
+    },
+}
+
+
+def sector_label(sector: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Label of a partner sector in ``lang``; ``ValueError`` for an unknown sector."""
+    return SECTOR_LABELS[Sector(sector).value][check_language(lang)]
+
+
+class Status(StrEnum):
+    """Lifecycle of an offering (GoGoCarto/Geotrek style): only ``published`` is public."""
+
+    DRAFT = "draft"
+    PENDING = "pending"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    ARCHIVED = "archived"
+
+
+class Source(StrEnum):
+    """Where a product came from."""
+
+    SAMPLE = "sample"
+    PARTNER_FORM = "partner_form"
+    IMPORT = "import"
+
+
+def category_label(slug: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Label of category ``slug`` in ``lang``."""
+    return get_category(slug).label(lang)
