@@ -1,0 +1,314 @@
+"""Filtering, searching and sorting products: pure functions over DataFrames.
+
+The frame is what :meth:`catalogue.storage.CatalogueStore.products_frame` returns, prepared
+once per catalogue version by :func:`prepare_frame` (search text folded, months as masks).
+Nothing here touches Streamlit, so every rule is tested directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from catalogue.taxonomy import CATEGORY_SLUGS, Sector
+from geodata import fold_text
+
+EARTH_RADIUS_KM = 6371.0088
+SORT_ORDERS: tuple[str, ...] = ("name", "category", "district", "distance")
+_ACCESS_FLAGS: tuple[str, ...] = ("wheelchair", "family", "pets")
+_SEARCH_SOURCES: tuple[str, ...] = (
+    "name_pl",
+    "name_en",
+    "name_uk",
+    "description_pl",
+    "description_en",
+    "description_uk",
+    "tags",
+    "partner_name",
+    "address",
+)
+
+
+@dataclass(frozen=True)
+class ProductFilter:
+    """What a tourist asked for. Empty tuples and ``None`` mean "no restriction".
+
+    ``month`` is 1–12; ``date_from``/``date_to`` bound events by their dates and other
+    products by their months; ``text`` is matched case- and diacritics-insensitively.
+    """
+
+    categories: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
+    gminy: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    month: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    free_only: bool = False
+    wheelchair: bool = False
+    family: bool = False
+    pets: bool = False
+    text: str = ""
+    extra: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        for slug in self.categories:
+            if slug not in CATEGORY_SLUGS:
+                raise ValueError(f"unknown category {slug!r}; expected one of {CATEGORY_SLUGS}")
+        for sector in self.sectors:
+            Sector(sector)  # raises ValueError for an unknown sector
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise ValueError(f"month {self.month!r} outside 1–12")
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            raise ValueError("date_to is before date_from")
+
+    def is_empty(self) -> bool:
+        """True when nothing is restricted."""
+        return self == ProductFilter()
+
+    # -- shareable URL state -------------------------------------------------------------
+
+    def to_query_params(self) -> dict[str, str]:
+        """Compact query-string form (only what is set), for links and QR codes."""
+        params: dict[str, str] = {}
+        for key, value in (
+            ("cat", self.categories),
+            ("district", self.districts),
+            ("gmina", self.gminy),
+            ("sector", self.sectors),
+        ):
+            if value:
+                params[key] = ",".join(value)
+        if self.month:
+            params["month"] = str(self.month)
+        if self.date_from:
+            params["from"] = self.date_from.isoformat()
+        if self.date_to:
+            params["to"] = self.date_to.isoformat()
+        for key in ("free_only", "wheelchair", "family", "pets"):
+            if getattr(self, key):
+                params[key.removesuffix("_only")] = "1"
+        if self.text.strip():
+            params["q"] = self.text.strip()
+        return params
+
+    @classmethod
+    def from_query_params(cls, params: Mapping[str, str]) -> ProductFilter:
+        """Rebuild a filter from query parameters, dropping values that are not valid.
+
+        A hand-edited or stale link must still open the map, so unknown values are ignored
+        rather than raised.
+        """
+
+        def listed(key: str, accept) -> tuple[str, ...]:
+            raw = params.get(key) or ""
+            return tuple(v for v in dict.fromkeys(raw.split(",")) if v and accept(v))
+
+        def day(key: str) -> date | None:
+            try:
+                return date.fromisoformat(params.get(key) or "")
+            except ValueError:
+                return None
+
+        month_raw = params.get("month") or ""
+        month = int(month_raw) if month_raw.isdigit() and 1 <= int(month_raw) <= 12 else None
+        date_from, date_to = day("from"), day("to")
+        if date_from and date_to and date_to < date_from:
+            date_from, date_to = date_to, date_from
+        return cls(
+            categories=listed("cat", CATEGORY_SLUGS.__contains__),
+            districts=listed("district", _ALL_DISTRICTS.__contains__),
+            gminy=listed("gmina", lambda v: len(v) == 7 and v.isdigit()),
+            sectors=listed("sector", _SECTORS.__contains__),
+            month=month,
+            date_from=date_from,
+            date_to=date_to,
+            free_only=params.get("free") == "1",
+            wheelchair=params.get("wheelchair") == "1",
+            family=params.get("family") == "1",
+            pets=params.get("pets") == "1",
+            text=(params.get("q") or "")[:200],
+        )
+
+
+_ALL_DISTRICTS: tuple[str, ...] = ("1804", "1809", "1813", "1814", "1862")
+_SECTORS: tuple[str, ...] = tuple(s.value for s in Sector)
+
+
+def filter_fields() -> tuple[str, ...]:
+    """Names of the filter's fields (for UI wiring)."""
+    return tuple(f.name for f in fields(ProductFilter) if f.name != "extra")
+
+
+def prepare_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add the derived columns filtering needs; run once per catalogue version.
+
+    Adds ``search_text`` (folded names, descriptions, tags, partner, address) and makes
+    missing text empty, so filters never meet NaN.
+    """
+    out = frame.copy()
+    for col in _SEARCH_SOURCES + ("partner_sector", "gmina_teryt", "district_teryt", "category"):
+        if col not in out.columns:
+            out[col] = ""
+        out[col] = out[col].fillna("").astype(str)
+    if "months_mask" not in out.columns:
+        out["months_mask"] = 0
+    out["months_mask"] = pd.to_numeric(out["months_mask"], errors="coerce").fillna(0).astype(int)
+    for col in ("event_start", "event_end"):
+        if col not in out.columns:
+            out[col] = None
+        out[col] = pd.to_datetime(out[col], errors="coerce")
+    for col in ("free", *_ACCESS_FLAGS):
+        if col not in out.columns:
+            out[col] = None
+    joined = (
+        out[list(_SEARCH_SOURCES)].agg(" ".join, axis=1) if len(out) else pd.Series([], dtype=str)
+    )
+    out["search_text"] = [fold_text(text) for text in joined]
+    return out
+
+
+def apply_filter(frame: pd.DataFrame, flt: ProductFilter) -> pd.DataFrame:
+    """Rows of a :func:`prepare_frame` frame that match ``flt``, in the frame's order."""
+    if frame.empty:
+        return frame
+    mask = pd.Series(True, index=frame.index)
+    if flt.categories:
+        mask &= frame["category"].isin(flt.categories)
+    if flt.districts:
+        mask &= frame["district_teryt"].isin(flt.districts)
+    if flt.gminy:
+        mask &= frame["gmina_teryt"].isin(flt.gminy)
+    if flt.sectors:
+        mask &= frame["partner_sector"].isin(flt.sectors)
+    if flt.free_only:
+        mask &= _true(frame["free"])
+    for flag in _ACCESS_FLAGS:
+        if getattr(flt, flag):
+            mask &= _true(frame[flag])
+    if flt.month is not None:
+        mask &= open_in_period(frame, *_month_bounds(flt.month, flt.date_from or date.today()))
+    if flt.date_from or flt.date_to:
+        mask &= open_in_period(frame, flt.date_from, flt.date_to)
+    if flt.text.strip():
+        mask &= text_matches(frame["search_text"], flt.text)
+    return frame[mask]
+
+
+def text_matches(search_text: pd.Series, query: str) -> pd.Series:
+    """Every word of ``query`` occurs in ``search_text`` (already folded)."""
+    mask = pd.Series(True, index=search_text.index)
+    for word in fold_text(query).split():
+        mask &= search_text.str.contains(word, regex=False)
+    return mask
+
+
+def open_in_period(frame: pd.DataFrame, start: date | None, end: date | None) -> pd.Series:
+    """Products available at some point between ``start`` and ``end`` (inclusive).
+
+    Events count by their dates; others by their months. A product with no months stated is
+    kept: most sights are open all year, and hiding unknowns would hide most partner data.
+    """
+    start_ts = pd.Timestamp(start) if start else pd.Timestamp.min
+    end_ts = pd.Timestamp(end) if end else pd.Timestamp.max
+    ev_start, ev_end = frame["event_start"], frame["event_end"]
+    is_event = ev_start.notna() | ev_end.notna()
+    ev_from = ev_start.fillna(ev_end)
+    ev_to = ev_end.fillna(ev_start)
+    event_ok = is_event & (ev_from <= end_ts) & (ev_to >= start_ts)
+    wanted = _period_mask(start, end)
+    months = frame["months_mask"].astype(int)
+    month_ok = ~is_event & ((months == 0) | ((months & wanted) != 0))
+    return event_ok | month_ok
+
+
+def _period_mask(start: date | None, end: date | None) -> int:
+    if start is None or end is None or (end - start).days >= 365:
+        return 0xFFF
+    mask, year, month = 0, start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        mask |= 1 << (month - 1)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return mask
+
+
+def _month_bounds(month: int, reference: date) -> tuple[date, date]:
+    """First and last day of ``month`` in the year of ``reference`` or the next one."""
+    year = reference.year if month >= reference.month else reference.year + 1
+    last = (date(year + (month == 12), month % 12 + 1, 1) - pd.Timedelta(days=1)).day
+    return date(year, month, 1), date(year, month, last)
+
+
+def _true(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: v is True or v == 1).astype(bool)
+
+
+def haversine_km(lat: float, lon: float, lats, lons) -> np.ndarray:
+    """Great-circle distances in km from (``lat``, ``lon``) to arrays of lat/lon (degrees)."""
+    lat1, lon1 = np.radians(lat), np.radians(lon)
+    lat2 = np.radians(np.asarray(lats, dtype=float))
+    lon2 = np.radians(np.asarray(lons, dtype=float))
+    a = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+def sort_products(
+    frame: pd.DataFrame,
+    order: str = "name",
+    origin: tuple[float, float] | None = None,
+    lang: str = "pl",
+) -> pd.DataFrame:
+    """Sort by ``order`` (one of :data:`SORT_ORDERS`); ``distance`` needs ``origin`` (lat, lon).
+
+    Adds ``distance_km`` when an origin is given.
+    """
+    if order not in SORT_ORDERS:
+        raise ValueError(f"unknown sort order {order!r}; expected one of {SORT_ORDERS}")
+    out = frame.copy()
+    if origin is not None:
+        out["distance_km"] = (
+            haversine_km(origin[0], origin[1], out["lat"], out["lon"]) if len(out) else []
+        )
+    if order == "distance":
+        if origin is None:
+            raise ValueError("sorting by distance needs an origin (lat, lon)")
+        return out.sort_values(["distance_km", "id"], kind="stable")
+    name_col = f"name_{lang}" if f"name_{lang}" in out.columns else "name_pl"
+    names = out[name_col].where(out[name_col].astype(str).str.strip() != "", out["name_pl"])
+    out["_sort_name"] = [fold_text(str(n)) for n in names]
+    keys = {
+        "name": ["_sort_name"],
+        "category": ["category", "_sort_name"],
+        "district": ["district_teryt", "_sort_name"],
+    }
+    return out.sort_values(keys[order], kind="stable").drop(columns="_sort_name")
+
+
+def nearby_products(
+    frame: pd.DataFrame,
+    lat: float,
+    lon: float,
+    radius_km: float = 5.0,
+    exclude_id: str | None = None,
+) -> pd.DataFrame:
+    """Products within ``radius_km`` of (``lat``, ``lon``), nearest first, with ``distance_km``."""
+    if frame.empty:
+        return frame.assign(distance_km=pd.Series(dtype=float))
+    dist = haversine_km(lat, lon, frame["lat"], frame["lon"])
+    out = frame.assign(distance_km=dist)
+    out = out[out["distance_km"] <= radius_km]
+    if exclude_id is not None:
+        out = out[out["id"] != exclude_id]
+    return out.sort_values(["distance_km", "id"], kind="stable")
+
+
+def with_text(flt: ProductFilter, text: str) -> ProductFilter:
+    """A copy of ``flt`` with another search text."""
+    return replace(flt, text=text)

@@ -1,0 +1,1 @@
+"""Material for tourism fairs: QR codes, print, trips, offline map, statistics."""

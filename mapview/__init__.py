@@ -1,0 +1,1 @@
+"""Folium map of the catalogue: local Leaflet assets and the product map builder."""

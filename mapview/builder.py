@@ -1,0 +1,339 @@
+"""Turns filtered catalogue data into a folium map.
+
+The map carries only what a marker needs (lat, lon, category, flags, name, id); details are
+rendered by the app after a click. Every partner-supplied text is placed in the page as data
+(JSON escaped for a ``<script>`` block) and shown through HTML escaping done in the browser, so
+neither HTML nor the backtick / ``${`` of JavaScript template strings can run.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import folium
+import pandas as pd
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from catalogue.taxonomy import CATEGORIES, check_language
+from geodata import ATTRIBUTION as BOUNDARY_ATTRIBUTION
+from geodata import REGION_BOUNDS, load_districts
+from mapview import assets
+
+BASEMAPS: tuple[str, ...] = ("osm", "none")
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = "© OpenStreetMap contributors"
+CATEGORY_INDEX: dict[str, int] = {c.slug: i for i, c in enumerate(CATEGORIES)}
+
+FLAG_SOCIAL_ECONOMY = 1
+FLAG_SELECTED = 2
+FLAG_TRIP = 4
+
+# Marker and label styles; injected once into the map page's <head>.
+MAP_CSS = """
+<style>
+.pm{width:26px;height:26px;border-radius:50%;border:2px solid #fff;box-shadow:0 1px 4px rgba(0,0,0,.5);
+display:flex;align-items:center;justify-content:center;box-sizing:border-box}
+.pm svg{width:16px;height:16px;fill:#fff}
+.pm-se{border:3px solid #f5b800}
+.pm-sel{transform:scale(1.45);border-color:#000;z-index:1000}
+.pm-trip{outline:3px dashed #1f6f43;outline-offset:1px}
+.district-label{font:600 12px/1.2 system-ui,sans-serif;color:#1b3a57;text-shadow:0 0 3px #fff,0 0 3px #fff;
+white-space:nowrap;text-align:center;pointer-events:none}
+.map-legend{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:6px;font:12px/1.35 system-ui,sans-serif;
+box-shadow:0 1px 4px rgba(0,0,0,.3);max-height:60vh;overflow:auto}
+.map-legend .row{display:flex;align-items:center;gap:6px;margin:2px 0}
+.map-legend .pm{width:18px;height:18px;border-width:1px}.map-legend .pm svg{width:11px;height:11px}
+.leaflet-container.no-basemap{background:#eef2ec}
+@media (max-width:480px){.map-legend{display:none}}
+</style>
+"""
+
+
+def _script_json(value) -> str:
+    """JSON for inlining inside <script>: no ``</script>``, comments or line separators."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+class _LocalAssets(MacroElement):
+    """Declares the vendored Leaflet plugins so streamlit-folium loads them from the app."""
+
+    default_js = [("markercluster", assets.CLUSTER_JS.url)]
+    default_css = [
+        ("markercluster_css", assets.CLUSTER_CSS.url),
+        ("markercluster_default_css", assets.CLUSTER_DEFAULT_CSS.url),
+    ]
+    _template = Template("")
+
+
+class DistrictLayer(MacroElement):
+    """District outlines with name labels; not interactive, so clicks reach the map."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(){
+            var gj = {{ this.geojson }};
+            L.geoJSON(gj, {interactive: false, style: function(){
+                return {color: "#1b3a57", weight: 2, opacity: 0.8, fillColor: "#9ecae1", fillOpacity: 0.06};
+            }}).addTo({{ this._parent.get_name() }});
+            var labels = {{ this.labels }};
+            for (var i = 0; i < labels.length; i++) {
+                var el = document.createElement("div");
+                el.textContent = labels[i][2];
+                L.marker([labels[i][0], labels[i][1]], {interactive: false, keyboard: false,
+                    icon: L.divIcon({className: "district-label", html: el, iconSize: [150, 16], iconAnchor: [75, 8]})
+                }).addTo({{ this._parent.get_name() }});
+            }
+            {% for text in this.attributions %}
+            {{ this._parent.get_name() }}.attributionControl.addAttribution({{ text }});
+            {% endfor %}
+            {% if this.no_basemap %}
+            {{ this._parent.get_name() }}.getContainer().classList.add("no-basemap");
+            {% endif %}
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, lang: str, no_basemap: bool) -> None:
+        super().__init__()
+        self._name = "DistrictLayer"
+        self.geojson, labels = _district_geojson_and_labels(lang)
+        self.labels = _script_json(labels)
+        self.attributions = [_script_json(html.escape(BOUNDARY_ATTRIBUTION))]
+        self.no_basemap = no_basemap
+
+
+class Legend(MacroElement):
+    """Category legend (and the social-economy marking) as a Leaflet control."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(){
+            var legend = L.control({position: "bottomleft"});
+            legend.onAdd = function(){
+                var div = L.DomUtil.create("div", "map-legend");
+                div.innerHTML = {{ this.html }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, lang: str, social_economy_label: str, title: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        rows = [f"<b>{html.escape(title)}</b>"]
+        for cat in CATEGORIES:
+            rows.append(
+                f'<div class="row"><div class="pm" style="background:{cat.colour}">'
+                f'<svg viewBox="0 0 24 24"><path d="{cat.icon}"/></svg></div>'
+                f"{html.escape(cat.label(lang))}</div>"
+            )
+        rows.append(
+            '<div class="row"><div class="pm pm-se" style="background:#777"></div>'
+            f"{html.escape(social_economy_label)}</div>"
+        )
+        self.html = _script_json("".join(rows))
+
+
+class ProductLayer(MacroElement):
+    """Clustered product markers drawn by a JS callback from compact rows.
+
+    Each row is ``[lat, lon, category_index, flags, name, id]``. Names reach the page only as
+    JSON data and are HTML-escaped in the browser before Leaflet sets them as tooltip HTML.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function(){
+            var CATS = {{ this.categories }};
+            var data = {{ this.data }};
+            function esc(s) {
+                return String(s).replace(/[&<>"'`$]/g, function(c){ return "&#" + c.charCodeAt(0) + ";"; });
+            }
+            var cluster = L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: {{ this.radius }},
+                chunkedLoading: true, spiderfyOnMaxZoom: true, disableClusteringAtZoom: 17});
+            var markers = new Array(data.length);
+            for (var i = 0; i < data.length; i++) {
+                var r = data[i], c = CATS[r[2]];
+                var cls = "pm" + ((r[3] & 1) ? " pm-se" : "") + ((r[3] & 2) ? " pm-sel" : "") + ((r[3] & 4) ? " pm-trip" : "");
+                var m = L.marker([r[0], r[1]], {
+                    icon: L.divIcon({className: "", iconSize: [26, 26], iconAnchor: [13, 13],
+                        html: '<div class="' + cls + '" style="background:' + c[0] + '"><svg viewBox="0 0 24 24"><path d="' + c[1] + '"/></svg></div>'}),
+                    title: r[4], alt: r[4], riseOnHover: true, zIndexOffset: (r[3] & 2) ? 1000 : 0
+                });
+                m.bindTooltip(esc(r[4]), {direction: "top", offset: [0, -12]});
+                m.productId = r[5];
+                markers[i] = m;
+            }
+            cluster.addLayers(markers);
+            cluster.addTo({{ this._parent.get_name() }});
+            window.productCluster = cluster;
+            return cluster;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    default_js = _LocalAssets.default_js
+    default_css = _LocalAssets.default_css
+
+    def __init__(self, rows: list[list], cluster_radius: int = 45) -> None:
+        super().__init__()
+        self._name = "ProductLayer"
+        self.data = _script_json(rows)
+        self.categories = _script_json([[c.colour, c.icon] for c in CATEGORIES])
+        self.radius = int(cluster_radius)
+
+
+@dataclass
+class ProductMap:
+    """A base map and the product layer to pass as ``feature_group_to_add``."""
+
+    base: folium.Map
+    products: folium.FeatureGroup
+    rows: int
+
+    def full_map(self) -> folium.Map:
+        """The base map with the product layer added (for standalone HTML)."""
+        self.products.add_to(self.base)
+        return self.base
+
+
+def product_rows(
+    products: pd.DataFrame,
+    lang: str = "pl",
+    selected_id: str | None = None,
+    trip_ids: Sequence[str] = (),
+) -> list[list]:
+    """Compact marker rows ``[lat, lon, category_index, flags, name, id]`` for ``products``.
+
+    Rows with a missing coordinate or an unknown category are left out.
+    """
+    check_language(lang)
+    if products.empty:
+        return []
+    name_col = f"name_{lang}"
+    names = products["name_pl"].fillna("").astype(str)
+    if lang != "pl" and name_col in products.columns:
+        localised = products[name_col].fillna("").astype(str)
+        names = localised.where(localised.str.strip() != "", names)
+    cat_idx = products["category"].map(CATEGORY_INDEX)
+    social = (
+        products["partner_sector"].fillna("") == "social_economy"
+        if "partner_sector" in products.columns
+        else pd.Series(False, index=products.index)
+    )
+    trip = set(trip_ids)
+    rows = []
+    for lat, lon, cat, se, name, pid in zip(
+        products["lat"], products["lon"], cat_idx, social, names, products["id"], strict=True
+    ):
+        if pd.isna(lat) or pd.isna(lon) or pd.isna(cat):
+            continue
+        flags = (FLAG_SOCIAL_ECONOMY if se else 0) | (FLAG_SELECTED if pid == selected_id else 0)
+        flags |= FLAG_TRIP if pid in trip else 0
+        rows.append([round(float(lat), 6), round(float(lon), 6), int(cat), flags, name, str(pid)])
+    return rows
+
+
+def build_base_map(
+    lang: str = "pl",
+    basemap: str = "osm",
+    legend_title: str = "Legenda",
+    social_economy_label: str = "Ekonomia społeczna",
+) -> folium.Map:
+    """The static part of the map: tiles, districts, labels, legend, local assets.
+
+    ``basemap`` is one of :data:`BASEMAPS` (``none`` for offline use).
+    """
+    check_language(lang)
+    if basemap not in BASEMAPS:
+        raise ValueError(f"unknown basemap {basemap!r}; expected one of {BASEMAPS}")
+    (south, west), (north, east) = REGION_BOUNDS
+    fmap = folium.Map(
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=9,
+        tiles=None,
+        control_scale=True,
+        min_zoom=7,
+        max_zoom=18,
+    )
+    # Instance attributes shadow folium's CDN defaults; jQuery/Bootstrap are not needed.
+    fmap.default_js = [("leaflet", assets.LEAFLET_JS.url)]
+    fmap.default_css = [("leaflet_css", assets.LEAFLET_CSS.url)]
+    fmap.get_root().header.add_child(Element(MAP_CSS), name="product_map_css")
+    if basemap == "osm":
+        folium.TileLayer(
+            tiles=OSM_TILES, attr=html.escape(OSM_ATTRIBUTION), name="OpenStreetMap", max_zoom=19
+        ).add_to(fmap)
+    _LocalAssets().add_to(fmap)
+    DistrictLayer(lang, no_basemap=basemap == "none").add_to(fmap)
+    Legend(lang, social_economy_label, legend_title).add_to(fmap)
+    fmap.fit_bounds([[south, west], [north, east]])
+    return fmap
+
+
+def build_product_layer(rows: list[list], name: str = "products") -> folium.FeatureGroup:
+    """A feature group holding the clustered markers of ``rows`` (see :func:`product_rows`)."""
+    group = folium.FeatureGroup(name=name, control=False)
+    ProductLayer(rows).add_to(group)
+    return group
+
+
+def render_product_map(
+    products: pd.DataFrame,
+    lang: str = "pl",
+    basemap: str = "osm",
+    selected_id: str | None = None,
+    trip_ids: Sequence[str] = (),
+    legend_title: str = "Legenda",
+    social_economy_label: str = "Ekonomia społeczna",
+) -> ProductMap:
+    """Build the map for filtered ``products`` (a catalogue frame with lat, lon, category…)."""
+    rows = product_rows(products, lang, selected_id, trip_ids)
+    base = build_base_map(lang, basemap, legend_title, social_economy_label)
+    return ProductMap(base=base, products=build_product_layer(rows), rows=len(rows))
+
+
+def map_html(product_map: ProductMap) -> str:
+    """The whole map as one HTML page (assets still linked to the app's static files)."""
+    return product_map.full_map().get_root().render()
+
+
+@lru_cache(maxsize=4)
+def _district_geojson_and_labels(lang: str) -> tuple[str, list[list]]:
+    # The committed layer never changes while the app runs; build its JSON once per language.
+    districts = load_districts()
+    name_col = f"name_{lang}"
+    features, labels = [], []
+    for _, row in districts.iterrows():
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"teryt": row["teryt"]},
+                "geometry": row.geometry.__geo_interface__,
+            }
+        )
+        point = row.geometry.representative_point()
+        labels.append([round(point.y, 5), round(point.x, 5), str(row[name_col])])
+    geojson = _script_json({"type": "FeatureCollection", "features": features})
+    return geojson, labels

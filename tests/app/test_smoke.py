@@ -1,0 +1,22 @@
+"""One AppTest smoke test over every page: it runs without exception and shows its title."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGES = [
+    ("ui/pages/map_page.py", "Mapa produktów turystycznych"),
+    ("ui/pages/partners_page.py", "Partnerzy"),
+]
+
+
+@pytest.mark.parametrize(("page", "title"), PAGES, ids=[p for p, _ in PAGES])
+def test_page_renders_with_title(page, title):
+    at = AppTest.from_file("app.py", default_timeout=60)
+    at.run()
+    if page != PAGES[0][0]:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert title in [t.value for t in at.title]

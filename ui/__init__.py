@@ -1,0 +1,1 @@
+"""Streamlit front end: pages only wire widgets to the catalogue, geodata and map packages."""

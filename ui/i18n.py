@@ -1,0 +1,76 @@
+"""Interface text in Polish (default), English and Ukrainian.
+
+Shared strings live here; a page keeps its own strings in a dict of the same shape and looks
+them up with :func:`translate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from catalogue.taxonomy import DEFAULT_LANGUAGE, LANGUAGES, check_language
+
+LANGUAGE_NAMES: dict[str, str] = {"pl": "Polski", "en": "English", "uk": "Українська"}
+
+MONTHS: dict[str, tuple[str, ...]] = {
+    "pl": ("styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec", "sierpień",
+           "wrzesień", "październik", "listopad", "grudzień"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+    "uk": ("січень", "лютий", "березень", "квітень", "травень", "червень", "липень", "серпень",
+           "вересень", "жовтень", "листопад", "грудень"),
+}  # fmt: skip
+
+COMMON: dict[str, dict[str, str]] = {
+    "app_title": {
+        "pl": "Mapa produktów turystycznych",
+        "en": "Tourist product map",
+        "uk": "Мапа туристичних продуктів",
+    },
+    "cluster_name": {
+        "pl": "Regionalny Klaster Ekonomii Społecznej i Innowacji",
+        "en": "Regional Social Economy and Innovation Cluster",
+        "uk": "Регіональний кластер соціальної економіки та інновацій",
+    },
+    "language": {"pl": "Język", "en": "Language", "uk": "Мова"},
+    "nav_map": {"pl": "Mapa", "en": "Map", "uk": "Мапа"},
+    "nav_partners": {"pl": "Partnerzy", "en": "Partners", "uk": "Партнери"},
+    "nav_submit": {"pl": "Dodaj ofertę", "en": "Add an offering", "uk": "Додати пропозицію"},
+    "nav_edit": {"pl": "Moja oferta", "en": "My offering", "uk": "Моя пропозиція"},
+    "nav_moderation": {"pl": "Moderacja", "en": "Moderation", "uk": "Модерація"},
+    "nav_stats": {"pl": "Statystyki", "en": "Statistics", "uk": "Статистика"},
+    "nav_kiosk": {"pl": "Prezentacja", "en": "Presentation", "uk": "Презентація"},
+    "nav_print": {"pl": "Druk i eksport", "en": "Print and export", "uk": "Друк і експорт"},
+    "nav_trip": {"pl": "Moja wycieczka", "en": "My trip", "uk": "Моя подорож"},
+    "sample_note": {
+        "pl": "Dane przykładowe: prawdziwe miejsca i ich operatorzy z publicznych źródeł; "
+        "sprawdź szczegóły u organizatora.",
+        "en": "Sample data: real places and their operators from public sources; "
+        "check details with the operator.",
+        "uk": "Демонстраційні дані: реальні місця та їхні оператори з публічних джерел; "
+        "уточнюйте деталі в організатора.",
+    },
+}
+
+
+def translate(strings: Mapping[str, Mapping[str, str]], key: str, lang: str, **params) -> str:
+    """``strings[key]`` in ``lang`` (falling back to Polish), formatted with ``params``."""
+    check_language(lang)
+    entry = strings.get(key) or COMMON.get(key)
+    if entry is None:
+        raise KeyError(f"no interface text {key!r}")
+    text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
+    return text.format(**params) if params else text
+
+
+def t(key: str, lang: str, **params) -> str:
+    """A shared interface text in ``lang``."""
+    return translate(COMMON, key, lang, **params)
+
+
+def month_name(month: int, lang: str) -> str:
+    """Name of ``month`` (1–12) in ``lang``."""
+    return MONTHS[check_language(lang)][month - 1]
+
+
+__all__ = ["LANGUAGES", "LANGUAGE_NAMES", "MONTHS", "month_name", "t", "translate"]

@@ -1,0 +1,572 @@
+"""The tourist map: filters, the map, a results list and the details of one product."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from catalogue.filters import (
+    SORT_ORDERS,
+    ProductFilter,
+    apply_filter,
+    nearby_products,
+    sort_products,
+)
+from catalogue.model import months_from_mask
+from catalogue.taxonomy import CATEGORIES, SECTOR_EXPLANATIONS, Sector, category_label, sector_label
+from fairkit.qr import qr_png
+from geodata import DISTRICT_TERYTS, district_name, load_gminy
+from mapview.builder import BASEMAPS, render_product_map
+from ui.i18n import month_name, t, translate
+from ui.state import current_language, published_products
+from ui.text import md_escape, md_link, safe_url
+
+S = {
+    "filters": {"pl": "Filtry", "en": "Filters", "uk": "Фільтри"},
+    "search": {"pl": "Szukaj", "en": "Search", "uk": "Пошук"},
+    "search_help": {
+        "pl": "Nazwa, opis lub tag; wielkość liter i polskie znaki nie mają znaczenia.",
+        "en": "Name, description or tag; case and Polish letters do not matter.",
+        "uk": "Назва, опис або тег; регістр і польські літери не мають значення.",
+    },
+    "categories": {"pl": "Kategorie", "en": "Categories", "uk": "Категорії"},
+    "districts": {"pl": "Powiaty", "en": "Districts", "uk": "Повіти"},
+    "gminy": {"pl": "Gminy", "en": "Municipalities (gminy)", "uk": "Гміни"},
+    "sectors": {"pl": "Typ partnera", "en": "Partner type", "uk": "Тип партнера"},
+    "month": {"pl": "Otwarte w miesiącu", "en": "Open in month", "uk": "Відкрито у місяці"},
+    "any": {"pl": "dowolny", "en": "any", "uk": "будь-який"},
+    "date_from": {"pl": "Od dnia", "en": "From", "uk": "З дати"},
+    "date_to": {"pl": "Do dnia", "en": "To", "uk": "До дати"},
+    "free": {"pl": "Tylko bezpłatne", "en": "Free only", "uk": "Лише безкоштовні"},
+    "wheelchair": {
+        "pl": "Dostępne dla wózków",
+        "en": "Wheelchair accessible",
+        "uk": "Доступно для візків",
+    },
+    "family": {
+        "pl": "Dla rodzin z dziećmi",
+        "en": "Families with children",
+        "uk": "Для сімей з дітьми",
+    },
+    "pets": {"pl": "Ze zwierzętami", "en": "Pets allowed", "uk": "З тваринами"},
+    "reset": {"pl": "Wyczyść filtry", "en": "Reset filters", "uk": "Скинути фільтри"},
+    "basemap": {"pl": "Podkład mapy", "en": "Base map", "uk": "Підкладка"},
+    "basemap_osm": {"pl": "OpenStreetMap", "en": "OpenStreetMap", "uk": "OpenStreetMap"},
+    "basemap_none": {
+        "pl": "Bez podkładu (offline)",
+        "en": "No base map (offline)",
+        "uk": "Без підкладки (офлайн)",
+    },
+    "results": {
+        "pl": "Wyniki: **{n}** z {total}",
+        "en": "Results: **{n}** of {total}",
+        "uk": "Результати: **{n}** з {total}",
+    },
+    "no_results": {
+        "pl": "Nic nie pasuje do filtrów. Usuń któryś filtr albo kliknij „Wyczyść filtry”.",
+        "en": "Nothing matches the filters. Remove a filter or click “Reset filters”.",
+        "uk": "Нічого не відповідає фільтрам. Зніміть фільтр або натисніть «Скинути фільтри».",
+    },
+    "sort": {"pl": "Sortuj", "en": "Sort by", "uk": "Сортувати"},
+    "sort_name": {"pl": "nazwa", "en": "name", "uk": "назва"},
+    "sort_category": {"pl": "kategoria", "en": "category", "uk": "категорія"},
+    "sort_district": {"pl": "powiat", "en": "district", "uk": "повіт"},
+    "sort_distance": {
+        "pl": "odległość od punktu na mapie",
+        "en": "distance from a point on the map",
+        "uk": "відстань від точки на мапі",
+    },
+    "pick_origin": {
+        "pl": "Kliknij mapę w wolnym miejscu, aby wybrać punkt startowy.",
+        "en": "Click an empty spot on the map to choose the starting point.",
+        "uk": "Клацніть на вільному місці мапи, щоб обрати початкову точку.",
+    },
+    "origin": {
+        "pl": "Odległości od punktu {lat:.4f}, {lon:.4f}",
+        "en": "Distances from {lat:.4f}, {lon:.4f}",
+        "uk": "Відстані від точки {lat:.4f}, {lon:.4f}",
+    },
+    "col_name": {"pl": "Nazwa", "en": "Name", "uk": "Назва"},
+    "col_category": {"pl": "Kategoria", "en": "Category", "uk": "Категорія"},
+    "col_place": {"pl": "Miejsce", "en": "Place", "uk": "Місце"},
+    "col_distance": {"pl": "km", "en": "km", "uk": "км"},
+    "list_help": {
+        "pl": "Wybierz wiersz albo kliknij znacznik na mapie, aby zobaczyć szczegóły.",
+        "en": "Select a row or click a marker on the map to see the details.",
+        "uk": "Виберіть рядок або клацніть маркер на мапі, щоб побачити деталі.",
+    },
+    "details": {"pl": "Szczegóły", "en": "Details", "uk": "Деталі"},
+    "fallback": {
+        "pl": "",
+        "en": "Shown in Polish: no English text yet.",
+        "uk": "Показано польською: українського тексту ще немає.",
+    },
+    "partner": {"pl": "Partner", "en": "Partner", "uk": "Партнер"},
+    "address": {"pl": "Adres", "en": "Address", "uk": "Адреса"},
+    "contact": {"pl": "Kontakt", "en": "Contact", "uk": "Контакти"},
+    "website": {"pl": "Strona internetowa", "en": "Website", "uk": "Вебсайт"},
+    "price": {"pl": "Cena", "en": "Price", "uk": "Ціна"},
+    "free_yes": {"pl": "bezpłatne", "en": "free", "uk": "безкоштовно"},
+    "availability": {"pl": "Dostępność", "en": "Availability", "uk": "Доступність"},
+    "all_year": {"pl": "cały rok", "en": "all year", "uk": "цілий рік"},
+    "not_stated": {"pl": "nie podano", "en": "not stated", "uk": "не вказано"},
+    "accessibility": {"pl": "Udogodnienia", "en": "Accessibility", "uk": "Зручності"},
+    "languages": {"pl": "Języki obsługi", "en": "Languages spoken", "uk": "Мови обслуговування"},
+    "directions": {"pl": "Dojazd", "en": "Directions", "uk": "Як дістатися"},
+    "nearby": {
+        "pl": "W pobliżu (do 5 km)",
+        "en": "Nearby (within 5 km)",
+        "uk": "Поруч (до 5 км)",
+    },
+    "nothing_nearby": {
+        "pl": "Brak innych ofert w promieniu 5 km.",
+        "en": "No other offerings within 5 km.",
+        "uk": "Немає інших пропозицій у радіусі 5 км.",
+    },
+    "share": {
+        "pl": "Link do tego widoku",
+        "en": "Link to this view",
+        "uk": "Посилання на цей вигляд",
+    },
+    "close": {"pl": "Zamknij szczegóły", "en": "Close details", "uk": "Закрити деталі"},
+    "district": {"pl": "Powiat", "en": "District", "uk": "Повіт"},
+    "tags": {"pl": "Tagi", "en": "Tags", "uk": "Теги"},
+    "legend": {"pl": "Legenda", "en": "Legend", "uk": "Легенда"},
+    "partner_profile": {
+        "pl": "Profil partnera",
+        "en": "Partner profile",
+        "uk": "Профіль партнера",
+    },
+    "intro": {
+        "pl": "Zabytki, przyroda, noclegi, smaki i wydarzenia pięciu powiatów: jarosławskiego, "
+        "lubaczowskiego, przemyskiego, przeworskiego i miasta Przemyśla.",
+        "en": "Heritage, nature, places to stay, food and events of five districts around "
+        "Jarosław, Lubaczów, Przemyśl and Przeworsk.",
+        "uk": "Пам'ятки, природа, проживання, смаки та події п'яти повітів: Ярославського, "
+        "Любачівського, Перемишльського, Переворського та міста Перемишля.",
+    },
+}
+for _flag in ("wheelchair", "family", "pets"):
+    S[f"acc_{_flag}"] = S[_flag]
+
+FILTER_DEFAULTS: dict[str, object] = {
+    "f_q": "",
+    "f_cat": [],
+    "f_district": [],
+    "f_gmina": [],
+    "f_sector": [],
+    "f_month": None,
+    "f_from": None,
+    "f_to": None,
+    "f_free": False,
+    "f_wheelchair": False,
+    "f_family": False,
+    "f_pets": False,
+}
+
+lang = current_language()
+
+
+def tr(key: str, **params) -> str:
+    return translate(S, key, lang, **params)
+
+
+def reset_filters() -> None:
+    for key, value in FILTER_DEFAULTS.items():
+        st.session_state[key] = list(value) if isinstance(value, list) else value
+
+
+def apply_url(frame: pd.DataFrame) -> None:
+    """Load filters and the selected product from a URL this page did not write itself.
+
+    That is a shared link or QR code, or a link from another page; an empty query string
+    (plain navigation) keeps the session's filters.
+    """
+    params = {k: st.query_params.get(k) for k in st.query_params}
+    first_run = not st.session_state.get("_url_applied")
+    st.session_state["_url_applied"] = True
+    if not first_run and (not params or params == st.session_state.get("_map_params")):
+        return
+    flt = ProductFilter.from_query_params(params)
+    st.session_state.update(
+        f_q=flt.text,
+        f_cat=list(flt.categories),
+        f_district=list(flt.districts),
+        f_gmina=list(flt.gminy),
+        f_sector=list(flt.sectors),
+        f_month=flt.month,
+        f_from=flt.date_from,
+        f_to=flt.date_to,
+        f_free=flt.free_only,
+        f_wheelchair=flt.wheelchair,
+        f_family=flt.family,
+        f_pets=flt.pets,
+    )
+    product = params.get("product")
+    st.session_state["product"] = product if product and product in set(frame["id"]) else None
+    if params.get("sort") in SORT_ORDERS:
+        st.session_state["sort"] = params["sort"]
+    near = (params.get("near") or "").split(",")
+    try:
+        lat, lon = float(near[0]), float(near[1])
+        if -90 <= lat <= 90 and -180 <= lon <= 180:
+            st.session_state["origin"] = (lat, lon)
+    except (ValueError, IndexError):
+        pass
+    if params.get("basemap") in BASEMAPS:
+        st.session_state["basemap"] = params["basemap"]
+
+
+def sidebar_filters() -> ProductFilter:
+    gminy = load_gminy()
+    with st.sidebar:
+        st.subheader(tr("filters"))
+        st.text_input(tr("search"), key="f_q", help=tr("search_help"), max_chars=200)
+        st.multiselect(
+            tr("categories"),
+            [c.slug for c in CATEGORIES],
+            key="f_cat",
+            format_func=lambda slug: category_label(slug, lang),
+        )
+        st.multiselect(
+            tr("districts"),
+            list(DISTRICT_TERYTS),
+            key="f_district",
+            format_func=lambda teryt: district_name(teryt, lang),
+        )
+        chosen = st.session_state.get("f_district") or list(DISTRICT_TERYTS)
+        gmina_rows = gminy[gminy["powiat_teryt"].isin(chosen)]
+        gmina_names = {
+            row.teryt: f"{row.name} ({_gmina_kind(row.kind)})" for row in gmina_rows.itertuples()
+        }
+        st.session_state["f_gmina"] = [
+            g for g in st.session_state.get("f_gmina", []) if g in gmina_names
+        ]
+        st.multiselect(
+            tr("gminy"), list(gmina_names), key="f_gmina", format_func=gmina_names.__getitem__
+        )
+        st.multiselect(
+            tr("sectors"),
+            [s.value for s in Sector],
+            key="f_sector",
+            format_func=lambda s: ("★ " if s == "social_economy" else "") + sector_label(s, lang),
+        )
+        st.selectbox(
+            tr("month"),
+            [None, *range(1, 13)],
+            key="f_month",
+            format_func=lambda m: tr("any") if m is None else month_name(m, lang),
+        )
+        c1, c2 = st.columns(2)
+        c1.date_input(tr("date_from"), key="f_from", format="DD.MM.YYYY")
+        c2.date_input(tr("date_to"), key="f_to", format="DD.MM.YYYY")
+        st.checkbox(tr("free"), key="f_free")
+        st.checkbox(tr("wheelchair"), key="f_wheelchair")
+        st.checkbox(tr("family"), key="f_family")
+        st.checkbox(tr("pets"), key="f_pets")
+        st.button(tr("reset"), key="f_reset", on_click=reset_filters, icon=":material/restart_alt:")
+        st.divider()
+        st.radio(
+            tr("basemap"),
+            list(BASEMAPS),
+            key="basemap",
+            format_func=lambda b: tr(f"basemap_{b}"),
+            horizontal=True,
+        )
+    date_from, date_to = st.session_state.get("f_from"), st.session_state.get("f_to")
+    if date_from and date_to and date_to < date_from:
+        date_from, date_to = date_to, date_from
+    return ProductFilter(
+        categories=tuple(st.session_state.get("f_cat", [])),
+        districts=tuple(st.session_state.get("f_district", [])),
+        gminy=tuple(st.session_state.get("f_gmina", [])),
+        sectors=tuple(st.session_state.get("f_sector", [])),
+        month=st.session_state.get("f_month"),
+        date_from=date_from,
+        date_to=date_to,
+        free_only=bool(st.session_state.get("f_free")),
+        wheelchair=bool(st.session_state.get("f_wheelchair")),
+        family=bool(st.session_state.get("f_family")),
+        pets=bool(st.session_state.get("f_pets")),
+        text=st.session_state.get("f_q", ""),
+    )
+
+
+def _gmina_kind(kind: str) -> str:
+    labels = {
+        "miejska": {"pl": "miasto", "en": "town", "uk": "місто"},
+        "wiejska": {"pl": "gmina wiejska", "en": "rural", "uk": "сільська"},
+        "miejsko-wiejska": {
+            "pl": "gmina miejsko-wiejska",
+            "en": "town and rural",
+            "uk": "місько-сільська",
+        },
+    }
+    return labels.get(kind, {}).get(lang, kind)
+
+
+def display_name(row: pd.Series) -> tuple[str, bool]:
+    localised = str(row.get(f"name_{lang}") or "").strip()
+    if localised:
+        return localised, False
+    return str(row["name_pl"]), lang != "pl"
+
+
+def share_params(flt: ProductFilter) -> dict[str, str]:
+    params = flt.to_query_params()
+    if st.session_state.get("product"):
+        params["product"] = st.session_state["product"]
+    if lang != "pl":
+        params["lang"] = lang
+    if st.session_state.get("sort", "name") != "name":
+        params["sort"] = st.session_state["sort"]
+    origin = st.session_state.get("origin")
+    if origin and st.session_state.get("sort") == "distance":
+        params["near"] = f"{origin[0]:.5f},{origin[1]:.5f}"
+    if st.session_state.get("basemap", "osm") != "osm":
+        params["basemap"] = st.session_state["basemap"]
+    return params
+
+
+def handle_map_event(event: dict | None, shown: pd.DataFrame) -> bool:
+    """Select a clicked marker or take a clicked point as origin; True if state changed."""
+    if not event:
+        return False
+    changed = False
+    click = event.get("last_object_clicked")
+    stamp = (event.get("last_object_clicked_count"), str(click))
+    if click and stamp != st.session_state.get("_last_marker_click"):
+        st.session_state["_last_marker_click"] = stamp
+        product_id = product_at(
+            shown, click.get("lat"), click.get("lng"), event.get("last_object_clicked_tooltip")
+        )
+        if product_id and product_id != st.session_state.get("product"):
+            st.session_state["product"] = product_id
+            changed = True
+    point = event.get("last_clicked")
+    if point and str(point) != st.session_state.get("_last_map_click"):
+        st.session_state["_last_map_click"] = str(point)
+        st.session_state["origin"] = (float(point["lat"]), float(point["lng"]))
+        changed = True
+    return changed
+
+
+def product_at(shown: pd.DataFrame, lat, lon, tooltip: str | None) -> str | None:
+    """The product whose marker is at (``lat``, ``lon``); the tooltip name breaks ties."""
+    if lat is None or lon is None or shown.empty:
+        return None
+    hits = shown[((shown["lat"] - lat).abs() < 1e-6) & ((shown["lon"] - lon).abs() < 1e-6)]
+    if len(hits) > 1 and tooltip:
+        named = hits[[display_name(r)[0] == tooltip for _, r in hits.iterrows()]]
+        hits = named if len(named) else hits
+    return str(hits.iloc[0]["id"]) if len(hits) else None
+
+
+def select_product(product_id: str | None) -> None:
+    st.session_state["product"] = product_id
+
+
+def on_table_select() -> None:
+    rows = st.session_state.get("results_table", {}).get("selection", {}).get("rows", [])
+    ids = st.session_state.get("_list_ids", [])
+    if rows and rows[0] < len(ids):
+        st.session_state["product"] = ids[rows[0]]
+
+
+def results_table(shown: pd.DataFrame) -> None:
+    st.caption(tr("list_help"))
+    names = [display_name(row)[0] for _, row in shown.iterrows()]
+    table = pd.DataFrame(
+        {
+            tr("col_name"): names,
+            tr("col_category"): [category_label(c, lang) for c in shown["category"]],
+            tr("col_place"): [district_name(d, lang) if d else "" for d in shown["district_teryt"]],
+        }
+    )
+    if "distance_km" in shown.columns:
+        table[tr("col_distance")] = shown["distance_km"].round(1).to_numpy()
+    table.insert(0, "★", ["★" if s == "social_economy" else "" for s in shown["partner_sector"]])
+    st.session_state["_list_ids"] = list(shown["id"])
+    st.dataframe(
+        table,
+        key="results_table",
+        on_select=on_table_select,
+        selection_mode="single-row",
+        hide_index=True,
+        width="stretch",
+        height=min(420, 38 + 35 * max(len(table), 1)),
+    )
+
+
+def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> None:
+    name, name_fallback = display_name(row)
+    st.subheader(md_escape(name), anchor=False)
+    cat = category_label(row["category"], lang)
+    district = district_name(row["district_teryt"], lang) if row["district_teryt"] else ""
+    st.markdown(f"**{md_escape(cat)}** · {md_escape(district)}")
+    description = str(row.get(f"description_{lang}") or "").strip()
+    fallback = False
+    if not description:
+        description, fallback = str(row.get("description_pl") or ""), lang != "pl"
+    if description:
+        st.markdown(md_escape(description))
+    if (fallback or name_fallback) and tr("fallback"):
+        st.caption(tr("fallback"))
+
+    partner_name = str(row.get("partner_name") or "")
+    sector = str(row.get("partner_sector") or "")
+    if partner_name:
+        badge = ""
+        if sector:
+            badge = f" · {'★ ' if sector == 'social_economy' else ''}{md_escape(sector_label(sector, lang))}"
+        st.markdown(f"**{tr('partner')}:** {md_escape(partner_name)}{badge}")
+        if sector == "social_economy":
+            st.caption(SECTOR_EXPLANATIONS["social_economy"][lang])
+        if row.get("partner_id"):
+            st.page_link(
+                "ui/pages/partners_page.py",
+                label=tr("partner_profile"),
+                icon=":material/groups:",
+                query_params={"partner": str(row["partner_id"])},
+            )
+    facts = []
+    if row.get("address"):
+        facts.append(f"**{tr('address')}:** {md_escape(row['address'])}")
+    contact = []
+    if safe_url(row.get("website")):
+        contact.append(md_link(tr("website"), row["website"]))
+    if row.get("email"):
+        contact.append(md_escape(row["email"]))
+    if row.get("phone"):
+        contact.append(md_escape(row["phone"]))
+    if contact:
+        facts.append(f"**{tr('contact')}:** " + " · ".join(contact))
+    price = str(row.get("price") or "")
+    if row.get("free") is True and not price:
+        price = tr("free_yes")
+    if price:
+        facts.append(f"**{tr('price')}:** {md_escape(price)}")
+    facts.append(f"**{tr('availability')}:** {md_escape(availability_text(row))}")
+    access = [tr(f"acc_{f}") for f in ("wheelchair", "family", "pets") if row.get(f) is True]
+    if access:
+        facts.append(f"**{tr('accessibility')}:** " + ", ".join(access))
+    if row.get("languages"):
+        facts.append(
+            f"**{tr('languages')}:** {md_escape(str(row['languages']).replace(';', ', '))}"
+        )
+    if row.get("tags"):
+        facts.append(f"**{tr('tags')}:** {md_escape(str(row['tags']).replace(';', ', '))}")
+    st.markdown("  \n".join(facts))
+    lat, lon = float(row["lat"]), float(row["lon"])
+    osm = f"https://www.openstreetmap.org/directions?route=%3B{lat:.6f}%2C{lon:.6f}#map=15/{lat:.5f}/{lon:.5f}"
+    google = f"https://www.google.com/maps/dir/?api=1&destination={lat:.6f},{lon:.6f}"
+    st.markdown(f"**{tr('directions')}:** [OpenStreetMap]({osm}) · [Google Maps]({google})")
+
+    st.markdown(f"**{tr('nearby')}**")
+    near = nearby_products(everything, lat, lon, 5.0, exclude_id=str(row["id"])).head(8)
+    if near.empty:
+        st.caption(tr("nothing_nearby"))
+    for _, other in near.iterrows():
+        st.button(
+            md_escape(f"{display_name(other)[0]} · {other['distance_km']:.1f} km"),
+            key=f"near_{other['id']}",
+            on_click=select_product,
+            args=(str(other["id"]),),
+            width="stretch",
+        )
+    with st.expander(tr("share"), icon=":material/share:"):
+        st.code(share_url, language=None)
+        st.image(qr_png(share_url, scale=4), width=160)
+    st.button(tr("close"), key="close_details", on_click=select_product, args=(None,))
+
+
+def availability_text(row: pd.Series) -> str:
+    start, end = row.get("event_start"), row.get("event_end")
+    if pd.notna(start) or pd.notna(end):
+        parts = [pd.Timestamp(d).strftime("%d.%m.%Y") for d in (start, end) if pd.notna(d)]
+        return " – ".join(dict.fromkeys(parts))
+    months = months_from_mask(int(row.get("months_mask") or 0))
+    if not months:
+        return tr("not_stated")
+    if len(months) == 12:
+        return tr("all_year")
+    return ", ".join(month_name(m, lang) for m in months)
+
+
+# -- page --------------------------------------------------------------------------------
+
+everything = published_products()
+apply_url(everything)
+flt = sidebar_filters()
+
+st.title(t("app_title", lang), anchor=False)
+st.caption(f"{tr('intro')}  \n{t('sample_note', lang)}")
+
+filtered = apply_filter(everything, flt)
+sort_options = list(SORT_ORDERS)
+sort_order = st.session_state.get("sort", "name")
+origin = st.session_state.get("origin") if sort_order == "distance" else None
+shown = sort_products(
+    filtered, "name" if sort_order == "distance" and origin is None else sort_order, origin, lang
+)
+selected_id = st.session_state.get("product")
+if selected_id and selected_id not in set(everything["id"]):
+    selected_id = st.session_state["product"] = None
+
+summary, sort_col = st.columns([3, 2], vertical_alignment="bottom")
+summary.markdown(tr("results", n=len(shown), total=len(everything)))
+sort_col.selectbox(tr("sort"), sort_options, key="sort", format_func=lambda o: tr(f"sort_{o}"))
+if sort_order == "distance":
+    if origin is None:
+        st.info(tr("pick_origin"), icon=":material/touch_app:")
+    else:
+        st.caption(tr("origin", lat=origin[0], lon=origin[1]))
+
+map_col, side_col = st.columns([3, 2], gap="medium")
+with map_col:
+    product_map = render_product_map(
+        shown,
+        lang=lang,
+        basemap=st.session_state.get("basemap", "osm"),
+        selected_id=selected_id,
+        legend_title=tr("legend"),
+        social_economy_label="★ " + sector_label("social_economy", lang),
+    )
+    returned = ["last_object_clicked", "last_object_clicked_count", "last_object_clicked_tooltip"]
+    if sort_order == "distance":
+        returned.append("last_clicked")
+    centre = None
+    if selected_id:
+        sel = everything[everything["id"] == selected_id].iloc[0]
+        centre = (float(sel["lat"]), float(sel["lon"]))
+    event = st_folium(
+        product_map.base,
+        key="product_map",
+        feature_group_to_add=product_map.products,
+        returned_objects=returned,
+        height=560,
+        use_container_width=True,
+        center=centre,
+        zoom=14 if centre else None,
+    )
+    if handle_map_event(event, shown):
+        st.rerun()
+    if shown.empty:
+        st.warning(tr("no_results"), icon=":material/filter_alt_off:")
+
+base_url = (st.context.url or "").split("?")[0]
+share_url = base_url + ("?" + urlencode(share_params(flt)) if share_params(flt) else "")
+with side_col:
+    if selected_id:
+        details_panel(everything[everything["id"] == selected_id].iloc[0], everything, share_url)
+    else:
+        results_table(shown)
+        st.caption(f"{tr('share')}: " + md_escape(share_url))
+
+wanted = share_params(flt)
+st.session_state["_map_params"] = wanted
+if {k: st.query_params.get(k) for k in st.query_params} != wanted:
+    st.query_params.from_dict(wanted)

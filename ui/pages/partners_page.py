@@ -1,0 +1,225 @@
+"""Partner directory and partner profiles: who stands behind the offerings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from catalogue.partners import PartnerFilter, filter_partners, listed_partners, sector_counts
+from catalogue.taxonomy import SECTOR_EXPLANATIONS, Sector, category_label, sector_label
+from geodata import DISTRICT_TERYTS, district_name, load_gminy
+from mapview.builder import render_product_map
+from ui.i18n import translate
+from ui.state import current_language, partners, published_products
+from ui.text import md_escape, md_link
+
+S = {
+    "title": {"pl": "Partnerzy", "en": "Partners", "uk": "Партнери"},
+    "intro": {
+        "pl": "Instytucje publiczne, firmy, organizacje pozarządowe i podmioty ekonomii "
+        "społecznej, które tworzą ofertę turystyczną regionu.",
+        "en": "Public bodies, businesses, NGOs and social-economy entities that create the "
+        "region's tourist offer.",
+        "uk": "Публічні установи, підприємства, громадські організації та суб'єкти соціальної "
+        "економіки, які створюють туристичну пропозицію регіону.",
+    },
+    "search": {"pl": "Szukaj partnera", "en": "Search partners", "uk": "Пошук партнера"},
+    "sectors": {"pl": "Sektor", "en": "Sector", "uk": "Сектор"},
+    "districts": {"pl": "Powiat", "en": "District", "uk": "Повіт"},
+    "count": {
+        "pl": "Partnerów: **{n}**",
+        "en": "Partners: **{n}**",
+        "uk": "Партнерів: **{n}**",
+    },
+    "none": {
+        "pl": "Żaden partner nie pasuje do filtrów.",
+        "en": "No partner matches the filters.",
+        "uk": "Жоден партнер не відповідає фільтрам.",
+    },
+    "offerings": {"pl": "Oferty: {n}", "en": "Offerings: {n}", "uk": "Пропозицій: {n}"},
+    "open": {"pl": "Profil", "en": "Profile", "uk": "Профіль"},
+    "member": {
+        "pl": "Członek Klastra",
+        "en": "Member of the cluster",
+        "uk": "Член кластера",
+    },
+    "back": {"pl": "Wszyscy partnerzy", "en": "All partners", "uk": "Усі партнери"},
+    "legal_form": {"pl": "Forma prawna", "en": "Legal form", "uk": "Правова форма"},
+    "where": {"pl": "Gmina", "en": "Municipality", "uk": "Гміна"},
+    "website": {"pl": "Strona internetowa", "en": "Website", "uk": "Вебсайт"},
+    "their_offerings": {
+        "pl": "Oferty partnera",
+        "en": "The partner's offerings",
+        "uk": "Пропозиції партнера",
+    },
+    "no_offerings": {
+        "pl": "Ten partner nie ma jeszcze opublikowanych ofert.",
+        "en": "This partner has no published offerings yet.",
+        "uk": "Цей партнер ще не має опублікованих пропозицій.",
+    },
+    "not_found": {
+        "pl": "Nie znaleziono takiego partnera. Wróć do listy partnerów.",
+        "en": "No such partner. Go back to the list of partners.",
+        "uk": "Такого партнера не знайдено. Поверніться до списку партнерів.",
+    },
+    "fallback": {
+        "pl": "",
+        "en": "Shown in Polish: no English description yet.",
+        "uk": "Показано польською: українського опису ще немає.",
+    },
+    "on_map": {"pl": "Pokaż na mapie", "en": "Show on the map", "uk": "Показати на мапі"},
+}
+
+lang = current_language()
+
+
+def tr(key: str, **params) -> str:
+    return translate(S, key, lang, **params)
+
+
+def open_profile(partner_id: str | None) -> None:
+    if partner_id:
+        st.query_params["partner"] = partner_id
+    else:
+        st.query_params.pop("partner", None)
+
+
+def gmina_label(teryt: str) -> str:
+    gminy = load_gminy()
+    row = gminy[gminy["teryt"] == teryt]
+    if row.empty:
+        return ""
+    return f"{row.iloc[0]['name']} · {district_name(teryt[:4], lang)}"
+
+
+def sector_badge(sector: str) -> str:
+    star = "★ " if sector == "social_economy" else ""
+    return f"{star}{sector_label(sector, lang)}" if sector in {s.value for s in Sector} else ""
+
+
+def directory(listed: pd.DataFrame) -> None:
+    st.title(tr("title"), anchor=False)
+    st.caption(tr("intro"))
+    counts = sector_counts(listed)
+    cols = st.columns(len(counts))
+    for col, (sector, n) in zip(cols, counts.items(), strict=True):
+        col.metric(sector_badge(sector), n)
+    st.info(SECTOR_EXPLANATIONS["social_economy"][lang], icon=":material/volunteer_activism:")
+    c1, c2, c3 = st.columns([2, 2, 3])
+    c1.multiselect(
+        tr("sectors"), [s.value for s in Sector], key="p_sector", format_func=sector_badge
+    )
+    c2.multiselect(
+        tr("districts"),
+        list(DISTRICT_TERYTS),
+        key="p_district",
+        format_func=lambda t: district_name(t, lang),
+    )
+    c3.text_input(tr("search"), key="p_q", max_chars=200)
+    flt = PartnerFilter(
+        sectors=tuple(st.session_state.get("p_sector", [])),
+        districts=tuple(st.session_state.get("p_district", [])),
+        text=st.session_state.get("p_q", ""),
+    )
+    shown = filter_partners(listed, flt)
+    st.markdown(tr("count", n=len(shown)))
+    if shown.empty:
+        st.warning(tr("none"))
+    for _, row in shown.iterrows():
+        with st.container(border=True):
+            head, action = st.columns([5, 1], vertical_alignment="center")
+            badge = sector_badge(str(row["sector"]))
+            member = f" · **{tr('member')}**" if bool(row.get("member")) else ""
+            head.markdown(
+                f"**{md_escape(row['name'])}**  \n{md_escape(badge)} · "
+                f"{md_escape(gmina_label(str(row['gmina_teryt'] or '')))} · "
+                f"{tr('offerings', n=int(row['published_count']))}{member}"
+            )
+            action.button(
+                tr("open"),
+                key=f"open_{row['id']}",
+                on_click=open_profile,
+                args=(str(row["id"]),),
+                width="stretch",
+            )
+
+
+def profile(row: pd.Series, products: pd.DataFrame) -> None:
+    st.button(
+        tr("back"),
+        key="back_to_list",
+        on_click=open_profile,
+        args=(None,),
+        icon=":material/arrow_back:",
+    )
+    st.title(md_escape(row["name"]), anchor=False)
+    sector = str(row["sector"])
+    line = [md_escape(sector_badge(sector))]
+    if row.get("legal_form"):
+        line.append(f"{tr('legal_form')}: {md_escape(row['legal_form'])}")
+    if row.get("gmina_teryt"):
+        line.append(f"{tr('where')}: {md_escape(gmina_label(str(row['gmina_teryt'])))}")
+    st.markdown(" · ".join(line))
+    if bool(row.get("member")):
+        st.success(tr("member"), icon=":material/verified:")
+    if sector == "social_economy":
+        st.caption(SECTOR_EXPLANATIONS["social_economy"][lang])
+    logo = Path(str(row.get("logo_path") or ""))
+    if row.get("logo_path") and logo.is_file():
+        st.image(str(logo), width=160)
+    description = str(row.get(f"description_{lang}") or "").strip()
+    fallback = False
+    if not description:
+        description, fallback = str(row.get("description_pl") or ""), lang != "pl"
+    if description:
+        st.markdown(md_escape(description))
+        if fallback and tr("fallback"):
+            st.caption(tr("fallback"))
+    if row.get("website"):
+        st.markdown(f"**{tr('website')}:** " + md_link(str(row["website"]), row["website"]))
+
+    st.subheader(tr("their_offerings"), anchor=False)
+    own = products[products["partner_id"] == row["id"]]
+    if own.empty:
+        st.caption(tr("no_offerings"))
+        return
+    for _, product in own.iterrows():
+        name = str(product.get(f"name_{lang}") or "").strip() or str(product["name_pl"])
+        st.page_link(
+            "ui/pages/map_page.py",
+            label=md_escape(f"{name} · {category_label(product['category'], lang)}"),
+            icon=":material/location_on:",
+            query_params={"product": str(product["id"])},
+        )
+    small = render_product_map(own, lang=lang, basemap=st.session_state.get("basemap", "osm"))
+    small.base.fit_bounds(
+        [
+            [own["lat"].min() - 0.02, own["lon"].min() - 0.03],
+            [own["lat"].max() + 0.02, own["lon"].max() + 0.03],
+        ]
+    )
+    st_folium(
+        small.base,
+        key="partner_map",
+        feature_group_to_add=small.products,
+        returned_objects=[],
+        height=340,
+        use_container_width=True,
+    )
+
+
+listed = listed_partners(partners())
+partner_id = st.query_params.get("partner")
+if partner_id:
+    match = listed[listed["id"] == partner_id]
+    if match.empty:
+        st.title(tr("title"), anchor=False)
+        st.warning(tr("not_found"))
+        st.button(tr("back"), key="back_missing", on_click=open_profile, args=(None,))
+    else:
+        profile(match.iloc[0], published_products())
+else:
+    directory(listed)

@@ -1,0 +1,62 @@
+"""Per-process caches and per-session state shared by the pages.
+
+The store is one per process; the catalogue frame is cached per catalogue version, so a rerun
+re-reads nothing until something is written.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from catalogue.filters import prepare_frame
+from catalogue.storage import CatalogueStore, database_url
+from catalogue.taxonomy import DEFAULT_LANGUAGE, LANGUAGES
+from mapview.assets import ensure_local_assets
+
+
+@st.cache_resource(show_spinner=False)
+def _store_for(url: str) -> CatalogueStore:
+    from catalogue.exchange import load_sample_catalogue
+
+    ensure_local_assets()
+    store = CatalogueStore(url)
+    store.create_schema()
+    load_sample_catalogue(store)
+    return store
+
+
+def get_store() -> CatalogueStore:
+    """The process-wide store for the configured database (schema and sample on first use)."""
+    return _store_for(database_url())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _published_frame(url: str, version: int) -> pd.DataFrame:
+    # url and version are the cache key: another database or any write gives a new frame.
+    return prepare_frame(get_store().products_frame())
+
+
+def published_products() -> pd.DataFrame:
+    """Published products, prepared for filtering (cached per catalogue version)."""
+    store = get_store()
+    return _published_frame(store.url, store.catalogue_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _partners_frame(url: str, version: int) -> pd.DataFrame:
+    return get_store().partners_frame()
+
+
+def partners() -> pd.DataFrame:
+    """All partners with their published-offering counts (cached per catalogue version)."""
+    store = get_store()
+    return _partners_frame(store.url, store.catalogue_version())
+
+
+def current_language() -> str:
+    """The interface language: the ``lang`` widget, else the URL, else Polish."""
+    lang = st.session_state.get("lang")
+    if lang not in LANGUAGES:
+        lang = st.query_params.get("lang", DEFAULT_LANGUAGE)
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
