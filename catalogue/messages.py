@@ -83,14 +83,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": 'unknown category "{value}". Allowed: {allowed}.',
         "uk": "невідома категорія «{value}». Дозволені: {allowed}.",
     },
-    "bad_coordinates": {
-        "pl": "nie można odczytać współrzędnych „{value}”: {detail} Podaj szerokość i długość "
-        "geograficzną w stopniach dziesiętnych, np. 49.7839, 22.7766.",
-        "en": 'cannot read the coordinates "{value}": {detail} Give latitude and longitude '
-        "in decimal degrees, e.g. 49.7839, 22.7766.",
-        "uk": "не вдається прочитати координати «{value}»: {detail} Вкажіть широту й довготу "
-        "в десяткових градусах, напр. 49.7839, 22.7766.",
-    },
+    # The detail is geodata's own message, which already explains the expected formats.
+    "bad_coordinates": {"pl": "{detail}", "en": "{detail}", "uk": "{detail}"},
     "bad_number": {
         "pl": "„{value}” nie jest liczbą. Podaj stopnie dziesiętne, np. {example} (kropka "
         "lub przecinek dziesiętny).",
