@@ -378,7 +378,11 @@ class CatalogueStore:
         partners: Iterable[Partner] = (),
         action: str = "import",
     ) -> int:
-        """Insert or update products (and their partners) by id, all in one transaction."""
+        """Insert or update products (and their partners) by id, all in one transaction.
+
+        A product with status ``pending`` goes to the moderation queue as a revision instead
+        (a published product stays live until its edit is approved).
+        """
         count = 0
         with self.write() as conn:
             for partner in partners:
@@ -396,6 +400,9 @@ class CatalogueStore:
             .mappings()
             .first()
         )
+        if product.status == Status.PENDING.value:
+            self._hold_for_review(conn, product, existing, actor, action)
+            return
         values = _product_to_row(product)
         values["updated_at"] = now
         if existing is None:
@@ -416,6 +423,60 @@ class CatalogueStore:
                 before=_jsonable(dict(existing)),
                 after=_jsonable(values),
             )
+
+    def _hold_for_review(
+        self, conn: Connection, product: Product, existing, actor: str, action: str
+    ) -> None:
+        """Store a ``pending`` product as a moderation revision, like a partner submission.
+
+        A published product keeps its live row until the edit is approved; a new or
+        unpublished one is written as ``pending``. Older pending revisions are superseded.
+        """
+        now = now_utc()
+        product.submitted_by = product.submitted_by or actor
+        if existing is not None:
+            conn.execute(
+                revisions_table.update()
+                .where(
+                    revisions_table.c.product_id == product.id,
+                    revisions_table.c.state == "pending",
+                )
+                .values(state="withdrawn", decided_at=now, decided_by=actor)
+            )
+        published = existing is not None and existing["status"] == Status.PUBLISHED.value
+        if not published:
+            values = _product_to_row(product)
+            values.update(updated_at=now, decided_by="", decided_at=None, decision_note="")
+            if existing is None:
+                values["created_at"] = product.created_at or now
+                conn.execute(products_table.insert().values(**values))
+            else:
+                values["created_at"] = existing["created_at"]
+                conn.execute(
+                    products_table.update()
+                    .where(products_table.c.id == product.id)
+                    .values(**values)
+                )
+        conn.execute(
+            revisions_table.insert().values(
+                product_id=product.id,
+                kind="edit" if published else "new",
+                data=_to_json(product.content_dict()),
+                state="pending",
+                submitted_by=product.submitted_by,
+                submitted_at=now,
+            )
+        )
+        self.audit(
+            conn,
+            actor,
+            action,
+            "product",
+            product.id,
+            before=_jsonable(dict(existing)) if existing is not None else None,
+            after=product.content_dict() | {"status": Status.PENDING.value},
+            note="held for review",
+        )
 
     def get_product(self, product_id: str) -> Product | None:
         """The product with ``product_id`` (any status) or None."""
