@@ -120,8 +120,8 @@ TEMPLATE_COLUMNS: tuple[str, ...] = (
 TEMPLATE_EXAMPLE: dict[str, object] = {
     "name": "Zamek w Krasiczynie",
     "category": "Zabytki i atrakcje",
-    "lat": "49,7757",
-    "lon": "22,6525",
+    "lat": "49,7761",
+    "lon": "22,6492",
     "description": "Renesansowy zamek z przełomu XVI i XVII wieku z czterema basztami, "
     "otoczony parkiem.",
     "name_en": "Krasiczyn Castle",
@@ -408,9 +408,7 @@ def import_file(
     ``path`` may be bytes (an upload) with ``filename`` naming its format.
     """
     _check_status(status)
-    name = filename or (None if isinstance(path, bytes | bytearray) else Path(path).name)
-    records, header = read_table(path, name)
-    geo = file_format(name) == "geojson"
+    records, header, layout = _read_for_import(path, filename)
     return import_records(
         store,
         records,
@@ -420,9 +418,42 @@ def import_file(
         actor=actor,
         lang=lang,
         source=source,
-        first_row=1 if geo else 2,
-        row_kind="feature" if geo else "row",
+        **layout,
     )
+
+
+def validate_file(
+    store: CatalogueStore,
+    path: str | Path | bytes,
+    *,
+    filename: str | None = None,
+    lang: str = "pl",
+) -> ValidationReport:
+    """Check a file against the catalogue exactly as :func:`import_file` would; store nothing."""
+    records, header, layout = _read_for_import(path, filename)
+    existing, partners = _catalogue_frames(store)
+    _products, report = validate_records(
+        records, existing, lang, header=header, partners=partners, **layout
+    )
+    return report
+
+
+def _read_for_import(
+    path: str | Path | bytes, filename: str | None
+) -> tuple[list[dict], list[str], dict]:
+    name = filename or (None if isinstance(path, bytes | bytearray) else Path(path).name)
+    records, header = read_table(path, name)
+    # GeoJSON has features, not spreadsheet rows: number them from 1.
+    if file_format(name) == "geojson":
+        return records, header, {"first_row": 1, "row_kind": "feature"}
+    return records, header, {"first_row": 2, "row_kind": "row"}
+
+
+def _catalogue_frames(store: CatalogueStore) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every product (any status: ids must stay unique) and every partner."""
+    existing = store.products_frame(statuses=[s.value for s in Status])
+    partners = store.partners_frame()
+    return existing[["id", "name_pl", "lat", "lon"]], partners[["id", "name", "sector"]]
 
 
 def import_records(
@@ -446,9 +477,7 @@ def import_records(
     """
     _check_status(status)
     extra_partners = list(extra_partners)
-    all_statuses = [s.value for s in Status]
-    existing = store.products_frame(statuses=all_statuses)
-    partners = store.partners_frame()[["id", "name", "sector"]]
+    existing, partners = _catalogue_frames(store)
     if extra_partners:
         extra = pd.DataFrame(
             [{"id": p.id, "name": p.name, "sector": p.sector} for p in extra_partners]
@@ -456,7 +485,7 @@ def import_records(
         partners = pd.concat([partners[~partners["id"].isin(extra["id"])], extra])
     products, report = validate_records(
         records,
-        existing[["id", "name_pl", "lat", "lon"]],
+        existing,
         lang,
         header=header,
         partners=partners,

@@ -1344,9 +1344,11 @@ class _Validator:
         """Warn about a likely duplicate of a catalogue product or of an earlier row.
 
         Only a warning: two different offerings can share a building (a museum and its café).
-        A row that carries the catalogue product's own id is an update, not a duplicate.
+        A row that carries a catalogue product's id is an update and is not checked.
         """
-        frame = self.existing[self.existing["id"].astype(str) != product_id]
+        if product_id in self.existing_ids:
+            return  # an update of a catalogue product, which is where it belongs
+        frame = self.existing
         frame = frame.dropna(subset=["lat", "lon"])
         if not frame.empty:
             dist = haversine_m(
@@ -1355,8 +1357,8 @@ class _Validator:
                 frame["lat"].astype(float).to_numpy(),
                 frame["lon"].astype(float).to_numpy(),
             )
-            near = frame.assign(_d=dist)
-            near = near[near["_d"] <= DUPLICATE_DISTANCE_M].sort_values("_d")
+            near = frame.assign(distance_m=dist)
+            near = near[near["distance_m"] <= DUPLICATE_DISTANCE_M].sort_values("distance_m")
             for item in near.itertuples():
                 if similar_names(name, str(item.name_pl)):
                     self.issue(
@@ -1366,7 +1368,7 @@ class _Validator:
                         "warning",
                         other=str(item.name_pl),
                         other_id=str(item.id),
-                        distance_m=round(float(item._d)),
+                        distance_m=round(float(item.distance_m)),
                     )
                     return
         for number, other_id, other_name, other_lat, other_lon in self.earlier:

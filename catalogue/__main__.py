@@ -1,0 +1,252 @@
+"""Command line for the catalogue: ``python -m catalogue COMMAND``.
+
+Commands::
+
+    init                                  create the schema; load the sample into an empty DB
+    validate FILE [--lang pl|en|uk]       exit 0 when valid (warnings allowed), 1 on errors
+    import FILE [--valid-only] [--pending] [--actor NAME] [--lang pl|en|uk]
+    export --format csv|xlsx|geojson --out FILE [--status STATUS ...]
+    template --out FILE.xlsx
+    stats                                 counts by status, category, district and sector
+    staff ...                             staff accounts, provided by catalogue/staff.py
+
+The database is ``CatalogueStore()``'s: ``DATABASE_URL`` if set, else SQLite at
+``CATALOGUE_DB`` (default ``data/catalogue.sqlite``).
+
+``staff`` lives in its own module: ``catalogue/staff.py`` defines
+``add_cli(subparsers)``, which adds the ``staff`` sub-parser and sets ``func`` on it to a
+callable ``(args, store) -> int`` exit code. Until that module exists the command says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+from collections.abc import Callable
+
+from catalogue.exchange import (
+    EXPORT_FORMATS,
+    SampleDataError,
+    export_catalogue,
+    import_file,
+    load_sample_catalogue,
+    validate_file,
+    write_template,
+)
+from catalogue.storage import CatalogueStore
+from catalogue.taxonomy import LANGUAGES, Status, category_label, sector_label
+
+Handler = Callable[[argparse.Namespace, CatalogueStore], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="python -m catalogue", description="Tourism product catalogue: data and exchange."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    init = commands.add_parser("init", help="create the schema and load the sample if empty")
+    init.set_defaults(func=cmd_init)
+
+    validate = commands.add_parser("validate", help="check a CSV/XLSX/GeoJSON file")
+    validate.add_argument("file")
+    validate.add_argument("--lang", choices=LANGUAGES, default="pl")
+    validate.set_defaults(func=cmd_validate)
+
+    imp = commands.add_parser("import", help="import a CSV/XLSX/GeoJSON file")
+    imp.add_argument("file")
+    imp.add_argument(
+        "--valid-only", action="store_true", help="import the valid rows, list the skipped ones"
+    )
+    imp.add_argument(
+        "--pending", action="store_true", help="send to moderation instead of publishing"
+    )
+    imp.add_argument("--actor", default="cli", help="who is importing (audit log)")
+    imp.add_argument("--lang", choices=LANGUAGES, default="pl")
+    imp.set_defaults(func=cmd_import)
+
+    export = commands.add_parser("export", help="export the catalogue")
+    export.add_argument("--format", choices=EXPORT_FORMATS, required=True, dest="fmt")
+    export.add_argument("--out", required=True)
+    export.add_argument(
+        "--status",
+        action="append",
+        choices=[s.value for s in Status],
+        help="statuses to export (repeatable; default: published)",
+    )
+    export.set_defaults(func=cmd_export)
+
+    template = commands.add_parser("template", help="write the partner XLSX template")
+    template.add_argument("--out", required=True)
+    template.set_defaults(func=cmd_template, needs_store=False)
+
+    stats = commands.add_parser("stats", help="counts by status, category, district, sector")
+    stats.set_defaults(func=cmd_stats)
+
+    _add_staff(commands)
+    return parser
+
+
+def _add_staff(commands) -> None:
+    # find_spec rather than try/except ImportError, so that a broken staff module fails loudly
+    # instead of looking absent.
+    if importlib.util.find_spec("catalogue.staff") is not None:
+        importlib.import_module("catalogue.staff").add_cli(commands)
+        return
+    staff = commands.add_parser("staff", help="staff accounts (not available yet)")
+    staff.add_argument("rest", nargs=argparse.REMAINDER)
+    staff.set_defaults(func=_staff_missing, needs_store=False)
+
+
+def _staff_missing(args: argparse.Namespace, store: CatalogueStore | None) -> int:
+    print("staff commands are not available yet (catalogue/staff.py)", file=sys.stderr)
+    return 2
+
+
+def cmd_init(args: argparse.Namespace, store: CatalogueStore) -> int:
+    """Create the schema; load the sample catalogue into an empty database."""
+    store.create_schema()
+    print(f"Schema ready: {_safe_url(store.url)}")
+    try:
+        count = load_sample_catalogue(store)
+    except SampleDataError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except FileNotFoundError as exc:
+        print(f"No sample catalogue to load: {exc.filename}", file=sys.stderr)
+        return 0
+    if count:
+        print(f"Loaded the sample catalogue: {count} products.")
+    else:
+        total = store.count_products()
+        print(f"The database already has {total} products; sample not loaded.")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace, store: CatalogueStore) -> int:
+    """Check a file against the catalogue; the report goes to stdout."""
+    try:
+        report = validate_file(store, args.file, lang=args.lang)
+    except (OSError, ValueError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    if report.issues:
+        print(report.to_text(args.lang))
+    valid, checked = len(report.valid_rows), len(report.checked_rows)
+    if args.lang == "pl":
+        print(f"Poprawne wiersze: {valid} z {checked}; błędy: {len(report.errors)}, "
+              f"ostrzeżenia: {len(report.warnings)}.")  # fmt: skip
+    else:
+        print(f"Valid rows: {valid} of {checked}; errors: {len(report.errors)}, "
+              f"warnings: {len(report.warnings)}.")  # fmt: skip
+    return 0 if report.ok else 1
+
+
+def cmd_import(args: argparse.Namespace, store: CatalogueStore) -> int:
+    """Import a file (published unless --pending); nothing is stored if it has errors."""
+    store.create_schema()
+    status = Status.PENDING.value if args.pending else Status.PUBLISHED.value
+    try:
+        result = import_file(
+            store,
+            args.file,
+            valid_only=args.valid_only,
+            status=status,
+            actor=args.actor,
+            lang=args.lang,
+        )
+    except (OSError, ValueError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    if result.report.issues:
+        print(result.report.to_text(args.lang))
+    if not result.report.ok and not args.valid_only:
+        print(
+            "Plik ma błędy: nic nie zaimportowano (użyj --valid-only, aby pominąć błędne wiersze)."
+            if args.lang == "pl"
+            else "The file has errors: nothing was imported (use --valid-only to skip the "
+            "rows with errors)."
+        )
+        return 1
+    print(result.summary(args.lang))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, store: CatalogueStore) -> int:
+    """Write the catalogue to a file."""
+    statuses = args.status or [Status.PUBLISHED.value]
+    count = export_catalogue(store, args.fmt, args.out, statuses=statuses)
+    print(f"Exported {count} products to {args.out}.")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace, store: CatalogueStore | None) -> int:
+    """Write the partner template."""
+    write_template(args.out)
+    print(f"Template written to {args.out}.")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, store: CatalogueStore) -> int:
+    """Print counts by status, category, district and partner sector."""
+    from geodata import DISTRICT_TERYTS, district_name
+
+    frame = store.products_frame(statuses=[s.value for s in Status])
+    print(f"Products: {len(frame)}")
+    _print_counts("Status", frame["status"], {s.value: s.value for s in Status})
+    published = frame[frame["status"] == Status.PUBLISHED.value]
+    print(f"\nPublished: {len(published)}")
+    _print_counts(
+        "Category",
+        published["category"],
+        {c: f"{c} ({category_label(c, 'en')})" for c in published["category"].unique()},
+    )
+    _print_counts(
+        "District",
+        published["district_teryt"],
+        {t: f"{t} {district_name(t, 'en')}" for t in DISTRICT_TERYTS},
+    )
+    sectors = published["partner_sector"].replace("", "(no partner)")
+    _print_counts(
+        "Partner sector",
+        sectors,
+        {s: f"{s} ({sector_label(s, 'en')})" for s in sectors.unique() if s != "(no partner)"},
+    )
+    return 0
+
+
+def _print_counts(title: str, values, labels: dict[str, str]) -> None:
+    counts = values.fillna("").astype(str).value_counts()
+    print(f"\n{title}:")
+    if counts.empty:
+        print("  (none)")
+    for key, count in counts.sort_index().items():
+        print(f"  {labels.get(key, key or '(empty)')}: {count}")
+
+
+def _safe_url(url: str) -> str:
+    # Never print a database password.
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    if not getattr(args, "needs_store", True):
+        return args.func(args, None)
+    store = CatalogueStore()
+    try:
+        if args.command != "init":
+            store.create_schema()
+        return args.func(args, store)
+    finally:
+        store.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
