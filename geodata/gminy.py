@@ -96,7 +96,12 @@ def _parse_name(text: str) -> tuple[str, str | None]:
             folded = folded[len(prefix) :].strip()
             hint = hint or prefix_hint
             break
-    return " ".join(folded.split()), hint
+    return _name_key(folded), hint
+
+
+def _name_key(folded: str) -> str:
+    # "Horyniec Zdrój" and "Horyniec-Zdrój" are the same name to a partner.
+    return " ".join(folded.replace("-", " ").split())
 
 
 def _by_teryt(code: str) -> dict | None:
@@ -107,7 +112,7 @@ def _by_teryt(code: str) -> dict | None:
 
 
 def _candidates(name: str) -> list[dict]:
-    return [r for r in _records() if fold_text(r["name"]) == name]
+    return [r for r in _records() if _name_key(fold_text(r["name"])) == name]
 
 
 def find_gmina(
@@ -153,8 +158,11 @@ def find_gmina(
 def district_of_gmina(teryt_or_name: str) -> str:
     """District TERYT (4 digits) of a gmina given by 7-digit TERYT or by name.
 
-    Names are matched like in find_gmina; a name used by both a town and a rural gmina is
-    fine because both lie in the same district. Raises ValueError for an unknown gmina.
+    Names are matched like in find_gmina. A name used by both a town and its rural gmina
+    (Jarosław, Radymno, Lubaczów, Przeworsk) is fine: both lie in the same district. Only
+    "Przemyśl" spans two districts (the city 1862, the rural gmina 1813): there a prefix
+    ("miasto Przemyśl" / "gmina Przemyśl") decides, and the bare name raises ValueError.
+    Raises ValueError for an unknown gmina.
     """
     text = str(teryt_or_name or "").strip()
     compact = text.replace(" ", "")
@@ -163,14 +171,21 @@ def district_of_gmina(teryt_or_name: str) -> str:
         if rec is None:
             raise ValueError(f"unknown gmina TERYT {text!r}")
         return rec["powiat_teryt"]
-    name, _hint = _parse_name(text)
-    districts = {r["powiat_teryt"] for r in _candidates(name)}
-    if not districts:
+    name, hint = _parse_name(text)
+    found = _candidates(name)
+    if not found:
         raise ValueError(
             f"unknown gmina {text!r}; expected one of the 39 gminy of the five districts"
         )
+    if hint is not None:
+        want_urban = hint == "urban"
+        found = [r for r in found if _is_urban(r["kind"]) == want_urban] or found
+    districts = {r["powiat_teryt"] for r in found}
     if len(districts) > 1:
-        raise ValueError(f"gmina name {text!r} is ambiguous: districts {sorted(districts)}")
+        raise ValueError(
+            f"gmina name {text!r} is ambiguous (districts {', '.join(sorted(districts))}); "
+            f"write 'miasto {found[0]['name']}' or 'gmina {found[0]['name']}'"
+        )
     return districts.pop()
 
 
