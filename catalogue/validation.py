@@ -802,11 +802,11 @@ class _Validator:
         )
         (row.issues if row else self.report.issues).append(issue)
 
-    def header_issue(self, column: str, code: str, severity: str = "error", **params) -> None:
+    def header_issue(self, where: str, code: str, severity: str = "error", **params) -> None:
         # Header problems sit on the header row of a spreadsheet; GeoJSON has none.
         row = 1 if self.row_kind == "row" else None
         self.report.issues.append(
-            ValidationIssue(row, column, code, severity, params, self.row_kind)
+            ValidationIssue(row, where, code, severity, params, self.row_kind)
         )
 
     # -- header --
@@ -845,6 +845,9 @@ class _Validator:
 
     def run(self) -> tuple[list[Product | None], ValidationReport]:
         products: list[Product | None] = [None] * len(self.records)
+        if not self.header and not self.records:
+            self.issue(None, "", "empty_file")
+            return products, self.report
         fatal = self.map_header()
         rows = []
         for index, record in enumerate(self.records):
