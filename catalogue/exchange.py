@@ -445,7 +445,7 @@ def _read_for_import(
     records, header = read_table(path, name)
     # GeoJSON has features, not spreadsheet rows: number them from 1.
     if file_format(name) == "geojson":
-        return records, header, {"first_row": 1, "row_kind": "feature"}
+        return records, header, {"first_row": 1, "row_kind": "feature", "unquote": False}
     return records, header, {"first_row": 2, "row_kind": "row"}
 
 
@@ -468,6 +468,7 @@ def import_records(
     source: str = Source.IMPORT.value,
     first_row: int = 2,
     row_kind: str = "row",
+    unquote: bool = True,
     extra_partners: Iterable[Partner] = (),
 ) -> ImportResult:
     """Validate already-read rows and store them; see :func:`import_file`.
@@ -492,6 +493,7 @@ def import_records(
         first_row=first_row,
         row_kind=row_kind,
         source=source,
+        unquote=unquote,
     )
     result = ImportResult(report=report)
     if not report.ok and not valid_only:

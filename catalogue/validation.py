@@ -709,6 +709,7 @@ def validate_records(
     first_row: int = 2,
     row_kind: str = "row",
     source: str = "import",
+    unquote: bool = True,
 ) -> tuple[list[Product | None], ValidationReport]:
     """Check rows from a partner file and build products, reporting every problem at once.
 
@@ -722,11 +723,15 @@ def validate_records(
     language of :meth:`ValidationReport.to_text`. Returns one entry per record: a
     :class:`Product` with status ``draft`` and ``source``, or ``None`` if the row has an
     error or is empty. New partners are in ``report.new_partners``.
+
+    ``unquote`` undoes export's formula neutralisation (one ``'`` before ``=+-@``, tab, CR);
+    it is for spreadsheet formats, so GeoJSON, exported without it, passes False.
     """
     check_language(lang)
     if row_kind not in ("row", "feature"):
         raise ValueError(f"unknown row kind {row_kind!r}; expected 'row' or 'feature'")
     validator = _Validator(records, existing, partners, lang, header, first_row, row_kind, source)
+    validator.unquote = unquote
     return validator.run()
 
 
@@ -758,6 +763,7 @@ class _Validator:
         self.first_row = first_row
         self.row_kind = row_kind
         self.source = source
+        self.unquote = True
         if header is None:
             header = []
             for record in records:
@@ -855,7 +861,7 @@ class _Validator:
             for header_name, value in record.items():
                 canonical = canonical_column(header_name)
                 if canonical is not None and self.columns.get(canonical) == str(header_name):
-                    cells[canonical] = _clean_raw(value)
+                    cells[canonical] = _clean_raw(value) if self.unquote else value
             if all(is_blank(v) for v in cells.values()) and all(
                 is_blank(v) for v in record.values()
             ):
@@ -925,7 +931,9 @@ class _Validator:
         point = self.coordinates(row)
         district = gmina = ""
         if point is not None:
-            district, gmina = self.place(row, *point)
+            # Point problems are reported on the column the point was read from.
+            used = "coordinates" if _text_value(row.cells.get("coordinates")) else "lat"
+            district, gmina = self.place(row, *point, used)
         product_id = self.product_id(row, texts.get("name") or "")
         partner_id = self.partner(row)
         website = self.website(row)
@@ -1069,9 +1077,8 @@ class _Validator:
             )
         return lat, lon
 
-    def place(self, row: _Row, lat: float, lon: float) -> tuple[str, str]:
+    def place(self, row: _Row, lat: float, lon: float, coord_column: str) -> tuple[str, str]:
         """(district TERYT, gmina TERYT) for a point and the declared gmina, if any."""
-        coord_column = "coordinates" if "coordinates" in self.columns else "lat"
         location = locate(lat, lon)
         if location is None:
             teryt, distance = nearest_district(lat, lon)
