@@ -247,9 +247,17 @@ class CatalogueStore:
     # -- schema and version --------------------------------------------------------------
 
     def create_schema(self) -> None:
-        """Create missing tables (idempotent)."""
+        """Create missing tables and the version counter (idempotent)."""
         with self._schema_lock:
             metadata.create_all(self.write_engine)
+            # With the counter row in place, concurrent first writes on PostgreSQL all UPDATE
+            # it; otherwise two could find no row and both INSERT one (duplicate key).
+            with self.write() as conn:
+                present = conn.execute(
+                    sa.select(meta_table.c.key).where(meta_table.c.key == "version")
+                ).first()
+                if present is None:
+                    conn.execute(meta_table.insert().values(key="version", value="0"))
 
     def drop_schema(self) -> None:
         """Drop every table (tests only)."""
