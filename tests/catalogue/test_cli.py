@@ -1,0 +1,181 @@
+"""``python -m catalogue``: exit codes and output, run as a subprocess on a temporary DB."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from catalogue.exchange import (
+    SAMPLE_PARTNERS,
+    SAMPLE_PRODUCTS,
+    import_file,
+    load_sample_catalogue,
+    read_table,
+    write_template,
+)
+from catalogue.storage import CatalogueStore
+from catalogue.taxonomy import Status
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DATA = REPO_ROOT / "tests" / "data" / "catalogue"
+
+
+@pytest.fixture
+def cli(tmp_path):
+    """Run the CLI against ``tmp_path/catalogue.sqlite``; returns (exit code, stdout, stderr)."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["CATALOGUE_DB"] = str(tmp_path / "catalogue.sqlite")
+    env["PYTHONPATH"] = str(REPO_ROOT)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "catalogue", *args],
+            cwd=REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        return done.returncode, done.stdout, done.stderr
+
+    run.db = tmp_path / "catalogue.sqlite"
+    return run
+
+
+def store_at(path: Path) -> CatalogueStore:
+    return CatalogueStore(f"sqlite:///{path}")
+
+
+def sample_rows() -> int:
+    with open(SAMPLE_PRODUCTS, encoding="utf-8-sig", newline="") as fh:
+        return sum(1 for row in csv.DictReader(fh) if any(v.strip() for v in row.values()))
+
+
+def needs_sample():
+    if not SAMPLE_PRODUCTS.exists():
+        pytest.skip("catalogue/sample/products.csv not written yet")
+
+
+def test_validate_exit_codes_and_report(cli):
+    code, out, _ = cli("validate", str(DATA / "partner_cp1250.csv"))
+    assert code == 0 and "Poprawne wiersze: 5 z 5; błędy: 0" in out
+    code, out, _ = cli("validate", str(DATA / "problems.csv"))
+    assert code == 1
+    assert "Wiersz 4, kolumna „category”: nieznana kategoria „zamki”" in out
+    assert "Wiersz 7, kolumna „lat”: punkt (50.03750, 22.00490) leży poza" in out
+    code, out, _ = cli("validate", str(DATA / "problems.csv"), "--lang", "en")
+    assert code == 1 and 'Row 10, column "website": "javascript:"' in out
+    assert "Valid rows: 3 of 20; errors: 17, warnings: 3." in out
+
+
+def test_unreadable_file_is_an_error(cli, tmp_path):
+    path = tmp_path / "oferty.pdf"
+    path.write_bytes(b"%PDF")
+    code, _, err = cli("validate", str(path))
+    assert code == 1 and "CSV, XLSX" in err
+    code, _, err = cli("import", str(tmp_path / "missing.csv"))
+    assert code == 1 and "missing.csv" in err
+
+
+def test_import_rejects_a_bad_file_and_valid_only_imports_the_rest(cli):
+    code, out, _ = cli("import", str(DATA / "problems.csv"), "--lang", "en")
+    assert code == 1 and "nothing was imported" in out
+    assert store_at(cli.db).count_products() == 0
+    code, out, _ = cli("import", str(DATA / "problems.csv"), "--valid-only", "--lang", "en")
+    assert code == 0 and "Imported 3 (new: 3, updated: 0), skipped rows: 17" in out
+    assert store_at(cli.db).count_products(Status.PUBLISHED) == 3
+
+
+def test_import_pending_goes_to_moderation(cli):
+    code, out, _ = cli("import", str(DATA / "partner.geojson"), "--pending", "--actor", "ania")
+    assert code == 0 and "Zaimportowano 2" in out
+    store = store_at(cli.db)
+    assert store.count_products(Status.PENDING) == 2 and store.count_products(Status.PUBLISHED) == 0
+    assert set(store.moderation_queue()["submitted_by"]) == {"ania"}
+
+
+def test_export_formats(cli, tmp_path):
+    assert cli("import", str(DATA / "partner_cp1250.csv"))[0] == 0
+    for fmt in ("csv", "xlsx", "geojson"):
+        out = tmp_path / f"katalog.{fmt}"
+        code, stdout, _ = cli("export", "--format", fmt, "--out", str(out))
+        assert code == 0 and "Exported 5 products" in stdout
+        records, _ = read_table(out)
+        assert len(records) == 5
+    doc = json.loads((tmp_path / "katalog.geojson").read_text(encoding="utf-8"))
+    assert {f["properties"]["district"] for f in doc["features"]} == {
+        "1804",
+        "1809",
+        "1813",
+        "1814",
+    }
+    code, _, err = cli("export", "--format", "pdf", "--out", str(tmp_path / "x.pdf"))
+    assert code == 2 and "invalid choice" in err
+
+
+def test_template_is_readable_by_the_importer(cli, tmp_path):
+    template = tmp_path / "szablon.xlsx"
+    code, out, _ = cli("template", "--out", str(template))
+    assert code == 0 and template.exists()
+    book = load_workbook(template)
+    assert book.sheetnames == ["Oferty", "Instrukcja"]
+    sheet = book["Oferty"]
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["nazwa", "kategoria", "szerokość", "długość"]
+    guide = "\n".join(str(c.value) for c in book["Instrukcja"]["B"] if c.value)
+    assert "cały rok" in guide and "heritage" in guide and "social_economy" in guide
+    # A partner fills in the example row: their organisation and its sector.
+    example = {h: i + 1 for i, h in enumerate(header)}
+    sheet.cell(row=2, column=example["partner"], value="Agencja Rozwoju Przemysłu S.A.")
+    sheet.cell(row=2, column=example["typ partnera"], value="biznes")
+    sheet.cell(row=2, column=example["rodziny z dziećmi"], value="tak")
+    book.save(template)
+    code, out, _ = cli("import", str(template))
+    assert code == 0, out
+    product = store_at(cli.db).get_product("zamek-w-krasiczynie")
+    assert product.name_pl == "Zamek w Krasiczynie" and product.category == "heritage"
+    assert (product.district_teryt, product.gmina_teryt) == ("1813", "1813042")
+    assert product.partner_id == "agencja-rozwoju-przemyslu-s-a"
+    assert product.months == list(range(1, 13)) and product.languages == ["pl", "en"]
+    assert product.phone == "" and product.email == ""  # nothing invented
+
+
+def test_template_example_imports_in_process(sqlite_store, tmp_path):
+    path = tmp_path / "szablon.xlsx"
+    write_template(path)
+    result = import_file(sqlite_store, path)
+    assert result.report.ok and result.imported == 1
+
+
+def test_init_loads_the_sample_once_and_stats(cli):
+    needs_sample()
+    code, out, _ = cli("init")
+    assert code == 0 and f"Loaded the sample catalogue: {sample_rows()} products." in out
+    code, out, _ = cli("init")
+    assert code == 0 and "sample not loaded" in out
+    code, out, _ = cli("stats")
+    assert code == 0
+    assert f"Products: {sample_rows()}" in out and f"published: {sample_rows()}" in out
+    for heading in ("Category:", "District:", "Partner sector:", "1862 City of Przemyśl"):
+        assert heading in out
+
+
+def test_sample_catalogue_imports_cleanly(sqlite_store):
+    needs_sample()
+    count = load_sample_catalogue(sqlite_store)
+    assert count == sample_rows()
+    frame = sqlite_store.products_frame()
+    assert len(frame) == count and set(frame["source"]) == {"sample"}
+    assert set(frame["district_teryt"]) == {"1804", "1809", "1813", "1814", "1862"}
+    assert frame["gmina_teryt"].str.len().eq(7).all()
+    with open(SAMPLE_PARTNERS, encoding="utf-8-sig", newline="") as fh:
+        partner_ids = {row["id"] for row in csv.DictReader(fh)}
+    assert partner_ids <= set(sqlite_store.partners_frame()["id"])
+    assert load_sample_catalogue(sqlite_store) == 0  # not twice
