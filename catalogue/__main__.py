@@ -136,12 +136,14 @@ def cmd_validate(args: argparse.Namespace, store: CatalogueStore) -> int:
     if report.issues:
         print(report.to_text(args.lang))
     valid, checked = len(report.valid_rows), len(report.checked_rows)
+    errors, warnings = len(report.errors), len(report.warnings)
     if args.lang == "pl":
-        print(f"Poprawne wiersze: {valid} z {checked}; błędy: {len(report.errors)}, "
-              f"ostrzeżenia: {len(report.warnings)}.")  # fmt: skip
+        summary = (
+            f"Poprawne wiersze: {valid} z {checked}; błędy: {errors}, ostrzeżenia: {warnings}."
+        )
     else:
-        print(f"Valid rows: {valid} of {checked}; errors: {len(report.errors)}, "
-              f"warnings: {len(report.warnings)}.")  # fmt: skip
+        summary = f"Valid rows: {valid} of {checked}; errors: {errors}, warnings: {warnings}."
+    print(summary)
     return 0 if report.ok else 1
 
 

@@ -9,7 +9,13 @@ Partner rule: the ``partner`` cell is matched to an existing partner by id or by
 and diacritics-insensitive). An unknown name creates a new partner with a slug id made from
 the name; its sector must be stated (in ``partner_sector``) in at least one of its rows, else
 the rows are errors. We do not default the sector because the cluster reports its members by
-sector, and a silently wrong sector would skew those figures while the fix is one cell.
+sector, and a silently wrong sector would skew those figures while the fix is one cell. An
+existing partner's sector is never changed by a product file (a differing one is a warning).
+
+Other rules worth knowing: a row whose ``id`` is a catalogue product updates it (and is not
+checked for duplicates); an empty ``id`` gets a slug of the name, made unique. The ``status``
+column is checked but the importer, not the file, decides the status. The ``district``
+column (written by export) is ignored: the district comes from the point.
 """
 
 from __future__ import annotations
@@ -115,7 +121,7 @@ _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "coordinates": ("wspolrzedne geograficzne", "coords", "gps"),
     "description": ("description pl", "opis pl"),
     "partner": ("partner name", "nazwa partnera"),
-    "partner_sector": ("sector", "sektor", "sektor partnera", "typ"),
+    "partner_sector": ("sector", "sektor", "sektor partnera", "rodzaj partnera"),
     "gmina": ("municipality", "commune"),
     "district": ("county",),
     "website": ("www", "strona www", "strona internetowa", "url"),
