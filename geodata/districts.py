@@ -106,18 +106,64 @@ class Location:
     alternative_teryt: str | None
 
 
+# Lookup grid in lon/lat. A cell farther than the two thresholds from every boundary is
+# answered by its label alone; other cells keep the nearby boundary segments so their
+# points get exact distances. 0.005° x 0.0035° is about 360 x 390 m.
+GRID_DLON = 0.005
+GRID_DLAT = 0.0035
+GRID_PAD_DEG = 0.05  # > OUTSIDE_TOLERANCE_KM beyond the districts in both directions
+# Cell edges are straight in EPSG:2180 here but straight in lon/lat in the grid; the
+# difference is millimetres, this margin keeps every shortcut on the safe side.
+GRID_MARGIN_M = 10.0
+_FAR = -1
+_MIXED = -2
+
+
+@dataclass(frozen=True)
+class _Segments:
+    ax: np.ndarray
+    ay: np.ndarray
+    dx: np.ndarray
+    dy: np.ndarray
+    inv_len2: np.ndarray
+    owner: np.ndarray  # district index on the inner side
+    other: np.ndarray  # district across a shared segment, -1 on the outer boundary
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    """Compressed per-cell lists of segment indices (CSR layout)."""
+
+    ptr: np.ndarray  # start of each cell's list; length ncells + 1
+    seg: np.ndarray
+
+
 @dataclass(frozen=True)
 class _Index:
     teryts: tuple[str, ...]
     polygons: np.ndarray  # metric, prepared
-    outer_tree: shapely.STRtree  # outer boundary segments of the union
-    outer_owner: np.ndarray  # district index of each outer segment
-    inner_trees: tuple  # per district: (STRtree of shared segments, neighbour index) or None
     to_metric: Transformer
+    segments: _Segments
+    lon0: float
+    lat0: float
+    ncols: int
+    nrows: int
+    label: np.ndarray  # per cell: district index, _FAR or _MIXED (needs the exact path)
+    side: np.ndarray  # per cell: district holding all of it, _FAR (none) or _MIXED (crossed)
+    outer: _Candidates  # outer segments within the tolerance of each cell
+    inner: _Candidates  # shared segments within UNCERTAIN_KM of each cell
 
 
 def _segments(coords: list) -> list[tuple[tuple[float, float], tuple[float, float]]]:
     return [(tuple(a), tuple(b)) for a, b in zip(coords[:-1], coords[1:], strict=True) if a != b]
+
+
+def _csr(cells: np.ndarray, segs: np.ndarray, ncells: int) -> _Candidates:
+    order = np.lexsort((segs, cells))
+    cells, segs = cells[order], segs[order]
+    counts = np.bincount(cells, minlength=ncells)
+    ptr = np.concatenate([[0], np.cumsum(counts)])
+    return _Candidates(ptr=ptr, seg=segs.astype(np.int64))
 
 
 @functools.cache
@@ -143,32 +189,134 @@ def _index() -> _Index:
     shapely.prepare(polygons)
 
     # The build gives neighbours identical vertices, so a segment owned twice is a shared
-    # boundary and a segment owned once lies on the outer boundary.
-    outer, outer_owner = [], []
-    inner: list[tuple[list, list]] = [([], []) for _ in teryts]
+    # boundary (kept once per side) and a segment owned once lies on the outer boundary.
+    ends, owner, other = [], [], []
     for key, who in owners.items():
-        a, b = tuple(key) if len(key) == 2 else (next(iter(key)),) * 2
-        line = shapely.LineString(metric_xy(np.array([a, b], dtype=float)))
-        if len(who) == 1:
-            outer.append(line)
-            outer_owner.append(who[0])
-        else:
-            for mine in who:
-                for other in who:
-                    if other != mine:
-                        inner[mine][0].append(line)
-                        inner[mine][1].append(other)
-    inner_trees = tuple(
-        (shapely.STRtree(lines), np.array(nb)) if lines else None for lines, nb in inner
+        a, b = sorted(key)
+        for mine in who:
+            ends.append((a, b))
+            owner.append(mine)
+            other.append(next((o for o in who if o != mine), -1))
+    ends = np.asarray(ends, dtype=float).reshape(-1, 4)
+    start = metric_xy(ends[:, 0:2])
+    stop = metric_xy(ends[:, 2:4])
+    delta = stop - start
+    len2 = np.einsum("ij,ij->i", delta, delta)
+    segments = _Segments(
+        ax=start[:, 0],
+        ay=start[:, 1],
+        dx=delta[:, 0],
+        dy=delta[:, 1],
+        inv_len2=np.where(len2 > 0, 1.0 / np.where(len2 > 0, len2, 1.0), 0.0),
+        owner=np.asarray(owner),
+        other=np.asarray(other),
     )
+    lines = shapely.linestrings(np.stack([start, stop], axis=1))
+
+    (south, west), (north, east) = REGION_BOUNDS
+    lon0, lat0 = west - GRID_PAD_DEG, south - GRID_PAD_DEG
+    ncols = int(math.ceil((east + GRID_PAD_DEG - lon0) / GRID_DLON))
+    nrows = int(math.ceil((north + GRID_PAD_DEG - lat0) / GRID_DLAT))
+    node_lon, node_lat = np.meshgrid(
+        lon0 + GRID_DLON * np.arange(ncols + 1), lat0 + GRID_DLAT * np.arange(nrows + 1)
+    )
+    nx, ny = to_metric.transform(node_lon, node_lat)
+    corners = np.stack(
+        [
+            np.stack([nx[:-1, :-1], ny[:-1, :-1]], axis=-1),
+            np.stack([nx[:-1, 1:], ny[:-1, 1:]], axis=-1),
+            np.stack([nx[1:, 1:], ny[1:, 1:]], axis=-1),
+            np.stack([nx[1:, :-1], ny[1:, :-1]], axis=-1),
+        ],
+        axis=2,
+    ).reshape(-1, 4, 2)
+    cells = shapely.polygons(corners)
+    ncells = cells.size
+    tree = shapely.STRtree(cells)
+
+    is_outer = segments.other < 0
+    outer_ids = np.flatnonzero(is_outer)
+    inner_ids = np.flatnonzero(~is_outer)
+    seg_o, cell_o = tree.query(
+        lines[outer_ids],
+        predicate="dwithin",
+        distance=OUTSIDE_TOLERANCE_KM * 1000.0 + GRID_MARGIN_M,
+    )
+    seg_i, cell_i = tree.query(
+        lines[inner_ids], predicate="dwithin", distance=UNCERTAIN_KM * 1000.0 + GRID_MARGIN_M
+    )
+    outer = _csr(cell_o, outer_ids[seg_o], ncells)
+    inner = _csr(cell_i, inner_ids[seg_i], ncells)
+
+    # A cell that touches no boundary lies wholly in one district (or wholly outside). If it
+    # is also far from shared boundaries, or far outside, its label answers every query.
+    touching = np.unique(tree.query(lines, predicate="dwithin", distance=GRID_MARGIN_M)[1])
+    centres = shapely.centroid(cells)
+    cx, cy = shapely.get_x(centres), shapely.get_y(centres)
+    side = np.full(ncells, _FAR, dtype=np.int8)
+    for i, polygon in enumerate(polygons):
+        side[shapely.contains_xy(polygon, cx, cy)] = i
+    side[touching] = _MIXED
+    no_inner = np.diff(inner.ptr) == 0
+    no_outer = np.diff(outer.ptr) == 0
+    label = np.full(ncells, _MIXED, dtype=np.int8)
+    quiet_in = no_inner & (side >= 0)
+    label[quiet_in] = side[quiet_in]
+    label[no_outer & (side == _FAR)] = _FAR
     return _Index(
         teryts=teryts,
         polygons=polygons,
-        outer_tree=shapely.STRtree(outer),
-        outer_owner=np.array(outer_owner),
-        inner_trees=inner_trees,
         to_metric=to_metric,
+        segments=segments,
+        lon0=lon0,
+        lat0=lat0,
+        ncols=ncols,
+        nrows=nrows,
+        label=label,
+        side=side,
+        outer=outer,
+        inner=inner,
     )
+
+
+def _nearest_candidate(
+    x: np.ndarray, y: np.ndarray, cells: np.ndarray, cand: _Candidates, seg: _Segments, keep=None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per point, the nearest candidate segment of its cell and the distance (metres).
+
+    ``keep(point_index, segment_index) -> bool array`` filters the pairs. Points with no
+    candidate get segment -1 and distance inf.
+    """
+    n = x.size
+    best_seg = np.full(n, -1)
+    best_dist = np.full(n, np.inf)
+    counts = cand.ptr[cells + 1] - cand.ptr[cells]
+    total = int(counts.sum())
+    if total == 0:
+        return best_seg, best_dist
+    pts = np.repeat(np.arange(n), counts)
+    first = np.cumsum(counts) - counts
+    offsets = np.arange(total) - np.repeat(first, counts)
+    segs = cand.seg[np.repeat(cand.ptr[cells], counts) + offsets]
+    px, py = x[pts], y[pts]
+    rx, ry = px - seg.ax[segs], py - seg.ay[segs]
+    t = np.clip((rx * seg.dx[segs] + ry * seg.dy[segs]) * seg.inv_len2[segs], 0.0, 1.0)
+    ex, ey = rx - t * seg.dx[segs], ry - t * seg.dy[segs]
+    dist = np.hypot(ex, ey)
+    if keep is not None:
+        dist[~keep(pts, segs)] = np.inf
+    has = counts > 0
+    starts = first[has]
+    mins = np.minimum.reduceat(dist, starts)
+    # First pair reaching the minimum gives a deterministic tie-break.
+    hit = dist == np.repeat(mins, counts[has])
+    pos = np.where(hit, np.arange(total), total)
+    at = np.minimum.reduceat(pos, starts)
+    found = np.isfinite(mins)
+    idx = np.flatnonzero(has)
+    best_dist[idx[found]] = mins[found]
+    best_seg[idx[found]] = segs[at[found]]
+    return best_seg, best_dist
 
 
 def locate_many(lats, lons) -> pd.DataFrame:
@@ -176,74 +324,95 @@ def locate_many(lats, lons) -> pd.DataFrame:
 
     :param lats: latitudes, degrees WGS84 (array-like; NaN allowed).
     :param lons: longitudes, degrees WGS84, same length as ``lats``.
-    :returns: DataFrame with columns teryt, name, near_boundary, uncertain, distance_km,
-        alternative_teryt (see Location). teryt and name are NA for points more than
-        OUTSIDE_TOLERANCE_KM outside the districts and for NaN or impossible coordinates;
-        distance_km is NaN only for the latter. A pandas Series input keeps its index.
+    :returns: DataFrame with the Location fields as columns: teryt, name, near_boundary,
+        uncertain, distance_km, alternative_teryt (teryt, name and alternative_teryt are
+        categoricals over the five districts). Row i equals ``locate(lats[i], lons[i])``;
+        where that is None (more than OUTSIDE_TOLERANCE_KM outside, or NaN or impossible
+        coordinates) teryt, name and alternative_teryt are NA, distance_km is NaN and the
+        flags are False (use nearest_district for the distance of such a point). A pandas
+        Series input keeps its index.
     """
-    index = getattr(lats, "index", None) if isinstance(lats, pd.Series) else None
+    index = lats.index if isinstance(lats, pd.Series) else None
     lat = np.asarray(lats, dtype=float).ravel()
     lon = np.asarray(lons, dtype=float).ravel()
     if lat.shape != lon.shape:
         raise ValueError(f"lats and lons differ in length: {lat.size} != {lon.size}")
     idx = _index()
     n = lat.size
-    valid = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
-    x = np.full(n, np.nan)
-    y = np.full(n, np.nan)
-    if valid.any():
-        x[valid], y[valid] = idx.to_metric.transform(lon[valid], lat[valid])
-        valid &= np.isfinite(x) & np.isfinite(y)
-
     district = np.full(n, -1)
-    for i, polygon in enumerate(idx.polygons):
-        hit = valid & (district < 0)
-        if not hit.any():
-            break
-        sel = np.flatnonzero(hit)
-        district[sel[shapely.contains_xy(polygon, x[sel], y[sel])]] = i
-
-    distance = np.where(valid, 0.0, np.nan)
+    distance = np.full(n, np.nan)
     near = np.zeros(n, dtype=bool)
-    outside = np.flatnonzero(valid & (district < 0))
-    if outside.size:
-        points = shapely.points(x[outside], y[outside])
-        (pt, seg), dist = idx.outer_tree.query_nearest(
-            points, return_distance=True, all_matches=False
-        )
-        distance[outside[pt]] = dist / 1000.0
-        close = dist <= OUTSIDE_TOLERANCE_KM * 1000.0
-        district[outside[pt[close]]] = idx.outer_owner[seg[close]]
-        near[outside[pt[close]]] = True
-
     uncertain = np.zeros(n, dtype=bool)
     alternative = np.full(n, -1)
-    for i, tree in enumerate(idx.inner_trees):
-        members = np.flatnonzero(district == i)
-        if tree is None or not members.size:
-            continue
-        strtree, neighbour = tree
-        points = shapely.points(x[members], y[members])
-        pt, seg = strtree.query_nearest(
-            points, max_distance=UNCERTAIN_KM * 1000.0, all_matches=False
-        )
-        uncertain[members[pt]] = True
-        alternative[members[pt]] = neighbour[seg]
 
-    teryts = np.array(idx.teryts + (None,), dtype=object)
-    names = np.array([district_name(t) for t in idx.teryts] + [None], dtype=object)
-    frame = pd.DataFrame(
+    with np.errstate(invalid="ignore"):
+        col = np.floor((lon - idx.lon0) / GRID_DLON)
+        row = np.floor((lat - idx.lat0) / GRID_DLAT)
+        in_grid = (col >= 0) & (col < idx.ncols) & (row >= 0) & (row < idx.nrows)
+        in_grid &= (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    at = np.flatnonzero(in_grid)
+    cell = row[at].astype(np.int64) * idx.ncols + col[at].astype(np.int64)
+    label = idx.label[cell]
+    pure = label >= 0
+    district[at[pure]] = label[pure]
+    distance[at[pure]] = 0.0
+
+    mixed = at[label == _MIXED]
+    if mixed.size:
+        mcell = cell[label == _MIXED]
+        x, y = idx.to_metric.transform(lon[mixed], lat[mixed])
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        dist_m = np.full(mixed.size, np.inf)
+        found = idx.side[mcell].astype(np.int64)
+        crossed = found == _MIXED
+        found[crossed] = -1
+        for i, polygon in enumerate(idx.polygons):
+            todo = np.flatnonzero(crossed & (found < 0))
+            if not todo.size:
+                break
+            found[todo[shapely.contains_xy(polygon, x[todo], y[todo])]] = i
+        dist_m[found >= 0] = 0.0
+
+        out = np.flatnonzero(found < 0)
+        if out.size:
+            seg, d = _nearest_candidate(x[out], y[out], mcell[out], idx.outer, idx.segments)
+            close = d <= OUTSIDE_TOLERANCE_KM * 1000.0
+            found[out[close]] = idx.segments.owner[seg[close]]
+            dist_m[out[close]] = d[close]
+            near[mixed[out[close]]] = True
+
+        located = np.flatnonzero(found >= 0)
+        if located.size:
+            mine = found[located]
+            seg, d = _nearest_candidate(
+                x[located],
+                y[located],
+                mcell[located],
+                idx.inner,
+                idx.segments,
+                keep=lambda p, s: idx.segments.owner[s] == mine[p],
+            )
+            hit = d <= UNCERTAIN_KM * 1000.0
+            uncertain[mixed[located[hit]]] = True
+            alternative[mixed[located[hit]]] = idx.segments.other[seg[hit]]
+        district[mixed] = found
+        distance[mixed[found >= 0]] = dist_m[found >= 0] / 1000.0
+
+    # Categoricals over the five codes: cheap to build (code -1 is NA) and compare as text.
+    names = [district_name(t) for t in idx.teryts]
+    return pd.DataFrame(
         {
-            "teryt": pd.array(teryts[district], dtype="string"),
-            "name": pd.array(names[district], dtype="string"),
+            "teryt": pd.Categorical.from_codes(district, categories=list(idx.teryts)),
+            "name": pd.Categorical.from_codes(district, categories=names),
             "near_boundary": near,
             "uncertain": uncertain,
             "distance_km": distance,
-            "alternative_teryt": pd.array(teryts[alternative], dtype="string"),
+            "alternative_teryt": pd.Categorical.from_codes(
+                alternative, categories=list(idx.teryts)
+            ),
         },
         index=index,
     )
-    return frame
 
 
 def _check_point(lat: float, lon: float) -> tuple[float, float]:

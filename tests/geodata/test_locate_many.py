@@ -36,8 +36,11 @@ def test_columns_and_types():
     assert list(frame.columns) == list(COLUMNS)
     assert frame.loc[0, "name"] == "powiat jarosławski"
     assert pd.isna(frame.loc[1, "teryt"]) and pd.isna(frame.loc[1, "name"])
-    assert frame.loc[1, "distance_km"] > 2.0
+    assert pd.isna(frame.loc[1, "alternative_teryt"])
+    assert math.isnan(frame.loc[1, "distance_km"])  # no Location: use nearest_district
     assert frame["near_boundary"].dtype == bool and frame["uncertain"].dtype == bool
+    assert (frame["teryt"] == "1804").tolist() == [True, False]
+    assert list(frame["teryt"].cat.categories) == ["1804", "1809", "1813", "1814", "1862"]
 
 
 def test_series_index_is_kept():
@@ -93,11 +96,13 @@ def test_matches_scalar_locate_on_random_points():
 def test_distances_agree_with_nearest_district():
     rng = np.random.default_rng(7)
     (south, west), (north, east) = REGION_BOUNDS
-    lats = rng.uniform(south - 0.3, north + 0.3, 200)
-    lons = rng.uniform(west - 0.3, east + 0.3, 200)
+    lats = rng.uniform(south - 0.1, north + 0.1, 400)
+    lons = rng.uniform(west - 0.1, east + 0.1, 400)
     frame = locate_many(lats, lons)
     for lat, lon, (_, row) in zip(lats, lons, frame.iterrows(), strict=True):
         teryt, km = nearest_district(lat, lon)
+        if pd.isna(row["teryt"]):
+            assert math.isnan(row["distance_km"]) and km > 2.0
+            continue
         assert row["distance_km"] == pytest.approx(km, abs=1e-6)
-        if not pd.isna(row["teryt"]):
-            assert row["teryt"] == teryt or row["distance_km"] == 0.0
+        assert row["teryt"] == teryt
