@@ -65,7 +65,6 @@ MAX_LENGTHS: dict[str, int] = {
     "address": 300,
     "price": 200,
     "partner": 200,
-    "gmina": 100,
     "website": 500,
     "email": 254,
     "phone": 100,
@@ -736,8 +735,9 @@ def validate_records(
     check_language(lang)
     if row_kind not in ("row", "feature"):
         raise ValueError(f"unknown row kind {row_kind!r}; expected 'row' or 'feature'")
-    validator = _Validator(records, existing, partners, lang, header, first_row, row_kind, source)
-    validator.unquote = unquote
+    validator = _Validator(
+        records, existing, partners, lang, header, first_row, row_kind, source, unquote
+    )
     return validator.run()
 
 
@@ -763,13 +763,14 @@ class _Validator:
         first_row: int,
         row_kind: str,
         source: str,
+        unquote: bool,
     ) -> None:
         self.records = records
         self.lang = lang
         self.first_row = first_row
         self.row_kind = row_kind
         self.source = source
-        self.unquote = True
+        self.unquote = unquote
         if header is None:
             header = []
             for record in records:
@@ -879,7 +880,7 @@ class _Validator:
             self.issue(None, "", "empty_file")
             self.report.issues.sort(key=_issue_order)
             return products, self.report
-        self.explicit_ids = self.collect_ids(rows)
+        self.collect_ids(rows)
         self.sectors = self.collect_sectors(rows)
         for index, row in rows:
             product = self.validate_row(row)
@@ -895,7 +896,8 @@ class _Validator:
         self.report.issues.sort(key=_issue_order)
         return products, self.report
 
-    def collect_ids(self, rows: list[tuple[int, _Row]]) -> dict[str, int]:
+    def collect_ids(self, rows: list[tuple[int, _Row]]) -> None:
+        """Check explicit ids first, so generated ones never take an id a later row uses."""
         seen: dict[str, int] = {}
         for _, row in rows:
             value = _text_value(row.cells.get("id"))
@@ -908,7 +910,6 @@ class _Validator:
             else:
                 seen[value] = row.number
         self.used_ids |= set(seen)
-        return seen
 
     def collect_sectors(self, rows: list[tuple[int, _Row]]) -> dict[str, tuple[str, int]]:
         """Sector per new partner (folded name), from the first row that states one."""
