@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from catalogue.taxonomy import LANGUAGES
 from ui.i18n import LANGUAGE_NAMES, t
 from ui.state import current_language, get_store
 
+ROOT = Path(__file__).resolve().parent
+
+# (file, title key, icon, url path), in menu order. Staff pages check the role themselves on
+# every run: the menu is only a convenience, never the access control.
+PAGES = (
+    ("ui/pages/map_page.py", "nav_map", ":material/map:", "mapa"),
+    ("ui/pages/partners_page.py", "nav_partners", ":material/groups:", "partnerzy"),
+    ("ui/pages/trip_page.py", "nav_trip", ":material/route:", "wycieczka"),
+    ("ui/pages/submit_page.py", "nav_submit", ":material/add_location_alt:", "dodaj"),
+    ("ui/pages/edit_page.py", "nav_edit", ":material/edit_note:", "moja-oferta"),
+    ("ui/pages/kiosk_page.py", "nav_kiosk", ":material/slideshow:", "prezentacja"),
+    ("ui/pages/print_page.py", "nav_print", ":material/print:", "druk"),
+    ("ui/pages/moderation_page.py", "nav_moderation", ":material/fact_check:", "moderacja"),
+    ("ui/pages/stats_page.py", "nav_stats", ":material/bar_chart:", "statystyki"),
+)
+
 st.set_page_config(
     page_title="Mapa produktów turystycznych · RKESI",
-    page_icon=":material/map:",
+    page_icon=str(ROOT / "static" / "favicon.png"),
     layout="wide",
     initial_sidebar_state="auto",
 )
@@ -29,19 +47,9 @@ lang = current_language()
 get_store()
 
 pages = [
-    st.Page(
-        "ui/pages/map_page.py",
-        title=t("nav_map", lang),
-        icon=":material/map:",
-        url_path="mapa",
-        default=True,
-    ),
-    st.Page(
-        "ui/pages/partners_page.py",
-        title=t("nav_partners", lang),
-        icon=":material/groups:",
-        url_path="partnerzy",
-    ),
+    st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=i == 0)
+    for i, (path, title, icon, url) in enumerate(PAGES)
+    if (ROOT / path).exists()
 ]
 st.navigation(pages, position="top").run()
 st.sidebar.caption(t("cluster_name", lang))

@@ -17,7 +17,10 @@ from functools import lru_cache
 import folium
 import pandas as pd
 from branca.element import Element, MacroElement
+from folium.elements import JSCSSMixin
 from jinja2 import Template
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import polylabel
 
 from catalogue.taxonomy import CATEGORIES, check_language
 from geodata import ATTRIBUTION as BOUNDARY_ATTRIBUTION
@@ -38,7 +41,7 @@ MAP_CSS = """
 <style>
 .pm{width:26px;height:26px;border-radius:50%;border:2px solid #fff;box-shadow:0 1px 4px rgba(0,0,0,.5);
 display:flex;align-items:center;justify-content:center;box-sizing:border-box}
-.pm svg{width:16px;height:16px;fill:#fff}
+.pm svg{width:16px;height:16px;fill:#fff;pointer-events:none}
 .pm-se{border:3px solid #f5b800}
 .pm-sel{transform:scale(1.45);border-color:#000;z-index:1000}
 .pm-trip{outline:3px dashed #1f6f43;outline-offset:1px}
@@ -47,9 +50,12 @@ white-space:nowrap;text-align:center;pointer-events:none}
 .map-legend{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:6px;font:12px/1.35 system-ui,sans-serif;
 box-shadow:0 1px 4px rgba(0,0,0,.3);max-height:60vh;overflow:auto}
 .map-legend .row{display:flex;align-items:center;gap:6px;margin:2px 0}
+.map-legend .legend-title{font-weight:700;cursor:pointer}
+.map-legend .legend-title::after{content:" ▾"}.map-legend.collapsed .legend-title::after{content:" ▸"}
+.map-legend.collapsed .row{display:none}
 .map-legend .pm{width:18px;height:18px;border-width:1px}.map-legend .pm svg{width:11px;height:11px}
 .leaflet-container.no-basemap{background:#eef2ec}
-@media (max-width:480px){.map-legend{display:none}}
+@media (max-width:360px){.map-legend{display:none}}
 </style>
 """
 
@@ -66,7 +72,7 @@ def _script_json(value) -> str:
     )
 
 
-class _LocalAssets(MacroElement):
+class _LocalAssets(JSCSSMixin, MacroElement):
     """Declares the vendored Leaflet plugins so streamlit-folium loads them from the app."""
 
     default_js = [("markercluster", assets.CLUSTER_JS.url)]
@@ -127,6 +133,11 @@ class Legend(MacroElement):
             legend.onAdd = function(){
                 var div = L.DomUtil.create("div", "map-legend");
                 div.innerHTML = {{ this.html }};
+                // Collapsed on narrow maps (phones, side columns); a tap on the title toggles.
+                if ({{ this._parent.get_name() }}.getSize().x < 700) { div.classList.add("collapsed"); }
+                div.querySelector(".legend-title").addEventListener("click", function(){
+                    div.classList.toggle("collapsed");
+                });
                 L.DomEvent.disableClickPropagation(div);
                 return div;
             };
@@ -139,7 +150,7 @@ class Legend(MacroElement):
     def __init__(self, lang: str, social_economy_label: str, title: str) -> None:
         super().__init__()
         self._name = "Legend"
-        rows = [f"<b>{html.escape(title)}</b>"]
+        rows = [f'<div class="legend-title" role="button" tabindex="0">{html.escape(title)}</div>']
         for cat in CATEGORIES:
             rows.append(
                 f'<div class="row"><div class="pm" style="background:{cat.colour}">'
@@ -153,7 +164,7 @@ class Legend(MacroElement):
         self.html = _script_json("".join(rows))
 
 
-class ProductLayer(MacroElement):
+class ProductLayer(JSCSSMixin, MacroElement):
     """Clustered product markers drawn by a JS callback from compact rows.
 
     Each row is ``[lat, lon, category_index, flags, name, id]``. Names reach the page only as
@@ -276,6 +287,9 @@ def build_base_map(
         control_scale=True,
         min_zoom=7,
         max_zoom=18,
+        # Fractional zoom lets the five districts fill a narrow phone map as well as a projector.
+        zoom_snap=0.25,
+        zoom_delta=0.5,
     )
     # Instance attributes shadow folium's CDN defaults; jQuery/Bootstrap are not needed.
     fmap.default_js = [("leaflet", assets.LEAFLET_JS.url)]
@@ -333,7 +347,14 @@ def _district_geojson_and_labels(lang: str) -> tuple[str, list[list]]:
                 "geometry": row.geometry.__geo_interface__,
             }
         )
-        point = row.geometry.representative_point()
+        # The pole of inaccessibility keeps the label away from the border (and from the
+        # city of Przemyśl inside powiat przemyski), unlike the centroid.
+        point = polylabel(_largest_part(row.geometry), tolerance=0.001)
         labels.append([round(point.y, 5), round(point.x, 5), str(row[name_col])])
     geojson = _script_json({"type": "FeatureCollection", "features": features})
     return geojson, labels
+
+
+def _largest_part(geometry: BaseGeometry):
+    parts = getattr(geometry, "geoms", [geometry])
+    return max(parts, key=lambda g: g.area)

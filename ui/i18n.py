@@ -32,6 +32,7 @@ COMMON: dict[str, dict[str, str]] = {
         "en": "Regional Social Economy and Innovation Cluster",
         "uk": "Регіональний кластер соціальної економіки та інновацій",
     },
+    "choose": {"pl": "Wybierz…", "en": "Choose…", "uk": "Оберіть…"},
     "language": {"pl": "Język", "en": "Language", "uk": "Мова"},
     "nav_map": {"pl": "Mapa", "en": "Map", "uk": "Мапа"},
     "nav_partners": {"pl": "Partnerzy", "en": "Partners", "uk": "Партнери"},

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -19,6 +18,9 @@ def open_map(browser, base: str, query: str = "", width: int = 1280, height: int
     frame = page.frame_locator(MAP_FRAME)
     frame.locator(".leaflet-container").wait_for(timeout=60_000)
     frame.locator(".pm, .marker-cluster").first.wait_for(timeout=60_000)
+    # Focusing a half-visible iframe scrolls the page between mouse down and up, which turns
+    # a marker click into a map click; bring the whole map into view first.
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
     return page, frame
 
 
@@ -49,8 +51,8 @@ def test_filter_narrows_markers_without_reloading_the_map(browser, app_server):
     page, frame = open_map(browser, app_server)
     before = visible_marker_total(frame)
     frame.locator("body").evaluate("() => { window.__marker_probe = 1; }")
-    page.get_by_label("Szukaj").fill("krasiczyn")
-    page.get_by_label("Szukaj").press("Enter")
+    page.get_by_role("textbox", name="Szukaj").fill("krasiczyn")
+    page.get_by_role("textbox", name="Szukaj").press("Enter")
     page.wait_for_function(
         """([sel, before]) => {
             const f = document.querySelector(sel);
@@ -70,17 +72,22 @@ def test_filter_narrows_markers_without_reloading_the_map(browser, app_server):
 
 def test_clicking_a_marker_opens_details_and_the_link_reopens_it(browser, app_server):
     page, frame = open_map(browser, app_server, "?q=krasiczyn")
-    frame.locator(".pm").first.wait_for(timeout=30_000)
-    frame.locator(".pm").first.click()
-    heading = page.locator("h3").filter(has_text=re.compile("Krasicz"))
-    heading.first.wait_for(timeout=30_000)
+    marker = frame.locator(".leaflet-marker-icon[title]").first
+    marker.wait_for(timeout=30_000)
+    name = marker.get_attribute("title")
+    marker.click()
+    page.locator("h3").filter(has_text=name).first.wait_for(timeout=30_000)
     page.wait_for_function("() => location.search.includes('product=')", timeout=30_000)
     product = parse_qs(urlsplit(page.url).query)["product"][0]
+    # The details show the directions links and the nearby offerings.
+    page.get_by_role("link", name="OpenStreetMap").first.wait_for(timeout=10_000)
     screenshot(page, "map-details")
 
-    again, _ = open_map(browser, app_server, f"?product={product}")
-    again.locator("h3").filter(has_text=re.compile("Krasicz")).first.wait_for(timeout=30_000)
+    again, again_frame = open_map(browser, app_server, f"?product={product}")
+    again.locator("h3").filter(has_text=name).first.wait_for(timeout=30_000)
     assert "product=" + product in again.url
+    # The shared product is highlighted on the map.
+    assert again_frame.locator(".pm-sel").count() == 1
 
 
 def test_phone_width_renders_map(browser, app_server):

@@ -89,14 +89,15 @@ S = {
         "en": "Distances from {lat:.4f}, {lon:.4f}",
         "uk": "Відстані від точки {lat:.4f}, {lon:.4f}",
     },
-    "col_name": {"pl": "Nazwa", "en": "Name", "uk": "Назва"},
-    "col_category": {"pl": "Kategoria", "en": "Category", "uk": "Категорія"},
-    "col_place": {"pl": "Miejsce", "en": "Place", "uk": "Місце"},
-    "col_distance": {"pl": "km", "en": "km", "uk": "км"},
+    "page": {
+        "pl": "strona {n} z {total}",
+        "en": "page {n} of {total}",
+        "uk": "сторінка {n} з {total}",
+    },
     "list_help": {
-        "pl": "Wybierz wiersz albo kliknij znacznik na mapie, aby zobaczyć szczegóły.",
-        "en": "Select a row or click a marker on the map to see the details.",
-        "uk": "Виберіть рядок або клацніть маркер на мапі, щоб побачити деталі.",
+        "pl": "Wybierz ofertę z listy albo kliknij znacznik na mapie, aby zobaczyć szczegóły.",
+        "en": "Choose an offering from the list or click a marker on the map to see the details.",
+        "uk": "Виберіть пропозицію зі списку або клацніть маркер на мапі, щоб побачити деталі.",
     },
     "details": {"pl": "Szczegóły", "en": "Details", "uk": "Деталі"},
     "fallback": {
@@ -229,12 +230,14 @@ def sidebar_filters() -> ProductFilter:
             tr("categories"),
             [c.slug for c in CATEGORIES],
             key="f_cat",
+            placeholder=t("choose", lang),
             format_func=lambda slug: category_label(slug, lang),
         )
         st.multiselect(
             tr("districts"),
             list(DISTRICT_TERYTS),
             key="f_district",
+            placeholder=t("choose", lang),
             format_func=lambda teryt: district_name(teryt, lang),
         )
         chosen = st.session_state.get("f_district") or list(DISTRICT_TERYTS)
@@ -246,18 +249,24 @@ def sidebar_filters() -> ProductFilter:
             g for g in st.session_state.get("f_gmina", []) if g in gmina_names
         ]
         st.multiselect(
-            tr("gminy"), list(gmina_names), key="f_gmina", format_func=gmina_names.__getitem__
+            tr("gminy"),
+            list(gmina_names),
+            key="f_gmina",
+            format_func=gmina_names.__getitem__,
+            placeholder=t("choose", lang),
         )
         st.multiselect(
             tr("sectors"),
             [s.value for s in Sector],
             key="f_sector",
+            placeholder=t("choose", lang),
             format_func=lambda s: ("★ " if s == "social_economy" else "") + sector_label(s, lang),
         )
         st.selectbox(
             tr("month"),
             [None, *range(1, 13)],
             key="f_month",
+            placeholder=tr("any"),
             format_func=lambda m: tr("any") if m is None else month_name(m, lang),
         )
         c1, c2 = st.columns(2)
@@ -369,36 +378,51 @@ def select_product(product_id: str | None) -> None:
     st.session_state["product"] = product_id
 
 
-def on_table_select() -> None:
-    rows = st.session_state.get("results_table", {}).get("selection", {}).get("rows", [])
-    ids = st.session_state.get("_list_ids", [])
-    if rows and rows[0] < len(ids):
-        st.session_state["product"] = ids[rows[0]]
+PAGE_SIZE = 12
 
 
-def results_table(shown: pd.DataFrame) -> None:
+def change_list_page(step: int) -> None:
+    st.session_state["list_page"] = max(0, st.session_state.get("list_page", 0) + step)
+
+
+def results_list(shown: pd.DataFrame) -> None:
+    """The filtered products as buttons (accessible, readable by screen readers), paged."""
     st.caption(tr("list_help"))
-    names = [display_name(row)[0] for _, row in shown.iterrows()]
-    table = pd.DataFrame(
-        {
-            tr("col_name"): names,
-            tr("col_category"): [category_label(c, lang) for c in shown["category"]],
-            tr("col_place"): [district_name(d, lang) if d else "" for d in shown["district_teryt"]],
-        }
-    )
-    if "distance_km" in shown.columns:
-        table[tr("col_distance")] = shown["distance_km"].round(1).to_numpy()
-    table.insert(0, "★", ["★" if s == "social_economy" else "" for s in shown["partner_sector"]])
-    st.session_state["_list_ids"] = list(shown["id"])
-    st.dataframe(
-        table,
-        key="results_table",
-        on_select=on_table_select,
-        selection_mode="single-row",
-        hide_index=True,
-        width="stretch",
-        height=min(420, 38 + 35 * max(len(table), 1)),
-    )
+    pages = max(1, -(-len(shown) // PAGE_SIZE))
+    page_no = min(st.session_state.get("list_page", 0), pages - 1)
+    st.session_state["list_page"] = page_no
+    chunk = shown.iloc[page_no * PAGE_SIZE : (page_no + 1) * PAGE_SIZE]
+    for _, row in chunk.iterrows():
+        star = "★ " if row["partner_sector"] == "social_economy" else ""
+        place = district_name(row["district_teryt"], lang) if row["district_teryt"] else ""
+        distance = f" · {row['distance_km']:.1f} km" if "distance_km" in row else ""
+        label = f"{star}{display_name(row)[0]} · {category_label(row['category'], lang)} · {place}{distance}"
+        st.button(
+            md_escape(label),
+            key=f"pick_{row['id']}",
+            on_click=select_product,
+            args=(str(row["id"]),),
+            width="stretch",
+        )
+    if pages > 1:
+        prev, info, nxt = st.columns([1, 2, 1], vertical_alignment="center")
+        prev.button(
+            "‹",
+            key="list_prev",
+            on_click=change_list_page,
+            args=(-1,),
+            disabled=page_no == 0,
+            width="stretch",
+        )
+        info.caption(tr("page", n=page_no + 1, total=pages))
+        nxt.button(
+            "›",
+            key="list_next",
+            on_click=change_list_page,
+            args=(1,),
+            disabled=page_no >= pages - 1,
+            width="stretch",
+        )
 
 
 def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> None:
@@ -563,7 +587,7 @@ with side_col:
     if selected_id:
         details_panel(everything[everything["id"] == selected_id].iloc[0], everything, share_url)
     else:
-        results_table(shown)
+        results_list(shown)
         st.caption(f"{tr('share')}: " + md_escape(share_url))
 
 wanted = share_params(flt)
