@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.conftest import REPO_ROOT
+
 PAGES = [
     ("ui/pages/map_page.py", "Mapa produktów turystycznych"),
     ("ui/pages/partners_page.py", "Partnerzy"),
@@ -13,7 +15,7 @@ PAGES = [
 
 @pytest.mark.parametrize(("page", "title"), PAGES, ids=[p for p, _ in PAGES])
 def test_page_renders_with_title(page, title):
-    at = AppTest.from_file("app.py", default_timeout=60)
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
     at.run()
     if page != PAGES[0][0]:
         at.switch_page(page)
