@@ -33,6 +33,12 @@ st.set_page_config(
     initial_sidebar_state="auto",
 )
 
+# Static layout CSS only (no catalogue text): a tighter top so the map fits a laptop screen.
+st.html(
+    "<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}"
+    "h1{font-size:2.1rem !important}</style>"
+)
+
 if "lang" not in st.session_state:
     st.session_state["lang"] = current_language()
 with st.sidebar:

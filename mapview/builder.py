@@ -8,6 +8,7 @@ neither HTML nor the backtick / ``${`` of JavaScript template strings can run.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from collections.abc import Sequence
@@ -198,6 +199,19 @@ class ProductLayer(JSCSSMixin, MacroElement):
             cluster.addLayers(markers);
             cluster.addTo({{ this._parent.get_name() }});
             window.productCluster = cluster;
+            {% if this.fit_key %}
+            // Zoom to the results when the filter changed them, not when only the selection
+            // or the highlight changed (the key is a digest of the shown ids).
+            if (data.length && window.productFitKey !== {{ this.fit_key }}) {
+                var first = window.productFitKey === undefined;
+                window.productFitKey = {{ this.fit_key }};
+                if (!first) {
+                    setTimeout(function(){
+                        if (cluster._map) { cluster._map.fitBounds(cluster.getBounds(), {padding: [40, 40], maxZoom: 13}); }
+                    }, 0);
+                }
+            }
+            {% endif %}
             return cluster;
         })();
         {% endmacro %}
@@ -207,9 +221,12 @@ class ProductLayer(JSCSSMixin, MacroElement):
     default_js = _LocalAssets.default_js
     default_css = _LocalAssets.default_css
 
-    def __init__(self, rows: list[list], cluster_radius: int = 45) -> None:
+    def __init__(
+        self, rows: list[list], cluster_radius: int = 45, fit_key: str | None = None
+    ) -> None:
         super().__init__()
         self._name = "ProductLayer"
+        self.fit_key = _script_json(fit_key) if fit_key else None
         self.data = _script_json(rows)
         self.categories = _script_json([[c.colour, c.icon] for c in CATEGORIES])
         self.radius = int(cluster_radius)
@@ -306,10 +323,22 @@ def build_base_map(
     return fmap
 
 
-def build_product_layer(rows: list[list], name: str = "products") -> folium.FeatureGroup:
-    """A feature group holding the clustered markers of ``rows`` (see :func:`product_rows`)."""
+def build_product_layer(
+    rows: list[list], name: str = "products", fit_to_results: bool = False
+) -> folium.FeatureGroup:
+    """A feature group holding the clustered markers of ``rows`` (see :func:`product_rows`).
+
+    With ``fit_to_results`` the map zooms to the markers whenever the set of shown products
+    differs from the previous render in the same browser page.
+    """
     group = folium.FeatureGroup(name=name, control=False)
-    ProductLayer(rows).add_to(group)
+    fit_key = None
+    if fit_to_results:
+        digest = hashlib.blake2b(digest_size=8)
+        for row in rows:
+            digest.update(row[5].encode("utf-8") + b"\0")
+        fit_key = digest.hexdigest()
+    ProductLayer(rows, fit_key=fit_key).add_to(group)
     return group
 
 
@@ -321,11 +350,17 @@ def render_product_map(
     trip_ids: Sequence[str] = (),
     legend_title: str = "Legenda",
     social_economy_label: str = "Ekonomia społeczna",
+    fit_to_results: bool = False,
 ) -> ProductMap:
-    """Build the map for filtered ``products`` (a catalogue frame with lat, lon, category…)."""
+    """Build the map for filtered ``products`` (a catalogue frame with lat, lon, category…).
+
+    ``fit_to_results`` zooms to the shown products after a filter change (see
+    :func:`build_product_layer`); leave it off when the caller centres the map itself.
+    """
     rows = product_rows(products, lang, selected_id, trip_ids)
     base = build_base_map(lang, basemap, legend_title, social_economy_label)
-    return ProductMap(base=base, products=build_product_layer(rows), rows=len(rows))
+    layer = build_product_layer(rows, fit_to_results=fit_to_results)
+    return ProductMap(base=base, products=layer, rows=len(rows))
 
 
 def map_html(product_map: ProductMap) -> str:

@@ -558,6 +558,7 @@ with map_col:
         selected_id=selected_id,
         legend_title=tr("legend"),
         social_economy_label="★ " + sector_label("social_economy", lang),
+        fit_to_results=not selected_id,
     )
     returned = ["last_object_clicked", "last_object_clicked_count", "last_object_clicked_tooltip"]
     if sort_order == "distance":

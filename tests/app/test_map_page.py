@@ -1,0 +1,190 @@
+"""AppTest of the tourist map page: filters reach the map, the URL keeps the state,
+the language switch changes the interface, hostile text stays text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from catalogue.model import Partner, Product
+from catalogue.storage import CatalogueStore
+from tests.app.conftest import REPO_ROOT
+from tests.app.map_args import component_args, marker_ids, marker_rows
+
+HOSTILE = "<img src=x onerror=alert(1)>${alert(2)}`"
+
+
+def unescape(markdown: str) -> str:
+    """Markdown source as displayed: backslash escapes removed."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def run_app(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture(scope="module")
+def sample_app() -> AppTest:
+    return run_app()
+
+
+def test_map_receives_every_published_product(sample_app):
+    store = CatalogueStore()
+    published = store.count_products("published")
+    assert published >= 80
+    assert len(marker_rows(sample_app)) == published
+    args = component_args(sample_app)
+    # Leaflet and the cluster plugin come from the app itself, never a CDN.
+    assert all(
+        link.startswith("/app/static/vendor/") for link in args["js_links"] + args["css_links"]
+    )
+    # Panning and zooming return nothing: only clicks are sent back.
+    assert set(args["returned_objects"]) <= {
+        "last_object_clicked",
+        "last_object_clicked_count",
+        "last_object_clicked_tooltip",
+        "last_clicked",
+    }
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "check"),
+    [
+        ("f_cat", ["museum"], lambda rows: {r[2] for r in rows} == {1}),
+        ("f_district", ["1809"], lambda rows: all(r[0] > 49.9 and r[1] > 22.9 for r in rows)),
+        ("f_sector", ["public"], lambda rows: not any(r[3] & 1 for r in rows)),
+    ],
+)
+def test_each_multiselect_filter_narrows_the_map(key, value, check):
+    at = run_app()
+    before = len(marker_rows(at))
+    at.multiselect(key=key).set_value(value).run()
+    rows = marker_rows(at)
+    assert 0 < len(rows) < before
+    assert check(rows)
+
+
+def test_text_search_finds_krasiczyn_without_diacritics():
+    at = run_app()
+    at.text_input(key="f_q").set_value("krasiczyn").run()
+    names = [row[4] for row in marker_rows(at)]
+    assert "Zamek w Krasiczynie" in names
+    assert all(
+        "rasiczyn" in n.lower() or "krasiczyn" in n.lower() or len(names) < 10 for n in names
+    )
+
+
+@pytest.mark.parametrize("key", ["f_free", "f_wheelchair", "f_family", "f_pets"])
+def test_checkbox_filters_narrow_the_map(key):
+    at = run_app()
+    before = len(marker_rows(at))
+    at.checkbox(key=key).check().run()
+    after = len(marker_rows(at))
+    assert after < before
+
+
+def test_month_filter_and_reset():
+    at = run_app()
+    before = len(marker_rows(at))
+    at.selectbox(key="f_month").set_value(1).run()
+    assert len(marker_rows(at)) < before  # summer-only offerings and August events drop out
+    at.button(key="f_reset").click().run()
+    assert len(marker_rows(at)) == before
+
+
+def test_filters_and_product_live_in_the_url():
+    at = run_app()
+    at.multiselect(key="f_cat").set_value(["heritage"]).run()
+    at.multiselect(key="f_district").set_value(["1809"]).run()
+    params = dict(at.query_params)
+    assert params["cat"] == ["heritage"] or params["cat"] == "heritage"
+    shown = marker_ids(at)
+
+    product = sorted(shown)[0]
+    reopened = run_app({"cat": "heritage", "district": "1809", "product": product})
+    assert marker_ids(reopened) == shown
+    assert reopened.multiselect(key="f_cat").value == ["heritage"]
+    # The shared product is open in the details panel and highlighted on the map.
+    selected = [row for row in marker_rows(reopened) if row[3] & 2]
+    assert [row[5] for row in selected] == [product]
+    assert any(selected[0][4] in unescape(h.value) for h in reopened.subheader)
+
+
+def test_language_switch_changes_interface_and_taxonomy(sample_app):
+    at = run_app()
+    assert at.title[0].value == "Mapa produktów turystycznych"
+    at.radio(key="lang").set_value("en").run()
+    assert at.title[0].value == "Tourist product map"
+    assert at.multiselect(key="f_cat").label == "Categories"
+    at.radio(key="lang").set_value("uk").run()
+    assert at.title[0].value == "Мапа туристичних продуктів"
+    assert at.query_params["lang"] in ("uk", ["uk"])
+
+
+@pytest.fixture
+def hostile_db(tmp_path, monkeypatch):
+    monkeypatch.setenv("CATALOGUE_DB", str(tmp_path / "hostile.sqlite"))
+    store = CatalogueStore()
+    store.create_schema()
+    partner = Partner(id="p-evil", name=HOSTILE, sector="ngo")
+    product = Product(
+        id="evil-1",
+        name_pl=HOSTILE,
+        category="heritage",
+        lat=49.7836,
+        lon=22.7678,
+        description_pl="[klik](javascript:alert(3)) ![x](http://example.invalid/t.png) " + HOSTILE,
+        district_teryt="1862",
+        gmina_teryt="1862011",
+        partner_id="p-evil",
+        website="javascript:alert(4)",
+        status="published",
+        source="import",
+    )
+    store.save_products([product], actor="test", partners=[partner])
+    return store
+
+
+def test_hostile_text_reaches_the_map_only_as_escaped_data(hostile_db):
+    at = run_app({"product": "evil-1"})
+    script = component_args(at)["feature_group"]
+    assert "<img" not in script and "\\u003cimg" in script
+    assert marker_rows(at)[0][4] == HOSTILE  # decoded data is the exact text
+    texts = [m.value for m in at.markdown] + [h.value for h in at.subheader]
+    shown = "\n".join(texts)
+    # Markdown/HTML metacharacters are escaped, so nothing renders as a link, image or tag.
+    assert "\\<img" in shown
+    assert "](javascript:" not in shown and "![x](" not in shown
+    assert "javascript:alert(4)" not in shown
+
+
+def test_missing_translation_falls_back_to_polish_with_a_note(tmp_path, monkeypatch):
+    monkeypatch.setenv("CATALOGUE_DB", str(tmp_path / "fallback.sqlite"))
+    store = CatalogueStore()
+    store.create_schema()
+    product = Product(
+        id="pl-only",
+        name_pl="Rynek w Jarosławiu",
+        description_pl="Renesansowy rynek z kamienicą Orsettich.",
+        name_en="Jarosław Market Square",
+        category="heritage",
+        lat=50.0163,
+        lon=22.6777,
+        district_teryt="1804",
+        gmina_teryt="1804011",
+        status="published",
+    )
+    store.save_products([product], actor="test")
+    at = run_app({"product": "pl-only", "lang": "uk"})
+    assert any("Rynek w Jarosławiu" in unescape(h.value) for h in at.subheader)
+    assert any("Показано польською" in c.value for c in at.caption)
+    english = run_app({"product": "pl-only", "lang": "en"})
+    assert any("Jarosław Market Square" in unescape(h.value) for h in english.subheader)
+    assert any("Shown in Polish" in c.value for c in english.caption)  # description only in PL
