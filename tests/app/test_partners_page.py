@@ -1,0 +1,109 @@
+"""AppTest of the partner directory and profiles (issue: partner directory)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from catalogue.model import Partner, Product
+from catalogue.storage import CatalogueStore
+from tests.app.conftest import REPO_ROOT
+from tests.app.map_args import marker_ids
+from tests.app.test_map_page import HOSTILE, unescape
+
+PAGE = "ui/pages/partners_page.py"
+
+
+@pytest.fixture
+def directory_db(tmp_path, monkeypatch):
+    monkeypatch.setenv("CATALOGUE_DB", str(tmp_path / "partners.sqlite"))
+    store = CatalogueStore()
+    store.create_schema()
+    partners = [
+        Partner(id="muz", name="Muzeum Narodowe Ziemi Przemyskiej", sector="public", gmina_teryt="1862011"),
+        Partner(id="coop", name="Spółdzielnia Socjalna z Żurawicy", sector="social_economy", gmina_teryt="1813102",
+                description_pl="Catering i rękodzieło."),
+        Partner(id="wtz", name="Warsztat Terapii Zajęciowej w Lubaczowie", sector="social_economy",
+                gmina_teryt="1809011", member=True),
+        Partner(id="idle", name="Stowarzyszenie Bez Ofert", sector="ngo", gmina_teryt="1804011"),
+        Partner(id="evil", name=HOSTILE, sector="ngo", gmina_teryt="1804011"),
+    ]  # fmt: skip
+
+    def product(pid, partner, lat, lon, district, gmina, status="published"):
+        return Product(
+            id=pid, name_pl=f"Oferta {pid}", category="heritage", lat=lat, lon=lon,
+            district_teryt=district, gmina_teryt=gmina, partner_id=partner, status=status,
+        )  # fmt: skip
+
+    products = [
+        product("m1", "muz", 49.7836, 22.7678, "1862", "1862011"),
+        product("c1", "coop", 49.82, 22.79, "1813", "1813102"),
+        product("c2", "coop", 49.83, 22.80, "1813", "1813102"),
+        product("i1", "idle", 50.01, 22.68, "1804", "1804011", status="pending"),
+        product("e1", "evil", 50.02, 22.68, "1804", "1804011"),
+    ]
+    store.save_products(products, actor="test", partners=partners)
+    return store
+
+
+def open_page(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page(PAGE)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def listed_names(at: AppTest) -> list[str]:
+    return [
+        unescape(m.value).split("\n")[0].strip("* ")
+        for m in at.markdown
+        if m.value.startswith("**")
+    ]
+
+
+def test_directory_lists_partners_with_offerings_or_membership(directory_db):
+    at = open_page()
+    names = listed_names(at)
+    assert "Muzeum Narodowe Ziemi Przemyskiej" in names
+    assert "Warsztat Terapii Zajęciowej w Lubaczowie" in names  # member without offerings
+    assert "Stowarzyszenie Bez Ofert" not in names  # only a pending offering, not a member
+
+
+def test_directory_filters_by_sector_and_district(directory_db):
+    at = open_page()
+    at.multiselect(key="p_sector").set_value(["social_economy"]).run()
+    assert set(listed_names(at)) == {
+        "Spółdzielnia Socjalna z Żurawicy",
+        "Warsztat Terapii Zajęciowej w Lubaczowie",
+    }
+    at.multiselect(key="p_district").set_value(["1813"]).run()
+    assert listed_names(at) == ["Spółdzielnia Socjalna z Żurawicy"]
+    at.text_input(key="p_q").set_value("zurawicy").run()
+    assert listed_names(at) == ["Spółdzielnia Socjalna z Żurawicy"]
+
+
+def test_profile_url_opens_the_right_partner_with_its_offerings(directory_db):
+    at = open_page({"partner": "coop"})
+    assert unescape(at.title[0].value) == "Spółdzielnia Socjalna z Żurawicy"
+    assert marker_ids(at) == {"c1", "c2"}  # the small map shows exactly its offerings
+    # Each offering links back to the main map with that product open.
+    links = {link.proto.query_string for link in at.get("page_link")}
+    assert links == {"product=c1", "product=c2"}
+
+
+def test_unknown_or_unlisted_partner_shows_not_found(directory_db):
+    for partner in ("nope", "idle"):
+        at = open_page({"partner": partner})
+        assert any("Nie znaleziono" in w.value for w in at.warning)
+
+
+def test_hostile_partner_name_is_text(directory_db):
+    at = open_page({"partner": "evil"})
+    title = at.title[0].value
+    assert "\\<img" in title and unescape(title) == HOSTILE
+    listing = open_page()
+    assert any("\\<img" in m.value for m in listing.markdown)
