@@ -16,7 +16,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -155,6 +155,7 @@ meta_table = sa.Table(
 )
 
 _BOOL_FIELDS = ("free", "wheelchair", "family", "pets")
+MAX_PHOTOS_PER_PRODUCT = 5
 
 
 def now_utc() -> datetime:
@@ -538,16 +539,24 @@ class CatalogueStore:
 
     # -- partner submissions and moderation ---------------------------------------------
 
-    def submit_new(self, product: Product, submitted_by: str) -> str:
+    def submit_new(
+        self, product: Product, submitted_by: str, partners: Iterable[Partner] = ()
+    ) -> str:
         """Store a partner's new offering as ``pending``; returns its private edit token.
 
-        The token is shown to the partner once; only its hash is stored.
+        The token is shown to the partner once; only its hash is stored. ``partners`` (a new
+        organisation typed in the form) are saved in the same transaction. If another
+        submission took the product's id meanwhile, a numeric suffix makes it unique and
+        ``product.id`` is updated.
         """
         token = secrets.token_urlsafe(24)
         now = now_utc()
         product.status = Status.PENDING.value
         product.submitted_by = submitted_by
         with self.write() as conn:
+            for partner in partners:
+                self._upsert_partner(conn, partner, submitted_by)
+            product.id = self._free_product_id(conn, product.id)
             values = _product_to_row(product)
             values.update(created_at=now, updated_at=now, edit_token_hash=hash_token(token))
             conn.execute(products_table.insert().values(**values))
@@ -566,6 +575,22 @@ class CatalogueStore:
             )
             self._bump_version(conn)
         return token
+
+    def _free_product_id(self, conn: Connection, wanted: str) -> str:
+        # Inside the write transaction (BEGIN IMMEDIATE on SQLite), so no one else can take
+        # the id between this check and the insert.
+        taken = set(
+            conn.execute(
+                sa.select(products_table.c.id).where(
+                    sa.or_(products_table.c.id == wanted, products_table.c.id.like(f"{wanted}-%"))
+                )
+            ).scalars()
+        )
+        candidate, n = wanted, 2
+        while candidate in taken:
+            suffix = f"-{n}"
+            candidate, n = wanted[: 64 - len(suffix)] + suffix, n + 1
+        return candidate
 
     def product_for_token(self, token: str) -> Product | None:
         """The offering a partner's edit token opens, or None for a wrong token."""
@@ -875,6 +900,168 @@ class CatalogueStore:
             )
         return pd.DataFrame(rows, columns=[c.name for c in audit_table.columns])
 
+    def confirm_current(self, product_id: str, actor: str, note: str = "") -> None:
+        """Staff checked a published entry is still correct: its ``updated_at`` becomes now."""
+        now = now_utc()
+        with self.write() as conn:
+            updated = conn.execute(
+                products_table.update()
+                .where(
+                    products_table.c.id == product_id,
+                    products_table.c.status == Status.PUBLISHED.value,
+                )
+                .values(updated_at=now)
+            )
+            if updated.rowcount == 0:
+                raise KeyError(product_id)
+            self.audit(conn, actor, "confirm_current", "product", product_id, note=note)
+            self._bump_version(conn)
+
+    # -- photos --------------------------------------------------------------------------
+
+    def add_photos(self, product_id: str, photos: Iterable, actor: str = "partner") -> int:
+        """Record stored photo files (``StoredPhoto`` or dicts) after the product's others.
+
+        ``ValueError`` if the product would have more than :data:`MAX_PHOTOS_PER_PRODUCT`;
+        ``KeyError`` for an unknown product. Returns how many were added.
+        """
+        photos = [p if isinstance(p, dict) else asdict(p) for p in photos]
+        now = now_utc()
+        with self.write() as conn:
+            if (
+                conn.execute(
+                    sa.select(products_table.c.id).where(products_table.c.id == product_id)
+                ).first()
+                is None
+            ):
+                raise KeyError(product_id)
+            count, last = conn.execute(
+                sa.select(sa.func.count(), sa.func.max(photos_table.c.position)).where(
+                    photos_table.c.product_id == product_id
+                )
+            ).one()
+            if count + len(photos) > MAX_PHOTOS_PER_PRODUCT:
+                raise ValueError(
+                    f"at most {MAX_PHOTOS_PER_PRODUCT} photos per product "
+                    f"({count} stored, {len(photos)} added)"
+                )
+            position = -1 if last is None else int(last)
+            for photo in photos:
+                position += 1
+                conn.execute(
+                    photos_table.insert().values(
+                        id=photo["id"],
+                        product_id=product_id,
+                        position=position,
+                        path=photo["path"],
+                        thumb_path=photo["thumb_path"],
+                        width=int(photo["width"]),
+                        height=int(photo["height"]),
+                        created_at=now,
+                    )
+                )
+            if photos:
+                self.audit(
+                    conn,
+                    actor,
+                    "add_photos",
+                    "product",
+                    product_id,
+                    after={"photos": [p["id"] for p in photos]},
+                )
+                self._bump_version(conn)
+        return len(photos)
+
+    def photos_for(self, product_id: str) -> list[dict]:
+        """Photo rows of a product (id, path, thumb_path, width, height…) in order."""
+        with self.read() as conn:
+            rows = (
+                conn.execute(
+                    sa.select(photos_table)
+                    .where(photos_table.c.product_id == product_id)
+                    .order_by(photos_table.c.position, photos_table.c.id)
+                )
+                .mappings()
+                .all()
+            )
+        return [dict(r) for r in rows]
+
+    def remove_photo(self, product_id: str, photo_id: str, actor: str) -> dict | None:
+        """Delete one photo row of ``product_id``; returns it (to delete its files) or None."""
+        with self.write() as conn:
+            row = (
+                conn.execute(
+                    sa.select(photos_table).where(
+                        photos_table.c.id == photo_id, photos_table.c.product_id == product_id
+                    )
+                )
+                .mappings()
+                .first()
+            )
+            if row is None:
+                return None
+            conn.execute(photos_table.delete().where(photos_table.c.id == photo_id))
+            self.audit(
+                conn, actor, "remove_photo", "product", product_id, before={"photo": photo_id}
+            )
+            self._bump_version(conn)
+        return dict(row)
+
+    # -- partner registry ----------------------------------------------------------------
+
+    def merge_partners(self, source_id: str, target_id: str, actor: str) -> list[str]:
+        """Move every product (and pending revision) of ``source_id`` to ``target_id`` and
+        delete ``source_id``, in one transaction with an audit entry; returns the moved ids.
+        """
+        if source_id == target_id:
+            raise ValueError("a partner cannot be merged into itself")
+        with self.write() as conn:
+            found = {
+                row.id: dict(row._mapping)
+                for row in conn.execute(
+                    sa.select(partners_table).where(partners_table.c.id.in_([source_id, target_id]))
+                )
+            }
+            for pid in (source_id, target_id):
+                if pid not in found:
+                    raise KeyError(pid)
+            moved = list(
+                conn.execute(
+                    sa.select(products_table.c.id).where(products_table.c.partner_id == source_id)
+                ).scalars()
+            )
+            conn.execute(
+                products_table.update()
+                .where(products_table.c.partner_id == source_id)
+                .values(partner_id=target_id)
+            )
+            # A pending revision approved later would otherwise bring the old partner back.
+            for rev_id, data in conn.execute(
+                sa.select(revisions_table.c.id, revisions_table.c.data).where(
+                    revisions_table.c.state == "pending"
+                )
+            ).all():
+                content = json.loads(data)
+                if content.get("partner_id") == source_id:
+                    content["partner_id"] = target_id
+                    conn.execute(
+                        revisions_table.update()
+                        .where(revisions_table.c.id == rev_id)
+                        .values(data=_to_json(content))
+                    )
+            conn.execute(partners_table.delete().where(partners_table.c.id == source_id))
+            self.audit(
+                conn,
+                actor,
+                "merge",
+                "partner",
+                source_id,
+                before=found[source_id],
+                after={"merged_into": target_id, "products": moved},
+            )
+            self._bump_version(conn)
+        return moved
+
     # -- staff accounts ------------------------------------------------------------------
 
     def get_staff(self, username: str) -> dict | None:
@@ -901,6 +1088,51 @@ class CatalogueStore:
                 )
             )
             self.audit(conn, "cli", "staff_add", "staff", username)
+
+    def staff_frame(self) -> pd.DataFrame:
+        """Staff accounts without their password hashes."""
+        cols = [c for c in staff_table.columns if c.name != "password_hash"]
+        with self.read() as conn:
+            rows = conn.execute(sa.select(*cols).order_by(staff_table.c.username)).mappings().all()
+        return pd.DataFrame(rows, columns=[c.name for c in cols])
+
+    def remove_staff(self, username: str, actor: str) -> bool:
+        """Delete a staff account; True if there was one."""
+        with self.write() as conn:
+            deleted = conn.execute(staff_table.delete().where(staff_table.c.username == username))
+            if deleted.rowcount:
+                self.audit(conn, actor, "staff_remove", "staff", username)
+            return bool(deleted.rowcount)
+
+    def record_failed_login(
+        self, username: str, max_failures: int, lock_seconds: int
+    ) -> datetime | None:
+        """Count one failed login in one transaction; returns the lock's end if now locked.
+
+        A lock that has run out starts the count again, so one typo after a lock does not
+        lock the account for another period.
+        """
+        now = now_utc()
+        with self.write() as conn:
+            row = conn.execute(
+                sa.select(staff_table.c.failed_attempts, staff_table.c.locked_until).where(
+                    staff_table.c.username == username
+                )
+            ).first()
+            if row is None:
+                return None
+            failures, locked_until = int(row[0] or 0), _aware(row[1])
+            if locked_until is not None and locked_until <= now:
+                failures, locked_until = 0, None
+            failures += 1
+            if failures >= max_failures and locked_until is None:
+                locked_until = now + timedelta(seconds=lock_seconds)
+            conn.execute(
+                staff_table.update()
+                .where(staff_table.c.username == username)
+                .values(failed_attempts=failures, locked_until=locked_until)
+            )
+            return locked_until
 
     def record_login(self, username: str, ok: bool, locked_until: datetime | None) -> None:
         """Reset or count failed login attempts."""
@@ -971,6 +1203,15 @@ def _revision_dict(row) -> dict:
     rev = dict(row)
     rev["data"] = json.loads(rev["data"])
     return rev
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes for timezone-aware columns; they are UTC."""
+    if value is None or _is_missing(value):
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _split(value) -> list[str]:

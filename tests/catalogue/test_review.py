@@ -1,0 +1,177 @@
+"""Review helpers: field differences, stale entries, partner checks, partner merges."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+import pytest
+
+from catalogue.model import Partner, Product
+from catalogue.review import check_partner_fields, diff_fields, new_partner_id, stale_products
+
+
+def product(**changes) -> Product:
+    base = Product(
+        id="zamek",
+        name_pl="Zamek w Krasiczynie",
+        category="heritage",
+        lat=49.7761,
+        lon=22.6492,
+        tags=["zamek", "park"],
+        months=[5, 6, 7],
+        event_start=date(2027, 8, 15),
+    )
+    for key, value in changes.items():
+        setattr(base, key, value)
+    return base
+
+
+def test_new_offering_lists_every_filled_field():
+    after = product().content_dict()
+    changes = diff_fields(None, after)
+    fields = [f for f, _, _ in changes]
+    assert fields[:5] == ["id", "name_pl", "category", "lat", "lon"]
+    assert all(before is None for _, before, _ in changes)
+    assert "description_pl" not in fields, "empty fields are not news"
+    assert "free" not in fields
+
+
+def test_edit_lists_only_changed_fields_in_form_order():
+    before = product().content_dict()
+    after = product(name_pl="Zamek Krasickich", months=[5, 6, 7, 8], phone="+48 16 671 83 21")
+    changes = diff_fields(before, after.content_dict())
+    assert changes == [
+        ("name_pl", "Zamek w Krasiczynie", "Zamek Krasickich"),
+        ("phone", "", "+48 16 671 83 21"),
+        ("months", [5, 6, 7], [5, 6, 7, 8]),
+    ]
+
+
+def test_json_round_trip_and_empties_are_not_changes():
+    before = product().content_dict()
+    # A revision's data comes back from JSON: dates as text, lists as lists.
+    after = json.loads(json.dumps(before, default=str))
+    after["lat"] += 1e-9
+    after["description_en"] = None
+    assert diff_fields(before, after) == []
+
+
+def test_lifecycle_fields_are_ignored():
+    before = asdict(product(status="published", decided_by="anna"))
+    after = asdict(product(status="pending", decided_by=""))
+    assert diff_fields(before, after) == []
+
+
+def test_booleans_none_and_false_differ():
+    before = product(free=None).content_dict()
+    after = product(free=False).content_dict()
+    assert diff_fields(before, after) == [("free", None, False)]
+
+
+def test_stale_products_are_published_and_older_than_a_year():
+    now = datetime(2027, 6, 1, tzinfo=UTC)
+    frame = pd.DataFrame(
+        {
+            "id": ["old", "fresh", "old-pending", "never", "naive-old"],
+            "status": ["published", "published", "pending", "published", "published"],
+            "updated_at": [
+                now - timedelta(days=400),
+                now - timedelta(days=10),
+                now - timedelta(days=800),
+                None,
+                (now - timedelta(days=366)).replace(tzinfo=None),  # as SQLite returns it
+            ],
+        }
+    )
+    stale = stale_products(frame, now)
+    assert list(stale["id"]) == ["never", "old", "naive-old"]
+    assert stale_products(frame.iloc[0:0], now).empty
+
+
+def test_partner_fields_are_checked_like_imports():
+    values, problems = check_partner_fields(
+        {"name": "  Koło   Gospodyń ", "sector": "ngo", "website": "www.kgw.pl"}, "en"
+    )
+    assert problems == {}
+    assert values["name"] == "Koło Gospodyń"
+    assert values["website"] == "https://www.kgw.pl"
+
+    _, problems = check_partner_fields(
+        {"name": "", "sector": "church", "website": "javascript:alert(1)"}, "pl"
+    )
+    assert set(problems) == {"name", "sector", "website"}
+    assert "javascript" in problems["website"]
+    _, problems = check_partner_fields(
+        {"name": "X\u202e", "sector": "ngo", "description_pl": "x" * 5001}, "en"
+    )
+    assert "control characters" in problems["name"]
+    assert "5001" in problems["description_pl"]
+
+
+def test_new_partner_id_is_unique():
+    assert new_partner_id("Koło Gospodyń Wiejskich", []) == "kolo-gospodyn-wiejskich"
+    assert (
+        new_partner_id("Koło Gospodyń Wiejskich", ["kolo-gospodyn-wiejskich"])
+        == "kolo-gospodyn-wiejskich-2"
+    )
+
+
+def test_merge_moves_products_and_pending_revisions(store):
+    store.save_partners(
+        [
+            Partner(id="a", name="Fundacja A", sector="ngo"),
+            Partner(id="b", name="Fundacja B", sector="ngo"),
+        ],
+        "test",
+    )
+    published = Product(
+        id="p1", name_pl="Zamek", category="heritage", lat=49.77, lon=22.65, partner_id="a"
+    )
+    published.status = "published"
+    store.save_products([published], "test")
+    pending = Product(
+        id="p2", name_pl="Muzeum", category="museum", lat=49.78, lon=22.77, partner_id="a"
+    )
+    token = store.submit_new(pending, "partner")
+    assert token
+
+    moved = store.merge_partners("a", "b", "anna")
+    assert sorted(moved) == ["p1", "p2"]
+    assert store.get_partner("a") is None
+    assert store.get_product("p1").partner_id == "b"
+    revision = store.pending_revision("p2")
+    assert revision["data"]["partner_id"] == "b"
+    approved = store.approve(revision["id"], "anna")
+    assert approved.partner_id == "b"
+    merge = store.audit_frame().query("action == 'merge'").iloc[0]
+    assert merge["object_id"] == "a" and "p1" in merge["after"]
+
+    with pytest.raises(ValueError):
+        store.merge_partners("b", "b", "anna")
+    with pytest.raises(KeyError):
+        store.merge_partners("a", "b", "anna")
+
+
+def test_submit_new_makes_a_taken_id_unique_and_saves_the_new_partner(store):
+    first = Product(id="zamek", name_pl="Zamek", category="heritage", lat=49.77, lon=22.65)
+    second = Product(id="zamek", name_pl="Zamek", category="heritage", lat=49.9, lon=22.8)
+    partner = Partner(id="kgw", name="KGW", sector="ngo", legal_form="stowarzyszenie")
+    store.submit_new(first, "partner")
+    token = store.submit_new(second, "partner", partners=[partner])
+    assert second.id == "zamek-2"
+    assert store.product_for_token(token).id == "zamek-2"
+    assert store.get_partner("kgw").legal_form == "stowarzyszenie"
+
+
+def test_confirm_current_refreshes_updated_at(store):
+    item = Product(id="p1", name_pl="Zamek", category="heritage", lat=49.77, lon=22.65)
+    item.status = "published"
+    store.save_products([item], "test")
+    before = store.get_product("p1").updated_at
+    store.confirm_current("p1", "anna")
+    assert store.get_product("p1").updated_at > before
+    with pytest.raises(KeyError):
+        store.confirm_current("missing", "anna")
