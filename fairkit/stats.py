@@ -1,0 +1,514 @@
+"""Catalogue statistics for the cluster's reports: pure functions over DataFrames.
+
+Inputs are the frames of :meth:`catalogue.storage.CatalogueStore.products_frame` (normally
+only published products) and :meth:`~catalogue.storage.CatalogueStore.partners_frame`.
+Outputs are plain DataFrames with English column codes; :func:`localise_columns` gives them
+Polish, English or Ukrainian headers for display and export. Exports neutralise spreadsheet
+formulas, because partner names are untrusted text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from catalogue.taxonomy import CATEGORIES, SECTOR_LABELS, Sector, check_language
+from geodata import DISTRICT_TERYTS, district_name
+
+STALE_DAYS = 365
+OTHER = "other"  # products/partners with no (or an unknown) district
+NO_SECTOR = "none"  # products without a partner
+SOCIAL_ECONOMY = Sector.SOCIAL_ECONOMY.value
+
+WORDS: dict[str, dict[str, str]] = {
+    "total": {"pl": "Razem", "en": "Total", "uk": "Разом"},
+    "other": {"pl": "Poza powiatami / brak", "en": "Outside / unknown", "uk": "Поза повітами"},
+    "none": {"pl": "Bez partnera", "en": "No partner", "uk": "Без партнера"},
+}
+
+COLUMNS: dict[str, dict[str, str]] = {
+    "teryt": {"pl": "TERYT", "en": "TERYT", "uk": "TERYT"},
+    "district": {"pl": "Powiat", "en": "District", "uk": "Повіт"},
+    "products": {"pl": "Oferty", "en": "Offerings", "uk": "Пропозиції"},
+    "social_economy": {
+        "pl": "Oferty ekonomii społecznej",
+        "en": "Social-economy offerings",
+        "uk": "Пропозиції соціальної економіки",
+    },
+    "share_pct": {"pl": "Udział %", "en": "Share %", "uk": "Частка %"},
+    "sector": {"pl": "Sektor (kod)", "en": "Sector (code)", "uk": "Сектор (код)"},
+    "sector_label": {"pl": "Sektor", "en": "Sector", "uk": "Сектор"},
+    "partners": {"pl": "Partnerzy", "en": "Partners", "uk": "Партнери"},
+    "partners_seated": {
+        "pl": "Partnerzy z siedzibą w powiecie",
+        "en": "Partners seated in the district",
+        "uk": "Партнери з осідком у повіті",
+    },
+    "partners_active": {
+        "pl": "Partnerzy z ofertą w powiecie",
+        "en": "Partners with offerings in the district",
+        "uk": "Партнери з пропозиціями в повіті",
+    },
+    "social_economy_active": {
+        "pl": "Podmioty ES z ofertą w powiecie",
+        "en": "Social-economy partners with offerings here",
+        "uk": "Суб'єкти СЕ з пропозиціями в повіті",
+    },
+    "id": {"pl": "ID", "en": "ID", "uk": "ID"},
+    "name": {"pl": "Nazwa", "en": "Name", "uk": "Назва"},
+    "category": {"pl": "Kategoria", "en": "Category", "uk": "Категорія"},
+    "partner": {"pl": "Partner", "en": "Partner", "uk": "Партнер"},
+    "completeness": {"pl": "Kompletność", "en": "Completeness", "uk": "Повнота"},
+    "missing_en": {"pl": "Brak EN", "en": "No EN", "uk": "Без EN"},
+    "missing_uk": {"pl": "Brak UK", "en": "No UK", "uk": "Без UK"},
+    "no_description": {"pl": "Brak opisu", "en": "No description", "uk": "Без опису"},
+    "no_contact": {"pl": "Brak kontaktu", "en": "No contact", "uk": "Без контактів"},
+    "no_photo": {"pl": "Brak zdjęcia", "en": "No photo", "uk": "Без фото"},
+    "stale": {
+        "pl": "Nieaktualizowane > 1 rok",
+        "en": "Not updated > 1 year",
+        "uk": "Не оновлювалося > 1 року",
+    },
+    "updated_at": {"pl": "Ostatnia zmiana", "en": "Last updated", "uk": "Остання зміна"},
+    "days_since_update": {
+        "pl": "Dni od zmiany",
+        "en": "Days since update",
+        "uk": "Днів від зміни",
+    },
+    "issues": {"pl": "Problemy", "en": "Issues", "uk": "Проблеми"},
+}
+for _cat in CATEGORIES:
+    COLUMNS[_cat.slug] = {lang: _cat.label(lang) for lang in ("pl", "en", "uk")}
+
+QUALITY_FLAGS: tuple[str, ...] = (
+    "missing_en",
+    "missing_uk",
+    "no_description",
+    "no_contact",
+    "no_photo",
+    "stale",
+)
+
+
+def word(key: str, lang: str) -> str:
+    """A fixed word (``total``, ``other``, ``none``) in ``lang``."""
+    return WORDS[key][check_language(lang)]
+
+
+def localise_columns(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A copy of ``frame`` with its column codes replaced by headers in ``lang``."""
+    check_language(lang)
+    return frame.rename(columns={c: COLUMNS[c][lang] for c in frame.columns if c in COLUMNS})
+
+
+def _text(frame: pd.DataFrame, col: str) -> pd.Series:
+    if col not in frame.columns:
+        return pd.Series("", index=frame.index, dtype=object)
+    return frame[col].fillna("").astype(str).str.strip()
+
+
+def _district_key(teryt: pd.Series) -> pd.Series:
+    """TERYT of one of the five districts, else :data:`OTHER`."""
+    return teryt.fillna("").astype(str).where(teryt.isin(DISTRICT_TERYTS), OTHER)
+
+
+def _district_rows(keys: pd.Series, lang: str) -> list[str]:
+    """The five districts in TERYT order, plus :data:`OTHER` only when it occurs."""
+    return list(DISTRICT_TERYTS) + ([OTHER] if (keys == OTHER).any() else [])
+
+
+def _district_label(key: str, lang: str) -> str:
+    if key == OTHER:
+        return word("other", lang)
+    if key == "":
+        return word("total", lang)
+    return district_name(key, lang)
+
+
+def _with_total(frame: pd.DataFrame, lang: str, count_cols: list[str]) -> pd.DataFrame:
+    total = {"teryt": "", "district": word("total", lang)}
+    total.update({c: int(frame[c].sum()) for c in count_cols})
+    return pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+
+
+def _pct(part: pd.Series, whole: pd.Series) -> pd.Series:
+    return (100 * part / whole.where(whole > 0)).round(1).fillna(0.0)
+
+
+# -- products -------------------------------------------------------------------------------
+
+
+def district_category_counts(products: pd.DataFrame, lang: str = "pl") -> pd.DataFrame:
+    """Products per district (rows) × category (columns), with row and column totals.
+
+    Columns: ``teryt``, ``district``, one per category slug (in taxonomy order),
+    ``products`` (row total). The last row is the total over districts (``teryt`` empty).
+    """
+    check_language(lang)
+    keys = _district_key(_text(products, "district_teryt"))
+    rows = _district_rows(keys, lang)
+    slugs = [c.slug for c in CATEGORIES]
+    table = (
+        pd.crosstab(keys, _text(products, "category")) if len(products) else pd.DataFrame(dtype=int)
+    )
+    table = table.reindex(index=rows, columns=slugs, fill_value=0).fillna(0).astype(int)
+    out = table.reset_index(drop=True)
+    out.insert(0, "district", [_district_label(k, lang) for k in rows])
+    out.insert(0, "teryt", [k if k != OTHER else "" for k in rows])
+    out["products"] = out[slugs].sum(axis=1)
+    return _with_total(out, lang, [*slugs, "products"])
+
+
+def social_economy_by_district(products: pd.DataFrame, lang: str = "pl") -> pd.DataFrame:
+    """How many offerings of social-economy partners each district has.
+
+    Columns: ``teryt``, ``district``, ``products`` (all offerings), ``social_economy``
+    (offerings whose partner's sector is social economy) and ``share_pct`` (per cent, one
+    decimal). The last row is the total. Every district appears, with 0 where it has none.
+    """
+    check_language(lang)
+    keys = _district_key(_text(products, "district_teryt"))
+    rows = _district_rows(keys, lang)
+    is_se = _text(products, "partner_sector") == SOCIAL_ECONOMY
+    allp = keys.value_counts().reindex(rows, fill_value=0)
+    se = keys[is_se].value_counts().reindex(rows, fill_value=0)
+    out = pd.DataFrame(
+        {
+            "teryt": [k if k != OTHER else "" for k in rows],
+            "district": [_district_label(k, lang) for k in rows],
+            "products": allp.to_numpy(dtype=int),
+            "social_economy": se.to_numpy(dtype=int),
+        }
+    )
+    out = _with_total(out, lang, ["products", "social_economy"])
+    out["share_pct"] = _pct(out["social_economy"], out["products"])
+    return out
+
+
+def sector_counts(products: pd.DataFrame, lang: str = "pl") -> pd.DataFrame:
+    """Offerings by their partner's sector (all four sectors, plus "no partner" if any).
+
+    Columns: ``sector`` (code), ``sector_label``, ``products``, ``share_pct`` of all
+    offerings. The last row is the total.
+    """
+    check_language(lang)
+    sectors = _text(products, "partner_sector")
+    sectors = sectors.where(sectors.isin([s.value for s in Sector]), NO_SECTOR)
+    order = [s.value for s in Sector] + ([NO_SECTOR] if (sectors == NO_SECTOR).any() else [])
+    counts = sectors.value_counts().reindex(order, fill_value=0)
+    total = int(counts.sum())
+    out = pd.DataFrame(
+        {
+            "sector": order,
+            "sector_label": [
+                word("none", lang) if s == NO_SECTOR else SECTOR_LABELS[s][lang] for s in order
+            ],
+            "products": counts.to_numpy(dtype=int),
+        }
+    )
+    out = pd.concat(
+        [
+            out,
+            pd.DataFrame([{"sector": "", "sector_label": word("total", lang), "products": total}]),
+        ],
+        ignore_index=True,
+    )
+    out["share_pct"] = _pct(out["products"], pd.Series(total, index=out.index))
+    return out
+
+
+def products_per_district(products: pd.DataFrame) -> dict[str, int]:
+    """Number of offerings per district TERYT (all five keys, 0 where none)."""
+    keys = _district_key(_text(products, "district_teryt"))
+    counts = keys.value_counts()
+    return {t: int(counts.get(t, 0)) for t in DISTRICT_TERYTS}
+
+
+# -- partners -------------------------------------------------------------------------------
+
+
+def partners_by_district(
+    partners: pd.DataFrame, products: pd.DataFrame, lang: str = "pl"
+) -> pd.DataFrame:
+    """Partners per district, counted two ways.
+
+    ``partners_seated``: partners whose registered gmina lies in the district, split by sector
+    in the columns ``public``, ``business``, ``ngo``, ``social_economy``. ``partners_active``:
+    distinct partners with at least one of ``products`` in the district (a partner may be
+    active in several districts); ``social_economy_active`` is the same for social-economy
+    partners. Columns start with ``teryt``, ``district``; the last row is the total (for the
+    ``*_active`` columns the number of distinct partners overall, not the column sum).
+    """
+    check_language(lang)
+    seat = _district_key(_text(partners, "gmina_teryt").str[:4])
+    prod_keys = _district_key(_text(products, "district_teryt"))
+    rows = sorted(
+        set(_district_rows(seat, lang)) | set(_district_rows(prod_keys, lang)),
+        key=lambda k: (k == OTHER, k),
+    )
+    sectors = [s.value for s in Sector]
+    seated = (
+        pd.crosstab(seat, _text(partners, "sector")) if len(partners) else pd.DataFrame(dtype=int)
+    )
+    seated = seated.reindex(index=rows, columns=sectors, fill_value=0).fillna(0).astype(int)
+    out = seated.reset_index(drop=True)
+    out.insert(0, "district", [_district_label(k, lang) for k in rows])
+    out.insert(0, "teryt", [k if k != OTHER else "" for k in rows])
+    out["partners_seated"] = out[sectors].sum(axis=1)
+
+    pid = _text(products, "partner_id")
+    has_partner = pid != ""
+    is_se = _text(products, "partner_sector") == SOCIAL_ECONOMY
+    active = pd.DataFrame({"key": prod_keys, "pid": pid})[has_partner]
+    active_se = pd.DataFrame({"key": prod_keys, "pid": pid})[has_partner & is_se]
+    out["partners_active"] = [int(active[active["key"] == k]["pid"].nunique()) for k in rows]
+    out["social_economy_active"] = [
+        int(active_se[active_se["key"] == k]["pid"].nunique()) for k in rows
+    ]
+    out = _with_total(out, lang, [*sectors, "partners_seated"])
+    out.loc[out.index[-1], "partners_active"] = int(active["pid"].nunique())
+    out.loc[out.index[-1], "social_economy_active"] = int(active_se["pid"].nunique())
+    for col in ("partners_active", "social_economy_active"):
+        out[col] = out[col].astype(int)
+    return out
+
+
+# -- data quality and featured products -----------------------------------------------------
+
+# Fields whose presence makes an offering useful to a visitor; one point each.
+COMPLETENESS_FIELDS: tuple[str, ...] = (
+    "description_pl",
+    "name_en",
+    "description_en",
+    "name_uk",
+    "description_uk",
+    "address",
+    "website",
+    "email",
+    "phone",
+    "price",
+    "languages",
+    "tags",
+)
+
+
+def completeness(products: pd.DataFrame) -> pd.Series:
+    """Points per product (index as ``products``): one per filled field of
+    :data:`COMPLETENESS_FIELDS`, one if its months or event dates are known, one for a free
+    flag or price, one per accessibility flag stated (True or False).
+    """
+    score = pd.Series(0, index=products.index, dtype=int)
+    for col in COMPLETENESS_FIELDS:
+        score += (_text(products, col) != "").astype(int)
+    months = pd.to_numeric(products.get("months_mask", 0), errors="coerce")
+    months = pd.Series(months, index=products.index).fillna(0)
+    dated = pd.Series(False, index=products.index)
+    for col in ("event_start", "event_end"):
+        if col in products.columns:
+            dated |= products[col].notna()
+    score += ((months != 0) | dated).astype(int)
+    for col in ("free", "wheelchair", "family", "pets"):
+        if col in products.columns:
+            score += products[col].map(lambda v: isinstance(v, bool) or v in (0, 1)).astype(int)
+    return score
+
+
+def _updated(products: pd.DataFrame) -> pd.Series:
+    if "updated_at" not in products.columns:
+        return pd.Series(pd.NaT, index=products.index, dtype="datetime64[ns, UTC]")
+    # SQLite returns naive UTC timestamps, PostgreSQL aware ones: make both aware UTC.
+    return pd.to_datetime(products["updated_at"], errors="coerce", utc=True)
+
+
+def quality_issues(
+    products: pd.DataFrame,
+    lang: str = "pl",
+    photo_counts: Mapping[str, int] | None = None,
+    today: datetime | None = None,
+) -> pd.DataFrame:
+    """One row per product with its data-quality flags (True = a problem).
+
+    ``missing_en``/``missing_uk``: no name in that language, or a Polish description with no
+    translation. ``no_description``: no description in any language. ``no_contact``: no
+    website, e-mail or phone. ``no_photo``: only when ``photo_counts`` (photos per product id)
+    is given. ``stale``: last update more than :data:`STALE_DAYS` days before ``today``
+    (default now, UTC), or never recorded. Columns: ``id``, ``name``, ``teryt``, ``district``,
+    ``category``, ``partner``, ``completeness``, the flags, ``issues`` (how many flags),
+    ``updated_at`` (date) and ``days_since_update``.
+    """
+    check_language(lang)
+    now = pd.Timestamp(today or datetime.now(UTC))
+    now = now.tz_localize("UTC") if now.tzinfo is None else now.tz_convert("UTC")
+    desc_pl = _text(products, "description_pl")
+    out = pd.DataFrame(index=products.index)
+    out["id"] = _text(products, "id")
+    name = _text(products, f"name_{lang}")
+    out["name"] = name.where(name != "", _text(products, "name_pl"))
+    keys = _district_key(_text(products, "district_teryt"))
+    out["teryt"] = keys.where(keys != OTHER, "")
+    out["district"] = [_district_label(k, lang) for k in keys]
+    out["category"] = [COLUMNS[c][lang] if c in COLUMNS else c for c in _text(products, "category")]
+    out["partner"] = _text(products, "partner_name")
+    out["completeness"] = completeness(products)
+    for code in ("en", "uk"):
+        out[f"missing_{code}"] = (_text(products, f"name_{code}") == "") | (
+            (desc_pl != "") & (_text(products, f"description_{code}") == "")
+        )
+    out["no_description"] = (
+        (desc_pl == "")
+        & (_text(products, "description_en") == "")
+        & (_text(products, "description_uk") == "")
+    )
+    out["no_contact"] = (
+        (_text(products, "website") == "")
+        & (_text(products, "email") == "")
+        & (_text(products, "phone") == "")
+    )
+    flags = list(QUALITY_FLAGS)
+    if photo_counts is None:
+        flags.remove("no_photo")
+    else:
+        out["no_photo"] = [int(photo_counts.get(i, 0)) == 0 for i in out["id"]]
+    updated = _updated(products)
+    days = (now - updated).dt.days
+    out["stale"] = days.isna() | (days > STALE_DAYS)
+    out = out[[*out.columns[:7], *flags]]
+    out["issues"] = out[flags].sum(axis=1).astype(int)
+    out["updated_at"] = updated.dt.strftime("%Y-%m-%d").fillna("")
+    out["days_since_update"] = days.astype("Int64")
+    return out.reset_index(drop=True)
+
+
+def quality_summary(issues: pd.DataFrame, lang: str = "pl") -> pd.DataFrame:
+    """Counts of each flag of :func:`quality_issues` per district, with a total row."""
+    check_language(lang)
+    flags = [f for f in QUALITY_FLAGS if f in issues.columns]
+    keys = issues["teryt"].where(issues["teryt"] != "", OTHER) if len(issues) else issues["teryt"]
+    rows = _district_rows(keys, lang)
+    grouped = (
+        issues.assign(key=keys).groupby("key")[flags].sum()
+        if len(issues)
+        else pd.DataFrame(columns=flags)
+    )
+    counts = issues.assign(key=keys).groupby("key").size() if len(issues) else pd.Series()
+    grouped = grouped.reindex(rows, fill_value=0).fillna(0).astype(int)
+    out = grouped.reset_index(drop=True)
+    out.insert(0, "products", counts.reindex(rows, fill_value=0).to_numpy(dtype=int))
+    out.insert(0, "district", [_district_label(k, lang) for k in rows])
+    out.insert(0, "teryt", [k if k != OTHER else "" for k in rows])
+    return _with_total(out, lang, ["products", *flags])
+
+
+def featured_products(products: pd.DataFrame, per_district: int = 1) -> pd.DataFrame:
+    """The best-described offerings of each district, for a presentation slideshow.
+
+    Only products with a Polish description qualify. Ranked by: has both English and
+    Ukrainian names and descriptions, then :func:`completeness`, then id (stable). Returns up
+    to ``per_district`` rows per district, districts in TERYT order, with a ``completeness``
+    column. Staff choice can override this later.
+    """
+    if products.empty:
+        return products.assign(completeness=pd.Series(dtype=int))
+    out = products.assign(
+        completeness=completeness(products),
+        _translated=(
+            (_text(products, "name_en") != "")
+            & (_text(products, "description_en") != "")
+            & (_text(products, "name_uk") != "")
+            & (_text(products, "description_uk") != "")
+        ),
+        _key=_district_key(_text(products, "district_teryt")),
+    )
+    out = out[(_text(products, "description_pl") != "") & (out["_key"] != OTHER)]
+    out = out.sort_values(
+        ["_key", "_translated", "completeness", "id"],
+        ascending=[True, False, False, True],
+        kind="stable",
+    )
+    out = out.groupby("_key", sort=True).head(per_district)
+    return out.drop(columns=["_translated", "_key"]).reset_index(drop=True)
+
+
+# -- export ---------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: object) -> object:
+    """A text cell that a spreadsheet would read as a formula, prefixed with ``'``.
+
+    Cells starting with ``= + - @`` (or a tab / carriage return) could run as formulas when a
+    CSV is opened in Excel or LibreOffice; numbers are left as they are.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """``frame`` as CSV in UTF-8 with a BOM (so Excel shows Polish letters), formulas
+    neutralised, every field quoted when needed, no index."""
+    buf = io.StringIO()
+    safe = frame.map(neutralise_cell) if len(frame) else frame
+    safe = safe.rename(columns=lambda c: neutralise_cell(str(c)))
+    safe.to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    clean = "".join("_" if c in "[]:*?/\\" else c for c in name).strip("'")[:31] or "Sheet"
+    title, n = clean, 2
+    while title.lower() in used:
+        suffix = f" ({n})"
+        title, n = clean[: 31 - len(suffix)] + suffix, n + 1
+    used.add(title.lower())
+    return title
+
+
+def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
+    """Workbook (openpyxl) with one sheet per ``sheets`` item, headers in bold.
+
+    Text is always stored as text: openpyxl would otherwise turn a value starting with ``=``
+    into a formula, so a partner could plant one in the cluster's report.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    used: set[str] = set()
+    for name, frame in sheets.items():
+        sheet = book.create_sheet(_sheet_title(str(name), used))
+        sheet.append([str(c) for c in frame.columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.data_type = "s"
+        for values in frame.itertuples(index=False, name=None):
+            sheet.append([_xlsx_value(v) for v in values])
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+        for idx, col in enumerate(frame.columns, start=1):
+            width = max([len(str(col))] + [len(str(v)) for v in frame.iloc[:, idx - 1]][:500])
+            sheet.column_dimensions[sheet.cell(1, idx).column_letter].width = min(60, width + 2)
+        sheet.freeze_panes = "A2"
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def _xlsx_value(value: object) -> object:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and pd.isna(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):
+        return value.item()  # numpy scalar → Python number for openpyxl
+    if isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
