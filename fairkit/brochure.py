@@ -28,6 +28,7 @@ from fairkit.pdf_common import (
     FONT_FAMILY,
     PAPER_SIZES,
     add_fonts,
+    address_text,
     check_choice,
     contact_parts,
     describe_filter,
@@ -596,7 +597,7 @@ def _entry_blocks(pdf: _BrochurePDF, row: Mapping) -> list[tuple[str, float, str
     description = localised(row, "description", lang)[0]
     if description:
         blocks.append(("", lay.body_pt, shorten(description, lay.desc_chars), INK))
-    address = text_of(row, "address")
+    address = address_text(row, lang)
     if address:
         blocks.append(("", lay.small_pt, f"{label('address', lang)}: {address}", INK))
     # Contact and price share a line: the QR code sets the entry's height anyway.

@@ -19,6 +19,7 @@ from fairkit.pdf_common import (
     FONT_FAMILY,
     PAPER_SIZES,
     add_fonts,
+    address_text,
     draw_qr,
     hex_rgb,
     label,
@@ -132,7 +133,7 @@ def _text_blocks(
     if teryt in DISTRICT_TERYTS:
         meta.append(district_name(teryt, lang))
     description = localised(row, "description", lang)[0]
-    address = text_of(row, "address")
+    address = address_text(row, lang)
     colour = hex_rgb(cat.colour) if cat else GREY
     blocks: list[tuple[str, float, str, tuple]] = []
     for name_size in (14.0, 12.0, 10.5):

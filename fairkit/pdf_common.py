@@ -7,6 +7,7 @@ of the page. Nothing here imports Streamlit: the CLI and the print page both use
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -28,7 +29,7 @@ from catalogue.taxonomy import (
     check_language,
     sector_label,
 )
-from geodata import DISTRICT_TERYTS, district_name
+from geodata import DISTRICT_TERYTS, district_name, fold_text
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FAMILY = "DejaVu"
@@ -119,6 +120,7 @@ LABELS: dict[str, dict[str, str]] = {
     "f_category": {"pl": "kategoria", "en": "category", "uk": "категорія"},
     "f_district": {"pl": "powiat", "en": "district", "uk": "повіт"},
     "f_gmina": {"pl": "gmina", "en": "gmina", "uk": "гміна"},
+    "gmina_short": {"pl": "gm.", "en": "gmina", "uk": "гміна"},
     "f_sector": {"pl": "typ partnera", "en": "partner type", "uk": "тип партнера"},
     "f_month": {"pl": "otwarte w miesiącu", "en": "open in", "uk": "відкрито у місяці"},
     "f_dates": {"pl": "termin", "en": "dates", "uk": "дати"},
@@ -364,12 +366,30 @@ def describe_filter(flt: ProductFilter | None, lang: str) -> str:
     return "; ".join(parts)
 
 
-def _gmina_names(teryts: tuple[str, ...]) -> list[str]:
+@functools.cache
+def _gmina_table() -> dict[str, str]:
     from geodata import load_gminy
 
     gminy = load_gminy()
-    names = dict(zip(gminy["teryt"].astype(str), gminy["name"].astype(str), strict=False))
-    return [names.get(t, t) for t in teryts]
+    return dict(zip(gminy["teryt"].astype(str), gminy["name"].astype(str), strict=False))
+
+
+def _gmina_names(teryts: tuple[str, ...]) -> list[str]:
+    return [_gmina_table().get(t, t) for t in teryts]
+
+
+def address_text(row: Mapping, lang: str) -> str:
+    """The address, followed by its gmina when the address does not name it already.
+
+    Village addresses ("Bolestraszyce 130") are hard to place for a visitor; the gmina
+    ("gm. Żurawica") says where to look on a road map.
+    """
+    address = text_of(row, "address")
+    gmina = _gmina_table().get(text_of(row, "gmina_teryt"), "")
+    if not gmina or fold_text(gmina) in fold_text(address):
+        return address
+    suffix = f"{label('gmina_short', lang)} {gmina}"
+    return f"{address}, {suffix}" if address else suffix
 
 
 def _day(value: date) -> str:
