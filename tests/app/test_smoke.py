@@ -10,6 +10,7 @@ from tests.app.conftest import REPO_ROOT
 PAGES = [
     ("ui/pages/map_page.py", "Mapa produktów turystycznych"),
     ("ui/pages/partners_page.py", "Partnerzy"),
+    ("ui/pages/print_page.py", "Druk i eksport"),
 ]
 
 

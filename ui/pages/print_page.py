@@ -1,0 +1,329 @@
+"""Print and export: the PDF catalogue (A4 brochure, A5 leaflet) and A6 product cards.
+
+The PDFs are built by :mod:`fairkit.brochure` and :mod:`fairkit.card`; this page only picks
+the options and caches the files per catalogue version and options.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from urllib.parse import urlsplit
+
+import pandas as pd
+import streamlit as st
+
+from catalogue.filters import ProductFilter, apply_filter, sort_products
+from catalogue.taxonomy import CATEGORIES, LANGUAGES, Sector, category_label, sector_label
+from fairkit.brochure import build_brochure
+from fairkit.card import build_card, photo_path
+from fairkit.pdf_common import (
+    BASE_URL_ENV,
+    BROCHURE_FORMATS,
+    FontMissingError,
+    describe_filter,
+    public_base_url,
+)
+from geodata import DISTRICT_TERYTS, district_name
+from ui.i18n import LANGUAGE_NAMES, t, translate
+from ui.state import current_language, get_store, published_products
+from ui.text import md_escape
+
+S = {
+    "intro": {
+        "pl": "Katalog ofert do druku (broszura A4 lub ulotka A5) i karty pojedynczych ofert "
+        "A6 z dużym kodem QR – na targi, do punktu informacji turystycznej, na ladę.",
+        "en": "A printable catalogue of the offerings (A4 brochure or A5 leaflet) and A6 cards "
+        "of single offerings with a large QR code – for fairs, tourist information points "
+        "and counters.",
+        "uk": "Каталог пропозицій для друку (брошура A4 або листівка A5) та картки окремих "
+        "пропозицій A6 з великим QR-кодом – для ярмарків, туристичних інформаційних пунктів "
+        "і стійок.",
+    },
+    "options": {"pl": "Ustawienia", "en": "Options", "uk": "Налаштування"},
+    "format": {"pl": "Format", "en": "Format", "uk": "Формат"},
+    "format_a4": {"pl": "A4 – broszura", "en": "A4 – brochure", "uk": "A4 – брошура"},
+    "format_a5": {"pl": "A5 – ulotka", "en": "A5 – leaflet", "uk": "A5 – листівка"},
+    "doc_lang": {"pl": "Język wydruku", "en": "Print language", "uk": "Мова друку"},
+    "source": {"pl": "Które oferty", "en": "Which offerings", "uk": "Які пропозиції"},
+    "source_map": {
+        "pl": "jak w bieżącym filtrze mapy",
+        "en": "as in the current map filter",
+        "uk": "як у поточному фільтрі мапи",
+    },
+    "source_custom": {"pl": "wybieram tutaj", "en": "I choose here", "uk": "обираю тут"},
+    "districts": {"pl": "Powiaty", "en": "Districts", "uk": "Повіти"},
+    "categories": {"pl": "Kategorie", "en": "Categories", "uk": "Категорії"},
+    "sectors": {"pl": "Typ partnera", "en": "Partner type", "uk": "Тип партнера"},
+    "map_filter": {
+        "pl": "Filtr mapy: {text}",
+        "en": "Map filter: {text}",
+        "uk": "Фільтр мапи: {text}",
+    },
+    "selection": {
+        "pl": "Wybrano **{n}** z {total} opublikowanych ofert.",
+        "en": "**{n}** of {total} published offerings selected.",
+        "uk": "Вибрано **{n}** з {total} опублікованих пропозицій.",
+    },
+    "empty": {
+        "pl": "Nic nie pasuje do wybranych filtrów, więc nie ma czego drukować. Zmień wybór "
+        "albo filtr na mapie.",
+        "en": "Nothing matches the chosen filters, so there is nothing to print. Change the "
+        "selection or the map filter.",
+        "uk": "Нічого не відповідає вибраним фільтрам, тож друкувати нічого. Змініть вибір "
+        "або фільтр на мапі.",
+    },
+    "links": {
+        "pl": "Kody QR prowadzą do: {url}",
+        "en": "The QR codes lead to: {url}",
+        "uk": "QR-коди ведуть до: {url}",
+    },
+    "localhost": {
+        "pl": "Ten adres działa tylko na tym komputerze: telefony go nie otworzą. Ustaw "
+        "zmienną PUBLIC_BASE_URL na publiczny adres mapy przed drukiem.",
+        "en": "This address works on this computer only: phones cannot open it. Set "
+        "PUBLIC_BASE_URL to the map's public address before printing.",
+        "uk": "Ця адреса працює лише на цьому комп'ютері: телефони її не відкриють. Перед "
+        "друком задайте змінну PUBLIC_BASE_URL з публічною адресою мапи.",
+    },
+    "brochure": {"pl": "Katalog", "en": "Catalogue", "uk": "Каталог"},
+    "download_brochure": {
+        "pl": "Pobierz katalog PDF",
+        "en": "Download the PDF catalogue",
+        "uk": "Завантажити каталог PDF",
+    },
+    "brochure_info": {
+        "pl": "{pages} stron · {size} KB",
+        "en": "{pages} pages · {size} KB",
+        "uk": "{pages} сторінок · {size} КБ",
+    },
+    "card": {"pl": "Karta oferty (A6)", "en": "Offering card (A6)", "uk": "Картка пропозиції (A6)"},
+    "card_product": {"pl": "Oferta", "en": "Offering", "uk": "Пропозиція"},
+    "download_card": {
+        "pl": "Pobierz kartę PDF",
+        "en": "Download the PDF card",
+        "uk": "Завантажити картку PDF",
+    },
+    "working": {
+        "pl": "Przygotowuję PDF…",
+        "en": "Preparing the PDF…",
+        "uk": "Готую PDF…",
+    },
+}
+
+# The map page keeps its filter widgets under these keys (see ui/pages/map_page.py).
+MAP_FILTER_KEYS: tuple[str, ...] = (
+    "f_cat",
+    "f_district",
+    "f_gmina",
+    "f_sector",
+    "f_month",
+    "f_from",
+    "f_to",
+    "f_free",
+    "f_wheelchair",
+    "f_family",
+    "f_pets",
+    "f_q",
+)
+
+lang = current_language()
+
+
+def tr(key: str, **params) -> str:
+    return translate(S, key, lang, **params)
+
+
+def map_filter() -> ProductFilter:
+    """The map page's current filter: its widgets' values, else its last URL state.
+
+    Streamlit drops a page's widget values once another page has run, so after the first
+    rerun here the ``f_*`` keys are gone; the map page's ``_map_params`` (its shareable URL
+    parameters) still hold the same filter.
+    """
+    state = st.session_state
+    if any(key in state for key in MAP_FILTER_KEYS):
+        date_from, date_to = state.get("f_from"), state.get("f_to")
+        if date_from and date_to and date_to < date_from:
+            date_from, date_to = date_to, date_from
+        try:
+            return ProductFilter(
+                categories=tuple(state.get("f_cat") or ()),
+                districts=tuple(state.get("f_district") or ()),
+                gminy=tuple(state.get("f_gmina") or ()),
+                sectors=tuple(state.get("f_sector") or ()),
+                month=state.get("f_month"),
+                date_from=date_from if isinstance(date_from, date) else None,
+                date_to=date_to if isinstance(date_to, date) else None,
+                free_only=bool(state.get("f_free")),
+                wheelchair=bool(state.get("f_wheelchair")),
+                family=bool(state.get("f_family")),
+                pets=bool(state.get("f_pets")),
+                text=str(state.get("f_q") or ""),
+            )
+        except ValueError:
+            return ProductFilter()
+    return ProductFilter.from_query_params(state.get("_map_params") or {})
+
+
+def page_base_url() -> str:
+    """Start of printed links: ``PUBLIC_BASE_URL`` if set, else this app's own address."""
+    if os.environ.get(BASE_URL_ENV, "").strip():
+        return public_base_url()
+    parts = urlsplit(st.context.url or "")
+    if parts.scheme in ("http", "https") and parts.netloc:
+        path = parts.path.rstrip("/").removesuffix("/druk")
+        return public_base_url(f"{parts.scheme}://{parts.netloc}{path}")
+    return public_base_url()
+
+
+def _filter_key(flt: ProductFilter) -> tuple[tuple[str, str], ...]:
+    # Query parameters are the filter's canonical, hashable form (and round-trip exactly).
+    return tuple(sorted(flt.to_query_params().items()))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _brochure_pdf(
+    url: str, version: int, fmt: str, doc_lang: str, filter_key: tuple, base: str
+) -> tuple[bytes, int]:
+    # url and version key the cache: any write to the catalogue gives a new file.
+    flt = ProductFilter.from_query_params(dict(filter_key))
+    products = apply_filter(published_products(), flt)
+    result = build_brochure(products, fmt=fmt, lang=doc_lang, base_url=base, flt=flt)
+    return result.data, result.pages
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _card_pdf(url: str, version: int, product_id: str, doc_lang: str, base: str) -> bytes:
+    frame = published_products()
+    row = frame[frame["id"] == product_id].iloc[0].to_dict()
+    photo = photo_path(get_store(), product_id)
+    return build_card(row, lang=doc_lang, base_url=base, photo=photo).data
+
+
+def custom_filter() -> ProductFilter:
+    c1, c2, c3 = st.columns(3)
+    districts = c1.multiselect(
+        tr("districts"),
+        list(DISTRICT_TERYTS),
+        key="print_district",
+        placeholder=t("choose", lang),
+        format_func=lambda teryt: district_name(teryt, lang),
+    )
+    categories = c2.multiselect(
+        tr("categories"),
+        [c.slug for c in CATEGORIES],
+        key="print_cat",
+        placeholder=t("choose", lang),
+        format_func=lambda slug: category_label(slug, lang),
+    )
+    sectors = c3.multiselect(
+        tr("sectors"),
+        [s.value for s in Sector],
+        key="print_sector",
+        placeholder=t("choose", lang),
+        format_func=lambda s: sector_label(s, lang),
+    )
+    return ProductFilter(
+        categories=tuple(categories), districts=tuple(districts), sectors=tuple(sectors)
+    )
+
+
+def product_label(frame: pd.DataFrame, product_id: str) -> str:
+    row = frame[frame["id"] == product_id].iloc[0]
+    name = str(row.get(f"name_{lang}") or "").strip() or str(row["name_pl"])
+    return f"{name} · {category_label(row['category'], lang)}"
+
+
+# -- page --------------------------------------------------------------------------------
+
+st.title(t("nav_print", lang), anchor=False)
+st.caption(f"{tr('intro')}  \n{t('sample_note', lang)}")
+
+store = get_store()
+version = store.catalogue_version()
+everything = published_products()
+
+st.subheader(tr("options"), anchor=False)
+if st.session_state.get("print_lang") not in LANGUAGES:
+    st.session_state["print_lang"] = lang
+o1, o2 = st.columns(2)
+fmt = o1.radio(
+    tr("format"),
+    list(BROCHURE_FORMATS),
+    key="print_format",
+    format_func=lambda f: tr(f"format_{f}"),
+    horizontal=True,
+)
+doc_lang = o2.selectbox(
+    tr("doc_lang"), list(LANGUAGES), key="print_lang", format_func=LANGUAGE_NAMES.__getitem__
+)
+source = st.radio(
+    tr("source"),
+    ["map", "custom"],
+    key="print_source",
+    format_func=lambda s: tr(f"source_{s}"),
+    horizontal=True,
+)
+if source == "map":
+    flt = map_filter()
+    st.info(tr("map_filter", text=md_escape(describe_filter(flt, lang))), icon=":material/map:")
+else:
+    flt = custom_filter()
+
+selected = sort_products(apply_filter(everything, flt), "name", lang=lang)
+st.markdown(tr("selection", n=len(selected), total=len(everything)))
+base = page_base_url()
+st.caption(tr("links", url=md_escape(base)))
+if urlsplit(base).hostname in ("localhost", "127.0.0.1", "::1"):
+    st.warning(tr("localhost"), icon=":material/phonelink_off:")
+
+if selected.empty:
+    st.warning(tr("empty"), icon=":material/filter_alt_off:")
+    st.stop()
+
+brochure_col, card_col = st.columns(2, gap="large")
+with brochure_col:
+    st.subheader(tr("brochure"), anchor=False)
+    try:
+        with st.spinner(tr("working")):
+            pdf, pages = _brochure_pdf(store.url, version, fmt, doc_lang, _filter_key(flt), base)
+    except FontMissingError as exc:
+        st.error(str(exc), icon=":material/error:")
+    else:
+        st.download_button(
+            tr("download_brochure"),
+            data=pdf,
+            file_name=f"katalog-{fmt}-{doc_lang}-{date.today().isoformat()}.pdf",
+            mime="application/pdf",
+            key="print_download_brochure",
+            icon=":material/picture_as_pdf:",
+            type="primary",
+        )
+        st.caption(tr("brochure_info", pages=pages, size=round(len(pdf) / 1024)))
+
+with card_col:
+    st.subheader(tr("card"), anchor=False)
+    ids = list(selected["id"].astype(str))
+    if st.session_state.get("print_card_product") not in ids:
+        st.session_state["print_card_product"] = ids[0]
+    product_id = st.selectbox(
+        tr("card_product"),
+        ids,
+        key="print_card_product",
+        format_func=lambda pid: product_label(selected, pid),
+    )
+    try:
+        with st.spinner(tr("working")):
+            card = _card_pdf(store.url, version, product_id, doc_lang, base)
+    except FontMissingError as exc:
+        st.error(str(exc), icon=":material/error:")
+    else:
+        st.download_button(
+            tr("download_card"),
+            data=card,
+            file_name=f"karta-{product_id}-{doc_lang}.pdf",
+            mime="application/pdf",
+            key="print_download_card",
+            icon=":material/badge:",
+        )
