@@ -1,0 +1,448 @@
+"""The offline map: one self-contained HTML file for a USB stick at a fair.
+
+The page is the app's own folium map (districts, legend, clustered category markers from
+:mod:`mapview.builder`) with Leaflet, markercluster, their CSS and images inlined, plus a
+name search and a details panel. It opens from ``file://`` with the network off; the only
+external addresses it may hold are the OpenStreetMap tile URL (``basemap="osm"``, optional)
+and the link in Leaflet's own attribution, which loads nothing.
+
+Every partner-supplied text travels as JSON data (escaped for a ``<script>`` block) and is
+put on the page with ``textContent`` in the browser, never as HTML.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+import re
+import tempfile
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pandas as pd
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from catalogue.model import months_from_mask
+from catalogue.taxonomy import SECTOR_LABELS, category_label, check_language
+from geodata import district_name, fold_text
+from mapview import assets
+from mapview.builder import _script_json, product_rows, render_product_map
+
+UI_TEXT: dict[str, dict[str, str]] = {
+    "title": {
+        "pl": "Mapa produktów turystycznych",
+        "en": "Tourist product map",
+        "uk": "Мапа туристичних продуктів",
+    },
+    "cluster": {
+        "pl": "Regionalny Klaster Ekonomii Społecznej i Innowacji",
+        "en": "Regional Social Economy and Innovation Cluster",
+        "uk": "Регіональний кластер соціальної економіки та інновацій",
+    },
+    "search": {"pl": "Szukaj po nazwie", "en": "Search by name", "uk": "Пошук за назвою"},
+    "count": {"pl": "Oferty: {n}", "en": "Offerings: {n}", "uk": "Пропозицій: {n}"},
+    "close": {"pl": "Zamknij", "en": "Close", "uk": "Закрити"},
+    "address": {"pl": "Adres", "en": "Address", "uk": "Адреса"},
+    "partner": {"pl": "Partner", "en": "Partner", "uk": "Партнер"},
+    "contact": {"pl": "Kontakt", "en": "Contact", "uk": "Контакти"},
+    "website": {"pl": "Strona internetowa", "en": "Website", "uk": "Вебсайт"},
+    "price": {"pl": "Cena", "en": "Price", "uk": "Ціна"},
+    "free": {"pl": "bezpłatne", "en": "free", "uk": "безкоштовно"},
+    "availability": {"pl": "Dostępność", "en": "Availability", "uk": "Доступність"},
+    "all_year": {"pl": "cały rok", "en": "all year", "uk": "цілий рік"},
+    "not_stated": {"pl": "nie podano", "en": "not stated", "uk": "не вказано"},
+    "accessibility": {"pl": "Udogodnienia", "en": "Accessibility", "uk": "Зручності"},
+    "wheelchair": {
+        "pl": "dostępne dla wózków",
+        "en": "wheelchair accessible",
+        "uk": "доступно для візків",
+    },
+    "family": {"pl": "dla rodzin z dziećmi", "en": "for families", "uk": "для сімей з дітьми"},
+    "pets": {"pl": "ze zwierzętami", "en": "pets allowed", "uk": "з тваринами"},
+    "legend": {"pl": "Legenda", "en": "Legend", "uk": "Легенда"},
+    "as_of": {"pl": "Stan na {d}", "en": "As of {d}", "uk": "Станом на {d}"},
+    "no_match": {"pl": "Brak wyników", "en": "No results", "uk": "Немає результатів"},
+}
+
+# Month names for availability; fairkit may not import ui.i18n (layering), so a copy.
+MONTHS: dict[str, tuple[str, ...]] = {
+    "pl": ("styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec", "sierpień",
+           "wrzesień", "październik", "listopad", "grudzień"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+    "uk": ("січень", "лютий", "березень", "квітень", "травень", "червень", "липень", "серпень",
+           "вересень", "жовтень", "листопад", "грудень"),
+}  # fmt: skip
+
+OFFLINE_CSS = """
+<style>
+html,body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif}
+.ofm-bar{position:absolute;top:10px;left:10px;z-index:1000;width:320px;max-width:calc(100% - 20px);
+background:rgba(255,255,255,.96);border-radius:8px;box-shadow:0 1px 6px rgba(0,0,0,.35);padding:8px 10px;
+box-sizing:border-box}
+.ofm-bar h1{font-size:16px;margin:0 0 2px;line-height:1.25;color:#1b3a57}
+.ofm-bar .ofm-sub{font-size:11px;color:#555;margin:0 0 6px}
+.ofm-bar input{width:100%;box-sizing:border-box;font-size:15px;padding:6px 8px;border:1px solid #9aa;border-radius:6px}
+.ofm-count{font-size:12px;color:#333;margin:4px 0 0}
+.ofm-results{list-style:none;margin:4px 0 0;padding:0;max-height:40vh;overflow:auto}
+.ofm-results button{display:block;width:100%;text-align:left;border:0;border-top:1px solid #e3e6e3;background:none;
+padding:5px 2px;font-size:13px;cursor:pointer;color:#123}
+.ofm-results button:hover,.ofm-results button:focus{background:#eef4fa}
+.ofm-panel{position:absolute;top:0;right:0;bottom:0;width:380px;max-width:100%;z-index:1001;background:#fff;
+box-shadow:-2px 0 8px rgba(0,0,0,.3);overflow:auto;padding:14px 16px 24px;box-sizing:border-box;font-size:14px;line-height:1.45}
+.ofm-panel[hidden]{display:none}
+.ofm-panel h2{font-size:19px;margin:0 34px 4px 0;line-height:1.25}
+.ofm-panel .ofm-meta{color:#555;margin:0 0 10px}
+.ofm-panel .ofm-se{color:#8a6500;font-weight:600}
+.ofm-panel dl{margin:10px 0 0}.ofm-panel dt{font-weight:700;margin-top:8px}.ofm-panel dd{margin:0}
+.ofm-close{position:absolute;top:8px;right:8px;font-size:22px;line-height:1;border:0;background:#eee;border-radius:50%;
+width:32px;height:32px;cursor:pointer}
+@media (max-width:640px){.ofm-panel{top:auto;height:55%;width:100%}.ofm-bar{width:calc(100% - 20px)}}
+</style>
+"""
+
+
+class OfflineUI(MacroElement):
+    """Search box and details panel, wired to the builder's ``window.productCluster``.
+
+    The details are a JSON object ``{id: {n, c, d, x, a, p, s, se, w, e, t, r, v, f}}``
+    (name, category, district, description, address, partner, sector, social economy,
+    website, e-mail, phone, price, availability, accessibility list) plus ``k`` (folded
+    names for search). The script builds every element with ``textContent``.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(){
+            var map = {{ this._parent.get_name() }};
+            var D = {{ this.details }}, T = {{ this.text }};
+            var cluster = window.productCluster, all = cluster.getLayers();
+            var byId = {};
+            for (var i = 0; i < all.length; i++) { byId[all[i].productId] = all[i]; }
+            map.zoomControl.setPosition("bottomright");
+            var panel = document.getElementById("ofm-panel"), body = document.getElementById("ofm-body");
+            var input = document.getElementById("ofm-q"), count = document.getElementById("ofm-count");
+            var list = document.getElementById("ofm-results");
+            L.DomEvent.disableClickPropagation(document.getElementById("ofm-bar"));
+            L.DomEvent.disableScrollPropagation(document.getElementById("ofm-bar"));
+            L.DomEvent.disableClickPropagation(panel);
+            L.DomEvent.disableScrollPropagation(panel);
+            var EXTRA = {"ł":"l","Ł":"l","đ":"d","Đ":"d","ø":"o","Ø":"o","ß":"ss","æ":"ae","Æ":"ae","œ":"oe","Œ":"oe","ı":"i"};
+            // Same folding as geodata.fold_text: extra letters, NFKD, no combining marks, lower case.
+            function fold(s) {
+                s = String(s).replace(/[łŁđĐøØßæÆœŒı]/g, function(c){ return EXTRA[c]; });
+                return s.normalize("NFKD").replace(/[\\u0300-\\u036f]/g, "").toLowerCase()
+                    .replace(/\\s+/g, " ").trim();
+            }
+            function el(tag, text, cls) {
+                var e = document.createElement(tag);
+                if (text !== undefined && text !== null) { e.textContent = text; }
+                if (cls) { e.className = cls; }
+                return e;
+            }
+            function row(dl, label, value) {
+                if (!value) { return; }
+                dl.appendChild(el("dt", label));
+                var dd = el("dd");
+                if (typeof value === "string") { dd.textContent = value; } else { dd.appendChild(value); }
+                dl.appendChild(dd);
+            }
+            var selected = null;
+            function mark(id, on) {
+                var m = byId[id], node = m && m.getElement && m.getElement();
+                var disc = node && node.querySelector(".pm");
+                if (disc) { disc.classList.toggle("pm-sel", on); }
+            }
+            function show(id) {
+                var d = D[id];
+                if (!d) { return; }
+                if (selected) { mark(selected, false); }
+                selected = id; mark(id, true);
+                while (body.firstChild) { body.removeChild(body.firstChild); }
+                body.appendChild(el("h2", d.n));
+                var meta = el("p", [d.c, d.d].filter(Boolean).join(" · "), "ofm-meta");
+                body.appendChild(meta);
+                if (d.x) { body.appendChild(el("p", d.x)); }
+                var dl = el("dl");
+                row(dl, T.address, d.a);
+                if (d.p) {
+                    var who = el("span", d.p);
+                    if (d.s) { who.appendChild(el("span", " · " + (d.se ? "★ " : "") + d.s, d.se ? "ofm-se" : "")); }
+                    row(dl, T.partner, who);
+                }
+                var contact = el("div");
+                if (d.w && /^https?:\\/\\//i.test(d.w)) {
+                    var a = el("a", d.w);
+                    a.href = d.w; a.target = "_blank"; a.rel = "noopener noreferrer";
+                    contact.appendChild(a);
+                }
+                [d.e, d.t].forEach(function(v){ if (v) { contact.appendChild(el("div", v)); } });
+                row(dl, T.contact, contact.childNodes.length ? contact : null);
+                row(dl, T.price, d.r);
+                row(dl, T.availability, d.v);
+                row(dl, T.accessibility, d.f && d.f.length ? d.f.join(", ") : "");
+                body.appendChild(dl);
+                panel.hidden = false;
+                document.getElementById("ofm-close").focus({preventScroll: true});
+            }
+            function hide() {
+                if (selected) { mark(selected, false); }
+                selected = null; panel.hidden = true;
+            }
+            document.getElementById("ofm-close").addEventListener("click", hide);
+            document.addEventListener("keydown", function(e){ if (e.key === "Escape") { hide(); } });
+            cluster.on("click", function(e){ show(e.layer.productId); });
+            function focusOn(id) {
+                var m = byId[id];
+                if (!m) { return; }
+                cluster.zoomToShowLayer(m, function(){ show(id); });
+            }
+            function search() {
+                var words = fold(input.value).split(" ").filter(Boolean);
+                var hits = all.filter(function(m){
+                    var k = (D[m.productId] || {}).k || "";
+                    return words.every(function(w){ return k.indexOf(w) >= 0; });
+                });
+                cluster.clearLayers();
+                cluster.addLayers(hits);
+                count.textContent = hits.length ? T.count.replace("{n}", hits.length) : T.no_match;
+                while (list.firstChild) { list.removeChild(list.firstChild); }
+                if (!words.length) { return; }
+                hits.slice(0, 30).forEach(function(m){
+                    var li = el("li"), b = el("button", D[m.productId].n);
+                    b.type = "button";
+                    b.addEventListener("click", function(){ focusOn(m.productId); });
+                    li.appendChild(b); list.appendChild(li);
+                });
+                if (hits.length === 1) { focusOn(hits[0].productId); }
+                else if (hits.length > 1) {
+                    // Keep the hits clear of the search box on wide screens.
+                    var left = map.getSize().x > 700 ? 340 : 20;
+                    map.fitBounds(L.featureGroup(hits).getBounds(),
+                        {paddingTopLeft: [left, 40], paddingBottomRight: [40, 40], maxZoom: 14});
+                }
+            }
+            input.addEventListener("input", search);
+            count.textContent = T.count.replace("{n}", all.length);
+            // A link like offline-map.html#p=<id> opens that offering.
+            function fromHash() {
+                var m = /^#p=(.+)$/.exec(location.hash);
+                if (m) { focusOn(decodeURIComponent(m[1])); }
+            }
+            window.addEventListener("hashchange", fromHash);
+            fromHash();
+            window.offlineMap = {show: show, hide: hide, search: search};
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, details: dict, text: dict) -> None:
+        super().__init__()
+        self._name = "OfflineUI"
+        self.details = _script_json(details)
+        self.text = _script_json(text)
+
+
+def _tr(key: str, lang: str, **params) -> str:
+    text = UI_TEXT[key].get(lang) or UI_TEXT[key]["pl"]
+    return text.format(**params) if params else text
+
+
+def _http_url(url: object) -> str:
+    # Same rule as ui.text.safe_url (fairkit may not import ui): absolute http(s) only.
+    if not isinstance(url, str):
+        return ""
+    url = url.strip()
+    if not url or any(c in url for c in " \t\r\n\"'<>`\\"):
+        return ""
+    parts = urlsplit(url)
+    return url if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
+def _text(row: pd.Series, col: str) -> str:
+    value = row.get(col)
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value).strip()
+
+
+def _availability(row: pd.Series, lang: str) -> str:
+    start, end = row.get("event_start"), row.get("event_end")
+    if pd.notna(start) or pd.notna(end):
+        parts = [pd.Timestamp(d).strftime("%d.%m.%Y") for d in (start, end) if pd.notna(d)]
+        return " – ".join(dict.fromkeys(parts))
+    mask = row.get("months_mask")
+    months = months_from_mask(int(mask) if pd.notna(mask) and mask else 0)
+    if not months:
+        return _tr("not_stated", lang)
+    if len(months) == 12:
+        return _tr("all_year", lang)
+    return ", ".join(MONTHS[lang][m - 1] for m in months)
+
+
+def product_details(products: pd.DataFrame, lang: str = "pl") -> dict[str, dict]:
+    """Details per product id for the offline panel (see :class:`OfflineUI`), in ``lang``
+    with Polish as the fallback for empty names and descriptions."""
+    check_language(lang)
+    out: dict[str, dict] = {}
+    for _, row in products.iterrows():
+        name = _text(row, f"name_{lang}") or _text(row, "name_pl")
+        desc = _text(row, f"description_{lang}") or _text(row, "description_pl")
+        sector = _text(row, "partner_sector")
+        price = _text(row, "price")
+        if not price and row.get("free") is True:
+            price = _tr("free", lang)
+        teryt = _text(row, "district_teryt")
+        category = _text(row, "category")
+        try:
+            cat_label = category_label(category, lang)
+        except ValueError:
+            cat_label = ""
+        try:
+            district = district_name(teryt, lang) if teryt else ""
+        except ValueError:
+            district = ""
+        record = {
+            "n": name,
+            "c": cat_label,
+            "d": district,
+            "x": desc,
+            "a": _text(row, "address"),
+            "p": _text(row, "partner_name"),
+            "s": SECTOR_LABELS.get(sector, {}).get(lang, ""),
+            "se": sector == "social_economy",
+            "w": _http_url(row.get("website")),
+            "e": _text(row, "email"),
+            "t": _text(row, "phone"),
+            "r": price,
+            "v": _availability(row, lang),
+            "f": [_tr(f, lang) for f in ("wheelchair", "family", "pets") if row.get(f) is True],
+            "k": fold_text(
+                " ".join(_text(row, c) for c in ("name_pl", "name_en", "name_uk") if c in row)
+            ),
+        }
+        out[str(row["id"])] = {k: v for k, v in record.items() if v not in ("", [], False)}
+    return out
+
+
+def _data_uri(path: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _inline_css(asset: assets.Asset) -> str:
+    css = assets.read_asset_text(asset)
+    images = {f"images/{a.source.name}": a.source for a in assets.LEAFLET_IMAGES}
+    # Leaflet's CSS points at images/*.png next to it; a single file carries them inline.
+    css = re.sub(
+        r"url\((['\"]?)(images/[^)'\"]+)\1\)",
+        lambda m: f"url({_data_uri(images[m.group(2)])})" if m.group(2) in images else m.group(0),
+        css,
+    )
+    return css.replace("</style", "<\\/style")
+
+
+def _inline_assets(page: str) -> str:
+    """Replace the tags that link the app's vendored files with their inlined content."""
+    for asset in assets.JS_ASSETS:
+        tag = f'<script src="{asset.url}"></script>'
+        # In JavaScript "<\\/" equals "</" inside strings and regexes, and it cannot close
+        # the inline <script> element early.
+        code = assets.read_asset_text(asset).replace("</script", "<\\/script")
+        page = page.replace(tag, f"<script>{code}</script>")
+    for asset in assets.CSS_ASSETS:
+        tag = f'<link rel="stylesheet" href="{asset.url}"/>'
+        page = page.replace(tag, f"<style>{_inline_css(asset)}</style>")
+    if assets.URL_PREFIX in page:
+        raise RuntimeError(
+            "the offline map still links an app-served file; inline it in fairkit.offline"
+        )
+    return page
+
+
+def offline_map_html(
+    products: pd.DataFrame,
+    lang: str = "pl",
+    title: str | None = None,
+    basemap: str = "none",
+    as_of: date | None = None,
+) -> str:
+    """The self-contained HTML page (see :func:`export_offline_map`)."""
+    check_language(lang)
+    title = title or _tr("title", lang)
+    product_map = render_product_map(
+        products,
+        lang=lang,
+        basemap=basemap,
+        legend_title=_tr("legend", lang),
+        social_economy_label="★ " + SECTOR_LABELS["social_economy"][lang],
+    )
+    fmap = product_map.full_map()
+    # markercluster refuses to start ("Map has no maxZoom specified") on a map without a
+    # tile layer unless the map itself has zoom limits; folium puts them on tiles only.
+    fmap.options.setdefault("max_zoom", 18)
+    fmap.options.setdefault("min_zoom", 7)
+    shown = {row[5] for row in product_rows(products, lang)}
+    details = {pid: d for pid, d in product_details(products, lang).items() if pid in shown}
+    text = {k: _tr(k, lang) for k in UI_TEXT if k not in ("title", "cluster")}
+    OfflineUI(details, text).add_to(fmap)
+    root = fmap.get_root()
+    root.header.add_child(Element(OFFLINE_CSS), name="offline_css")
+    stamp = (as_of or date.today()).strftime("%d.%m.%Y")
+    bar = (
+        '<div class="ofm-bar" id="ofm-bar" role="search">'
+        f"<h1>{html.escape(title)}</h1>"
+        f'<p class="ofm-sub">{html.escape(_tr("cluster", lang))} · '
+        f"{html.escape(_tr('as_of', lang, d=stamp))}</p>"
+        f'<input type="search" id="ofm-q" autocomplete="off" '
+        f'placeholder="{html.escape(_tr("search", lang))}" '
+        f'aria-label="{html.escape(_tr("search", lang))}">'
+        '<p class="ofm-count" id="ofm-count" aria-live="polite"></p>'
+        '<ul class="ofm-results" id="ofm-results"></ul></div>'
+        '<aside class="ofm-panel" id="ofm-panel" hidden aria-live="polite">'
+        f'<button type="button" class="ofm-close" id="ofm-close" '
+        f'aria-label="{html.escape(_tr("close", lang))}">×</button>'
+        '<div id="ofm-body"></div></aside>'
+    )
+    root.html.add_child(Element(bar), name="offline_ui")
+    page = root.render()
+    page = page.replace("<html>", f'<html lang="{lang}">', 1)
+    page = page.replace("<head>", f"<head>\n<title>{html.escape(title)}</title>", 1)
+    return _inline_assets(page)
+
+
+def export_offline_map(
+    products: pd.DataFrame,
+    out_path: str | os.PathLike,
+    lang: str = "pl",
+    title: str | None = None,
+    basemap: str = "none",
+) -> int:
+    """Write the offline map of ``products`` to ``out_path``; returns its size in bytes.
+
+    ``products`` is a catalogue frame (normally the published products); rows without
+    coordinates or with an unknown category are left out. ``basemap`` is ``"none"`` (works
+    with no network at all) or ``"osm"`` (OpenStreetMap tiles when online). ``title``
+    defaults to the app's title in ``lang``. The file is written to a temporary file in the
+    same directory and renamed, so a reader never sees half a file.
+    """
+    page = offline_map_html(products, lang=lang, title=title, basemap=basemap)
+    data = page.encode("utf-8")
+    target = Path(out_path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return len(data)
