@@ -56,6 +56,8 @@ box-shadow:0 1px 4px rgba(0,0,0,.3);max-height:60vh;overflow:auto}
 .map-legend.collapsed .row{display:none}
 .map-legend .pm{width:18px;height:18px;border-width:1px}.map-legend .pm svg{width:11px;height:11px}
 .leaflet-container.no-basemap{background:#eef2ec}
+.leaflet-container .leaflet-control-attribution,.leaflet-container .leaflet-control-scale-line{font-size:11px;line-height:1.4}
+.leaflet-labels-pane.hidden{display:none}
 @media (max-width:360px){.map-legend{display:none}}
 </style>
 """
@@ -95,14 +97,26 @@ class DistrictLayer(MacroElement):
             L.geoJSON(gj, {interactive: false, style: function(){
                 return {color: "#1b3a57", weight: 2, opacity: 0.8, fillColor: "#9ecae1", fillOpacity: 0.06};
             }}).addTo({{ this._parent.get_name() }});
+            var map = {{ this._parent.get_name() }};
+            // Labels sit below the markers and disappear when zoomed in, where they only hide
+            // what the visitor came to see.
+            var pane = map.createPane("labels");
+            pane.style.zIndex = 450;
+            pane.style.pointerEvents = "none";
+            pane.classList.add("leaflet-labels-pane");
+            var toggle = function(){ pane.classList.toggle("hidden", map.getZoom() >= 12); };
+            map.on("zoomend", toggle);
+            toggle();
             var labels = {{ this.labels }};
             for (var i = 0; i < labels.length; i++) {
                 var el = document.createElement("div");
                 el.textContent = labels[i][2];
-                L.marker([labels[i][0], labels[i][1]], {interactive: false, keyboard: false,
+                L.marker([labels[i][0], labels[i][1]], {interactive: false, keyboard: false, pane: "labels",
                     icon: L.divIcon({className: "district-label", html: el, iconSize: [150, 16], iconAnchor: [75, 8]})
                 }).addTo({{ this._parent.get_name() }});
             }
+            // Leaflet's own prefix (with its flag) takes a line of its own on a phone.
+            {{ this._parent.get_name() }}.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
             {% for text in this.attributions %}
             {{ this._parent.get_name() }}.attributionControl.addAttribution({{ text }});
             {% endfor %}
@@ -199,17 +213,49 @@ class ProductLayer(JSCSSMixin, MacroElement):
             cluster.addLayers(markers);
             cluster.addTo({{ this._parent.get_name() }});
             window.productCluster = cluster;
+            {% if this.focus %}
+            // Bring the selected product into view once per selection (a shared link, a list
+            // choice). The component may still settle the initial view after this script, so
+            // the focus is applied again shortly after, unless the user has moved the map.
+            if (window.productFocusKey !== {{ this.focus_key }}) {
+                window.productFocusKey = {{ this.focus_key }};
+                var touched = false;
+                var focus = function(){
+                    var m = cluster._map;
+                    if (!m || touched) { return; }
+                    m.setView({{ this.focus }}, Math.max(m.getZoom(), {{ this.focus_zoom }}), {animate: false});
+                    for (var i = 0; i < markers.length; i++) {
+                        if (data[i][3] & 2) {
+                            if (cluster.getVisibleParent(markers[i]) !== markers[i]) {
+                                cluster.zoomToShowLayer(markers[i], function(){});
+                            }
+                            break;
+                        }
+                    }
+                };
+                setTimeout(function(){
+                    var m = cluster._map;
+                    if (m) {
+                        ["pointerdown", "wheel", "touchstart", "keydown"].forEach(function(ev){
+                            m.getContainer().addEventListener(ev, function(){ touched = true; }, {once: true});
+                        });
+                    }
+                    focus();
+                }, 50);
+                setTimeout(focus, 900);
+            }
+            {% endif %}
             {% if this.fit_key %}
             // Zoom to the results when the filter changed them, not when only the selection
             // or the highlight changed (the key is a digest of the shown ids).
             if (data.length && window.productFitKey !== {{ this.fit_key }}) {
-                var first = window.productFitKey === undefined;
                 window.productFitKey = {{ this.fit_key }};
-                if (!first) {
-                    setTimeout(function(){
-                        if (cluster._map) { cluster._map.fitBounds(cluster.getBounds(), {padding: [40, 40], maxZoom: 13}); }
-                    }, 0);
-                }
+                var fit = function(){
+                    if (cluster._map) { cluster._map.fitBounds(cluster.getBounds(), {padding: [40, 40], maxZoom: 13}); }
+                };
+                // Again after the component has settled its initial view (see the focus above).
+                setTimeout(fit, 50);
+                setTimeout(fit, 900);
             }
             {% endif %}
             return cluster;
@@ -227,6 +273,10 @@ class ProductLayer(JSCSSMixin, MacroElement):
         super().__init__()
         self._name = "ProductLayer"
         self.fit_key = _script_json(fit_key) if fit_key else None
+        selected = next((r for r in rows if r[3] & FLAG_SELECTED), None)
+        self.focus = _script_json([selected[0], selected[1]]) if selected else None
+        self.focus_key = _script_json(selected[5]) if selected else None
+        self.focus_zoom = 15
         self.data = _script_json(rows)
         self.categories = _script_json([[c.colour, c.icon] for c in CATEGORIES])
         self.radius = int(cluster_radius)

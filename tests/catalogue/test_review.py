@@ -10,7 +10,13 @@ import pandas as pd
 import pytest
 
 from catalogue.model import Partner, Product
-from catalogue.review import check_partner_fields, diff_fields, new_partner_id, stale_products
+from catalogue.review import (
+    audit_csv,
+    check_partner_fields,
+    diff_fields,
+    new_partner_id,
+    stale_products,
+)
 
 
 def product(**changes) -> Product:
@@ -175,3 +181,23 @@ def test_confirm_current_refreshes_updated_at(store):
     assert store.get_product("p1").updated_at > before
     with pytest.raises(KeyError):
         store.confirm_current("missing", "anna")
+
+
+def test_audit_csv_neutralises_formulas():
+    import csv
+    import io
+
+    frame = pd.DataFrame(
+        {
+            "actor": ["partner-form", "=cmd|' /C calc'!A0"],
+            "after": ['{"name_pl": "=HYPERLINK(1)"}', None],
+            "at": [datetime(2027, 1, 1, tzinfo=UTC), pd.NaT],
+        }
+    )
+    data = audit_csv(frame)
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == ["actor", "after", "at"]
+    assert rows[2][0] == "'=cmd|' /C calc'!A0"
+    assert rows[1][1] == '{"name_pl": "=HYPERLINK(1)"}', "a cell starting with { is safe"
+    assert rows[2][1] == "" and rows[2][2] == ""

@@ -86,8 +86,10 @@ def test_clicking_a_marker_opens_details_and_the_link_reopens_it(browser, app_se
     again, again_frame = open_map(browser, app_server, f"?product={product}")
     again.locator("h3").filter(has_text=name).first.wait_for(timeout=30_000)
     assert "product=" + product in again.url
-    # The shared product is highlighted on the map.
+    # The shared product is brought into view and highlighted on the map.
+    again_frame.locator(".pm-sel").wait_for(timeout=10_000)
     assert again_frame.locator(".pm-sel").count() == 1
+    assert again_frame.locator("body").evaluate("() => window.map.getZoom()") >= 15
 
 
 def test_phone_width_renders_map(browser, app_server):

@@ -563,10 +563,6 @@ with map_col:
     returned = ["last_object_clicked", "last_object_clicked_count", "last_object_clicked_tooltip"]
     if sort_order == "distance":
         returned.append("last_clicked")
-    centre = None
-    if selected_id:
-        sel = everything[everything["id"] == selected_id].iloc[0]
-        centre = (float(sel["lat"]), float(sel["lon"]))
     event = st_folium(
         product_map.base,
         key="product_map",
@@ -574,8 +570,6 @@ with map_col:
         returned_objects=returned,
         height=560,
         use_container_width=True,
-        center=centre,
-        zoom=14 if centre else None,
     )
     if handle_map_event(event, shown):
         st.rerun()

@@ -1,0 +1,550 @@
+"""AppTest of the path from a partner's offering to the public map.
+
+A partner submits through the form (widgets by key, the location typed as coordinates),
+the offering is pending and absent from the map's component data, staff log in and
+approve it, and it is on the map. Rejections reach the edit link; edits of a published
+offering stay hidden until approved; wrong tokens, hostile names and hostile images fail
+safely; a session without login never sees moderation buttons.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import threading
+
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from catalogue import staff
+from catalogue.messages import format_message
+from catalogue.storage import CatalogueStore
+from catalogue.validation import validate_records
+from geodata import gminy_of_district
+from tests.app.conftest import REPO_ROOT
+
+SUBMIT = "ui/pages/submit_page.py"
+EDIT = "ui/pages/edit_page.py"
+MODERATION = "ui/pages/moderation_page.py"
+MAP = "ui/pages/map_page.py"
+PASSWORD = "correct horse battery"
+HOSTILE = "<img src=x onerror=alert(1)>${alert(2)}` "
+# A point in Jarosław with no sample offering of a similar name nearby.
+POINT = "50.0163, 22.6777"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    """A fresh database (and photo directory) for this test; AppTest caches per URL."""
+    path = tmp_path / "catalogue.sqlite"
+    monkeypatch.setenv("CATALOGUE_DB", str(path))
+    monkeypatch.setenv("CATALOGUE_PHOTOS", str(tmp_path / "photos"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    store = CatalogueStore(f"sqlite:///{path}")
+    store.create_schema()
+    yield store
+    store.dispose()
+
+
+def new_app() -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_page(at: AppTest, page: str, **query) -> AppTest:
+    for key in list(at.query_params):
+        del at.query_params[key]
+    at.switch_page(page)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def submit(at: AppTest, name: str, point: str = POINT, **fields) -> str:
+    """Fill the form by key, send it, and return the edit token shown once."""
+    open_page(at, SUBMIT)
+    at.text_input(key="sub_name").input(name).run()
+    at.selectbox(key="sub_category").select(fields.pop("category", "heritage")).run()
+    at.text_input(key="sub_coordinates").input(point).run()
+    for key, value in fields.items():
+        widget = next(w for w in [*at.text_input, *at.text_area] if w.key == f"sub_{key}")
+        widget.input(value).run()
+    at.button(key="sub_send").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    token = at.session_state["sub_token"] if "sub_token" in at.session_state else None
+    assert token, [e.value for e in at.error]
+    return token
+
+
+def map_data(at: AppTest) -> str:
+    """The product layer the public map's st_folium component received."""
+    open_page(at, MAP)
+    args = json.loads(at.get("component_instance")[0].proto.json_args)
+    return args["feature_group"]
+
+
+def map_ids(at: AppTest) -> set[str]:
+    match = re.search(r"var data = (\[.*?\]);\n", map_data(at), re.S)
+    assert match, "no product layer on the map"
+    return {row[5] for row in json.loads(match.group(1))}
+
+
+def login(at: AppTest, username: str = "anna", password: str = PASSWORD) -> AppTest:
+    open_page(at, MODERATION)
+    at.text_input(key="staff_username").input(username)
+    at.text_input(key="staff_password").input(password)
+    at.button(key="staff_login").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def button_keys(at: AppTest) -> set[str]:
+    return {b.key for b in at.button if b.key}
+
+
+def current_revision(store: CatalogueStore, product_id: str) -> int:
+    revision = store.pending_revision(product_id)
+    assert revision is not None
+    return int(revision["id"])
+
+
+def choose_revision(at: AppTest, store: CatalogueStore, product_id: str) -> AppTest:
+    at.selectbox(key="mod_current").select(current_revision(store, product_id)).run()
+    return at
+
+
+def test_submit_pending_hidden_then_approved_on_the_map(db):
+    staff.add_staff(db, "anna", PASSWORD)
+    at = new_app()
+    token = submit(at, "Izba Regionalna Testowa", description="Zbiory etnograficzne.")
+    product = db.product_for_token(token)
+    assert product.status == "pending"
+    assert product.district_teryt == "1804"
+    assert product.gmina_teryt.startswith("1804")
+    # The link is shown once, with its path; only the hash is in the database.
+    assert any(token in c.value and "/moja-oferta?token=" in c.value for c in at.code)
+    assert token not in json.dumps(db.audit_frame().astype(str).to_dict("records"))
+
+    assert product.id not in map_ids(at)
+    assert "Izba Regionalna Testowa" not in map_data(at)
+
+    login(at)
+    assert "mod_approve" in button_keys(at)
+    choose_revision(at, db, product.id)
+    at.button(key="mod_approve").click().run()
+    assert not at.exception
+    assert db.get_product(product.id).status == "published"
+    assert product.id in map_ids(at)
+
+
+def test_validation_matches_import_and_keeps_what_was_typed(db):
+    at = new_app()
+    open_page(at, SUBMIT)
+    at.text_input(key="sub_name").input("Pasieka pod Lasem").run()
+    at.text_input(key="sub_phone").input("123").run()
+    at.text_input(key="sub_coordinates").input("52.2297, 21.0122").run()  # Warsaw
+    expected, report = validate_records(
+        [{"name": "x", "category": "food", "coordinates": "52.2297, 21.0122", "phone": "123"}],
+        lang="pl",
+    )
+    import_messages = {i.detail("pl") for i in report.errors}
+    shown = {e.value for e in at.error}
+    assert format_message("bad_phone", "pl", {"value": "123"}) in shown
+    assert any("poza" in m for m in import_messages) and import_messages & shown
+    # Required fields are not nagged about before the first send.
+    assert not any("wymagane" in m for m in shown)
+    at.button(key="sub_send").click().run()
+    assert any("wymagane" in e.value for e in at.error), "category is required"
+    assert "sub_token" not in at.session_state
+    # Nothing typed was lost.
+    assert at.text_input(key="sub_name").value == "Pasieka pod Lasem"
+    assert at.text_input(key="sub_phone").value == "123"
+    assert db.count_products("pending") == 0
+
+
+def test_english_form_gives_english_messages(db):
+    at = new_app()
+    at.sidebar.radio(key="lang").set_value("en").run()
+    open_page(at, SUBMIT)
+    assert "Add an offering" in [t.value for t in at.title]
+    at.text_input(key="sub_email").input("not-an-address").run()
+    assert format_message("bad_email", "en", {"value": "not-an-address"}) in {
+        e.value for e in at.error
+    }
+
+
+def test_district_and_gmina_appear_when_the_point_is_set(db):
+    at = new_app()
+    open_page(at, SUBMIT)
+    at.text_input(key="sub_coordinates").input("49°46'34\"N 22°38'57\"E").run()
+    assert any("powiat przemyski" in m.value for m in at.markdown)
+    gmina = at.selectbox(key="sub_gmina")
+    assert gmina.value == "" and "Krasiczyn" in gmina.format_func(gmina.value)
+    other = next(g["teryt"] for g in gminy_of_district("1813") if g["name"] != "Krasiczyn")
+    at.selectbox(key="sub_gmina").select(other).run()
+    assert at.selectbox(key="sub_gmina").value == other
+    # Moving the point to another district resets a gmina chosen for the first one.
+    at.text_input(key="sub_coordinates").input(POINT).run()
+    assert any("powiat jarosławski" in m.value for m in at.markdown)
+    assert at.selectbox(key="sub_gmina").value == ""
+    assert not at.exception
+
+
+def test_possible_duplicate_is_shown_and_must_be_confirmed(db):
+    at = new_app()
+    open_page(at, SUBMIT)
+    at.text_input(key="sub_name").input("Zamek Krasiczyn").run()
+    at.selectbox(key="sub_category").select("heritage").run()
+    at.text_input(key="sub_coordinates").input("49.77615, 22.64920").run()
+    assert any("duplikat" in w.value for w in at.warning)
+    assert any("Zamek w Krasiczynie" in m.value for m in at.markdown)
+    at.button(key="sub_send").click().run()
+    assert "sub_token" not in at.session_state
+    assert any("inna oferta" in e.value for e in at.error)
+    at.checkbox(key="sub_duplicate_ok").check().run()
+    at.button(key="sub_send").click().run()
+    assert at.session_state["sub_token"]
+
+
+def test_new_partner_is_created_with_sector_and_legal_form(db):
+    at = new_app()
+    open_page(at, SUBMIT)
+    at.radio(key="sub_partner_mode").set_value("new").run()
+    at.text_input(key="sub_partner_name").input("Koło Gospodyń Wiejskich w Testowie").run()
+    at.text_input(key="sub_partner_legal_form").input("koło gospodyń wiejskich").run()
+    at.text_input(key="sub_name").input("Pierogi z Testowa").run()
+    at.selectbox(key="sub_category").select("food").run()
+    at.text_input(key="sub_coordinates").input(POINT).run()
+    # The sector of a new partner is required, exactly as in a file.
+    assert any("trzeba podać jego typ" in e.value for e in at.error)
+    at.button(key="sub_send").click().run()
+    assert "sub_token" not in at.session_state
+    at.selectbox(key="sub_partner_sector").select("social_economy").run()
+    at.button(key="sub_send").click().run()
+    token = at.session_state["sub_token"]
+    product = db.product_for_token(token)
+    partner = db.get_partner(product.partner_id)
+    assert partner.name == "Koło Gospodyń Wiejskich w Testowie"
+    assert partner.sector == "social_economy"
+    assert partner.legal_form == "koło gospodyń wiejskich"
+    # Saved directly, but not listed publicly until an offering of theirs is published.
+    open_page(at, "ui/pages/partners_page.py")
+    assert not any("Testowie" in m.value for m in at.markdown)
+
+
+def png(width: int = 64, height: int = 48) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 40, 40)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_photos_are_stored_and_hostile_ones_refused(db, tmp_path):
+    at = new_app()
+    open_page(at, SUBMIT)
+    gif = io.BytesIO()
+    Image.new("P", (10, 10)).save(gif, format="GIF")
+    at.file_uploader(key="sub_photos").set_value(
+        [("ok.png", png(), "image/png"), ("fake.jpg", gif.getvalue(), "image/jpeg")]
+    ).run()
+    assert any("fake.jpg" in e.value and "JPEG, PNG ani WebP" in e.value for e in at.error)
+    at.text_input(key="sub_name").input("Galeria ze zdjęciami").run()
+    at.selectbox(key="sub_category").select("museum").run()
+    at.text_input(key="sub_coordinates").input(POINT).run()
+    at.button(key="sub_send").click().run()
+    assert "sub_token" not in at.session_state, "a refused photo stops the send"
+
+    at.file_uploader(key="sub_photos").set_value([("ok.png", png(), "image/png")]).run()
+    at.button(key="sub_send").click().run()
+    token = at.session_state["sub_token"]
+    product = db.product_for_token(token)
+    rows = db.photos_for(product.id)
+    assert len(rows) == 1
+    assert (tmp_path / "photos" / rows[0]["path"]).is_file()
+
+
+def test_reject_reason_is_shown_on_the_edit_link(db):
+    staff.add_staff(db, "anna", PASSWORD)
+    at = new_app()
+    token = submit(at, "Stadnina Testowa", category="active")
+    product = db.product_for_token(token)
+    login(at)
+    choose_revision(at, db, product.id)
+    at.button(key="mod_reject").click().run()
+    assert any("powód" in e.value.lower() for e in at.error), "a reason is required"
+    assert db.get_product(product.id).status == "pending"
+    at.text_area(key="mod_reason").input("Brak adresu i godzin otwarcia.").run()
+    at.button(key="mod_reject").click().run()
+    assert db.get_product(product.id).status == "rejected"
+
+    open_page(at, EDIT, token=token)
+    text = " ".join(e.value for e in at.error)
+    assert "Brak adresu i godzin otwarcia" in text.replace("\\", "")
+    assert any("odrzucona" in m.value for m in at.markdown)
+    assert product.id not in map_ids(at)
+
+
+def test_edit_of_a_published_offering_waits_for_approval(db):
+    staff.add_staff(db, "anna", PASSWORD)
+    at = new_app()
+    token = submit(at, "Muzeum Dzwonów Testowe", category="museum")
+    product = db.product_for_token(token)
+    login(at)
+    choose_revision(at, db, product.id)
+    at.button(key="mod_approve").click().run()
+    assert "Muzeum Dzwonów Testowe" in map_data(at)
+
+    open_page(at, EDIT, token=token)
+    assert at.text_input(key="ed_name").value == "Muzeum Dzwonów Testowe"
+    at.text_input(key="ed_name").input("Muzeum Dzwonów i Fajek Testowe").run()
+    at.button(key="ed_send").click().run()
+    assert not at.exception
+    assert any("czeka na sprawdzenie" in i.value for i in at.info)
+    # The published version stays on the map until the edit is approved.
+    data = map_data(at)
+    assert "Muzeum Dzwonów Testowe" in data and "Fajek" not in data
+    assert db.get_product(product.id).status == "published"
+
+    login(at)
+    choose_revision(at, db, product.id)
+    assert any("Fajek" in str(df.value) for df in at.dataframe)
+    at.button(key="mod_approve").click().run()
+    data = map_data(at)
+    assert "Muzeum Dzwonów i Fajek Testowe" in data
+
+
+def test_staff_can_correct_before_approving(db):
+    staff.add_staff(db, "anna", PASSWORD)
+    at = new_app()
+    token = submit(at, "Spływ Testowy", category="active")
+    product = db.product_for_token(token)
+    login(at)
+    choose_revision(at, db, product.id)
+    at.toggle(key="mod_edit_toggle").set_value(True).run()
+    assert at.text_input(key="moded_name").value == "Spływ Testowy"
+    at.text_input(key="moded_phone").input("abc").run()
+    assert at.button(key="mod_approve_edited").disabled
+    at.text_input(key="moded_phone").input("16 621 12 34").run()
+    at.text_input(key="moded_name").input("Spływ kajakowy Testowy").run()
+    at.button(key="mod_approve_edited").click().run()
+    assert not at.exception
+    published = db.get_product(product.id)
+    assert published.status == "published"
+    assert published.name_pl == "Spływ kajakowy Testowy"
+    assert published.phone == "+48 166 211 234"
+
+
+def test_withdraw_takes_the_offering_off_the_map(db):
+    staff.add_staff(db, "anna", PASSWORD)
+    at = new_app()
+    token = submit(at, "Punkt Widokowy Testowy", category="nature")
+    product = db.product_for_token(token)
+    login(at)
+    choose_revision(at, db, product.id)
+    at.button(key="mod_approve").click().run()
+    assert product.id in map_ids(at)
+    open_page(at, EDIT, token=token)
+    assert at.button(key="ed_withdraw").disabled
+    at.checkbox(key="ed_withdraw_confirm").check().run()
+    at.button(key="ed_withdraw").click().run()
+    assert db.get_product(product.id).status == "archived"
+    assert product.id not in map_ids(at)
+
+
+@pytest.mark.parametrize("token", ["nonsense", "x" * 5000, "' OR 1=1 --", "%00"])
+def test_wrong_token_shows_a_neutral_message(db, token):
+    at = new_app()
+    open_page(at, EDIT, token=token)
+    assert any("nie jest ważny" in w.value for w in at.warning)
+    assert "ed_name" not in {w.key for w in at.text_input}
+    assert "ed_send" not in button_keys(at)
+    assert "ed_open" in button_keys(at), "the partner can paste the link again"
+    shown = " ".join(str(m.value) for m in [*at.markdown, *at.warning])
+    assert token not in shown, "the token is never echoed"
+
+
+def test_without_login_there_is_no_approve_button(db):
+    staff.add_staff(db, "anna", PASSWORD)
+    at = new_app()
+    submit(at, "Oferta Bez Logowania")
+    open_page(at, MODERATION)
+    keys = button_keys(at)
+    assert "staff_login" in keys
+    assert not {k for k in keys if k.startswith("mod_")}
+    assert not any("Oferta Bez Logowania" in m.value for m in at.markdown)
+    # A wrong password changes nothing.
+    login(at, password="wrong password!!")
+    assert not {k for k in button_keys(at) if k.startswith("mod_")}
+    assert any("Nieprawidłowa" in e.value for e in at.error)
+
+
+def test_removed_account_is_logged_out_on_its_next_run(db):
+    staff.add_staff(db, "anna", PASSWORD)
+    at = new_app()
+    login(at)
+    assert "staff_logout" in button_keys(at)
+    db.remove_staff("anna", "test")
+    at.run()
+    assert "staff_login" in button_keys(at)
+    assert not {k for k in button_keys(at) if k.startswith("mod_")}
+
+
+def test_hostile_name_is_text_everywhere(db):
+    staff.add_staff(db, "anna", PASSWORD)
+    at = new_app()
+    token = submit(at, HOSTILE, category="events")
+    product = db.product_for_token(token)
+    assert product.name_pl == HOSTILE.strip()
+    login(at)
+    choose_revision(at, db, product.id)
+    heading = next(h.value for h in at.subheader if "img" in h.value)
+    assert "<img" not in heading and "\\<img" in heading and "\\$" in heading
+    at.button(key="mod_approve").click().run()
+    data = map_data(at)
+    assert "<img" not in data, "names reach the map script as escaped JSON"
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e${alert(2)}`" in data
+    open_page(at, EDIT, token=token)
+    assert all("<img" not in str(m.value) for m in at.markdown + at.subheader)
+
+
+def test_bulk_upload_sends_valid_rows_for_review(db):
+    at = new_app()
+    open_page(at, SUBMIT)
+    assert at.get("download_button"), "the template can be downloaded"
+    csv_text = (
+        "nazwa;kategoria;współrzędne;telefon;id\n"
+        "Warsztaty Garncarskie Testowe;workshops;50.0163, 22.6777;;sample-001\n"
+        "Kuźnia Testowa;workshops;50.0301, 22.6601;16 621 12 34;\n"
+        "Zła Oferta;nieznana;52.2, 21.0;123;\n"
+    )
+    at.file_uploader(key="sub_bulk_file").set_value(
+        ("oferty.csv", csv_text.encode("utf-8"), "text/csv")
+    ).run()
+    assert not at.exception
+    assert any("**2** z 3" in m.value for m in at.markdown)
+    assert any("id" in i.value for i in at.info), "ids are ignored for anonymous uploads"
+    at.button(key="sub_bulk_send").click().run()
+    assert not at.exception
+    queue = db.moderation_queue()
+    assert sorted(queue["name_pl"]) == ["Kuźnia Testowa", "Warsztaty Garncarskie Testowe"]
+    assert set(queue["kind"]) == {"new"}
+    # sample-001 was not touched through its id.
+    assert db.get_product("sample-001").name_pl == "Zamek Kazimierzowski w Przemyślu"
+
+
+def test_stale_entries_are_listed_and_can_be_confirmed(db):
+    staff.add_staff(db, "anna", PASSWORD)
+    at = new_app()
+    from datetime import timedelta
+
+    from catalogue.storage import now_utc, products_table
+
+    with db.write() as conn:
+        conn.execute(
+            products_table.update()
+            .where(products_table.c.id == "sample-001")
+            .values(updated_at=now_utc() - timedelta(days=400))
+        )
+    login(at)
+    assert "mod_fresh_sample-001" in button_keys(at)
+    at.button(key="mod_fresh_sample-001").click().run()
+    assert "mod_fresh_sample-001" not in button_keys(at)
+
+
+def test_partner_registry_add_and_merge(db):
+    staff.add_staff(db, "anna", PASSWORD, role="admin")
+    at = new_app()
+    login(at)
+    at.text_input(key="mod_p_name").input("Fundacja Testowa").run()
+    at.selectbox(key="mod_p_sector").select("ngo").run()
+    at.text_input(key="mod_p_website").input("www.fundacja-testowa.pl").run()
+    at.text_area(key="mod_p_description_en").input("A test foundation.").run()
+    at.file_uploader(key="mod_p_logo_0").set_value(("logo.png", png(900, 300), "image/png")).run()
+    at.button(key="mod_p_save").click().run()
+    assert not at.exception
+    partner = db.get_partner("fundacja-testowa")
+    assert partner.website == "https://www.fundacja-testowa.pl"
+    assert partner.description_en == "A test foundation."
+    assert partner.logo_path and open(partner.logo_path, "rb").read(2) == b"\xff\xd8"
+
+    frame = db.partners_frame()
+    some = frame[frame["published_count"] > 0].iloc[0]
+    at.selectbox(key="mod_merge_from").select(str(some["id"])).run()
+    at.selectbox(key="mod_merge_into").select("fundacja-testowa").run()
+    assert at.button(key="mod_merge").disabled
+    at.checkbox(key="mod_merge_confirm").check().run()
+    at.button(key="mod_merge").click().run()
+    assert db.get_partner(str(some["id"])) is None
+    assert db.partners_frame().set_index("id").loc["fundacja-testowa", "published_count"] == int(
+        some["published_count"]
+    )
+
+
+def test_audit_log_can_be_downloaded(db):
+    staff.add_staff(db, "anna", PASSWORD)
+    at = new_app()
+    submit(at, '=HYPERLINK("http://evil")')
+    login(at)
+    assert any(d.proto.label.startswith("Pobierz dziennik") for d in at.get("download_button"))
+    audit = next(d for d in at.dataframe if "action" in d.value.columns)
+    assert "submit" in set(audit.value["action"])
+
+
+def test_concurrent_submissions_and_approvals_lose_nothing(db):
+    """Partners submit (with colliding names) while staff approve, through one store."""
+    existing = db.products_frame(statuses=["published", "pending"])[["id", "name_pl", "lat", "lon"]]
+    submitted: list[str] = []
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def partner(worker: int) -> None:
+        try:
+            for i in range(8):
+                name = f"Oferta {i % 3}"  # the same names from every worker
+                products, report = validate_records(
+                    [{"name": name, "category": "food", "coordinates": f"50.0{worker}1, 22.6{i}"}],
+                    existing,
+                )
+                assert report.ok, report.to_text()
+                product = products[0]
+                db.submit_new(product, f"partner-{worker}")
+                submitted.append(product.id)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    def moderator() -> None:
+        try:
+            while True:
+                queue = db.moderation_queue()
+                for revision_id in queue["revision_id"]:
+                    try:
+                        db.approve(int(revision_id), "anna")
+                    except LookupError:
+                        pass
+                if done.is_set() and queue.empty:
+                    return
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    partners = [threading.Thread(target=partner, args=(w,)) for w in range(4)]
+    staff_thread = threading.Thread(target=moderator)
+    staff_thread.start()
+    for thread in partners:
+        thread.start()
+    for thread in partners:
+        thread.join()
+    done.set()
+    staff_thread.join(timeout=120)
+    assert not errors, errors
+    assert len(submitted) == 32 and len(set(submitted)) == 32, "every id unique"
+    published = set(db.products_frame()["id"])
+    assert set(submitted) <= published
+    assert db.moderation_queue().empty
+    audit = db.audit_frame(limit=10_000)
+    assert (audit["action"] == "submit").sum() == 32
+    assert (audit["action"] == "approve").sum() == 32

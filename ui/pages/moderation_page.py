@@ -1,0 +1,823 @@
+"""Staff moderation: the inbox of pending submissions and edits, stale entries, archiving,
+the partner registry and the audit log.
+
+Access is checked by :func:`ui.staff_auth.require_staff` at the top of every run, so every
+button below runs only for a logged-in account that still exists with a staff role.
+Everything partners typed is shown through ``md_escape`` or as table cells (plain text).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import folium
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from catalogue.model import Partner
+from catalogue.photos import ALLOWED_EXTENSIONS, PhotoError, resolve, store_logo
+from catalogue.review import (
+    audit_csv,
+    check_partner_fields,
+    diff_fields,
+    new_partner_id,
+    stale_products,
+)
+from catalogue.staff import staff_role
+from catalogue.storage import product_from_content
+from catalogue.taxonomy import Sector, Status, category_label, sector_label
+from catalogue.validation import months_to_text
+from geodata import district_name, gminy_of_district, load_gminy, locate
+from mapview.builder import build_base_map
+from ui import product_form as form
+from ui.i18n import translate
+from ui.staff_auth import require_staff
+from ui.state import current_language, get_store, partners, published_products
+from ui.text import md_escape
+
+P = "moded"  # widget prefix of the "edit before approving" form
+STALE_SHOWN = 50
+
+S = {
+    "title": {"pl": "Moderacja", "en": "Moderation", "uk": "Модерація"},
+    "tab_inbox": {
+        "pl": "Do sprawdzenia ({n})",
+        "en": "To review ({n})",
+        "uk": "На перевірку ({n})",
+    },
+    "tab_stale": {"pl": "Nieaktualne ({n})", "en": "Stale ({n})", "uk": "Застарілі ({n})"},
+    "tab_published": {"pl": "Opublikowane", "en": "Published", "uk": "Опубліковані"},
+    "tab_partners": {"pl": "Partnerzy", "en": "Partners", "uk": "Партнери"},
+    "tab_audit": {"pl": "Dziennik zmian", "en": "Audit log", "uk": "Журнал змін"},
+    "inbox_empty": {
+        "pl": "Nic nie czeka na sprawdzenie.",
+        "en": "Nothing is waiting for review.",
+        "uk": "Нічого не чекає на перевірку.",
+    },
+    "inbox_intro": {
+        "pl": "Najstarsze zgłoszenia na górze. Zaznacz kilka, aby zatwierdzić je naraz, albo "
+        "wybierz jedno, aby je obejrzeć.",
+        "en": "Oldest first. Tick several to approve them at once, or choose one to look at it.",
+        "uk": "Найстаріші вгорі. Позначте кілька, щоб затвердити їх разом, або оберіть одне, "
+        "щоб переглянути.",
+    },
+    "kind_new": {"pl": "nowa oferta", "en": "new offering", "uk": "нова пропозиція"},
+    "kind_edit": {"pl": "zmiana", "en": "change", "uk": "зміна"},
+    "bulk_approve": {
+        "pl": "Zatwierdź zaznaczone ({n})",
+        "en": "Approve the ticked ones ({n})",
+        "uk": "Затвердити позначені ({n})",
+    },
+    "bulk_done": {
+        "pl": "Zatwierdzono: {n}.",
+        "en": "Approved: {n}.",
+        "uk": "Затверджено: {n}.",
+    },
+    "current": {"pl": "Zgłoszenie", "en": "Submission", "uk": "Заявка"},
+    "already_decided": {
+        "pl": "To zgłoszenie zostało już rozpatrzone (może przez kogoś innego).",
+        "en": "This submission has already been decided (perhaps by someone else).",
+        "uk": "Цю заявку вже розглянуто (можливо, кимось іншим).",
+    },
+    "submitted": {
+        "pl": "{kind} · wysłano {at} · przez {who}",
+        "en": "{kind} · sent {at} · by {who}",
+        "uk": "{kind} · надіслано {at} · від {who}",
+    },
+    "changes": {"pl": "Zmiany", "en": "Changes", "uk": "Зміни"},
+    "no_changes": {
+        "pl": "Brak zmian w treści względem opublikowanej wersji.",
+        "en": "No content changes from the published version.",
+        "uk": "Немає змін у змісті порівняно з опублікованою версією.",
+    },
+    "col_field": {"pl": "Pole", "en": "Field", "uk": "Поле"},
+    "col_before": {"pl": "Teraz na mapie", "en": "On the map now", "uk": "Зараз на мапі"},
+    "col_after": {"pl": "Proponowane", "en": "Proposed", "uk": "Запропоновано"},
+    "district_ok": {
+        "pl": "Powiat zgodny z położeniem: {district}, gmina {gmina}.",
+        "en": "District matches the location: {district}, gmina {gmina}.",
+        "uk": "Повіт відповідає розташуванню: {district}, гміна {gmina}.",
+    },
+    "district_mismatch": {
+        "pl": "Zapisany powiat ({stored}) różni się od położenia punktu ({located}). Sprawdź "
+        "punkt i gminę.",
+        "en": "The stored district ({stored}) differs from where the point lies ({located}). "
+        "Check the point and the gmina.",
+        "uk": "Збережений повіт ({stored}) відрізняється від розташування точки ({located}). "
+        "Перевірте точку та гміну.",
+    },
+    "district_outside": {
+        "pl": "Punkt leży poza pięcioma powiatami.",
+        "en": "The point lies outside the five districts.",
+        "uk": "Точка лежить поза п'ятьма повітами.",
+    },
+    "photos": {"pl": "Zdjęcia", "en": "Photos", "uk": "Фото"},
+    "no_photos": {"pl": "Bez zdjęć.", "en": "No photos.", "uk": "Без фото."},
+    "approve": {"pl": "Zatwierdź i opublikuj", "en": "Approve and publish", "uk": "Затвердити"},
+    "approved": {
+        "pl": "Opublikowano „{name}”.",
+        "en": "Published “{name}”.",
+        "uk": "Опубліковано «{name}».",
+    },
+    "reason": {
+        "pl": "Powód odrzucenia (zobaczy go partner)",
+        "en": "Reason for rejecting (the partner will see it)",
+        "uk": "Причина відхилення (партнер її побачить)",
+    },
+    "reject": {"pl": "Odrzuć", "en": "Reject", "uk": "Відхилити"},
+    "reason_needed": {
+        "pl": "Podaj powód odrzucenia: partner zobaczy go pod swoim linkiem.",
+        "en": "Give a reason: the partner sees it on their link.",
+        "uk": "Вкажіть причину: партнер побачить її за своїм посиланням.",
+    },
+    "rejected": {
+        "pl": "Odrzucono „{name}”.",
+        "en": "Rejected “{name}”.",
+        "uk": "Відхилено «{name}».",
+    },
+    "edit_toggle": {
+        "pl": "Popraw przed zatwierdzeniem",
+        "en": "Correct before approving",
+        "uk": "Виправити перед затвердженням",
+    },
+    "approve_edited": {
+        "pl": "Zatwierdź poprawioną wersję",
+        "en": "Approve the corrected version",
+        "uk": "Затвердити виправлену версію",
+    },
+    "fix_first": {
+        "pl": "Popraw zaznaczone pola ({n}).",
+        "en": "Correct the marked fields ({n}).",
+        "uk": "Виправте позначені поля ({n}).",
+    },
+    "stale_intro": {
+        "pl": "Opublikowane wpisy, których nikt nie sprawdzał od ponad 12 miesięcy. Potwierdź, "
+        "że są aktualne, albo zdejmij je z mapy.",
+        "en": "Published entries nobody has checked for over 12 months. Confirm they are "
+        "current or take them off the map.",
+        "uk": "Опубліковані записи, які ніхто не перевіряв понад 12 місяців. Підтвердіть їхню "
+        "актуальність або зніміть з мапи.",
+    },
+    "stale_none": {
+        "pl": "Wszystkie wpisy sprawdzono w ciągu ostatnich 12 miesięcy.",
+        "en": "Every entry was checked within the last 12 months.",
+        "uk": "Усі записи перевірено протягом останніх 12 місяців.",
+    },
+    "stale_more": {
+        "pl": "Pokazano {shown} z {n}.",
+        "en": "Showing {shown} of {n}.",
+        "uk": "Показано {shown} з {n}.",
+    },
+    "updated": {"pl": "ostatnia zmiana {at}", "en": "last changed {at}", "uk": "змінено {at}"},
+    "never": {"pl": "nigdy", "en": "never", "uk": "ніколи"},
+    "still_current": {"pl": "Aktualne", "en": "Still current", "uk": "Актуально"},
+    "confirmed": {
+        "pl": "Potwierdzono aktualność.",
+        "en": "Confirmed as current.",
+        "uk": "Актуальність підтверджено.",
+    },
+    "archive": {"pl": "Zdejmij z mapy", "en": "Take off the map", "uk": "Зняти з мапи"},
+    "archived": {
+        "pl": "Zdjęto z mapy „{name}”.",
+        "en": "Took “{name}” off the map.",
+        "uk": "Знято з мапи «{name}».",
+    },
+    "archive_pick": {
+        "pl": "Opublikowana oferta",
+        "en": "Published offering",
+        "uk": "Опублікована пропозиція",
+    },
+    "archive_note": {
+        "pl": "Notatka (do dziennika zmian)",
+        "en": "Note (for the audit log)",
+        "uk": "Примітка (для журналу змін)",
+    },
+    "partner_pick": {"pl": "Partner", "en": "Partner", "uk": "Партнер"},
+    "partner_new": {"pl": "➕ nowy partner", "en": "➕ new partner", "uk": "➕ новий партнер"},
+    "p_name": {"pl": "Nazwa", "en": "Name", "uk": "Назва"},
+    "p_sector": {"pl": "Sektor", "en": "Sector", "uk": "Сектор"},
+    "p_legal_form": {"pl": "Forma prawna", "en": "Legal form", "uk": "Правова форма"},
+    "p_gmina": {"pl": "Gmina siedziby", "en": "Gmina of the seat", "uk": "Гміна осідку"},
+    "p_website": {"pl": "Strona internetowa", "en": "Website", "uk": "Вебсайт"},
+    "p_member": {"pl": "Członek Klastra", "en": "Cluster member", "uk": "Член кластера"},
+    "p_description_pl": {"pl": "Opis (PL)", "en": "Description (PL)", "uk": "Опис (PL)"},
+    "p_description_en": {"pl": "Opis (EN)", "en": "Description (EN)", "uk": "Опис (EN)"},
+    "p_description_uk": {"pl": "Opis (UK)", "en": "Description (UK)", "uk": "Опис (UK)"},
+    "p_logo": {
+        "pl": "Logo (JPEG, PNG lub WebP, do 5 MB)",
+        "en": "Logo (JPEG, PNG or WebP, up to 5 MB)",
+        "uk": "Логотип (JPEG, PNG або WebP, до 5 МБ)",
+    },
+    "p_logo_remove": {"pl": "Usuń logo", "en": "Remove the logo", "uk": "Видалити логотип"},
+    "p_save": {"pl": "Zapisz partnera", "en": "Save the partner", "uk": "Зберегти партнера"},
+    "p_saved": {
+        "pl": "Zapisano partnera „{name}”.",
+        "en": "Saved the partner “{name}”.",
+        "uk": "Збережено партнера «{name}».",
+    },
+    "merge_title": {
+        "pl": "Połącz partnerów (duplikaty)",
+        "en": "Merge partners (duplicates)",
+        "uk": "Об'єднати партнерів (дублікати)",
+    },
+    "merge_intro": {
+        "pl": "Oferty partnera A przejdą do partnera B, a A zostanie usunięty. Tylko dla "
+        "administratorów.",
+        "en": "Partner A's offerings move to partner B and A is deleted. Administrators only.",
+        "uk": "Пропозиції партнера A перейдуть до партнера B, а A буде видалено. Лише для "
+        "адміністраторів.",
+    },
+    "merge_from": {"pl": "Partner A (usuwany)", "en": "Partner A (removed)", "uk": "Партнер A"},
+    "merge_into": {"pl": "Partner B (zostaje)", "en": "Partner B (kept)", "uk": "Партнер B"},
+    "merge_confirm": {
+        "pl": "Rozumiem: A zniknie, jego oferty przejdą do B",
+        "en": "I understand: A disappears, its offerings move to B",
+        "uk": "Розумію: A зникне, його пропозиції перейдуть до B",
+    },
+    "merge": {"pl": "Połącz", "en": "Merge", "uk": "Об'єднати"},
+    "merged": {
+        "pl": "Połączono; przeniesiono ofert: {n}.",
+        "en": "Merged; offerings moved: {n}.",
+        "uk": "Об'єднано; перенесено пропозицій: {n}.",
+    },
+    "admins_only": {
+        "pl": "Łączenie partnerów jest dostępne dla administratorów.",
+        "en": "Merging partners is for administrators.",
+        "uk": "Об'єднання партнерів доступне адміністраторам.",
+    },
+    "audit_intro": {
+        "pl": "Ostatnie {n} wpisów, najnowsze na górze.",
+        "en": "The last {n} entries, newest first.",
+        "uk": "Останні {n} записів, найновіші вгорі.",
+    },
+    "audit_csv": {
+        "pl": "Pobierz dziennik (CSV)",
+        "en": "Download the log (CSV)",
+        "uk": "Завантажити журнал (CSV)",
+    },
+    "none_value": {"pl": "—", "en": "—", "uk": "—"},
+}
+
+FIELD_LABELS = {
+    "id": {"pl": "Identyfikator", "en": "Id", "uk": "Ідентифікатор"},
+    "name_pl": form.F["name"],
+    "description_pl": form.F["description"],
+    "name_en": form.F["name_en"],
+    "description_en": form.F["description_en"],
+    "name_uk": form.F["name_uk"],
+    "description_uk": form.F["description_uk"],
+    "category": form.F["category"],
+    "lat": {"pl": "Szerokość", "en": "Latitude", "uk": "Широта"},
+    "lon": {"pl": "Długość", "en": "Longitude", "uk": "Довгота"},
+    "district_teryt": {"pl": "Powiat", "en": "District", "uk": "Повіт"},
+    "gmina_teryt": form.F["gmina"],
+    "partner_id": form.F["partner"],
+    "source_note": form.F["source"],
+    "source": {"pl": "Pochodzenie", "en": "Origin", "uk": "Походження"},
+}
+
+lang = current_language()
+store = get_store()
+
+
+def tr(key: str, **params) -> str:
+    return translate(S, key, lang, **params)
+
+
+def field_label(name: str) -> str:
+    if name in FIELD_LABELS:
+        return FIELD_LABELS[name][lang]
+    if name in form.F:
+        return form.F[name][lang]
+    return name
+
+
+def show_value(name: str, value) -> str:
+    """A field value as plain text for the difference table."""
+    if value is None or value == "" or value == []:
+        return tr("none_value")
+    if name == "months":
+        return months_to_text(value)
+    if name == "category":
+        try:
+            return category_label(str(value), lang)
+        except ValueError:
+            return str(value)
+    if name == "district_teryt":
+        try:
+            return district_name(str(value), lang)
+        except ValueError:
+            return str(value)
+    if isinstance(value, bool):
+        return form.tr("yes" if value else "no", lang)
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def when(value) -> str:
+    if value is None or pd.isna(value):
+        return tr("never")
+    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+
+
+def flash(message: str) -> None:
+    st.session_state["mod_flash"] = message
+
+
+# -- inbox --------------------------------------------------------------------------------
+
+
+def bulk_approve(ids: list[int], user: str) -> None:
+    done = 0
+    for revision_id in ids:
+        if not st.session_state.get(f"mod_pick_{revision_id}"):
+            continue
+        try:
+            store.approve(revision_id, user)
+            done += 1
+        except LookupError:
+            continue
+        st.session_state.pop(f"mod_pick_{revision_id}", None)
+    flash(tr("bulk_done", n=done))
+
+
+def inbox(user: str, queue: pd.DataFrame) -> None:
+    if queue.empty:
+        st.success(tr("inbox_empty"), icon=":material/inbox:")
+        return
+    st.caption(tr("inbox_intro"))
+    ids = [int(r) for r in queue["revision_id"]]
+    labels = {}
+    with st.container(border=True):
+        for row in queue.itertuples():
+            kind = tr(f"kind_{row.kind}") if row.kind in ("new", "edit") else str(row.kind)
+            labels[int(row.revision_id)] = f"{row.name_pl} · {kind} · {when(row.submitted_at)}"
+            st.checkbox(md_escape(labels[int(row.revision_id)]), key=f"mod_pick_{row.revision_id}")
+        ticked = sum(bool(st.session_state.get(f"mod_pick_{i}")) for i in ids)
+        st.button(
+            tr("bulk_approve", n=ticked),
+            key="mod_bulk_approve",
+            on_click=bulk_approve,
+            args=(ids, user),
+            disabled=ticked == 0,
+            icon=":material/done_all:",
+        )
+    if st.session_state.get("mod_current") not in ids:
+        st.session_state["mod_current"] = ids[0]
+    st.selectbox(tr("current"), ids, key="mod_current", format_func=labels.__getitem__)
+    review(int(st.session_state["mod_current"]), user)
+
+
+def small_map(revision_id: int, after: dict, before: dict | None) -> None:
+    lat, lon = float(after["lat"]), float(after["lon"])
+    base = build_base_map(lang)
+    points = folium.FeatureGroup(name="points", control=False)
+    if before and (before.get("lat"), before.get("lon")) != (lat, lon):
+        old = (float(before["lat"]), float(before["lon"]))
+        folium.PolyLine([old, (lat, lon)], color="#555", weight=2, dash_array="4").add_to(points)
+        folium.CircleMarker(old, radius=7, color="#555", fill=True, fill_opacity=0.5).add_to(points)
+    folium.CircleMarker(
+        (lat, lon),
+        radius=9,
+        color="#fff",
+        weight=2,
+        fill=True,
+        fill_color="#c62828",
+        fill_opacity=1,
+    ).add_to(points)
+    st_folium(
+        base,
+        key=f"mod_map_{revision_id}",
+        feature_group_to_add=points,
+        returned_objects=[],
+        center=(lat, lon),
+        zoom=13,
+        height=320,
+        use_container_width=True,
+    )
+
+
+def district_check(after: dict) -> None:
+    try:
+        location = locate(float(after["lat"]), float(after["lon"]))
+    except (TypeError, ValueError):
+        location = None
+    stored = str(after.get("district_teryt") or "")
+    if location is None:
+        st.error(tr("district_outside"), icon=":material/wrong_location:")
+        return
+    if stored and location.teryt != stored:
+        st.warning(
+            tr(
+                "district_mismatch",
+                stored=district_name(stored, lang),
+                located=district_name(location.teryt, lang),
+            ),
+            icon=":material/wrong_location:",
+        )
+        return
+    gminy = {g["teryt"]: g["name"] for g in gminy_of_district(location.teryt)}
+    gmina = gminy.get(str(after.get("gmina_teryt") or ""), tr("none_value"))
+    st.success(
+        tr("district_ok", district=district_name(location.teryt, lang), gmina=gmina),
+        icon=":material/where_to_vote:",
+    )
+
+
+def photo_strip(product_id: str) -> None:
+    rows = store.photos_for(product_id)
+    st.markdown(f"**{tr('photos')}**")
+    if not rows:
+        st.caption(tr("no_photos"))
+        return
+    columns = st.columns(len(rows))
+    for column, row in zip(columns, rows, strict=True):
+        try:
+            column.image(str(resolve(row["thumb_path"])), width="stretch")
+        except (ValueError, OSError):
+            column.caption("—")
+
+
+def review(revision_id: int, user: str) -> None:
+    revision = store.get_revision(revision_id)
+    if revision is None or revision["state"] != "pending":
+        st.info(tr("already_decided"), icon=":material/info:")
+        return
+    product = store.get_product(revision["product_id"])
+    if product is None:
+        st.info(tr("already_decided"), icon=":material/info:")
+        return
+    after = revision["data"]
+    published = revision["kind"] == "edit" and product.status == Status.PUBLISHED.value
+    before = product.content_dict() if published else None
+    with st.container(border=True):
+        st.subheader(md_escape(after.get("name_pl") or "…"), anchor=False)
+        kind = tr(f"kind_{revision['kind']}") if revision["kind"] in ("new", "edit") else ""
+        st.caption(
+            md_escape(
+                tr(
+                    "submitted",
+                    kind=kind,
+                    at=when(revision["submitted_at"]),
+                    who=revision["submitted_by"] or "—",
+                )
+            )
+        )
+        changes = diff_fields(before, after)
+        st.markdown(f"**{tr('changes')}**")
+        if changes:
+            table = pd.DataFrame(
+                {
+                    tr("col_field"): [field_label(f) for f, _, _ in changes],
+                    tr("col_before"): [show_value(f, b) for f, b, _ in changes],
+                    tr("col_after"): [show_value(f, a) for f, _, a in changes],
+                }
+            )
+            if before is None:
+                table = table.drop(columns=tr("col_before"))
+            st.dataframe(table, hide_index=True, width="stretch", key=f"mod_diff_{revision_id}")
+        else:
+            st.caption(tr("no_changes"))
+        map_col, info_col = st.columns([3, 2], gap="medium")
+        with map_col:
+            small_map(revision_id, after, before)
+        with info_col:
+            district_check(after)
+            photo_strip(product.id)
+        decide(revision_id, revision, product, user)
+
+
+def decide(revision_id: int, revision: dict, product, user: str) -> None:
+    name = str(revision["data"].get("name_pl") or product.name_pl)
+    approve_col, reject_col = st.columns(2, gap="large")
+    with approve_col:
+        if st.button(tr("approve"), key="mod_approve", type="primary", icon=":material/check:"):
+            try:
+                store.approve(revision_id, user)
+                flash(tr("approved", name=name))
+            except LookupError:
+                flash(tr("already_decided"))
+            st.rerun()
+    with reject_col:
+        st.text_area(tr("reason"), key="mod_reason", max_chars=2000, height=90)
+        if st.button(tr("reject"), key="mod_reject", icon=":material/block:"):
+            reason = str(st.session_state.get("mod_reason") or "").strip()
+            if not reason:
+                st.error(tr("reason_needed"), icon=":material/error:")
+            else:
+                try:
+                    store.reject(revision_id, user, reason)
+                    flash(tr("rejected", name=name))
+                except LookupError:
+                    flash(tr("already_decided"))
+                st.session_state.pop("mod_reason", None)
+                st.rerun()
+    if st.toggle(tr("edit_toggle"), key="mod_edit_toggle"):
+        edit_then_approve(revision_id, revision, product, user)
+
+
+def edit_then_approve(revision_id: int, revision: dict, product, user: str) -> None:
+    partner_frame = partners()
+    draft = product_from_content(revision["data"])
+    form.load_values(P, form.product_to_values(draft), revision_id)
+    form.prepare(P, partner_frame)
+    edited, report, _record = form.validate(P, lang, partner_frame, exclude_id=product.id)
+    issues = form.issues_by_column(report)
+    left, right = st.columns(2, gap="large")
+    with left:
+        form.content_fields(P, lang, issues, True)
+        form.partner_fields(P, lang, partner_frame, issues, True)
+    with right:
+        form.location_fields(P, lang, issues, True, height=300)
+        form.detail_fields(P, lang, issues, True)
+    if report.errors:
+        st.error(tr("fix_first", n=len(report.errors)), icon=":material/error:")
+    if st.button(
+        tr("approve_edited"),
+        key="mod_approve_edited",
+        type="primary",
+        disabled=not report.ok,
+        icon=":material/edit_document:",
+    ):
+        if edited is None:
+            return
+        edited.source = product.source
+        if report.new_partners:
+            store.save_partners(report.new_partners, actor=user)
+        try:
+            store.approve(revision_id, user, edited=edited)
+            flash(tr("approved", name=edited.name_pl))
+        except LookupError:
+            flash(tr("already_decided"))
+        form.clear_values(P)
+        st.session_state.pop("mod_edit_toggle", None)
+        st.rerun()
+
+
+# -- stale and published --------------------------------------------------------------------
+
+
+def stale_tab(user: str, stale: pd.DataFrame) -> None:
+    st.caption(tr("stale_intro"))
+    if stale.empty:
+        st.success(tr("stale_none"), icon=":material/verified:")
+        return
+    if len(stale) > STALE_SHOWN:
+        st.caption(tr("stale_more", shown=STALE_SHOWN, n=len(stale)))
+    for row in stale.head(STALE_SHOWN).itertuples():
+        with st.container(border=True):
+            text_col, keep_col, drop_col = st.columns([4, 1, 1], vertical_alignment="center")
+            text_col.markdown(
+                f"**{md_escape(row.name_pl)}** · {md_escape(row.partner_name or '—')}  \n"
+                + tr("updated", at=when(row.updated_at))
+            )
+            if keep_col.button(tr("still_current"), key=f"mod_fresh_{row.id}"):
+                store.confirm_current(str(row.id), user)
+                flash(tr("confirmed"))
+                st.rerun()
+            if drop_col.button(tr("archive"), key=f"mod_stale_archive_{row.id}"):
+                store.archive(str(row.id), user, note="stale")
+                flash(tr("archived", name=row.name_pl))
+                st.rerun()
+
+
+def published_tab(user: str) -> None:
+    frame = published_products()
+    names = dict(zip(frame["id"], frame["name_pl"], strict=True))
+    st.selectbox(
+        tr("archive_pick"),
+        sorted(names, key=lambda i: str(names[i]).casefold()),
+        key="mod_archive_pick",
+        index=None,
+        placeholder=form.tr("choose", lang),
+        format_func=lambda i: f"{names.get(i, i)} ({i})",
+    )
+    st.text_input(tr("archive_note"), key="mod_archive_note", max_chars=500)
+    pick = st.session_state.get("mod_archive_pick")
+    if st.button(
+        tr("archive"), key="mod_archive", disabled=pick is None, icon=":material/archive:"
+    ):
+        try:
+            store.archive(str(pick), user, note=str(st.session_state.get("mod_archive_note") or ""))
+            flash(tr("archived", name=names.get(pick, pick)))
+        except KeyError:
+            pass
+        st.session_state.pop("mod_archive_pick", None)
+        st.session_state.pop("mod_archive_note", None)
+        st.rerun()
+
+
+# -- partners -------------------------------------------------------------------------------
+
+NEW_PARTNER = ""
+PARTNER_KEYS = (
+    "name",
+    "sector",
+    "legal_form",
+    "gmina_teryt",
+    "website",
+    "member",
+    "description_pl",
+    "description_en",
+    "description_uk",
+)
+
+
+def load_partner(pick: str, frame: pd.DataFrame) -> None:
+    if st.session_state.get("mod_p_loaded") == pick:
+        return
+    row = frame[frame["id"] == pick]
+    values = row.iloc[0].to_dict() if len(row) else {}
+    for key in PARTNER_KEYS:
+        value = values.get(key)
+        if key == "member":
+            value = bool(value) if value is not None and not pd.isna(value) else False
+        elif key == "sector":
+            value = value if value in {s.value for s in Sector} else None
+        else:
+            value = "" if value is None or (isinstance(value, float) and pd.isna(value)) else value
+        st.session_state[f"mod_p_{key}"] = value
+    st.session_state["mod_p_logo_remove"] = False
+    st.session_state["mod_p_loaded"] = pick
+
+
+def partners_tab(user: str, role: str) -> None:
+    frame = store.partners_frame()
+    shown = frame[["name", "sector", "legal_form", "member", "published_count"]].copy()
+    shown["sector"] = [sector_label(s, lang) if s else "" for s in shown["sector"]]
+    st.dataframe(shown, hide_index=True, width="stretch", key="mod_partner_table", height=240)
+    names = dict(zip(frame["id"], frame["name"], strict=True))
+    options = [NEW_PARTNER, *sorted(names, key=lambda i: str(names[i]).casefold())]
+    if st.session_state.get("mod_p_pick") not in options:
+        st.session_state["mod_p_pick"] = NEW_PARTNER
+    st.selectbox(
+        tr("partner_pick"),
+        options,
+        key="mod_p_pick",
+        format_func=lambda i: tr("partner_new") if i == NEW_PARTNER else str(names.get(i, i)),
+    )
+    pick = st.session_state["mod_p_pick"]
+    load_partner(pick, frame)
+    gminy = load_gminy()
+    gmina_names = {str(r.teryt): str(r.name) for r in gminy.itertuples()}
+    with st.container(border=True):
+        left, right = st.columns(2, gap="large")
+        with left:
+            st.text_input(tr("p_name"), key="mod_p_name", max_chars=200)
+            st.selectbox(
+                tr("p_sector"),
+                [s.value for s in Sector],
+                key="mod_p_sector",
+                index=None,
+                placeholder=form.tr("choose", lang),
+                format_func=lambda s: sector_label(s, lang),
+            )
+            st.text_input(tr("p_legal_form"), key="mod_p_legal_form", max_chars=200)
+            if st.session_state.get("mod_p_gmina_teryt") not in ("", *gmina_names):
+                st.session_state["mod_p_gmina_teryt"] = ""
+            st.selectbox(
+                tr("p_gmina"),
+                ["", *gmina_names],
+                key="mod_p_gmina_teryt",
+                format_func=lambda g: gmina_names.get(g, tr("none_value")),
+            )
+            st.text_input(tr("p_website"), key="mod_p_website", max_chars=500)
+            st.checkbox(tr("p_member"), key="mod_p_member")
+        with right:
+            for code in ("pl", "en", "uk"):
+                st.text_area(
+                    tr(f"p_description_{code}"), key=f"mod_p_description_{code}", max_chars=5000
+                )
+            current_logo = ""
+            if pick != NEW_PARTNER:
+                current_logo = str(frame[frame["id"] == pick].iloc[0].get("logo_path") or "")
+            if current_logo:
+                try:
+                    st.image(current_logo, width=120)
+                except (OSError, ValueError, RuntimeError):
+                    st.caption(md_escape(current_logo))
+                st.checkbox(tr("p_logo_remove"), key="mod_p_logo_remove")
+            generation = st.session_state.get("mod_p_logo_gen", 0)
+            st.file_uploader(
+                tr("p_logo"), type=list(ALLOWED_EXTENSIONS), key=f"mod_p_logo_{generation}"
+            )
+        if st.button(tr("p_save"), key="mod_p_save", type="primary", icon=":material/save:"):
+            save_partner(user, pick, frame, current_logo, generation)
+
+
+def save_partner(user: str, pick: str, frame: pd.DataFrame, logo: str, generation: int) -> None:
+    raw = {key: st.session_state.get(f"mod_p_{key}") for key in PARTNER_KEYS}
+    values, problems = check_partner_fields(raw, lang)
+    upload = st.session_state.get(f"mod_p_logo_{generation}")
+    logo_path = "" if st.session_state.get("mod_p_logo_remove") else logo
+    if upload is not None and not problems:
+        try:
+            logo_path = str(store_logo(upload, upload.name))
+        except PhotoError as exc:
+            problems["logo"] = exc.message(lang)
+    if problems:
+        for message in problems.values():
+            st.error(message, icon=":material/error:")
+        return
+    existing = frame[frame["id"] == pick].iloc[0].to_dict() if pick != NEW_PARTNER else {}
+    partner_id = pick or new_partner_id(values["name"], frame["id"])
+    partner = Partner(
+        id=partner_id,
+        name=values["name"],
+        sector=values["sector"],
+        legal_form=values["legal_form"],
+        gmina_teryt=values.get("gmina_teryt") or "",
+        website=values["website"],
+        member=bool(values.get("member")),
+        description_pl=values["description_pl"],
+        description_en=values["description_en"],
+        description_uk=values["description_uk"],
+        logo_path=logo_path,
+        source=str(existing.get("source") or "staff"),
+    )
+    store.save_partners([partner], actor=user)
+    st.session_state["mod_p_logo_gen"] = generation + 1
+    st.session_state["mod_p_pick"] = partner_id
+    st.session_state.pop("mod_p_loaded", None)
+    flash(tr("p_saved", name=partner.name))
+    st.rerun()
+
+
+def merge_section(user: str, role: str) -> None:
+    st.subheader(tr("merge_title"), anchor=False)
+    st.caption(tr("merge_intro"))
+    if role != "admin":
+        st.info(tr("admins_only"), icon=":material/admin_panel_settings:")
+        return
+    frame = store.partners_frame()
+    names = dict(zip(frame["id"], frame["name"], strict=True))
+    ordered = sorted(names, key=lambda i: str(names[i]).casefold())
+    label = lambda i: f"{names.get(i, i)} ({i})"  # noqa: E731 - a one-line format function
+    a_col, b_col = st.columns(2)
+    a_col.selectbox(tr("merge_from"), ordered, key="mod_merge_from", index=None, format_func=label)
+    b_col.selectbox(tr("merge_into"), ordered, key="mod_merge_into", index=None, format_func=label)
+    st.checkbox(tr("merge_confirm"), key="mod_merge_confirm")
+    source, target = st.session_state.get("mod_merge_from"), st.session_state.get("mod_merge_into")
+    ready = bool(
+        source and target and source != target and st.session_state.get("mod_merge_confirm")
+    )
+    if st.button(tr("merge"), key="mod_merge", disabled=not ready, icon=":material/merge:"):
+        moved = store.merge_partners(str(source), str(target), user)
+        for key in ("mod_merge_from", "mod_merge_into", "mod_merge_confirm", "mod_p_loaded"):
+            st.session_state.pop(key, None)
+        flash(tr("merged", n=len(moved)))
+        st.rerun()
+
+
+# -- audit ----------------------------------------------------------------------------------
+
+
+def audit_tab() -> None:
+    frame = store.audit_frame(limit=2000)
+    st.caption(tr("audit_intro", n=len(frame)))
+    st.download_button(
+        tr("audit_csv"),
+        data=audit_csv(frame),
+        file_name="dziennik-zmian.csv",
+        mime="text/csv",
+        key="mod_audit_csv",
+        icon=":material/download:",
+    )
+    st.dataframe(frame, hide_index=True, width="stretch", key="mod_audit_table", height=420)
+
+
+# -- page ---------------------------------------------------------------------------------
+
+st.title(tr("title"), anchor=False)
+user = require_staff(lang)
+if user is None:
+    st.stop()
+role = staff_role(store, user) or ""
+if message := st.session_state.pop("mod_flash", None):
+    st.success(md_escape(message), icon=":material/task_alt:")
+queue = store.moderation_queue()
+stale = stale_products(store.products_frame())
+tab_inbox, tab_stale, tab_published, tab_partners, tab_audit = st.tabs(
+    [
+        tr("tab_inbox", n=len(queue)),
+        tr("tab_stale", n=len(stale)),
+        tr("tab_published"),
+        tr("tab_partners"),
+        tr("tab_audit"),
+    ]
+)
+with tab_inbox:
+    inbox(user, queue)
+with tab_stale:
+    stale_tab(user, stale)
+with tab_published:
+    published_tab(user)
+with tab_partners:
+    partners_tab(user, role)
+    merge_section(user, role)
+with tab_audit:
+    audit_tab()

@@ -1,0 +1,430 @@
+"""Partners add offerings without an account: one by the form, many by a spreadsheet.
+
+Everything sent here is ``pending``: it reaches the public map only after staff approve it.
+A form submission returns a private edit link (shown once; only its hash is stored).
+
+A partner not yet in the registry is typed in with its sector and legal form and saved
+directly with the offering, in the same transaction. It is not public by itself: the
+partner directory lists only partners with a published offering (or cluster members), so
+it appears when staff approve its first offering; staff can merge a duplicate partner in
+the moderation page.
+"""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import urlencode, urlsplit
+
+import pandas as pd
+import streamlit as st
+
+from catalogue.exchange import import_records, read_table, write_template
+from catalogue.photos import (
+    ALLOWED_EXTENSIONS,
+    MAX_PHOTOS,
+    PhotoError,
+    delete_files,
+    inspect_image,
+    read_limited,
+    store_photos,
+)
+from catalogue.taxonomy import Source, Status
+from catalogue.validation import canonical_column, validate_records
+from fairkit.qr import qr_png
+from ui import product_form as form
+from ui.i18n import translate
+from ui.state import current_language, get_store, partners
+from ui.text import md_escape
+
+P = "sub"
+BULK_MAX_ROWS = 300  # anonymous uploads; bigger catalogues go through the coordinator
+SUBMITTED_BY = "partner-form"
+EDIT_PAGE = "ui/pages/edit_page.py"
+EDIT_URL_PATH = "moja-oferta"
+
+S = {
+    "title": {"pl": "Dodaj ofertę", "en": "Add an offering", "uk": "Додати пропозицію"},
+    "intro": {
+        "pl": "Zgłoś produkt lub usługę turystyczną z powiatów jarosławskiego, lubaczowskiego, "
+        "przemyskiego, przeworskiego albo z Przemyśla. Nie potrzebujesz konta: po wysłaniu "
+        "dostaniesz prywatny link do edycji. Oferta pojawi się na mapie po sprawdzeniu przez "
+        "pracowników Klastra.",
+        "en": "Submit a tourist product or service from the Jarosław, Lubaczów, Przemyśl or "
+        "Przeworsk districts or the city of Przemyśl. No account needed: after sending you get "
+        "a private edit link. The offering appears on the map once cluster staff have checked "
+        "it.",
+        "uk": "Надішліть туристичний продукт або послугу з Ярославського, Любачівського, "
+        "Перемишльського, Переворського повітів або міста Перемишля. Обліковий запис не "
+        "потрібен: після надсилання ви отримаєте приватне посилання для редагування. "
+        "Пропозиція з'явиться на мапі після перевірки працівниками кластера.",
+    },
+    "tab_form": {"pl": "Jedna oferta", "en": "One offering", "uk": "Одна пропозиція"},
+    "tab_bulk": {
+        "pl": "Wiele ofert z pliku",
+        "en": "Many offerings from a file",
+        "uk": "Багато пропозицій з файлу",
+    },
+    "photos": {
+        "pl": "Zdjęcia (najwyżej {max}; JPEG, PNG lub WebP, do 5 MB i 40 Mpx każde)",
+        "en": "Photos (at most {max}; JPEG, PNG or WebP, up to 5 MB and 40 MP each)",
+        "uk": "Фото (щонайбільше {max}; JPEG, PNG або WebP, до 5 МБ і 40 Мпікс кожне)",
+    },
+    "photos_help": {
+        "pl": "Dane z aparatu (w tym położenie GPS) są usuwane przy zapisie.",
+        "en": "Camera data (including the GPS position) is removed when saving.",
+        "uk": "Дані камери (зокрема GPS-розташування) видаляються під час збереження.",
+    },
+    "confirm_different": {
+        "pl": "To jest inna oferta niż podobna w katalogu — wyślij mimo to",
+        "en": "This is a different offering from the similar one — send anyway",
+        "uk": "Це інша пропозиція, ніж схожа в каталозі — надіслати все одно",
+    },
+    "send": {
+        "pl": "Wyślij do sprawdzenia",
+        "en": "Send for review",
+        "uk": "Надіслати на перевірку",
+    },
+    "fix_first": {
+        "pl": "Popraw zaznaczone pola ({n}); nic z tego, co wpisano, nie zginie.",
+        "en": "Correct the marked fields ({n}); nothing you typed is lost.",
+        "uk": "Виправте позначені поля ({n}); нічого з введеного не зникне.",
+    },
+    "confirm_duplicate_first": {
+        "pl": "Potwierdź, że to inna oferta niż podobna w katalogu.",
+        "en": "Confirm that this is a different offering from the similar one.",
+        "uk": "Підтвердіть, що це інша пропозиція, ніж схожа в каталозі.",
+    },
+    "sent": {
+        "pl": "Dziękujemy! Oferta „{name}” czeka na sprawdzenie przez pracowników Klastra.",
+        "en": "Thank you! The offering “{name}” is waiting for cluster staff to review it.",
+        "uk": "Дякуємо! Пропозиція «{name}» чекає на перевірку працівниками кластера.",
+    },
+    "link_intro": {
+        "pl": "**Zapisz ten prywatny link** — pokazujemy go tylko teraz. Dzięki niemu sprawdzisz "
+        "status oferty, poprawisz ją albo wycofasz. Nie udostępniaj go innym.",
+        "en": "**Save this private link** — it is shown only now. With it you can check the "
+        "offering's status, correct it or withdraw it. Do not share it.",
+        "uk": "**Збережіть це приватне посилання** — ми показуємо його лише зараз. З ним ви "
+        "перевірите статус пропозиції, виправите її або відкличете. Не діліться ним.",
+    },
+    "open_link": {
+        "pl": "Otwórz stronę mojej oferty",
+        "en": "Open my offering's page",
+        "uk": "Відкрити сторінку моєї пропозиції",
+    },
+    "another": {
+        "pl": "Dodaj kolejną ofertę",
+        "en": "Add another offering",
+        "uk": "Додати ще одну пропозицію",
+    },
+    "photos_saved": {
+        "pl": "Zapisane zdjęcia: {n}.",
+        "en": "Photos saved: {n}.",
+        "uk": "Збережено фото: {n}.",
+    },
+    "bulk_intro": {
+        "pl": "Pobierz szablon, wpisz oferty (jeden wiersz = jedna oferta) i wgraj plik XLSX "
+        "lub CSV. Sprawdzimy go tymi samymi zasadami co formularz. Poprawne wiersze trafią do "
+        "sprawdzenia; zmiany w nich zgłoś później koordynatorowi albo wyślij ponownie.",
+        "en": "Download the template, fill in the offerings (one row = one offering) and "
+        "upload the XLSX or CSV file. It is checked with the same rules as the form. Valid "
+        "rows go to review; to change them later ask the coordinator or send them again.",
+        "uk": "Завантажте шаблон, впишіть пропозиції (один рядок = одна пропозиція) і "
+        "завантажте файл XLSX або CSV. Його перевірять за тими ж правилами, що й форму. "
+        "Коректні рядки підуть на перевірку; зміни пізніше узгодьте з координатором.",
+    },
+    "template": {
+        "pl": "Pobierz szablon (XLSX)",
+        "en": "Download the template (XLSX)",
+        "uk": "Завантажити шаблон (XLSX)",
+    },
+    "upload": {
+        "pl": "Plik z ofertami (XLSX lub CSV, do 10 MB)",
+        "en": "File with offerings (XLSX or CSV, up to 10 MB)",
+        "uk": "Файл із пропозиціями (XLSX або CSV, до 10 МБ)",
+    },
+    "too_many_rows": {
+        "pl": "Plik ma {n} ofert; przez tę stronę można wysłać najwyżej {max}. Większe pliki "
+        "prześlij koordynatorowi.",
+        "en": "The file has {n} offerings; this page accepts at most {max}. Send bigger files "
+        "to the coordinator.",
+        "uk": "Файл має {n} пропозицій; через цю сторінку можна надіслати щонайбільше {max}. "
+        "Більші файли надішліть координатору.",
+    },
+    "id_ignored": {
+        "pl": "Kolumna id została pominięta: z tej strony wysyła się tylko nowe oferty.",
+        "en": "The id column was ignored: this page sends new offerings only.",
+        "uk": "Стовпець id пропущено: ця сторінка надсилає лише нові пропозиції.",
+    },
+    "bulk_summary": {
+        "pl": "Poprawne wiersze: **{valid}** z {checked}; błędy: {errors}, ostrzeżenia: "
+        "{warnings}.",
+        "en": "Valid rows: **{valid}** of {checked}; errors: {errors}, warnings: {warnings}.",
+        "uk": "Коректні рядки: **{valid}** з {checked}; помилки: {errors}, попередження: "
+        "{warnings}.",
+    },
+    "bulk_send": {
+        "pl": "Wyślij poprawne wiersze do sprawdzenia ({n})",
+        "en": "Send the valid rows for review ({n})",
+        "uk": "Надіслати коректні рядки на перевірку ({n})",
+    },
+    "bulk_sent": {
+        "pl": "Wysłano do sprawdzenia: {n} ofert.",
+        "en": "Sent for review: {n} offerings.",
+        "uk": "Надіслано на перевірку: {n} пропозицій.",
+    },
+    "col_where": {"pl": "Gdzie", "en": "Where", "uk": "Де"},
+    "col_kind": {"pl": "Rodzaj", "en": "Kind", "uk": "Тип"},
+    "col_message": {"pl": "Co poprawić", "en": "What to fix", "uk": "Що виправити"},
+    "error": {"pl": "błąd", "en": "error", "uk": "помилка"},
+    "warning": {"pl": "ostrzeżenie", "en": "warning", "uk": "попередження"},
+}
+
+lang = current_language()
+store = get_store()
+
+
+def tr(key: str, **params) -> str:
+    return translate(S, key, lang, **params)
+
+
+def edit_link(token: str) -> str:
+    """The absolute edit link (relative if the page URL is unknown, e.g. in tests)."""
+    query = urlencode({"token": token})
+    url = st.context.url or ""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    if path.endswith("/dodaj"):
+        path = path[: -len("dodaj")] + EDIT_URL_PATH
+    else:
+        path = f"{path}/{EDIT_URL_PATH}"
+    if parts.scheme and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}{path}?{query}"
+    return f"{path}?{query}"
+
+
+def start_again() -> None:
+    form.clear_values(P)
+    for key in ("sub_token", "sub_sent_name", "sub_photo_count"):
+        st.session_state.pop(key, None)
+
+
+def mark_tried() -> None:
+    st.session_state["sub_tried"] = True
+
+
+def token_box() -> None:
+    token = st.session_state["sub_token"]
+    st.success(
+        tr("sent", name=st.session_state.get("sub_sent_name", "")), icon=":material/task_alt:"
+    )
+    link = edit_link(token)
+    st.markdown(tr("link_intro"))
+    st.code(link, language=None)
+    if link.startswith("http"):
+        st.image(qr_png(link, scale=4), width=180)
+    st.page_link(
+        EDIT_PAGE, label=tr("open_link"), icon=":material/edit_note:", query_params={"token": token}
+    )
+    if st.session_state.get("sub_photo_count"):
+        st.caption(tr("photos_saved", n=st.session_state["sub_photo_count"]))
+    st.button(tr("another"), key="sub_another", on_click=start_again, icon=":material/add:")
+
+
+def photo_uploads() -> list:
+    uploads = st.session_state.get("sub_photos") or []
+    return list(uploads)
+
+
+def check_uploads(uploads: list) -> list[PhotoError]:
+    """Header checks of the chosen photos (no decoding), for immediate feedback."""
+    errors = []
+    if len(uploads) > MAX_PHOTOS:
+        errors.append(PhotoError("too_many_photos", max=MAX_PHOTOS, existing=0, added=len(uploads)))
+    for upload in uploads:
+        try:
+            inspect_image(read_limited(upload, upload.name), upload.name)
+        except PhotoError as exc:
+            errors.append(exc)
+        finally:
+            upload.seek(0)
+    return errors
+
+
+def send(product, report, partner_frame: pd.DataFrame) -> None:
+    uploads = photo_uploads()
+    stored, errors = store_photos([(u.name, u) for u in uploads])
+    if errors:
+        delete_files(stored)
+        st.session_state["sub_photo_errors"] = [e.message(lang) for e in errors]
+        return
+    new_partners = list(report.new_partners)
+    legal_form = str(st.session_state.get("sub_partner_legal_form") or "").strip()[:200]
+    for partner in new_partners:
+        partner.legal_form = legal_form
+        partner.source = Source.PARTNER_FORM.value
+    product.source = Source.PARTNER_FORM.value
+    try:
+        token = store.submit_new(product, SUBMITTED_BY, partners=new_partners)
+        store.add_photos(product.id, stored, actor=SUBMITTED_BY)
+    except Exception:
+        delete_files(stored)
+        raise
+    start_again()
+    st.session_state.update(
+        sub_token=token, sub_sent_name=product.name_pl, sub_photo_count=len(stored)
+    )
+    st.rerun()
+
+
+def single_form() -> None:
+    partner_frame = partners()
+    form.prepare(P, partner_frame)
+    product, report, record = form.validate(P, lang, partner_frame)
+    issues = form.issues_by_column(report)
+    tried = bool(st.session_state.get("sub_tried"))
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        form.content_fields(P, lang, issues, tried)
+        form.partner_fields(P, lang, partner_frame, issues, tried)
+        form.detail_fields(P, lang, issues, tried)
+    with right:
+        duplicates = [i for i in report.issues if i.code.startswith("likely_duplicate")]
+        if duplicates:
+            with st.container(border=True):
+                st.warning(form.tr("duplicate_title", lang), icon=":material/content_copy:")
+                for issue in duplicates:
+                    st.markdown(md_escape(issue.detail(lang)))
+                st.checkbox(tr("confirm_different"), key="sub_duplicate_ok")
+        form.location_fields(P, lang, issues, tried)
+        st.file_uploader(
+            tr("photos", max=MAX_PHOTOS),
+            type=list(ALLOWED_EXTENSIONS),
+            accept_multiple_files=True,
+            key="sub_photos",
+            help=tr("photos_help"),
+        )
+        for error in check_uploads(photo_uploads()):
+            st.error(error.message(lang), icon=":material/broken_image:")
+        for message in st.session_state.pop("sub_photo_errors", []):
+            st.error(message, icon=":material/broken_image:")
+        with st.container(border=True):
+            st.caption(form.tr("preview", lang))
+            form.preview(product, record, lang, form.partner_label(P, partner_frame))
+        other = [i for i in report.warnings if not i.code.startswith("likely_duplicate")]
+        if other:
+            with st.expander(form.tr("warnings_title", lang), icon=":material/warning:"):
+                for issue in other:
+                    st.markdown(md_escape(issue.message(lang)))
+        clicked = st.button(
+            tr("send"), key="sub_send", type="primary", on_click=mark_tried, icon=":material/send:"
+        )
+        errors = report.errors
+        if tried and errors:
+            st.error(tr("fix_first", n=len(errors)), icon=":material/error:")
+            for issue in errors:
+                st.markdown("- " + md_escape(issue.message(lang)))
+        if not clicked or errors or product is None:
+            return
+        if duplicates and not st.session_state.get("sub_duplicate_ok"):
+            st.error(tr("confirm_duplicate_first"), icon=":material/content_copy:")
+            return
+        if check_uploads(photo_uploads()):
+            return
+        send(product, report, partner_frame)
+
+
+def issues_table(report) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            tr("col_where"): [i.location(lang) for i in report.issues],
+            tr("col_kind"): [tr(i.severity) for i in report.issues],
+            tr("col_message"): [i.detail(lang) for i in report.issues],
+        }
+    )
+
+
+def bulk_upload() -> None:
+    st.markdown(tr("bulk_intro"))
+    buffer = io.BytesIO()
+    write_template(buffer)
+    st.download_button(
+        tr("template"),
+        data=buffer.getvalue(),
+        file_name="szablon-ofert.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="sub_template",
+        icon=":material/download:",
+    )
+    if message := st.session_state.pop("sub_bulk_done", None):
+        st.success(message, icon=":material/task_alt:")
+    upload = st.file_uploader(tr("upload"), type=["xlsx", "csv"], key="sub_bulk_file")
+    if upload is None:
+        return
+    try:
+        records, header = read_table(upload.getvalue(), upload.name)
+    except ValueError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    if any(canonical_column(h) == "id" for h in header):
+        # Anonymous uploads must not update someone else's offering by its id.
+        header = [h for h in header if canonical_column(h) != "id"]
+        records = [{h: v for h, v in r.items() if canonical_column(h) != "id"} for r in records]
+        st.info(tr("id_ignored"), icon=":material/info:")
+    if len(records) > BULK_MAX_ROWS:
+        st.error(tr("too_many_rows", n=len(records), max=BULK_MAX_ROWS), icon=":material/error:")
+        return
+    partner_frame = partners()
+    existing = form.catalogue_products()
+    _products, report = validate_records(
+        records,
+        existing,
+        lang,
+        header=header,
+        partners=partner_frame[["id", "name", "sector"]] if len(partner_frame) else None,
+    )
+    st.markdown(
+        tr(
+            "bulk_summary",
+            valid=len(report.valid_rows),
+            checked=len(report.checked_rows),
+            errors=len(report.errors),
+            warnings=len(report.warnings),
+        )
+    )
+    if report.issues:
+        st.dataframe(issues_table(report), hide_index=True, width="stretch", key="sub_bulk_report")
+    if st.button(
+        tr("bulk_send", n=len(report.valid_rows)),
+        key="sub_bulk_send",
+        type="primary",
+        disabled=not report.valid_rows,
+        icon=":material/send:",
+    ):
+        result = import_records(
+            store,
+            records,
+            header,
+            valid_only=True,
+            status=Status.PENDING.value,
+            actor="partner-upload",
+            lang=lang,
+            source=Source.IMPORT.value,
+        )
+        st.session_state["sub_bulk_done"] = tr("bulk_sent", n=result.imported)
+        del st.session_state["sub_bulk_file"]
+        st.rerun()
+
+
+# -- page --------------------------------------------------------------------------------
+
+st.title(tr("title"), anchor=False)
+st.caption(tr("intro"))
+tab_one, tab_many = st.tabs([tr("tab_form"), tr("tab_bulk")])
+with tab_one:
+    if st.session_state.get("sub_token"):
+        token_box()
+    else:
+        single_form()
+with tab_many:
+    bulk_upload()

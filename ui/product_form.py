@@ -1,0 +1,739 @@
+"""The offering form shared by the submit, edit-link and moderation pages.
+
+Widgets are keyed ``{prefix}_{field}`` so each page keeps its own values in session state
+(nothing typed is lost on a rerun or a validation error). The form builds one record with
+the canonical import columns and checks it with
+:func:`catalogue.validation.validate_records`, so a partner typing in the form sees the same
+rules and messages as a partner uploading a spreadsheet.
+
+The location is set by clicking the map, by pasting coordinates in any format
+:func:`geodata.parse_coordinates` reads, or by dragging the marker. streamlit-folium 0.27
+does not report marker drags, so the marker's ``dragend`` fires a map ``click`` at the new
+position, which the component does report as ``last_clicked``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+import folium
+import pandas as pd
+import streamlit as st
+from branca.element import MacroElement
+from jinja2 import Template
+from streamlit_folium import st_folium
+
+from catalogue.model import Product
+from catalogue.taxonomy import CATEGORIES, Sector, Status, category_label, sector_label
+from catalogue.validation import (
+    OFFER_LANGUAGES,
+    ValidationIssue,
+    ValidationReport,
+    months_to_text,
+    validate_records,
+)
+from geodata import (
+    CoordinateError,
+    district_name,
+    gminy_of_district,
+    guess_gmina,
+    locate,
+    parse_coordinates,
+)
+from mapview.builder import build_base_map
+from ui.i18n import month_name, translate
+from ui.state import get_store
+from ui.text import md_escape, md_link
+
+F = {
+    "name": {"pl": "Nazwa oferty", "en": "Name of the offering", "uk": "Назва пропозиції"},
+    "category": {"pl": "Kategoria", "en": "Category", "uk": "Категорія"},
+    "description": {"pl": "Opis", "en": "Description", "uk": "Опис"},
+    "translations": {
+        "pl": "Nazwa i opis po angielsku i ukraińsku (nieobowiązkowe)",
+        "en": "Name and description in English and Ukrainian (optional)",
+        "uk": "Назва й опис англійською та українською (необов'язково)",
+    },
+    "name_en": {"pl": "Nazwa po angielsku", "en": "Name in English", "uk": "Назва англійською"},
+    "description_en": {
+        "pl": "Opis po angielsku",
+        "en": "Description in English",
+        "uk": "Опис англійською",
+    },
+    "name_uk": {"pl": "Nazwa po ukraińsku", "en": "Name in Ukrainian", "uk": "Назва українською"},
+    "description_uk": {
+        "pl": "Opis po ukraińsku",
+        "en": "Description in Ukrainian",
+        "uk": "Опис українською",
+    },
+    "location": {"pl": "Położenie", "en": "Location", "uk": "Розташування"},
+    "location_help": {
+        "pl": "Kliknij miejsce na mapie, przeciągnij znacznik albo wklej współrzędne.",
+        "en": "Click the place on the map, drag the marker or paste coordinates.",
+        "uk": "Клацніть місце на мапі, перетягніть маркер або вставте координати.",
+    },
+    "coordinates": {"pl": "Współrzędne", "en": "Coordinates", "uk": "Координати"},
+    "coordinates_help": {
+        "pl": "Np. 49.7761, 22.6492 · 49°46'34\"N 22°38'57\"E · link z Google Maps lub "
+        "OpenStreetMap.",
+        "en": "E.g. 49.7761, 22.6492 · 49°46'34\"N 22°38'57\"E · a Google Maps or "
+        "OpenStreetMap link.",
+        "uk": "Напр. 49.7761, 22.6492 · 49°46'34\"N 22°38'57\"E · посилання з Google Maps або "
+        "OpenStreetMap.",
+    },
+    "place": {
+        "pl": "Powiat: **{district}** · współrzędne {lat:.5f}, {lon:.5f}",
+        "en": "District: **{district}** · coordinates {lat:.5f}, {lon:.5f}",
+        "uk": "Повіт: **{district}** · координати {lat:.5f}, {lon:.5f}",
+    },
+    "outside": {
+        "pl": "Ten punkt leży poza pięcioma powiatami Klastra.",
+        "en": "This point lies outside the cluster's five districts.",
+        "uk": "Ця точка лежить поза п'ятьма повітами кластера.",
+    },
+    "gmina": {"pl": "Gmina", "en": "Municipality (gmina)", "uk": "Гміна"},
+    "gmina_auto": {
+        "pl": "ustal z położenia: {name}",
+        "en": "from the location: {name}",
+        "uk": "за розташуванням: {name}",
+    },
+    "address": {"pl": "Adres", "en": "Address", "uk": "Адреса"},
+    "partner_block": {
+        "pl": "Kto prowadzi ofertę",
+        "en": "Who runs the offering",
+        "uk": "Хто веде пропозицію",
+    },
+    "partner_mode": {"pl": "Organizacja", "en": "Organisation", "uk": "Організація"},
+    "mode_existing": {
+        "pl": "jest już w katalogu",
+        "en": "already in the catalogue",
+        "uk": "вже є в каталозі",
+    },
+    "mode_new": {
+        "pl": "nowa organizacja",
+        "en": "a new organisation",
+        "uk": "нова організація",
+    },
+    "partner": {"pl": "Partner", "en": "Partner", "uk": "Партнер"},
+    "partner_name": {
+        "pl": "Nazwa organizacji",
+        "en": "Name of the organisation",
+        "uk": "Назва організації",
+    },
+    "partner_sector": {"pl": "Typ partnera", "en": "Partner sector", "uk": "Тип партнера"},
+    "partner_legal_form": {
+        "pl": "Forma prawna (np. stowarzyszenie, spółdzielnia socjalna)",
+        "en": "Legal form (e.g. association, social cooperative)",
+        "uk": "Правова форма (напр. асоціація, соціальний кооператив)",
+    },
+    "contact": {"pl": "Kontakt i ceny", "en": "Contact and prices", "uk": "Контакти і ціни"},
+    "website": {"pl": "Strona internetowa", "en": "Website", "uk": "Вебсайт"},
+    "email": {"pl": "E-mail", "en": "E-mail", "uk": "E-mail"},
+    "phone": {"pl": "Telefon", "en": "Phone", "uk": "Телефон"},
+    "price": {"pl": "Cena", "en": "Price", "uk": "Ціна"},
+    "free": {"pl": "Bezpłatne", "en": "Free of charge", "uk": "Безкоштовно"},
+    "when": {"pl": "Kiedy i dla kogo", "en": "When and for whom", "uk": "Коли і для кого"},
+    "months": {
+        "pl": "Miesiące, w których oferta jest dostępna",
+        "en": "Months when it is available",
+        "uk": "Місяці, коли пропозиція доступна",
+    },
+    "event_start": {
+        "pl": "Wydarzenie: data początku",
+        "en": "Event: start date",
+        "uk": "Подія: дата початку",
+    },
+    "event_end": {
+        "pl": "Wydarzenie: data końca",
+        "en": "Event: end date",
+        "uk": "Подія: дата завершення",
+    },
+    "wheelchair": {
+        "pl": "Dostępne dla osób na wózkach",
+        "en": "Wheelchair accessible",
+        "uk": "Доступно для людей на візках",
+    },
+    "family": {
+        "pl": "Dla rodzin z dziećmi",
+        "en": "For families with children",
+        "uk": "Для сімей з дітьми",
+    },
+    "pets": {"pl": "Można ze zwierzętami", "en": "Pets allowed", "uk": "Можна з тваринами"},
+    "languages": {
+        "pl": "Języki obsługi",
+        "en": "Languages spoken",
+        "uk": "Мови обслуговування",
+    },
+    "tags": {
+        "pl": "Tagi (rozdziel przecinkami)",
+        "en": "Tags (separate with commas)",
+        "uk": "Теги (через кому)",
+    },
+    "source": {
+        "pl": "Źródło informacji (nieobowiązkowe)",
+        "en": "Source of the information (optional)",
+        "uk": "Джерело інформації (необов'язково)",
+    },
+    "unknown": {"pl": "nie podano", "en": "not stated", "uk": "не вказано"},
+    "yes": {"pl": "tak", "en": "yes", "uk": "так"},
+    "no": {"pl": "nie", "en": "no", "uk": "ні"},
+    "choose": {"pl": "Wybierz…", "en": "Choose…", "uk": "Оберіть…"},
+    "issues_title": {
+        "pl": "Do poprawienia przed wysłaniem",
+        "en": "To fix before sending",
+        "uk": "Виправте перед надсиланням",
+    },
+    "warnings_title": {
+        "pl": "Warto sprawdzić",
+        "en": "Worth checking",
+        "uk": "Варто перевірити",
+    },
+    "duplicate_title": {
+        "pl": "Możliwy duplikat: podobna oferta jest już w katalogu niedaleko tego miejsca.",
+        "en": "Possible duplicate: a similar offering is already in the catalogue nearby.",
+        "uk": "Можливий дублікат: схожа пропозиція вже є в каталозі поблизу.",
+    },
+    "preview": {"pl": "Podgląd", "en": "Preview", "uk": "Попередній перегляд"},
+}
+
+PROFILE_FIELDS: tuple[str, ...] = (
+    "name",
+    "category",
+    "description",
+    "name_en",
+    "description_en",
+    "name_uk",
+    "description_uk",
+    "address",
+    "website",
+    "email",
+    "phone",
+    "price",
+    "free",
+    "months",
+    "event_start",
+    "event_end",
+    "wheelchair",
+    "family",
+    "pets",
+    "languages",
+    "tags",
+    "source",
+)
+TRI_STATE: tuple[str, ...] = ("", "tak", "nie")
+PARTNER_MODES: tuple[str, ...] = ("existing", "new")
+GMINA_AUTO = ""
+
+
+def tr(key: str, lang: str, **params) -> str:
+    return translate(F, key, lang, **params)
+
+
+def k(prefix: str, name: str) -> str:
+    """Session-state key of a form widget."""
+    return f"{prefix}_{name}"
+
+
+# -- pure conversion ----------------------------------------------------------------------
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("tak" if value else "nie")
+
+
+def product_to_values(product: Product) -> dict:
+    """Widget values (without the prefix) showing ``product``."""
+    return {
+        "name": product.name_pl,
+        "category": product.category or None,
+        "description": product.description_pl,
+        "name_en": product.name_en,
+        "description_en": product.description_en,
+        "name_uk": product.name_uk,
+        "description_uk": product.description_uk,
+        "coordinates": f"{float(product.lat):.6f}, {float(product.lon):.6f}",
+        "gmina": product.gmina_teryt or GMINA_AUTO,
+        "address": product.address,
+        "partner_mode": "existing",
+        "partner_id": product.partner_id or None,
+        "partner_name": "",
+        "partner_sector": None,
+        "partner_legal_form": "",
+        "website": product.website,
+        "email": product.email,
+        "phone": product.phone,
+        "price": product.price,
+        "free": _yes_no(product.free),
+        "months": list(product.months),
+        "event_start": product.event_start,
+        "event_end": product.event_end,
+        "wheelchair": _yes_no(product.wheelchair),
+        "family": _yes_no(product.family),
+        "pets": _yes_no(product.pets),
+        "languages": [c for c in product.languages if c in OFFER_LANGUAGES],
+        "tags": ", ".join(product.tags),
+        "source": product.source_note,
+    }
+
+
+def values_to_record(values: dict) -> dict:
+    """The canonical import record (column → cell text) of the form's widget values."""
+    record = {
+        "name": values.get("name") or "",
+        "category": values.get("category") or "",
+        "coordinates": values.get("coordinates") or "",
+        "description": values.get("description") or "",
+        "name_en": values.get("name_en") or "",
+        "description_en": values.get("description_en") or "",
+        "name_uk": values.get("name_uk") or "",
+        "description_uk": values.get("description_uk") or "",
+        "gmina": values.get("gmina") or "",
+        "address": values.get("address") or "",
+        "website": values.get("website") or "",
+        "email": values.get("email") or "",
+        "phone": values.get("phone") or "",
+        "price": values.get("price") or "",
+        "free": values.get("free") or "",
+        "months": months_to_text(values.get("months") or []),
+        "event_start": _iso(values.get("event_start")),
+        "event_end": _iso(values.get("event_end")),
+        "wheelchair": values.get("wheelchair") or "",
+        "family": values.get("family") or "",
+        "pets": values.get("pets") or "",
+        "languages": ";".join(values.get("languages") or []),
+        "tags": values.get("tags") or "",
+        "source": values.get("source") or "",
+        "partner": "",
+        "partner_sector": "",
+    }
+    if values.get("partner_mode") == "new":
+        record["partner"] = values.get("partner_name") or ""
+        record["partner_sector"] = values.get("partner_sector") or ""
+    else:
+        record["partner"] = values.get("partner_id") or ""
+    return record
+
+
+def _iso(value) -> str:
+    return value.isoformat() if isinstance(value, date) else (value or "")
+
+
+def issues_by_column(report: ValidationReport) -> dict[str, list[ValidationIssue]]:
+    """Issues grouped by canonical column (the form passes canonical headers)."""
+    grouped: dict[str, list[ValidationIssue]] = {}
+    for issue in report.issues:
+        grouped.setdefault(issue.column or "", []).append(issue)
+    return grouped
+
+
+# -- state --------------------------------------------------------------------------------
+
+
+def load_values(prefix: str, values: dict, marker: object) -> None:
+    """Put ``values`` into the widgets once per ``marker`` (a product or revision id).
+
+    Later reruns keep what the user typed; a different marker (another revision chosen)
+    loads again.
+    """
+    if st.session_state.get(k(prefix, "_loaded")) == marker:
+        return
+    for name, value in values.items():
+        st.session_state[k(prefix, name)] = value
+    st.session_state[k(prefix, "_loaded")] = marker
+
+
+def clear_values(prefix: str) -> None:
+    """Forget every widget value of the form (after a successful send)."""
+    for key in [key for key in st.session_state if str(key).startswith(f"{prefix}_")]:
+        del st.session_state[key]
+
+
+def prepare(prefix: str, partners: pd.DataFrame) -> None:
+    """Drop choices the current input no longer allows, before validating and rendering.
+
+    A gmina of another district (the point moved) goes back to "from the location"; a
+    partner no longer in the registry (merged) is unset.
+    """
+    point = parsed_point(prefix)
+    gmina_key = k(prefix, "gmina")
+    allowed = {GMINA_AUTO}
+    if point is not None and point.district is not None:
+        allowed |= {g["teryt"] for g in gminy_of_district(point.district)}
+    if st.session_state.get(gmina_key) not in allowed:
+        st.session_state[gmina_key] = GMINA_AUTO
+    partner_key = k(prefix, "partner_id")
+    known = set(partners["id"]) if len(partners) else set()
+    if st.session_state.get(partner_key) not in known:
+        st.session_state[partner_key] = None
+
+
+def current_values(prefix: str) -> dict:
+    names = (*PROFILE_FIELDS, "coordinates", "gmina") + (
+        "partner_mode",
+        "partner_id",
+        "partner_name",
+        "partner_sector",
+        "partner_legal_form",
+    )
+    return {name: st.session_state.get(k(prefix, name)) for name in names}
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _all_products(url: str, version: int) -> pd.DataFrame:
+    frame = get_store().products_frame(statuses=[s.value for s in Status])
+    return frame[["id", "name_pl", "lat", "lon", "status"]]
+
+
+def catalogue_products() -> pd.DataFrame:
+    """Every product (any status) for id uniqueness and duplicate checks, cached."""
+    store = get_store()
+    return _all_products(store.url, store.catalogue_version())
+
+
+def validate(
+    prefix: str, lang: str, partners: pd.DataFrame, exclude_id: str | None = None
+) -> tuple[Product | None, ValidationReport, dict]:
+    """Validate the form like a one-row file; ``exclude_id``: the product being edited."""
+    record = values_to_record(current_values(prefix))
+    existing = catalogue_products()
+    if exclude_id:
+        existing = existing[existing["id"] != exclude_id]
+    products, report = validate_records(
+        [record],
+        existing=existing,
+        lang=lang,
+        header=list(record),
+        partners=partners[["id", "name", "sector"]] if not partners.empty else None,
+        source="partner_form",
+        # Typed text is literal: the apostrophe rule is for cells exported by this app.
+        unquote=False,
+    )
+    return products[0], report, record
+
+
+# -- widgets ------------------------------------------------------------------------------
+
+
+def show_issues(issues: list[ValidationIssue], lang: str, required_too: bool) -> None:
+    """A field's issues right under it: errors red, warnings yellow."""
+    for issue in issues:
+        if issue.code == "required" and not required_too:
+            continue
+        if issue.severity == "error":
+            st.error(issue.detail(lang), icon=":material/error:")
+        else:
+            st.warning(issue.detail(lang), icon=":material/warning:")
+
+
+def content_fields(
+    prefix: str, lang: str, issues: dict[str, list[ValidationIssue]], show_required: bool
+) -> None:
+    """Name, category and descriptions."""
+    st.text_input(tr("name", lang) + " *", key=k(prefix, "name"), max_chars=200)
+    show_issues(issues.get("name", []), lang, show_required)
+    st.selectbox(
+        tr("category", lang) + " *",
+        [c.slug for c in CATEGORIES],
+        key=k(prefix, "category"),
+        index=None,
+        placeholder=tr("choose", lang),
+        format_func=lambda slug: category_label(slug, lang),
+    )
+    show_issues(issues.get("category", []), lang, show_required)
+    st.text_area(tr("description", lang), key=k(prefix, "description"), max_chars=5000)
+    show_issues(issues.get("description", []), lang, show_required)
+    with st.expander(tr("translations", lang), icon=":material/translate:"):
+        for name in ("name_en", "description_en", "name_uk", "description_uk"):
+            if name.startswith("name"):
+                st.text_input(tr(name, lang), key=k(prefix, name), max_chars=200)
+            else:
+                st.text_area(tr(name, lang), key=k(prefix, name), max_chars=5000)
+            show_issues(issues.get(name, []), lang, show_required)
+
+
+def _tri_state(prefix: str, name: str, lang: str) -> None:
+    labels = {"": tr("unknown", lang), "tak": tr("yes", lang), "nie": tr("no", lang)}
+    st.session_state.setdefault(k(prefix, name), "")
+    st.radio(
+        tr(name, lang),
+        TRI_STATE,
+        key=k(prefix, name),
+        format_func=labels.__getitem__,
+        horizontal=True,
+    )
+
+
+def detail_fields(
+    prefix: str, lang: str, issues: dict[str, list[ValidationIssue]], show_required: bool
+) -> None:
+    """Address, contact, prices, season, accessibility, languages, tags, source."""
+    st.text_input(tr("address", lang), key=k(prefix, "address"), max_chars=300)
+    show_issues(issues.get("address", []), lang, show_required)
+    st.markdown(f"**{tr('contact', lang)}**")
+    for name, limit in (("website", 500), ("email", 254), ("phone", 100), ("price", 200)):
+        st.text_input(tr(name, lang), key=k(prefix, name), max_chars=limit)
+        show_issues(issues.get(name, []), lang, show_required)
+    _tri_state(prefix, "free", lang)
+    st.markdown(f"**{tr('when', lang)}**")
+    st.multiselect(
+        tr("months", lang),
+        list(range(1, 13)),
+        key=k(prefix, "months"),
+        format_func=lambda m: month_name(m, lang),
+        placeholder=tr("choose", lang),
+    )
+    show_issues(issues.get("months", []), lang, show_required)
+    c1, c2 = st.columns(2)
+    with c1:
+        st.date_input(
+            tr("event_start", lang), key=k(prefix, "event_start"), value=None, format="DD.MM.YYYY"
+        )
+        show_issues(issues.get("event_start", []), lang, show_required)
+    with c2:
+        st.date_input(
+            tr("event_end", lang), key=k(prefix, "event_end"), value=None, format="DD.MM.YYYY"
+        )
+        show_issues(issues.get("event_end", []), lang, show_required)
+    for name in ("wheelchair", "family", "pets"):
+        _tri_state(prefix, name, lang)
+    st.multiselect(
+        tr("languages", lang),
+        list(OFFER_LANGUAGES),
+        key=k(prefix, "languages"),
+        format_func=lambda code: f"{code} · {OFFER_LANGUAGES[code][0 if lang == 'pl' else 1]}",
+        placeholder=tr("choose", lang),
+    )
+    show_issues(issues.get("languages", []), lang, show_required)
+    st.text_input(tr("tags", lang), key=k(prefix, "tags"), max_chars=500)
+    show_issues(issues.get("tags", []), lang, show_required)
+    st.text_input(tr("source", lang), key=k(prefix, "source"), max_chars=500)
+    show_issues(issues.get("source", []), lang, show_required)
+
+
+def partner_fields(
+    prefix: str,
+    lang: str,
+    partners: pd.DataFrame,
+    issues: dict[str, list[ValidationIssue]],
+    show_required: bool,
+) -> None:
+    """An existing partner from the registry, or a new organisation with its sector."""
+    st.markdown(f"**{tr('partner_block', lang)}**")
+    st.session_state.setdefault(k(prefix, "partner_mode"), "existing")
+    st.radio(
+        tr("partner_mode", lang),
+        PARTNER_MODES,
+        key=k(prefix, "partner_mode"),
+        format_func=lambda m: tr(f"mode_{m}", lang),
+        horizontal=True,
+    )
+    if st.session_state[k(prefix, "partner_mode")] == "existing":
+        names = dict(zip(partners["id"], partners["name"], strict=True)) if len(partners) else {}
+        st.selectbox(
+            tr("partner", lang),
+            sorted(names, key=lambda pid: str(names[pid]).casefold()),
+            key=k(prefix, "partner_id"),
+            index=None,
+            placeholder=tr("choose", lang),
+            format_func=lambda pid: str(names.get(pid, pid)),
+        )
+    else:
+        st.text_input(tr("partner_name", lang), key=k(prefix, "partner_name"), max_chars=200)
+        st.selectbox(
+            tr("partner_sector", lang),
+            [s.value for s in Sector],
+            key=k(prefix, "partner_sector"),
+            index=None,
+            placeholder=tr("choose", lang),
+            format_func=lambda s: sector_label(s, lang),
+        )
+        st.text_input(
+            tr("partner_legal_form", lang), key=k(prefix, "partner_legal_form"), max_chars=200
+        )
+    show_issues(issues.get("partner", []) + issues.get("partner_sector", []), lang, True)
+
+
+@dataclass
+class Point:
+    lat: float
+    lon: float
+    district: str | None  # TERYT, None outside the five districts
+
+
+def parsed_point(prefix: str) -> Point | None:
+    """The point typed or clicked so far, or None if there is none (or it is unreadable)."""
+    text = st.session_state.get(k(prefix, "coordinates")) or ""
+    if not text.strip():
+        return None
+    try:
+        lat, lon = parse_coordinates(text)
+        location = locate(lat, lon)
+    except (CoordinateError, ValueError):
+        return None
+    return Point(lat, lon, location.teryt if location else None)
+
+
+def _take_map_click(prefix: str) -> None:
+    # Runs before the script, so the coordinates widget may still be changed.
+    event = st.session_state.get(k(prefix, "map")) or {}
+    point = event.get("last_clicked")
+    if point and point.get("lat") is not None:
+        st.session_state[k(prefix, "coordinates")] = f"{point['lat']:.6f}, {point['lng']:.6f}"
+
+
+class DraggablePin(MacroElement):
+    """The chosen point: a draggable pin whose drop is reported as a map click."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(){
+            var pin = L.divIcon({className: "", iconSize: [30, 42], iconAnchor: [15, 41],
+                html: '<svg width="30" height="42" viewBox="0 0 30 42" aria-hidden="true">'
+                    + '<path d="M15 1C7.3 1 1 7.2 1 14.9 1 25.3 15 41 15 41s14-15.7 14-26.1C29 7.2 22.7 1 15 1z"'
+                    + ' fill="#c62828" stroke="#fff" stroke-width="2"/><circle cx="15" cy="15" r="5" fill="#fff"/></svg>'});
+            var marker = L.marker({{ this.location }}, {draggable: true, autoPan: true,
+                icon: pin, title: {{ this.title }}, alt: {{ this.title }}, zIndexOffset: 1000});
+            marker.on("dragend", function(e){
+                var ll = e.target.getLatLng();
+                if (window.map) { window.map.fire("click", {latlng: ll}); }
+            });
+            marker.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, lat: float, lon: float, title: str) -> None:
+        super().__init__()
+        self._name = "DraggablePin"
+        self.location = json.dumps([round(lat, 6), round(lon, 6)])
+        self.title = json.dumps(title).replace("<", "\\u003c")
+
+
+DRAG_TITLE = {
+    "pl": "Przeciągnij, aby poprawić położenie",
+    "en": "Drag to correct the position",
+    "uk": "Перетягніть, щоб уточнити розташування",
+}
+
+
+def location_fields(
+    prefix: str,
+    lang: str,
+    issues: dict[str, list[ValidationIssue]],
+    show_required: bool,
+    height: int = 420,
+) -> Point | None:
+    """Map, coordinates and gmina; returns the point when it can be read."""
+    st.markdown(f"**{tr('location', lang)}** *")
+    st.caption(tr("location_help", lang))
+    point = parsed_point(prefix)
+    base = build_base_map(lang)
+    pin = folium.FeatureGroup(name="pin", control=False)
+    if point is not None:
+        DraggablePin(point.lat, point.lon, DRAG_TITLE[lang]).add_to(pin)
+    _map(base, pin, prefix, point, height)
+    st.text_input(
+        tr("coordinates", lang),
+        key=k(prefix, "coordinates"),
+        help=tr("coordinates_help", lang),
+        max_chars=300,
+    )
+    show_issues(issues.get("coordinates", []), lang, show_required)
+    gmina_key = k(prefix, "gmina")
+    if point is None or point.district is None:
+        return point
+    st.markdown(
+        tr(
+            "place",
+            lang,
+            district=district_name(point.district, lang),
+            lat=point.lat,
+            lon=point.lon,
+        )
+    )
+    gminy = {g["teryt"]: g["name"] for g in gminy_of_district(point.district)}
+    guessed = guess_gmina(point.lat, point.lon, point.district)
+    st.selectbox(
+        tr("gmina", lang),
+        [GMINA_AUTO, *gminy],
+        key=gmina_key,
+        format_func=lambda g: (
+            tr("gmina_auto", lang, name=gminy.get(guessed, guessed))
+            if g == GMINA_AUTO
+            else gminy[g]
+        ),
+    )
+    show_issues(issues.get("gmina", []), lang, show_required)
+    return point
+
+
+def _map(base, pin, prefix: str, point: Point | None, height: int) -> None:
+    st_folium(
+        base,
+        key=k(prefix, "map"),
+        feature_group_to_add=pin,
+        returned_objects=["last_clicked"],
+        on_change=lambda: _take_map_click(prefix),
+        height=height,
+        use_container_width=True,
+        center=(point.lat, point.lon) if point else None,
+        zoom=13 if point else None,
+    )
+
+
+# -- preview ------------------------------------------------------------------------------
+
+
+def preview(product: Product | None, record: dict, lang: str, partner_label: str) -> None:
+    """How the offering will read on the map, from the validated product (or the record)."""
+    name = product.name_pl if product else record.get("name", "")
+    st.markdown(f"### {md_escape(name) or '…'}")
+    parts = []
+    category = product.category if product else ""
+    if category:
+        parts.append(md_escape(category_label(category, lang)))
+    if product and product.district_teryt:
+        parts.append(md_escape(district_name(product.district_teryt, lang)))
+        if product.gmina_teryt:
+            gminy = {g["teryt"]: g["name"] for g in gminy_of_district(product.district_teryt)}
+            parts.append(md_escape(gminy.get(product.gmina_teryt, product.gmina_teryt)))
+    if parts:
+        st.markdown(" · ".join(parts))
+    description = product.description_pl if product else record.get("description", "")
+    if description:
+        st.markdown(md_escape(description))
+    facts = []
+    if partner_label:
+        facts.append(f"**{tr('partner', lang)}:** {md_escape(partner_label)}")
+    if product:
+        if product.address:
+            facts.append(f"**{tr('address', lang)}:** {md_escape(product.address)}")
+        if product.website:
+            facts.append(f"**{tr('website', lang)}:** {md_link(product.website, product.website)}")
+        for name in ("email", "phone", "price"):
+            value = getattr(product, name)
+            if value:
+                facts.append(f"**{tr(name, lang)}:** {md_escape(value)}")
+        if product.months:
+            months = ", ".join(month_name(m, lang) for m in product.months)
+            facts.append(f"**{tr('months', lang)}:** {md_escape(months)}")
+        if product.tags:
+            facts.append(f"**{tr('tags', lang)}:** {md_escape(', '.join(product.tags))}")
+    if facts:
+        st.markdown("  \n".join(facts))
+
+
+def partner_label(prefix: str, partners: pd.DataFrame) -> str:
+    """The partner's name as chosen or typed."""
+    if st.session_state.get(k(prefix, "partner_mode")) == "new":
+        return str(st.session_state.get(k(prefix, "partner_name")) or "")
+    pid = st.session_state.get(k(prefix, "partner_id"))
+    if pid and len(partners):
+        match = partners[partners["id"] == pid]
+        if len(match):
+            return str(match.iloc[0]["name"])
+    return ""
