@@ -60,6 +60,7 @@ def test_map_receives_every_published_product(sample_app):
         ("f_cat", ["museum"], lambda rows: {r[2] for r in rows} == {1}),
         ("f_district", ["1809"], lambda rows: all(r[0] > 49.9 and r[1] > 22.9 for r in rows)),
         ("f_sector", ["public"], lambda rows: not any(r[3] & 1 for r in rows)),
+        ("f_sector", ["social_economy"], lambda rows: all(r[3] & 1 for r in rows)),
     ],
 )
 def test_each_multiselect_filter_narrows_the_map(key, value, check):
@@ -188,3 +189,27 @@ def test_missing_translation_falls_back_to_polish_with_a_note(tmp_path, monkeypa
     english = run_app({"product": "pl-only", "lang": "en"})
     assert any("Jarosław Market Square" in unescape(h.value) for h in english.subheader)
     assert any("Shown in Polish" in c.value for c in english.caption)  # description only in PL
+
+
+def test_social_economy_offerings_in_powiat_lubaczowski():
+    at = run_app()
+    at.multiselect(key="f_sector").set_value(["social_economy"]).run()
+    at.multiselect(key="f_district").set_value(["1809"]).run()
+    rows = marker_rows(at)
+    assert rows and all(r[3] & 1 for r in rows)
+    frame = CatalogueStore().products_frame()
+    expected = frame[
+        (frame["partner_sector"] == "social_economy") & (frame["district_teryt"] == "1809")
+    ]
+    assert {r[5] for r in rows} == set(expected["id"])
+
+
+def test_adding_a_product_to_the_trip_marks_it_on_the_map():
+    product = sorted(CatalogueStore().products_frame()["id"])[0]
+    at = run_app({"product": product})
+    at.button(key="trip_toggle").click().run()
+    assert at.session_state["trip"] == [product]
+    trip_rows = [row for row in marker_rows(at) if row[3] & 4]
+    assert [row[5] for row in trip_rows] == [product]
+    at.button(key="trip_toggle").click().run()
+    assert at.session_state["trip"] == []

@@ -23,6 +23,7 @@ from mapview.builder import BASEMAPS, render_product_map
 from ui.i18n import month_name, t, translate
 from ui.state import current_language, published_products
 from ui.text import md_escape, md_link, safe_url
+from ui.trip_state import add_to_trip, in_trip, remove_from_trip, trip_ids
 
 S = {
     "filters": {"pl": "Filtry", "en": "Filters", "uk": "Фільтри"},
@@ -131,6 +132,12 @@ S = {
         "pl": "Link do tego widoku",
         "en": "Link to this view",
         "uk": "Посилання на цей вигляд",
+    },
+    "trip_add": {"pl": "Dodaj do wycieczki", "en": "Add to my trip", "uk": "Додати до подорожі"},
+    "trip_remove": {
+        "pl": "Usuń z wycieczki",
+        "en": "Remove from my trip",
+        "uk": "Видалити з подорожі",
     },
     "close": {"pl": "Zamknij szczegóły", "en": "Close details", "uk": "Закрити деталі"},
     "district": {"pl": "Powiat", "en": "District", "uk": "Повіт"},
@@ -501,6 +508,24 @@ def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> N
             args=(str(other["id"]),),
             width="stretch",
         )
+    pid = str(row["id"])
+    if in_trip(pid):
+        st.button(
+            tr("trip_remove"),
+            key="trip_toggle",
+            on_click=remove_from_trip,
+            args=(pid,),
+            icon=":material/remove_circle:",
+        )
+    else:
+        st.button(
+            tr("trip_add"),
+            key="trip_toggle",
+            on_click=add_to_trip,
+            args=(pid,),
+            icon=":material/add_circle:",
+            type="primary",
+        )
     with st.expander(tr("share"), icon=":material/share:"):
         st.code(share_url, language=None)
         st.image(qr_png(share_url, scale=4), width=160)
@@ -556,6 +581,7 @@ with map_col:
         lang=lang,
         basemap=st.session_state.get("basemap", "osm"),
         selected_id=selected_id,
+        trip_ids=trip_ids(),
         legend_title=tr("legend"),
         social_economy_label="★ " + sector_label("social_economy", lang),
         fit_to_results=not selected_id,
