@@ -137,9 +137,9 @@ def tr(key: str, **params) -> str:
 def map_filter() -> ProductFilter:
     """The map page's current filter: its widgets' values, else its last URL state.
 
-    Streamlit drops a page's widget values once another page has run, so after the first
-    rerun here the ``f_*`` keys are gone; the map page's ``_map_params`` (its shareable URL
-    parameters) still hold the same filter.
+    Streamlit drops a page's widget values as soon as another page runs, so the ``f_*`` keys
+    are usually gone by now; the map page's ``_map_params`` (the query parameters of its
+    shareable link, written on every run) still hold the same filter.
     """
     state = st.session_state
     if any(key in state for key in MAP_FILTER_KEYS):
