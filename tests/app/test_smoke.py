@@ -11,6 +11,7 @@ PAGES = [
     ("ui/pages/map_page.py", "Mapa produktów turystycznych"),
     ("ui/pages/partners_page.py", "Partnerzy"),
     ("ui/pages/print_page.py", "Druk i eksport"),
+    ("ui/pages/trip_page.py", "Moja wycieczka"),
 ]
 
 
