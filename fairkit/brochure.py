@@ -185,7 +185,7 @@ def build_brochure(
         for slug, cat_rows in _by_category(district_rows, lang):
             _category_heading(pdf, slug, first_entry=cat_rows[0])
             for row in cat_rows:
-                _entry(pdf, row, base, flt, product_pages)
+                _entry(pdf, row, slug, base, flt, product_pages)
 
     pdf.section = label("index", lang)
     pdf.add_page()
@@ -565,7 +565,9 @@ def _district_heading(pdf: _BrochurePDF, name: str) -> None:
     pdf.set_y(pdf.get_y() + height + lay.gap * 0.6)
 
 
-def _category_heading(pdf: _BrochurePDF, slug: str, first_entry: dict) -> None:
+def _category_heading(
+    pdf: _BrochurePDF, slug: str, first_entry: dict, continued: bool = False
+) -> None:
     lay, m = pdf.layout, pdf.layout.margin
     height = lay.subheading_pt * PT_MM * 1.6
     # Never leave a heading alone at the foot of a page: it must fit with its first entry.
@@ -573,13 +575,16 @@ def _category_heading(pdf: _BrochurePDF, slug: str, first_entry: dict) -> None:
         pdf.add_page()
         pdf.set_y(pdf.t_margin)
     cat = CATEGORY_BY_SLUG[slug]
+    text = cat.label(pdf.language)
+    if continued:
+        text = f"{text} {label('continued', pdf.language)}"
     y = pdf.get_y() + 1
     pdf.set_fill_color(*hex_rgb(cat.colour))
     pdf.circle(x=m + 1.6, y=y + height / 2, radius=1.6, style="F")
     pdf.set_xy(m + 5, y)
     pdf.set_font(FONT_FAMILY, "B", lay.subheading_pt)
     pdf.set_text_color(*hex_rgb(cat.colour))
-    pdf.cell(pdf.w - 2 * m - 5, height, cat.label(pdf.language))
+    pdf.cell(pdf.w - 2 * m - 5, height, text)
     pdf.set_draw_color(*lighten(cat.colour, 0.55))
     pdf.set_line_width(0.3)
     pdf.line(m, y + height, pdf.w - m, y + height)
@@ -642,6 +647,7 @@ def _measure_entry(pdf: _BrochurePDF, row: Mapping) -> float:
 def _entry(
     pdf: _BrochurePDF,
     row: dict,
+    slug: str,
     base: str,
     flt: ProductFilter | None,
     product_pages: dict[str, int],
@@ -651,6 +657,8 @@ def _entry(
     if pdf.get_y() + height > pdf.bottom:
         pdf.add_page()
         pdf.set_y(pdf.t_margin)
+        # A reader who opens this page must still see which category the entries belong to.
+        _category_heading(pdf, slug, row, continued=True)
     top = pdf.get_y()
     product_pages[text_of(row, "id")] = pdf.page_no()
     for style, size, text, colour in _entry_blocks(pdf, row):
@@ -681,6 +689,7 @@ def _index(pdf: _BrochurePDF, rows: list[dict], product_pages: dict[str, int]) -
     gutter = 6.0
     col_w = (pdf.w - 2 * m - gutter * (columns - 1)) / columns
     num_w = 9.0
+    indent = 3.0  # continuation lines of a long name hang under its first word
     size = lay.small_pt + 0.4
     line_h = size * PT_MM * 1.3
     top = pdf.get_y()
@@ -690,7 +699,9 @@ def _index(pdf: _BrochurePDF, rows: list[dict], product_pages: dict[str, int]) -
     for row in entries:
         name = display_name(row, lang)
         pdf.set_font(FONT_FAMILY, "", size)
-        lines = pdf.multi_cell(col_w - num_w, line_h, name, align="L", dry_run=True, output="LINES")
+        lines = pdf.multi_cell(
+            col_w - num_w - indent, line_h, name, align="L", dry_run=True, output="LINES"
+        )
         needed = len(lines) * line_h
         if y + needed > pdf.bottom:
             column += 1
@@ -700,8 +711,9 @@ def _index(pdf: _BrochurePDF, rows: list[dict], product_pages: dict[str, int]) -
                 top = y = pdf.t_margin
                 column = 0
         x = m + column * (col_w + gutter)
-        pdf.set_xy(x, y)
-        pdf.multi_cell(col_w - num_w, line_h, name, align="L")
+        for i, line in enumerate(lines):
+            pdf.set_xy(x + (indent if i else 0), y + i * line_h)
+            pdf.cell(col_w - num_w - indent, line_h, line.strip())
         pdf.set_xy(x + col_w - num_w, y)
         pdf.set_font(FONT_FAMILY, "B", size)
         pdf.cell(num_w, line_h, str(product_pages[text_of(row, "id")]), align="R")

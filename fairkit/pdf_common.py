@@ -70,6 +70,7 @@ LABELS: dict[str, dict[str, str]] = {
         "uk": "сторінка {n} з {total}",
     },
     "index": {"pl": "Indeks", "en": "Index", "uk": "Покажчик"},
+    "continued": {"pl": "(cd.)", "en": "(continued)", "uk": "(продовження)"},
     "address": {"pl": "Adres", "en": "Address", "uk": "Адреса"},
     "contact": {"pl": "Kontakt", "en": "Contact", "uk": "Контакти"},
     "partner": {"pl": "Partner", "en": "Partner", "uk": "Партнер"},
