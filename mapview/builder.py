@@ -47,7 +47,7 @@ display:flex;align-items:center;justify-content:center;box-sizing:border-box}
 .pm-sel{transform:scale(1.45);border-color:#000;z-index:1000}
 .pm-trip{outline:3px dashed #1f6f43;outline-offset:1px}
 .district-label{font:600 12px/1.2 system-ui,sans-serif;color:#1b3a57;text-shadow:0 0 3px #fff,0 0 3px #fff;
-white-space:nowrap;text-align:center;pointer-events:none}
+white-space:pre-line;text-align:center;pointer-events:none}
 .map-legend{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:6px;font:12px/1.35 system-ui,sans-serif;
 box-shadow:0 1px 4px rgba(0,0,0,.3);max-height:60vh;overflow:auto}
 .map-legend .row{display:flex;align-items:center;gap:6px;margin:2px 0}
@@ -112,7 +112,7 @@ class DistrictLayer(MacroElement):
                 var el = document.createElement("div");
                 el.textContent = labels[i][2];
                 L.marker([labels[i][0], labels[i][1]], {interactive: false, keyboard: false, pane: "labels",
-                    icon: L.divIcon({className: "district-label", html: el, iconSize: [150, 16], iconAnchor: [75, 8]})
+                    icon: L.divIcon({className: "district-label", html: el, iconSize: [120, 32], iconAnchor: [60, 16]})
                 }).addTo({{ this._parent.get_name() }});
             }
             // Leaflet's own prefix (with its flag) takes a line of its own on a phone.
@@ -251,7 +251,8 @@ class ProductLayer(JSCSSMixin, MacroElement):
             if (data.length && window.productFitKey !== {{ this.fit_key }}) {
                 window.productFitKey = {{ this.fit_key }};
                 var fit = function(){
-                    if (cluster._map) { cluster._map.fitBounds(cluster.getBounds(), {padding: [40, 40], maxZoom: 13}); }
+                    var target = {{ this.fit_bounds or "null" }} || cluster.getBounds();
+                    if (cluster._map) { cluster._map.fitBounds(target, {padding: [30, 30], maxZoom: 13}); }
                 };
                 // Again after the component has settled its initial view (see the focus above).
                 setTimeout(fit, 50);
@@ -268,10 +269,15 @@ class ProductLayer(JSCSSMixin, MacroElement):
     default_css = _LocalAssets.default_css
 
     def __init__(
-        self, rows: list[list], cluster_radius: int = 45, fit_key: str | None = None
+        self,
+        rows: list[list],
+        cluster_radius: int = 45,
+        fit_key: str | None = None,
+        fit_bounds: list[list[float]] | None = None,
     ) -> None:
         super().__init__()
         self._name = "ProductLayer"
+        self.fit_bounds = _script_json(fit_bounds) if fit_bounds else None
         self.fit_key = _script_json(fit_key) if fit_key else None
         selected = next((r for r in rows if r[3] & FLAG_SELECTED), None)
         self.focus = _script_json([selected[0], selected[1]]) if selected else None
@@ -374,12 +380,16 @@ def build_base_map(
 
 
 def build_product_layer(
-    rows: list[list], name: str = "products", fit_to_results: bool = False
+    rows: list[list],
+    name: str = "products",
+    fit_to_results: bool = False,
+    fit_bounds: list[list[float]] | None = None,
 ) -> folium.FeatureGroup:
     """A feature group holding the clustered markers of ``rows`` (see :func:`product_rows`).
 
-    With ``fit_to_results`` the map zooms to the markers whenever the set of shown products
-    differs from the previous render in the same browser page.
+    With ``fit_to_results`` the map zooms whenever the set of shown products differs from
+    the previous render in the same browser page: to ``fit_bounds`` ([[south, west],
+    [north, east]] in degrees) when given, else to the markers.
     """
     group = folium.FeatureGroup(name=name, control=False)
     fit_key = None
@@ -388,7 +398,7 @@ def build_product_layer(
         for row in rows:
             digest.update(row[5].encode("utf-8") + b"\0")
         fit_key = digest.hexdigest()
-    ProductLayer(rows, fit_key=fit_key).add_to(group)
+    ProductLayer(rows, fit_key=fit_key, fit_bounds=fit_bounds).add_to(group)
     return group
 
 
@@ -401,6 +411,7 @@ def render_product_map(
     legend_title: str = "Legenda",
     social_economy_label: str = "Ekonomia społeczna",
     fit_to_results: bool = False,
+    fit_bounds: list[list[float]] | None = None,
 ) -> ProductMap:
     """Build the map for filtered ``products`` (a catalogue frame with lat, lon, category…).
 
@@ -409,7 +420,7 @@ def render_product_map(
     """
     rows = product_rows(products, lang, selected_id, trip_ids)
     base = build_base_map(lang, basemap, legend_title, social_economy_label)
-    layer = build_product_layer(rows, fit_to_results=fit_to_results)
+    layer = build_product_layer(rows, fit_to_results=fit_to_results, fit_bounds=fit_bounds)
     return ProductMap(base=base, products=layer, rows=len(rows))
 
 
@@ -435,7 +446,10 @@ def _district_geojson_and_labels(lang: str) -> tuple[str, list[list]]:
         # The pole of inaccessibility keeps the label away from the border (and from the
         # city of Przemyśl inside powiat przemyski), unlike the centroid.
         point = polylabel(_largest_part(row.geometry), tolerance=0.001)
-        labels.append([round(point.y, 5), round(point.x, 5), str(row[name_col])])
+        # Two short lines ("powiat" / "jarosławski") collide less than one long one.
+        labels.append(
+            [round(point.y, 5), round(point.x, 5), str(row[name_col]).replace(" ", "\n", 1)]
+        )
     geojson = _script_json({"type": "FeatureCollection", "features": features})
     return geojson, labels
 

@@ -18,7 +18,7 @@ from catalogue.filters import (
 from catalogue.model import months_from_mask
 from catalogue.taxonomy import CATEGORIES, SECTOR_EXPLANATIONS, Sector, category_label, sector_label
 from fairkit.qr import qr_png
-from geodata import DISTRICT_TERYTS, district_name, load_gminy
+from geodata import DISTRICT_TERYTS, REGION_BOUNDS, district_name, load_gminy
 from mapview.builder import BASEMAPS, render_product_map
 from ui.i18n import month_name, t, translate
 from ui.state import current_language, published_products
@@ -585,6 +585,8 @@ with map_col:
         legend_title=tr("legend"),
         social_economy_label="★ " + sector_label("social_economy", lang),
         fit_to_results=not selected_id,
+        # With no filter the whole region is the natural view, not the markers' bounds.
+        fit_bounds=[list(REGION_BOUNDS[0]), list(REGION_BOUNDS[1])] if flt.is_empty() else None,
     )
     returned = ["last_object_clicked", "last_object_clicked_count", "last_object_clicked_tooltip"]
     if sort_order == "distance":
