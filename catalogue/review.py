@@ -6,6 +6,8 @@ rules are tested on their own.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -17,7 +19,7 @@ import pandas as pd
 from catalogue.messages import format_message
 from catalogue.model import PRODUCT_FIELDS
 from catalogue.taxonomy import LANGUAGES, SECTOR_LABELS, Sector, Status, check_language
-from catalogue.validation import MAX_LENGTHS, normalise_url, slugify
+from catalogue.validation import MAX_LENGTHS, neutralise, normalise_url, slugify
 
 STALE_DAYS = 365
 
@@ -39,7 +41,7 @@ _COORDINATE_DIGITS = 7  # ~1 cm: float noise from JSON round trips is not a chan
 
 def _normalised(value: Any) -> Any:
     """A comparable form: empties are one value, dates ISO text, lists tuples."""
-    if value is None:
+    if value is None or value is pd.NaT:
         return None
     if isinstance(value, float):
         if math.isnan(value):
@@ -164,6 +166,20 @@ def check_partner_fields(values: Mapping[str, Any], lang: str = "pl") -> tuple[d
     return out, problems
 
 
+def audit_csv(frame: pd.DataFrame) -> bytes:
+    """The audit log as CSV (UTF-8 with BOM for Excel) with formula-like cells neutralised.
+
+    Audit entries quote what partners typed; a name like ``=HYPERLINK(…)`` must stay text
+    when staff open the file in a spreadsheet.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([neutralise(str(c)) for c in frame.columns])
+    for record in frame.itertuples(index=False):
+        writer.writerow(["" if _normalised(v) is None else neutralise(str(v)) for v in record])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
 def new_partner_id(name: str, taken: Iterable[str]) -> str:
     """A slug id for a new partner that none of ``taken`` uses."""
     used = set(taken)
@@ -176,6 +192,7 @@ def new_partner_id(name: str, taken: Iterable[str]) -> str:
 
 __all__ = [
     "PARTNER_TEXT_LIMITS",
+    "audit_csv",
     "STALE_DAYS",
     "check_partner_fields",
     "diff_fields",

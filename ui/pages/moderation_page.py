@@ -652,6 +652,9 @@ def partners_tab(user: str, role: str) -> None:
     st.dataframe(shown, hide_index=True, width="stretch", key="mod_partner_table", height=240)
     names = dict(zip(frame["id"], frame["name"], strict=True))
     options = [NEW_PARTNER, *sorted(names, key=lambda i: str(names[i]).casefold())]
+    if "mod_p_pick_next" in st.session_state:
+        # Set by a save in the previous run, before this widget exists.
+        st.session_state["mod_p_pick"] = st.session_state.pop("mod_p_pick_next")
     if st.session_state.get("mod_p_pick") not in options:
         st.session_state["mod_p_pick"] = NEW_PARTNER
     st.selectbox(
@@ -741,7 +744,7 @@ def save_partner(user: str, pick: str, frame: pd.DataFrame, logo: str, generatio
     )
     store.save_partners([partner], actor=user)
     st.session_state["mod_p_logo_gen"] = generation + 1
-    st.session_state["mod_p_pick"] = partner_id
+    st.session_state["mod_p_pick_next"] = partner_id
     st.session_state.pop("mod_p_loaded", None)
     flash(tr("p_saved", name=partner.name))
     st.rerun()
