@@ -213,16 +213,27 @@ class ProductLayer(JSCSSMixin, MacroElement):
             cluster.addLayers(markers);
             cluster.addTo({{ this._parent.get_name() }});
             window.productCluster = cluster;
+            // The view is set after this script (the component may still size the frame and
+            // settle its own view), again when the map is resized, and never once the visitor
+            // has touched the map.
+            var settle = function(apply){
+                var m = cluster._map;
+                if (!m) { return; }
+                var touched = false;
+                ["pointerdown", "wheel", "touchstart", "keydown"].forEach(function(ev){
+                    m.getContainer().addEventListener(ev, function(){ touched = true; }, {once: true});
+                });
+                var run = function(){ if (!touched && cluster._map) { apply(cluster._map); } };
+                run();
+                setTimeout(run, 900);
+                m.on("resize", function(){ setTimeout(run, 50); });
+            };
             {% if this.focus %}
             // Bring the selected product into view once per selection (a shared link, a list
-            // choice). The component may still settle the initial view after this script, so
-            // the focus is applied again shortly after, unless the user has moved the map.
+            // choice), then leave the visitor free to pan.
             if (window.productFocusKey !== {{ this.focus_key }}) {
                 window.productFocusKey = {{ this.focus_key }};
-                var touched = false;
-                var focus = function(){
-                    var m = cluster._map;
-                    if (!m || touched) { return; }
+                setTimeout(function(){ settle(function(m){
                     m.setView({{ this.focus }}, Math.max(m.getZoom(), {{ this.focus_zoom }}), {animate: false});
                     for (var i = 0; i < markers.length; i++) {
                         if (data[i][3] & 2) {
@@ -232,17 +243,7 @@ class ProductLayer(JSCSSMixin, MacroElement):
                             break;
                         }
                     }
-                };
-                setTimeout(function(){
-                    var m = cluster._map;
-                    if (m) {
-                        ["pointerdown", "wheel", "touchstart", "keydown"].forEach(function(ev){
-                            m.getContainer().addEventListener(ev, function(){ touched = true; }, {once: true});
-                        });
-                    }
-                    focus();
-                }, 50);
-                setTimeout(focus, 900);
+                }); }, 50);
             }
             {% endif %}
             {% if this.fit_key %}
@@ -250,13 +251,10 @@ class ProductLayer(JSCSSMixin, MacroElement):
             // or the highlight changed (the key is a digest of the shown ids).
             if (data.length && window.productFitKey !== {{ this.fit_key }}) {
                 window.productFitKey = {{ this.fit_key }};
-                var fit = function(){
+                setTimeout(function(){ settle(function(m){
                     var target = {{ this.fit_bounds or "null" }} || cluster.getBounds();
-                    if (cluster._map) { cluster._map.fitBounds(target, {padding: [30, 30], maxZoom: 13}); }
-                };
-                // Again after the component has settled its initial view (see the focus above).
-                setTimeout(fit, 50);
-                setTimeout(fit, 900);
+                    m.fitBounds(target, {padding: [30, 30], maxZoom: 13, animate: false});
+                }); }, 50);
             }
             {% endif %}
             return cluster;
