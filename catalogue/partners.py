@@ -29,19 +29,34 @@ class PartnerFilter:
                 raise ValueError(f"unknown district {teryt!r}; expected one of {DISTRICT_TERYTS}")
 
 
-def listed_partners(partners: pd.DataFrame) -> pd.DataFrame:
+def listed_partners(partners: pd.DataFrame, products: pd.DataFrame | None = None) -> pd.DataFrame:
     """Partners shown publicly: those with a published offering, and cluster members.
 
-    Adds ``district_teryt`` (from the partner's gmina) and ``search_text``.
+    Adds ``district_teryt`` (from the partner's gmina), ``districts`` (that district plus
+    those of its published ``products``, a frame with ``partner_id`` and
+    ``district_teryt``) and ``search_text``.
     """
     if partners.empty:
         return partners.assign(
-            district_teryt=pd.Series(dtype=str), search_text=pd.Series(dtype=str)
+            district_teryt=pd.Series(dtype=str),
+            districts=pd.Series(dtype=object),
+            search_text=pd.Series(dtype=str),
         )
     count = pd.to_numeric(partners["published_count"], errors="coerce").fillna(0)
     member = partners["member"].fillna(False).astype(bool)
     out = partners[(count > 0) | member].copy()
     out["district_teryt"] = out["gmina_teryt"].fillna("").astype(str).str[:4]
+    # An organisation seated in Przemyśl that runs a workshop in a village of powiat
+    # przemyski belongs to both districts for a visitor looking for it.
+    offered: dict[str, set[str]] = {}
+    if products is not None and not products.empty:
+        for pid, district in zip(products["partner_id"], products["district_teryt"], strict=True):
+            if isinstance(pid, str) and pid and isinstance(district, str) and district:
+                offered.setdefault(pid, set()).add(district)
+    out["districts"] = [
+        frozenset({d for d in [seat] if d} | offered.get(pid, set()))
+        for pid, seat in zip(out["id"], out["district_teryt"], strict=True)
+    ]
     text_cols = ["name", "legal_form", "description_pl", "description_en", "description_uk"]
     joined = out[text_cols].fillna("").astype(str).agg(" ".join, axis=1) if len(out) else []
     out["search_text"] = [fold_text(s) for s in joined]
@@ -56,7 +71,8 @@ def filter_partners(partners: pd.DataFrame, flt: PartnerFilter) -> pd.DataFrame:
     if flt.sectors:
         mask &= partners["sector"].isin(flt.sectors)
     if flt.districts:
-        mask &= partners["district_teryt"].isin(flt.districts)
+        wanted = set(flt.districts)
+        mask &= partners["districts"].map(lambda ds: bool(ds & wanted)).astype(bool)
     for word in fold_text(flt.text).split():
         mask &= partners["search_text"].str.contains(word, regex=False)
     out = partners[mask]

@@ -107,3 +107,12 @@ def test_hostile_partner_name_is_text(directory_db):
     assert "\\<img" in title and unescape(title) == HOSTILE
     listing = open_page()
     assert any("\\<img" in m.value for m in listing.markdown)
+
+
+def test_social_economy_of_a_district_in_one_click(directory_db):
+    at = open_page()
+    pills = at.button_group(key="p_se_district")
+    pills.set_value("1813").run()
+    assert at.session_state["p_sector"] == ["social_economy"]
+    assert at.session_state["p_district"] == ["1813"]
+    assert listed_names(at) == ["Spółdzielnia Socjalna z Żurawicy"]

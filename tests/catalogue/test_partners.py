@@ -23,7 +23,10 @@ def partners() -> pd.DataFrame:
     for col in ("legal_form", "description_pl", "description_en", "description_uk"):
         frame[col] = ""
     frame.loc[frame["id"] == "coop", "description_pl"] = "Catering i rękodzieło z Żurawicy"
-    return listed_partners(frame)
+    products = pd.DataFrame(
+        {"partner_id": ["muz", "muz", "coop"], "district_teryt": ["1862", "1813", "1813"]}
+    )
+    return listed_partners(frame, products)
 
 
 def ids(frame: pd.DataFrame) -> list[str]:
@@ -43,6 +46,12 @@ def test_filter_by_sector_and_district(partners):
     flt = PartnerFilter(sectors=("social_economy",), districts=("1813",))
     assert ids(filter_partners(partners, flt)) == ["coop"]
     assert ids(filter_partners(partners, PartnerFilter(districts=("1862",)))) == ["muz"]
+
+
+def test_partner_belongs_to_the_districts_of_its_offerings(partners):
+    # Seated in the city, with an offering in powiat przemyski.
+    in_county = ids(filter_partners(partners, PartnerFilter(districts=("1813",))))
+    assert in_county == ["hotel", "muz", "coop"]
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,11 @@ S = {
         "uk": "Публічні установи, підприємства, громадські організації та суб'єкти соціальної "
         "економіки, які створюють туристичну пропозицію регіону.",
     },
+    "se_in": {
+        "pl": "★ Ekonomia społeczna w powiecie:",
+        "en": "★ Social economy in:",
+        "uk": "★ Соціальна економіка в:",
+    },
     "search": {"pl": "Szukaj partnera", "en": "Search partners", "uk": "Пошук партнера"},
     "sectors": {"pl": "Sektor", "en": "Sector", "uk": "Сектор"},
     "districts": {"pl": "Powiat", "en": "District", "uk": "Повіт"},
@@ -100,6 +105,13 @@ def sector_badge(sector: str) -> str:
     return f"{star}{sector_label(sector, lang)}" if sector in {s.value for s in Sector} else ""
 
 
+def social_economy_in_district() -> None:
+    """One click: the social-economy entities of the chosen district."""
+    district = st.session_state.get("p_se_district")
+    st.session_state["p_sector"] = ["social_economy"] if district else []
+    st.session_state["p_district"] = [district] if district else []
+
+
 def directory(listed: pd.DataFrame) -> None:
     st.title(tr("title"), anchor=False)
     st.caption(tr("intro"))
@@ -108,6 +120,13 @@ def directory(listed: pd.DataFrame) -> None:
     for col, (sector, n) in zip(cols, counts.items(), strict=True):
         col.metric(sector_badge(sector), n)
     st.info(SECTOR_EXPLANATIONS["social_economy"][lang], icon=":material/volunteer_activism:")
+    st.pills(
+        tr("se_in"),
+        list(DISTRICT_TERYTS),
+        key="p_se_district",
+        format_func=lambda t: district_name(t, lang),
+        on_change=social_economy_in_district,
+    )
     c1, c2, c3 = st.columns([2, 2, 3])
     c1.multiselect(
         tr("sectors"),
@@ -216,7 +235,7 @@ def profile(row: pd.Series, products: pd.DataFrame) -> None:
     )
 
 
-listed = listed_partners(partners())
+listed = listed_partners(partners(), published_products())
 partner_id = st.query_params.get("partner")
 if partner_id:
     match = listed[listed["id"] == partner_id]
