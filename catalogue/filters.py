@@ -147,8 +147,9 @@ def filter_fields() -> tuple[str, ...]:
 def prepare_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Add the derived columns filtering needs; run once per catalogue version.
 
-    Adds ``search_text`` (folded names, descriptions, tags, partner, address) and makes
-    missing text empty, so filters never meet NaN.
+    Adds ``search_text`` (folded names, descriptions, tags, partner, address) and
+    ``sort_name`` (the folded Polish name, which :func:`sort_products` would otherwise fold on
+    every rerun) and makes missing text empty, so filters never meet NaN.
     """
     out = frame.copy()
     for col in _SEARCH_SOURCES + ("partner_sector", "gmina_teryt", "district_teryt", "category"):
@@ -165,10 +166,11 @@ def prepare_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for col in ("free", *_ACCESS_FLAGS):
         if col not in out.columns:
             out[col] = None
-    joined = (
-        out[list(_SEARCH_SOURCES)].agg(" ".join, axis=1) if len(out) else pd.Series([], dtype=str)
-    )
+    # Column-wise concatenation; a row-wise agg(" ".join) took 4 s for 50,000 products.
+    first, *rest = (out[col] for col in _SEARCH_SOURCES)
+    joined = first.str.cat(rest, sep=" ") if len(out) else pd.Series([], dtype=str)
     out["search_text"] = [fold_text(text) for text in joined]
+    out["sort_name"] = [fold_text(name) for name in out["name_pl"]]
     return out
 
 
@@ -176,26 +178,28 @@ def apply_filter(frame: pd.DataFrame, flt: ProductFilter) -> pd.DataFrame:
     """Rows of a :func:`prepare_frame` frame that match ``flt``, in the frame's order."""
     if frame.empty:
         return frame
-    mask = pd.Series(True, index=frame.index)
+    # A plain boolean array: combining aligned pandas Series costs more than the tests.
+    mask = np.ones(len(frame), dtype=bool)
     if flt.categories:
-        mask &= frame["category"].isin(flt.categories)
+        mask &= frame["category"].isin(flt.categories).to_numpy(dtype=bool)
     if flt.districts:
-        mask &= frame["district_teryt"].isin(flt.districts)
+        mask &= frame["district_teryt"].isin(flt.districts).to_numpy(dtype=bool)
     if flt.gminy:
-        mask &= frame["gmina_teryt"].isin(flt.gminy)
+        mask &= frame["gmina_teryt"].isin(flt.gminy).to_numpy(dtype=bool)
     if flt.sectors:
-        mask &= frame["partner_sector"].isin(flt.sectors)
+        mask &= frame["partner_sector"].isin(flt.sectors).to_numpy(dtype=bool)
     if flt.free_only:
-        mask &= _true(frame["free"])
+        mask &= _true(frame["free"]).to_numpy(dtype=bool)
     for flag in _ACCESS_FLAGS:
         if getattr(flt, flag):
-            mask &= _true(frame[flag])
+            mask &= _true(frame[flag]).to_numpy(dtype=bool)
     if flt.month is not None:
-        mask &= open_in_period(frame, *_month_bounds(flt.month, flt.date_from or date.today()))
+        period = _month_bounds(flt.month, flt.date_from or date.today())
+        mask &= open_in_period(frame, *period).to_numpy(dtype=bool)
     if flt.date_from or flt.date_to:
-        mask &= open_in_period(frame, flt.date_from, flt.date_to)
+        mask &= open_in_period(frame, flt.date_from, flt.date_to).to_numpy(dtype=bool)
     if flt.text.strip():
-        mask &= text_matches(frame["search_text"], flt.text)
+        mask &= text_matches(frame["search_text"], flt.text).to_numpy(dtype=bool)
     return frame[mask]
 
 
@@ -271,24 +275,49 @@ def sort_products(
     """
     if order not in SORT_ORDERS:
         raise ValueError(f"unknown sort order {order!r}; expected one of {SORT_ORDERS}")
-    out = frame.copy()
+    if order == "distance" and origin is None:
+        raise ValueError("sorting by distance needs an origin (lat, lon)")
+    # The keys are sorted in a small frame and the products taken once in that order: copying
+    # and sorting the whole frame (descriptions, search text) was most of a rerun.
+    keys = pd.DataFrame(index=pd.RangeIndex(len(frame)))
+    distance = None
     if origin is not None:
-        out["distance_km"] = (
-            haversine_km(origin[0], origin[1], out["lat"], out["lon"]) if len(out) else []
+        distance = (
+            haversine_km(origin[0], origin[1], frame["lat"], frame["lon"]) if len(frame) else []
         )
     if order == "distance":
-        if origin is None:
-            raise ValueError("sorting by distance needs an origin (lat, lon)")
-        return out.sort_values(["distance_km", "id"], kind="stable")
-    name_col = f"name_{lang}" if f"name_{lang}" in out.columns else "name_pl"
-    names = out[name_col].where(out[name_col].astype(str).str.strip() != "", out["name_pl"])
-    out["_sort_name"] = [fold_text(str(n)) for n in names]
-    keys = {
-        "name": ["_sort_name"],
-        "category": ["category", "_sort_name"],
-        "district": ["district_teryt", "_sort_name"],
-    }
-    return out.sort_values(keys[order], kind="stable").drop(columns="_sort_name")
+        keys["distance_km"] = distance
+        keys["id"] = frame["id"].reset_index(drop=True)
+        by = ["distance_km", "id"]
+    else:
+        keys["_sort_name"] = _sort_names(frame, lang)
+        by = {
+            "name": ["_sort_name"],
+            "category": ["category", "_sort_name"],
+            "district": ["district_teryt", "_sort_name"],
+        }[order]
+        for col in by[:-1]:
+            keys[col] = frame[col].reset_index(drop=True)
+    positions = keys.sort_values(by, kind="stable").index.to_numpy()
+    out = frame.take(positions)
+    if distance is not None:
+        out["distance_km"] = np.asarray(distance, dtype=float)[positions] if len(frame) else []
+    return out
+
+
+def _sort_names(frame: pd.DataFrame, lang: str) -> list[str]:
+    """Folded display names in ``lang`` (Polish where the translation is blank)."""
+    name_col = f"name_{lang}" if f"name_{lang}" in frame.columns else "name_pl"
+    names = frame[name_col].where(frame[name_col].astype(str).str.strip() != "", frame["name_pl"])
+    if "sort_name" not in frame.columns:
+        return [fold_text(str(n)) for n in names]
+    # prepare_frame folded the Polish names; only real translations are folded here.
+    folded = frame["sort_name"].tolist()
+    if name_col != "name_pl":
+        translated = (frame[name_col].astype(str).str.strip() != "").to_numpy(dtype=bool)
+        for i in np.flatnonzero(translated):
+            folded[i] = fold_text(str(names.iloc[i]))
+    return folded
 
 
 def nearby_products(
