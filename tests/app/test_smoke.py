@@ -12,6 +12,7 @@ PAGES = [
     ("ui/pages/partners_page.py", "Partnerzy"),
     ("ui/pages/print_page.py", "Druk i eksport"),
     ("ui/pages/trip_page.py", "Moja wycieczka"),
+    ("ui/pages/kiosk_page.py", "Odkryj pięć powiatów"),
 ]
 
 
