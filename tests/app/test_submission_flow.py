@@ -496,8 +496,8 @@ def test_audit_log_can_be_downloaded(db):
     submit(at, '=HYPERLINK("http://evil")')
     login(at)
     assert any(d.proto.label.startswith("Pobierz dziennik") for d in at.get("download_button"))
-    audit = next(d for d in at.dataframe if "action" in d.value.columns)
-    assert "submit" in set(audit.value["action"])
+    audit = next(d for d in at.dataframe if "Działanie" in d.value.columns)
+    assert "submit" in set(audit.value["Działanie"])
 
 
 def test_concurrent_submissions_and_approvals_lose_nothing(db):

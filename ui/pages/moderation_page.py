@@ -37,6 +37,8 @@ from ui.state import current_language, get_store, partners, published_products
 from ui.text import md_escape
 
 P = "moded"  # widget prefix of the "edit before approving" form
+LOCAL_TIME = "Europe/Warsaw"
+THUMB_WIDTH = 150
 STALE_SHOWN = 50
 
 S = {
@@ -194,7 +196,17 @@ S = {
         "uk": "Примітка (для журналу змін)",
     },
     "partner_pick": {"pl": "Partner", "en": "Partner", "uk": "Партнер"},
-    "partner_new": {"pl": "➕ nowy partner", "en": "➕ new partner", "uk": "➕ новий партнер"},
+    "partner_new": {
+        "pl": "(dodaj nowego partnera)",
+        "en": "(add a new partner)",
+        "uk": "(додати нового партнера)",
+    },
+    "col_offerings": {"pl": "Oferty", "en": "Offerings", "uk": "Пропозиції"},
+    "col_when": {"pl": "Kiedy", "en": "When", "uk": "Коли"},
+    "col_actor": {"pl": "Kto", "en": "Who", "uk": "Хто"},
+    "col_action": {"pl": "Działanie", "en": "Action", "uk": "Дія"},
+    "col_object": {"pl": "Obiekt", "en": "Object", "uk": "Об'єкт"},
+    "col_note": {"pl": "Notatka", "en": "Note", "uk": "Примітка"},
     "p_name": {"pl": "Nazwa", "en": "Name", "uk": "Назва"},
     "p_sector": {"pl": "Sektor", "en": "Sector", "uk": "Сектор"},
     "p_legal_form": {"pl": "Forma prawna", "en": "Legal form", "uk": "Правова форма"},
@@ -279,6 +291,7 @@ FIELD_LABELS = {
 
 lang = current_language()
 store = get_store()
+GMINA_NAMES = {str(r.teryt): str(r.name) for r in load_gminy().itertuples()}
 
 
 def tr(key: str, **params) -> str:
@@ -309,6 +322,8 @@ def show_value(name: str, value) -> str:
             return district_name(str(value), lang)
         except ValueError:
             return str(value)
+    if name == "gmina_teryt":
+        return GMINA_NAMES.get(str(value), str(value))
     if isinstance(value, bool):
         return form.tr("yes" if value else "no", lang)
     if isinstance(value, list | tuple):
@@ -319,9 +334,12 @@ def show_value(name: str, value) -> str:
 
 
 def when(value) -> str:
+    """A stored time (UTC; naive from SQLite) as local time in Poland."""
     if value is None or pd.isna(value):
         return tr("never")
-    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
+    return stamp.tz_convert(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
 
 
 def flash(message: str) -> None:
@@ -434,12 +452,12 @@ def photo_strip(product_id: str) -> None:
     if not rows:
         st.caption(tr("no_photos"))
         return
-    columns = st.columns(len(rows))
-    for column, row in zip(columns, rows, strict=True):
+    columns = st.columns(2)
+    for i, row in enumerate(rows):
         try:
-            column.image(str(resolve(row["thumb_path"])), width="stretch")
+            columns[i % 2].image(str(resolve(row["thumb_path"])), width=THUMB_WIDTH)
         except (ValueError, OSError):
-            column.caption("—")
+            columns[i % 2].caption("—")
 
 
 def review(revision_id: int, user: str) -> None:
@@ -649,6 +667,13 @@ def partners_tab(user: str, role: str) -> None:
     frame = store.partners_frame()
     shown = frame[["name", "sector", "legal_form", "member", "published_count"]].copy()
     shown["sector"] = [sector_label(s, lang) if s else "" for s in shown["sector"]]
+    shown.columns = [
+        tr("p_name"),
+        tr("p_sector"),
+        tr("p_legal_form"),
+        tr("p_member"),
+        tr("col_offerings"),
+    ]
     st.dataframe(shown, hide_index=True, width="stretch", key="mod_partner_table", height=240)
     names = dict(zip(frame["id"], frame["name"], strict=True))
     options = [NEW_PARTNER, *sorted(names, key=lambda i: str(names[i]).casefold())]
@@ -790,7 +815,23 @@ def audit_tab() -> None:
         key="mod_audit_csv",
         icon=":material/download:",
     )
-    st.dataframe(frame, hide_index=True, width="stretch", key="mod_audit_table", height=420)
+    # The screen shows a readable digest; the CSV keeps the full before/after JSON.
+    shown = pd.DataFrame(
+        {
+            tr("col_when"): [when(v) for v in frame["at"]],
+            tr("col_actor"): frame["actor"].astype(str),
+            tr("col_action"): frame["action"].astype(str),
+            tr("col_object"): (frame["object_type"] + " " + frame["object_id"]).astype(str),
+            tr("col_note"): frame["note"].fillna("").astype(str),
+            tr("col_after"): [_digest(v) for v in frame["after"]],
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch", key="mod_audit_table", height=420)
+
+
+def _digest(value, limit: int = 160) -> str:
+    text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # -- page ---------------------------------------------------------------------------------
