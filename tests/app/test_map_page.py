@@ -4,7 +4,9 @@ the language switch changes the interface, hostile text stays text."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -191,7 +193,7 @@ def test_missing_translation_falls_back_to_polish_with_a_note(tmp_path, monkeypa
     assert any("Shown in Polish" in c.value for c in english.caption)  # description only in PL
 
 
-def test_social_economy_offerings_in_powiat_lubaczowski():
+def test_social_economy_offerings_in_powiat_lubaczowski(sample_app):
     at = run_app()
     at.multiselect(key="f_sector").set_value(["social_economy"]).run()
     at.multiselect(key="f_district").set_value(["1809"]).run()
@@ -204,7 +206,7 @@ def test_social_economy_offerings_in_powiat_lubaczowski():
     assert {r[5] for r in rows} == set(expected["id"])
 
 
-def test_adding_a_product_to_the_trip_marks_it_on_the_map():
+def test_adding_a_product_to_the_trip_marks_it_on_the_map(sample_app):
     product = sorted(CatalogueStore().products_frame()["id"])[0]
     at = run_app({"product": product})
     at.button(key="trip_toggle").click().run()
@@ -213,3 +215,39 @@ def test_adding_a_product_to_the_trip_marks_it_on_the_map():
     assert [row[5] for row in trip_rows] == [product]
     at.button(key="trip_toggle").click().run()
     assert at.session_state["trip"] == []
+
+
+def test_gmina_and_date_range_filters_reach_the_map(sample_app):
+    frame = CatalogueStore().products_frame()
+    at = run_app()
+    at.multiselect(key="f_district").set_value(["1813"]).run()
+    at.multiselect(key="f_gmina").set_value(["1813042"]).run()
+    expected = set(frame[frame["gmina_teryt"] == "1813042"]["id"])
+    assert expected and marker_ids(at) == expected
+
+    at = run_app()
+    at.multiselect(key="f_cat").set_value(["events"]).run()
+    every_event = marker_ids(at)
+    at.date_input(key="f_from").set_value(date(2027, 1, 1)).run()
+    at.date_input(key="f_to").set_value(date(2027, 1, 31)).run()
+    january = marker_ids(at)
+    assert january < every_event  # summer festivals drop out of a January range
+    events = frame[frame["category"] == "events"].set_index("id")
+    for pid in every_event - january:
+        assert pd.Timestamp(events.at[pid, "event_start"]).month != 1
+
+
+def test_sort_by_distance_from_a_point_picked_on_the_map():
+    at = run_app()
+    at.selectbox(key="sort").set_value("distance").run()
+    assert any("Kliknij mapę" in i.value for i in at.info)
+    returned = component_args(at)["returned_objects"]
+    assert "last_clicked" in returned  # a map click now picks the point
+    at.session_state["origin"] = (49.7836, 22.7678)  # Przemyśl, Rynek
+    at.run()
+    labels = [b.label for b in at.button if b.key and b.key.startswith("pick_")]
+    distances = [
+        float(label.rsplit("·", 1)[1].replace("km", "").replace("\\", "")) for label in labels
+    ]
+    assert distances == sorted(distances) and distances[0] < 1.0
+    assert at.query_params["near"] in ("49.78360,22.76780", ["49.78360,22.76780"])
