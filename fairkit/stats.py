@@ -83,6 +83,11 @@ COLUMNS: dict[str, dict[str, str]] = {
 }
 for _cat in CATEGORIES:
     COLUMNS[_cat.slug] = {lang: _cat.label(lang) for lang in ("pl", "en", "uk")}
+_SEATED = {"pl": "Siedziba: {s}", "en": "Seated: {s}", "uk": "Осідок: {s}"}
+for _sector, _labels in SECTOR_LABELS.items():
+    COLUMNS[f"seated_{_sector}"] = {
+        lang: _SEATED[lang].format(s=_labels[lang]) for lang in ("pl", "en", "uk")
+    }
 
 QUALITY_FLAGS: tuple[str, ...] = (
     "missing_en",
@@ -237,7 +242,8 @@ def partners_by_district(
     """Partners per district, counted two ways.
 
     ``partners_seated``: partners whose registered gmina lies in the district, split by sector
-    in the columns ``public``, ``business``, ``ngo``, ``social_economy``. ``partners_active``:
+    in the columns ``seated_public``, ``seated_business``, ``seated_ngo`` and
+    ``seated_social_economy``. ``partners_active``:
     distinct partners with at least one of ``products`` in the district (a partner may be
     active in several districts); ``social_economy_active`` is the same for social-economy
     partners. Columns start with ``teryt``, ``district``; the last row is the total (for the
@@ -255,10 +261,12 @@ def partners_by_district(
         pd.crosstab(seat, _text(partners, "sector")) if len(partners) else pd.DataFrame(dtype=int)
     )
     seated = seated.reindex(index=rows, columns=sectors, fill_value=0).fillna(0).astype(int)
+    seated_cols = [f"seated_{s}" for s in sectors]
     out = seated.reset_index(drop=True)
+    out.columns = seated_cols
     out.insert(0, "district", [_district_label(k, lang) for k in rows])
     out.insert(0, "teryt", [k if k != OTHER else "" for k in rows])
-    out["partners_seated"] = out[sectors].sum(axis=1)
+    out["partners_seated"] = out[seated_cols].sum(axis=1)
 
     pid = _text(products, "partner_id")
     has_partner = pid != ""
@@ -269,7 +277,7 @@ def partners_by_district(
     out["social_economy_active"] = [
         int(active_se[active_se["key"] == k]["pid"].nunique()) for k in rows
     ]
-    out = _with_total(out, lang, [*sectors, "partners_seated"])
+    out = _with_total(out, lang, [*seated_cols, "partners_seated"])
     out.loc[out.index[-1], "partners_active"] = int(active["pid"].nunique())
     out.loc[out.index[-1], "social_economy_active"] = int(active_se["pid"].nunique())
     for col in ("partners_active", "social_economy_active"):

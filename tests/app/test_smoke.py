@@ -13,6 +13,7 @@ PAGES = [
     ("ui/pages/print_page.py", "Druk i eksport"),
     ("ui/pages/trip_page.py", "Moja wycieczka"),
     ("ui/pages/kiosk_page.py", "Odkryj pięć powiatów"),
+    ("ui/pages/stats_page.py", "Statystyki"),
 ]
 
 

@@ -205,7 +205,7 @@ def test_partners_by_district(catalogue):
     for _, row in table.iloc[:-1].iterrows():
         key = row["teryt"] or OTHER
         for sector in ("public", "business", "ngo", "social_economy"):
-            assert row[sector] == seated[(key, sector)]
+            assert row[f"seated_{sector}"] == seated[(key, sector)]
         assert row["partners_active"] == len(active.get(row["teryt"], set()))
     total = table.iloc[-1]
     assert total["partners_seated"] == len(partners)
@@ -305,6 +305,9 @@ def test_xlsx_keeps_text_as_text():
 
 
 def test_localised_headers(synthetic):
+    partners = localise_columns(partners_by_district(pd.DataFrame(), synthetic, "en"), "en")
+    assert "Seated: Social economy" in partners.columns
+    assert "Social-economy offerings" not in partners.columns
     table = localise_columns(social_economy_by_district(synthetic, "uk"), "uk")
     assert list(table.columns) == [
         "TERYT",

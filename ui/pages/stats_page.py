@@ -1,0 +1,468 @@
+"""Statistics for cluster staff and reports: offerings by district, category and sector, the
+social economy per district, partners, a choropleth and data quality; CSV and XLSX exports.
+
+The figures come from :mod:`fairkit.stats` over the published catalogue. Staff only
+(:func:`ui.staff_auth.require_staff` on every run): the data-quality list names offerings and
+partners with gaps, which is internal work material.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+
+import altair as alt
+import pandas as pd
+import shapely
+import streamlit as st
+from shapely.ops import polylabel
+
+from catalogue.taxonomy import CATEGORIES
+from fairkit.stats import (
+    QUALITY_FLAGS,
+    STALE_DAYS,
+    district_category_counts,
+    localise_columns,
+    partners_by_district,
+    products_per_district,
+    quality_issues,
+    quality_summary,
+    sector_counts,
+    social_economy_by_district,
+    to_csv_bytes,
+    to_xlsx_bytes,
+)
+from geodata import DISTRICT_TERYTS, district_name, load_districts
+from ui.i18n import translate
+from ui.staff_auth import require_staff
+from ui.state import current_language, get_store, partners, published_products
+
+S = {
+    "title": {"pl": "Statystyki", "en": "Statistics", "uk": "Статистика"},
+    "intro": {
+        "pl": "Opublikowane oferty katalogu, stan na {d}. Tabele można pobrać jako CSV "
+        "(Excel, UTF-8) albo wszystkie naraz jako XLSX.",
+        "en": "Published offerings of the catalogue as of {d}. Download any table as CSV "
+        "(Excel, UTF-8) or all of them as one XLSX workbook.",
+        "uk": "Опубліковані пропозиції каталогу станом на {d}. Таблиці можна завантажити як "
+        "CSV (Excel, UTF-8) або всі разом як XLSX.",
+    },
+    "m_products": {"pl": "Oferty", "en": "Offerings", "uk": "Пропозиції"},
+    "m_se": {
+        "pl": "Oferty ekonomii społecznej",
+        "en": "Social-economy offerings",
+        "uk": "Пропозиції соціальної економіки",
+    },
+    "m_partners": {"pl": "Partnerzy", "en": "Partners", "uk": "Партнери"},
+    "m_stale": {
+        "pl": "Nieaktualizowane > 1 rok",
+        "en": "Not updated > 1 year",
+        "uk": "Не оновлювалися > 1 року",
+    },
+    "tab_se": {"pl": "Ekonomia społeczna", "en": "Social economy", "uk": "Соціальна економіка"},
+    "tab_districts": {
+        "pl": "Powiaty i kategorie",
+        "en": "Districts and categories",
+        "uk": "Повіти та категорії",
+    },
+    "tab_partners": {
+        "pl": "Sektory i partnerzy",
+        "en": "Sectors and partners",
+        "uk": "Сектори та партнери",
+    },
+    "tab_quality": {"pl": "Jakość danych", "en": "Data quality", "uk": "Якість даних"},
+    "se_title": {
+        "pl": "Ile ofert podmiotów ekonomii społecznej jest w każdym powiecie?",
+        "en": "How many social-economy offerings are in each district?",
+        "uk": "Скільки пропозицій соціальної економіки в кожному повіті?",
+    },
+    "se_answer": {
+        "pl": "{parts}. Razem {total} z {all} ofert ({pct:.1f}%).",
+        "en": "{parts}. In total {total} of {all} offerings ({pct:.1f}%).",
+        "uk": "{parts}. Разом {total} з {all} пропозицій ({pct:.1f}%).",
+    },
+    "se_series": {"pl": "Ekonomia społeczna", "en": "Social economy", "uk": "Соціальна економіка"},
+    "other_series": {"pl": "Pozostałe", "en": "Other", "uk": "Інші"},
+    "series": {"pl": "Oferty", "en": "Offerings", "uk": "Пропозиції"},
+    "matrix_title": {
+        "pl": "Oferty według powiatu i kategorii",
+        "en": "Offerings by district and category",
+        "uk": "Пропозиції за повітом і категорією",
+    },
+    "map_title": {
+        "pl": "Liczba ofert w powiatach",
+        "en": "Offerings per district",
+        "uk": "Кількість пропозицій у повітах",
+    },
+    "sector_title": {
+        "pl": "Oferty według sektora partnera",
+        "en": "Offerings by partner sector",
+        "uk": "Пропозиції за сектором партнера",
+    },
+    "partners_title": {
+        "pl": "Partnerzy w powiatach",
+        "en": "Partners per district",
+        "uk": "Партнери в повітах",
+    },
+    "partners_note": {
+        "pl": "Siedziba: gmina z rejestru partnerów. Z ofertą: partnerzy, których "
+        "opublikowane oferty leżą w powiecie (partner może działać w kilku powiatach).",
+        "en": "Seated: the gmina in the partner registry. With offerings: partners whose "
+        "published offerings lie in the district (a partner may work in several).",
+        "uk": "Осідок: гміна з реєстру партнерів. З пропозиціями: партнери, чиї опубліковані "
+        "пропозиції розташовані в повіті (партнер може діяти в кількох повітах).",
+    },
+    "quality_title": {
+        "pl": "Braki w danych według powiatu",
+        "en": "Data gaps by district",
+        "uk": "Прогалини в даних за повітом",
+    },
+    "quality_note": {
+        "pl": "Nieaktualne: bez zmian od ponad {days} dni. Brak EN/UK: brak nazwy albo "
+        "tłumaczenia opisu. Brak kontaktu: ani strony, ani e-maila, ani telefonu.",
+        "en": "Stale: unchanged for more than {days} days. No EN/UK: no name or no "
+        "translation of the description. No contact: no website, e-mail or phone.",
+        "uk": "Неактуальні: без змін понад {days} днів. Без EN/UK: немає назви або перекладу "
+        "опису. Без контактів: немає ні сайту, ні e-mail, ні телефону.",
+    },
+    "issues_title": {
+        "pl": "Oferty do uzupełnienia",
+        "en": "Offerings to complete",
+        "uk": "Пропозиції для доповнення",
+    },
+    "issue_filter": {
+        "pl": "Pokaż oferty z problemem",
+        "en": "Show offerings with",
+        "uk": "Показати пропозиції з проблемою",
+    },
+    "no_issues": {
+        "pl": "Żadna oferta nie ma wybranych braków.",
+        "en": "No offering has the chosen gaps.",
+        "uk": "Жодна пропозиція не має вибраних прогалин.",
+    },
+    "csv": {"pl": "CSV", "en": "CSV", "uk": "CSV"},
+    "xlsx": {
+        "pl": "Wszystkie tabele (XLSX)",
+        "en": "All tables (XLSX)",
+        "uk": "Усі таблиці (XLSX)",
+    },
+    "sheet_se": {"pl": "Ekonomia społeczna", "en": "Social economy", "uk": "Соц. економіка"},
+    "sheet_matrix": {"pl": "Powiaty x kategorie", "en": "Districts x categories",
+                     "uk": "Повіти x категорії"},
+    "sheet_sectors": {"pl": "Sektory", "en": "Sectors", "uk": "Сектори"},
+    "sheet_partners": {"pl": "Partnerzy", "en": "Partners", "uk": "Партнери"},
+    "sheet_quality": {"pl": "Jakość danych", "en": "Data quality", "uk": "Якість даних"},
+    "sheet_issues": {"pl": "Oferty z brakami", "en": "Offerings with gaps",
+                     "uk": "Пропозиції з прогалинами"},
+}  # fmt: skip
+
+lang = current_language()
+
+
+def tr(key: str, **params) -> str:
+    return translate(S, key, lang, **params)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _photo_counts(url: str, version: int, ids: tuple[str, ...]) -> dict[str, int] | None:
+    # url and version are the cache key: a new photo bumps the catalogue version.
+    photos_for = getattr(get_store(), "photos_for", None)
+    if photos_for is None:
+        return None
+    return {pid: len(photos_for(pid)) for pid in ids}
+
+
+def photo_counts(frame: pd.DataFrame) -> dict[str, int] | None:
+    """Photos per product id, or None when the catalogue keeps no photos."""
+    store = get_store()
+    return _photo_counts(store.url, store.catalogue_version(), tuple(frame["id"]))
+
+
+def table(frame: pd.DataFrame, name: str, key: str) -> None:
+    """A localised table with its CSV download (UTF-8 with BOM, formulas neutralised)."""
+    shown = localise_columns(frame, lang)
+    st.dataframe(shown, hide_index=True, width="stretch")
+    st.download_button(
+        f"{tr('csv')}: {name}",
+        data=partial(to_csv_bytes, shown),
+        file_name=f"{key}.csv",
+        mime="text/csv",
+        key=f"stats_csv_{key}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def se_chart(se: pd.DataFrame) -> alt.Chart:
+    body = se.iloc[:-1]
+    long = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "district": body["district"],
+                    "series": tr("se_series"),
+                    "n": body["social_economy"],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "district": body["district"],
+                    "series": tr("other_series"),
+                    "n": body["products"] - body["social_economy"],
+                }
+            ),
+        ]
+    )
+    return (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y(
+                "district:N",
+                title=None,
+                sort=list(body["district"]),
+                axis=alt.Axis(labelLimit=240),
+            ),
+            x=alt.X("n:Q", title=tr("series"), stack="zero"),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=[tr("se_series"), tr("other_series")], range=["#f5b800", "#9fb3c8"]
+                ),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            order=alt.Order("series:N", sort="descending"),
+            tooltip=["district:N", "series:N", "n:Q"],
+        )
+        .properties(height=alt.Step(34))
+    )
+
+
+def matrix_chart(matrix: pd.DataFrame) -> alt.Chart:
+    body = matrix.iloc[:-1]
+    slugs = [c.slug for c in CATEGORIES]
+    long = body.melt(id_vars=["district"], value_vars=slugs, var_name="slug", value_name="n")
+    labels = {c.slug: c.label(lang) for c in CATEGORIES}
+    long["category"] = long["slug"].map(labels)
+    return (
+        alt.Chart(long[long["n"] > 0])
+        .mark_bar()
+        .encode(
+            y=alt.Y(
+                "district:N",
+                title=None,
+                sort=list(body["district"]),
+                axis=alt.Axis(labelLimit=240),
+            ),
+            x=alt.X("n:Q", title=tr("series"), stack="zero"),
+            color=alt.Color(
+                "category:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=[labels[s] for s in slugs], range=[c.colour for c in CATEGORIES]
+                ),
+                legend=alt.Legend(orient="bottom", columns=3),
+            ),
+            tooltip=["district:N", "category:N", "n:Q"],
+        )
+        .properties(height=alt.Step(38))
+    )
+
+
+@st.cache_data(show_spinner=False)
+def _district_shapes() -> tuple[list[dict], list[dict]]:
+    # The committed layer never changes while the app runs: its GeoJSON once per process.
+    features, points = [], []
+    for _, row in load_districts().iterrows():
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"teryt": row["teryt"]},
+                # d3-geo (Vega) wants clockwise outer rings; GeoJSON's counter-clockwise
+                # ones would be read as "the whole globe except the district".
+                "geometry": shapely.orient_polygons(
+                    row.geometry, exterior_cw=True
+                ).__geo_interface__,
+            }
+        )
+        # Pole of inaccessibility: inside, and clear of the city of Przemyśl's enclave.
+        point = polylabel(row.geometry, tolerance=0.001)
+        points.append({"teryt": row["teryt"], "lat": point.y, "lon": point.x})
+    return features, points
+
+
+def choropleth(counts: dict[str, int]) -> alt.LayerChart:
+    """Offerings per district as an Altair geoshape (no tiles, works offline)."""
+    features, points = _district_shapes()
+    names = {t: district_name(t, lang) for t in DISTRICT_TERYTS}
+    shapes = [
+        {
+            **f,
+            "properties": {
+                **f["properties"],
+                "name": names[f["properties"]["teryt"]],
+                "n": counts.get(f["properties"]["teryt"], 0),
+            },
+        }
+        for f in features
+    ]
+    labels = pd.DataFrame(
+        # One word per line keeps neighbouring labels apart.
+        [
+            {**p, "label": "\n".join([*names[p["teryt"]].split(), str(counts.get(p["teryt"], 0))])}
+            for p in points
+        ]
+    )
+    base = (
+        alt.Chart(alt.Data(values=shapes))
+        .mark_geoshape(stroke="#1b3a57", strokeWidth=1.5)
+        .encode(
+            color=alt.Color(
+                "properties.n:Q",
+                title=tr("series"),
+                scale=alt.Scale(scheme="greens", zero=True),
+            ),
+            tooltip=[
+                alt.Tooltip("properties.name:N", title=tr("map_title")),
+                alt.Tooltip("properties.n:Q", title=tr("series")),
+            ],
+        )
+    )
+    text = (
+        alt.Chart(labels)
+        # A white halo under the text (stroke), then the text itself on top.
+        .mark_text(
+            fontSize=12,
+            fontWeight="bold",
+            lineBreak="\n",
+            stroke="white",
+            strokeWidth=3,
+            strokeOpacity=0.8,
+        )
+        .encode(longitude="lon:Q", latitude="lat:Q", text="label:N")
+    )
+    text_fill = text.mark_text(fontSize=12, fontWeight="bold", color="#1b3a57", lineBreak="\n")
+    return alt.layer(base, text, text_fill).project(type="mercator").properties(height=460)
+
+
+# -- page --------------------------------------------------------------------------------
+
+st.title(tr("title"), anchor=False)
+if require_staff(lang) is None:
+    st.stop()
+
+everything = published_products()
+all_partners = partners()
+st.caption(tr("intro", d=date.today().strftime("%d.%m.%Y")))
+
+se = social_economy_by_district(everything, lang)
+matrix = district_category_counts(everything, lang)
+sectors = sector_counts(everything, lang)
+partner_table = partners_by_district(all_partners, everything, lang)
+issues = quality_issues(everything, lang, photo_counts=photo_counts(everything))
+summary = quality_summary(issues, lang)
+flags = [f for f in QUALITY_FLAGS if f in issues.columns]
+
+total = se.iloc[-1]
+m1, m2, m3, m4 = st.columns(4)
+m1.metric(tr("m_products"), int(total["products"]))
+m2.metric(
+    tr("m_se"),
+    int(total["social_economy"]),
+    f"{total['share_pct']:.1f}%",
+    delta_color="off",
+    delta_arrow="off",
+)
+m3.metric(tr("m_partners"), len(all_partners))
+m4.metric(tr("m_stale"), int(issues["stale"].sum()), help=tr("quality_note", days=STALE_DAYS))
+
+tab_se, tab_districts, tab_partners, tab_quality = st.tabs(
+    [tr("tab_se"), tr("tab_districts"), tr("tab_partners"), tr("tab_quality")]
+)
+
+with tab_se:
+    st.subheader(tr("se_title"), anchor=False)
+    body = se.iloc[:-1]
+    parts = "; ".join(f"{r.district}: {r.social_economy}" for r in body.itertuples())
+    st.markdown(
+        tr(
+            "se_answer",
+            parts=parts,
+            total=int(total["social_economy"]),
+            all=int(total["products"]),
+            pct=float(total["share_pct"]),
+        )
+    )
+    chart_col, table_col = st.columns([1, 1], gap="large")
+    chart_col.altair_chart(se_chart(se), width="stretch")
+    with table_col:
+        table(se, tr("tab_se"), "social_economy_by_district")
+
+with tab_districts:
+    st.subheader(tr("matrix_title"), anchor=False)
+    st.altair_chart(matrix_chart(matrix), width="stretch")
+    table(matrix, tr("matrix_title"), "districts_categories")
+    st.subheader(tr("map_title"), anchor=False)
+    st.altair_chart(choropleth(products_per_district(everything)), width="stretch")
+
+with tab_partners:
+    st.subheader(tr("sector_title"), anchor=False)
+    chart_col, table_col = st.columns([1, 1], gap="large")
+    sector_body = sectors.iloc[:-1]
+    chart_col.altair_chart(
+        alt.Chart(sector_body)
+        .mark_bar()
+        .encode(
+            y=alt.Y("sector_label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=240)),
+            x=alt.X("products:Q", title=tr("series")),
+            color=alt.condition(
+                alt.datum.sector == "social_economy", alt.value("#f5b800"), alt.value("#5b7fa6")
+            ),
+            tooltip=["sector_label:N", "products:Q", "share_pct:Q"],
+        )
+        .properties(height=alt.Step(34)),
+        width="stretch",
+    )
+    with table_col:
+        table(sectors, tr("sector_title"), "sectors")
+    st.subheader(tr("partners_title"), anchor=False)
+    st.caption(tr("partners_note"))
+    table(partner_table, tr("partners_title"), "partners_by_district")
+
+with tab_quality:
+    st.subheader(tr("quality_title"), anchor=False)
+    st.caption(tr("quality_note", days=STALE_DAYS))
+    table(summary, tr("quality_title"), "data_quality")
+    st.subheader(tr("issues_title"), anchor=False)
+    chosen = st.multiselect(
+        tr("issue_filter"),
+        flags,
+        default=flags,
+        key="stats_issue_filter",
+        format_func=lambda f: localise_columns(pd.DataFrame(columns=[f]), lang).columns[0],
+    )
+    listed = issues[issues[chosen].any(axis=1)] if chosen else issues.iloc[0:0]
+    if listed.empty:
+        st.info(tr("no_issues"), icon=":material/task_alt:")
+    else:
+        table(listed.drop(columns=["teryt"]), tr("issues_title"), "offerings_with_gaps")
+
+sheets = {
+    tr("sheet_se"): se,
+    tr("sheet_matrix"): matrix,
+    tr("sheet_sectors"): sectors,
+    tr("sheet_partners"): partner_table,
+    tr("sheet_quality"): summary,
+    tr("sheet_issues"): issues[issues["issues"] > 0].drop(columns=["teryt"]),
+}
+st.download_button(
+    tr("xlsx"),
+    data=partial(to_xlsx_bytes, {k: localise_columns(v, lang) for k, v in sheets.items()}),
+    file_name=f"statystyki-{date.today().isoformat()}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="stats_xlsx",
+    icon=":material/table_view:",
+    type="primary",
+    on_click="ignore",
+)
