@@ -156,6 +156,7 @@ meta_table = sa.Table(
 
 _BOOL_FIELDS = ("free", "wheelchair", "family", "pets")
 MAX_PHOTOS_PER_PRODUCT = 5
+SUBMIT_ATTEMPTS = 5
 
 
 def now_utc() -> datetime:
@@ -550,9 +551,26 @@ class CatalogueStore:
         ``product.id`` is updated.
         """
         token = secrets.token_urlsafe(24)
-        now = now_utc()
         product.status = Status.PENDING.value
         product.submitted_by = submitted_by
+        partners = list(partners)
+        wanted = product.id
+        for attempt in range(SUBMIT_ATTEMPTS):
+            product.id = wanted
+            try:
+                self._insert_submission(product, submitted_by, partners, token)
+                return token
+            except sa.exc.IntegrityError:
+                # PostgreSQL under READ COMMITTED: a concurrent submission inserted the same
+                # id after our check; the transaction rolled back, so try the next free id.
+                if attempt == SUBMIT_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _insert_submission(
+        self, product: Product, submitted_by: str, partners: list[Partner], token: str
+    ) -> None:
+        now = now_utc()
         with self.write() as conn:
             for partner in partners:
                 self._upsert_partner(conn, partner, submitted_by)
@@ -574,7 +592,6 @@ class CatalogueStore:
                 conn, submitted_by, "submit", "product", product.id, after=product.content_dict()
             )
             self._bump_version(conn)
-        return token
 
     def _free_product_id(self, conn: Connection, wanted: str) -> str:
         # Inside the write transaction (BEGIN IMMEDIATE on SQLite), so no one else can take

@@ -380,16 +380,23 @@ def current_values(prefix: str) -> dict:
     return {name: st.session_state.get(k(prefix, name)) for name in names}
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _all_products(url: str, version: int) -> pd.DataFrame:
-    frame = get_store().products_frame(statuses=[s.value for s in Status])
+@st.cache_data(show_spinner=False, max_entries=8)
+def _products(url: str, version: int, every_status: bool) -> pd.DataFrame:
+    statuses = list(Status) if every_status else [Status.PUBLISHED, Status.PENDING]
+    frame = get_store().products_frame(statuses=statuses)
     return frame[["id", "name_pl", "lat", "lon", "status"]]
 
 
-def catalogue_products() -> pd.DataFrame:
-    """Every product (any status) for id uniqueness and duplicate checks, cached."""
+def catalogue_products(every_status: bool = False) -> pd.DataFrame:
+    """Products for duplicate checks, cached per catalogue version.
+
+    The form checks against published and waiting offerings only: a rejected or withdrawn
+    entry is no reason to warn (ids stay unique: submit_new picks a free one inside its
+    transaction). A file import needs ``every_status``, exactly like
+    :func:`catalogue.exchange.import_records`, which generates ids against all of them.
+    """
     store = get_store()
-    return _all_products(store.url, store.catalogue_version())
+    return _products(store.url, store.catalogue_version(), every_status)
 
 
 def validate(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import threading
 
 import pytest
 from PIL import Image
@@ -498,58 +497,3 @@ def test_audit_log_can_be_downloaded(db):
     assert any(d.proto.label.startswith("Pobierz dziennik") for d in at.get("download_button"))
     audit = next(d for d in at.dataframe if "Działanie" in d.value.columns)
     assert "submit" in set(audit.value["Działanie"])
-
-
-def test_concurrent_submissions_and_approvals_lose_nothing(db):
-    """Partners submit (with colliding names) while staff approve, through one store."""
-    existing = db.products_frame(statuses=["published", "pending"])[["id", "name_pl", "lat", "lon"]]
-    submitted: list[str] = []
-    errors: list[BaseException] = []
-    done = threading.Event()
-
-    def partner(worker: int) -> None:
-        try:
-            for i in range(8):
-                name = f"Oferta {i % 3}"  # the same names from every worker
-                products, report = validate_records(
-                    [{"name": name, "category": "food", "coordinates": f"50.0{worker}1, 22.6{i}"}],
-                    existing,
-                )
-                assert report.ok, report.to_text()
-                product = products[0]
-                db.submit_new(product, f"partner-{worker}")
-                submitted.append(product.id)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    def moderator() -> None:
-        try:
-            while True:
-                queue = db.moderation_queue()
-                for revision_id in queue["revision_id"]:
-                    try:
-                        db.approve(int(revision_id), "anna")
-                    except LookupError:
-                        pass
-                if done.is_set() and queue.empty:
-                    return
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    partners = [threading.Thread(target=partner, args=(w,)) for w in range(4)]
-    staff_thread = threading.Thread(target=moderator)
-    staff_thread.start()
-    for thread in partners:
-        thread.start()
-    for thread in partners:
-        thread.join()
-    done.set()
-    staff_thread.join(timeout=120)
-    assert not errors, errors
-    assert len(submitted) == 32 and len(set(submitted)) == 32, "every id unique"
-    published = set(db.products_frame()["id"])
-    assert set(submitted) <= published
-    assert db.moderation_queue().empty
-    audit = db.audit_frame(limit=10_000)
-    assert (audit["action"] == "submit").sum() == 32
-    assert (audit["action"] == "approve").sum() == 32

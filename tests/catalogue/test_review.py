@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 
@@ -17,6 +18,7 @@ from catalogue.review import (
     new_partner_id,
     stale_products,
 )
+from catalogue.validation import validate_records
 
 
 def product(**changes) -> Product:
@@ -201,3 +203,65 @@ def test_audit_csv_neutralises_formulas():
     assert rows[2][0] == "'=cmd|' /C calc'!A0"
     assert rows[1][1] == '{"name_pl": "=HYPERLINK(1)"}', "a cell starting with { is safe"
     assert rows[2][1] == "" and rows[2][2] == ""
+
+
+def test_concurrent_submissions_and_approvals_lose_nothing(store):
+    """Partners submit (with colliding names) while staff approve, through one store."""
+    existing = store.products_frame(statuses=["published", "pending"])[
+        ["id", "name_pl", "lat", "lon"]
+    ]
+    submitted: list[str] = []
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def partner(worker: int) -> None:
+        try:
+            for i in range(8):
+                name = f"Oferta {i % 3}"  # the same names from every worker
+                products, report = validate_records(
+                    [{"name": name, "category": "food", "coordinates": f"50.0{worker}1, 22.6{i}"}],
+                    existing,
+                )
+                assert report.ok, report.to_text()
+                product = products[0]
+                store.submit_new(product, f"partner-{worker}")
+                photo = {"id": f"w{worker}-{i}", "path": "p.jpg", "thumb_path": "t.jpg"}
+                store.add_photos(product.id, [photo | {"width": 10, "height": 10}])
+                submitted.append(product.id)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    def moderator() -> None:
+        try:
+            while True:
+                # Read the flag before the queue: a queue read earlier may miss the last ones.
+                finished = done.is_set()
+                queue = store.moderation_queue()
+                for revision_id in queue["revision_id"]:
+                    try:
+                        store.approve(int(revision_id), "anna")
+                    except LookupError:
+                        pass
+                if finished and queue.empty:
+                    return
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    partners = [threading.Thread(target=partner, args=(w,)) for w in range(4)]
+    staff_thread = threading.Thread(target=moderator)
+    staff_thread.start()
+    for thread in partners:
+        thread.start()
+    for thread in partners:
+        thread.join()
+    done.set()
+    staff_thread.join(timeout=120)
+    assert not errors, errors
+    assert len(submitted) == 32 and len(set(submitted)) == 32, "every id unique"
+    published = set(store.products_frame()["id"])
+    assert set(submitted) <= published
+    assert store.moderation_queue().empty
+    audit = store.audit_frame(limit=10_000)
+    assert (audit["action"] == "submit").sum() == 32
+    assert (audit["action"] == "approve").sum() == 32
+    assert sum(len(store.photos_for(pid)) for pid in submitted) == 32

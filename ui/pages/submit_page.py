@@ -375,7 +375,7 @@ def bulk_upload() -> None:
         st.error(tr("too_many_rows", n=len(records), max=BULK_MAX_ROWS), icon=":material/error:")
         return
     partner_frame = partners()
-    existing = form.catalogue_products()
+    existing = form.catalogue_products(every_status=True)
     _products, report = validate_records(
         records,
         existing,
