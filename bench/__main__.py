@@ -105,6 +105,14 @@ def _locate_section(options: Options) -> Section:
             speedup >= 20,
         )
     )
+    if speedup < 20 or options.profile:
+        from bench.common import profile_text
+        from geodata import locate_many
+
+        lats, lons = bench_locate._points()
+        section.profiles["locate_many, 100,000 points"] = profile_text(
+            lambda: locate_many(lats, lons)
+        )
     return section
 
 

@@ -55,9 +55,13 @@ def measure_size(browser, db_path, total: int, searched: int, repeats: int, filt
             try:
                 t0 = time.perf_counter()
                 page.goto(base + "/", wait_until="commit", timeout=TIMEOUT_MS)
+                # Streamlit's own start (JS bundle, websocket, script run) ends when the
+                # component's iframe exists; the rest is the map and its markers.
+                page.wait_for_selector(MAP_FRAME, state="attached", timeout=TIMEOUT_MS)
+                iframe = time.perf_counter() - t0
                 first = _wait_count(page, MAP_FRAME, -1) - t0
                 full = _wait_count(page, MAP_FRAME, total) - t0
-                loads.append({"first": first, "all": full, "cold": i == 0})
+                loads.append({"iframe": iframe, "first": first, "all": full, "cold": i == 0})
                 if filters and i > 0:
                     t1 = _search(page, SEARCH)
                     changes.append(_wait_count(page, MAP_FRAME, searched) - t1)
@@ -105,6 +109,7 @@ def run(options: Options, workspace: Workspace) -> Section:
                 seconds(r["health"]),
                 seconds(cold["first"]),
                 seconds(cold["all"]),
+                seconds(median([x["iframe"] for x in warm])),
                 seconds(median([x["first"] for x in warm])),
                 seconds(r["warm_all"]),
                 seconds(r["change"]),
@@ -117,6 +122,7 @@ def run(options: Options, workspace: Workspace) -> Section:
             "server start → health",
             "1st load: first markers",
             "1st load: all markers",
+            "load: map iframe attached",
             "load: first markers",
             "load: all markers",
             "filter change → updated markers",
