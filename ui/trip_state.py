@@ -2,8 +2,9 @@
 
 ``st.session_state["trip"]`` holds the list. A session that has no trip yet takes it from
 the URL parameter ``trip=id1,id2,…`` (a shared link or QR code), so the trip page can be
-reopened on another device. Only the trip page writes the URL (:func:`sync_url`); other
-pages manage their own query string and just call :func:`add_to_trip`.
+reopened on another device; a link opened in a session that already has a trip replaces it
+(:func:`adopt_url`). Only the trip page writes the URL (:func:`sync_url`); other pages
+manage their own query string and just call :func:`add_to_trip`.
 
 Callable from widget callbacks (``on_click=add_to_trip, args=(product_id,)``).
 """
@@ -16,6 +17,7 @@ from fairkit.trips import MAX_STOPS, parse_trip_param, trip_param
 
 TRIP_KEY = "trip"
 URL_PARAM = "trip"
+_WRITTEN_KEY = "_trip_url"  # the trip value this session last put in the URL
 
 
 def trip_ids() -> list[str]:
@@ -28,6 +30,18 @@ def trip_ids() -> list[str]:
     if TRIP_KEY not in st.session_state:
         st.session_state[TRIP_KEY] = parse_trip_param(st.query_params.get(URL_PARAM))
     return list(st.session_state[TRIP_KEY])
+
+
+def adopt_url() -> None:
+    """Take the trip from the URL when it holds one this session did not write itself.
+
+    That is a shared link or QR code opened in a session that already has a trip (e.g. after
+    visiting the map); the trip page calls this first on every run.
+    """
+    raw = st.query_params.get(URL_PARAM)
+    if raw is not None and raw != st.session_state.get(_WRITTEN_KEY):
+        st.session_state[TRIP_KEY] = parse_trip_param(raw)
+        st.session_state[_WRITTEN_KEY] = raw
 
 
 def set_trip(ids: list[str]) -> None:
@@ -81,6 +95,7 @@ def sync_url(extra: dict[str, str] | None = None) -> None:
     ids = trip_ids()
     if ids:
         wanted[URL_PARAM] = trip_param(ids)
+    st.session_state[_WRITTEN_KEY] = wanted.get(URL_PARAM)
     current = {k: st.query_params.get(k) for k in st.query_params}
     if current != wanted:
         st.query_params.from_dict(wanted)

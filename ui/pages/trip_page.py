@@ -35,6 +35,7 @@ from ui.state import current_language, published_products
 from ui.text import md_escape
 from ui.trip_state import (
     add_to_trip,
+    adopt_url,
     clear_trip,
     move_in_trip,
     remove_from_trip,
@@ -202,6 +203,7 @@ everything = published_products()
 st.title(tr("title"), anchor=False)
 st.caption(f"{tr('intro')}  \n{t('sample_note', lang)}")
 
+adopt_url()
 wanted = trip_ids()
 stops = known_stops(everything, wanted)
 if stops != wanted:

@@ -1,0 +1,201 @@
+"""AppTest of the fair pages: the trip, the presentation and the statistics (widgets by key)."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+from collections import Counter
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from catalogue import staff
+from catalogue.exchange import load_sample_catalogue
+from catalogue.storage import CatalogueStore, row_to_product
+from fairkit.stats import localise_columns, social_economy_by_district, to_csv_bytes
+from fairkit.trips import GPX_NS, order_trip, trip_gpx
+from geodata import DISTRICT_TERYTS, district_name
+from tests.app.conftest import REPO_ROOT
+
+TRIP = "ui/pages/trip_page.py"
+KIOSK = "ui/pages/kiosk_page.py"
+STATS = "ui/pages/stats_page.py"
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    """A fresh database with the sample catalogue (AppTest caches the store per URL)."""
+    path = tmp_path / "catalogue.sqlite"
+    monkeypatch.setenv("CATALOGUE_DB", str(path))
+    monkeypatch.setenv("CATALOGUE_PHOTOS", str(tmp_path / "photos"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    store = CatalogueStore(f"sqlite:///{path}")
+    store.create_schema()
+    load_sample_catalogue(store)
+    yield store
+    store.dispose()
+
+
+def open_page(page: str, **query) -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90)
+    at.run()
+    at.switch_page(page)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def keys(at: AppTest) -> set[str]:
+    return {b.key for b in at.button}
+
+
+# -- trip ----------------------------------------------------------------------------------------
+
+
+def test_trip_from_link_reorder_remove_and_url(db):
+    at = open_page(TRIP, trip="sample-010,sample-001,no-such-id,sample-003")
+    assert at.session_state["trip"] == ["sample-010", "sample-001", "sample-003"]
+    assert at.metric[0].value == "3"
+    assert any("Pominięto 1" in i.value for i in at.info)
+    assert {"trip_up_sample-001", "trip_down_sample-001", "trip_rm_sample-001"} <= keys(at)
+
+    ok(at.button(key="trip_up_sample-001").click().run())
+    assert at.session_state["trip"] == ["sample-001", "sample-010", "sample-003"]
+    assert at.query_params["trip"] == "sample-001,sample-010,sample-003"
+
+    ok(at.button(key="trip_rm_sample-010").click().run())
+    assert at.session_state["trip"] == ["sample-001", "sample-003"]
+    assert at.query_params["trip"] == "sample-001,sample-003"
+    # The shareable link and its QR code carry the trip.
+    assert any(c.value.endswith("?trip=sample-001,sample-003") for c in at.code)
+
+
+def test_trip_add_optimise_and_gpx(db):
+    at = open_page(TRIP)
+    assert at.session_state["trip"] == []
+    assert "trip_optimise" not in keys(at)
+    for pid in ("sample-050", "sample-001", "sample-040", "sample-003"):
+        at.selectbox(key="trip_add_pick").set_value(pid)
+        ok(at.button(key="trip_add").click().run())
+    assert at.session_state["trip"] == ["sample-050", "sample-001", "sample-040", "sample-003"]
+    ok(at.button(key="trip_optimise").click().run())
+    expected = order_trip(
+        db.products_frame(), ["sample-050", "sample-001", "sample-040", "sample-003"]
+    )
+    assert at.session_state["trip"] == expected
+    gpx = at.get("download_button")[0].proto
+    assert gpx.id and "trip_dl_gpx" in gpx.id
+    # The same bytes the page offers, rebuilt here, hold the stops in order.
+    root = ET.fromstring(trip_gpx(db.products_frame(), expected, "Moja wycieczka"))
+    names = [p.findtext(f"{{{GPX_NS}}}name") for p in root.iter(f"{{{GPX_NS}}}rtept")]
+    assert [n.split(". ", 1)[0] for n in names] == ["1", "2", "3", "4"]
+    ok(at.button(key="trip_clear").click().run())
+    assert at.session_state["trip"] == []
+    assert "trip" not in at.query_params
+
+
+def test_trip_state_helpers_from_another_page(db):
+    # The map page calls these; here they run inside a page run through a tiny script.
+    script = """
+import streamlit as st
+from ui.trip_state import add_to_trip, remove_from_trip, trip_ids, in_trip, move_in_trip
+st.session_state["r"] = [
+    add_to_trip("sample-001"), add_to_trip("sample-002"), add_to_trip("sample-001"),
+    in_trip("sample-002"), remove_from_trip("sample-009"),
+]
+move_in_trip("sample-002", -5)
+st.session_state["ids"] = trip_ids()
+"""
+    at = AppTest.from_string(script, default_timeout=30)
+    at.query_params["trip"] = "sample-007"
+    ok(at.run())
+    assert at.session_state["r"] == [True, True, False, True, False]
+    assert at.session_state["ids"] == ["sample-002", "sample-007", "sample-001"]
+
+
+# -- presentation --------------------------------------------------------------------------------
+
+
+def test_presentation_steps_languages_and_district_tour(db):
+    at = open_page(KIOSK, interval="7", idle="30")
+    assert at.session_state["kiosk_interval"] == 7
+    assert at.session_state["kiosk_idle"] == 30
+    assert at.title[0].value == "Odkryj pięć powiatów"
+    first = at.header[0].value
+    ok(at.button(key="kiosk_next").click().run())
+    assert at.header[0].value != first
+    assert "kiosk_touch" in at.session_state
+    ok(at.button(key="kiosk_prev").click().run())
+    assert at.header[0].value == first
+    ok(at.button(key="kiosk_lang_uk").click().run())
+    assert at.title[0].value == "Відкрийте п'ять повітів"
+    ok(at.segmented_control(key="kiosk_mode").set_value("districts").run())
+    assert at.header[0].value == district_name("1804", "uk")
+    for _ in DISTRICT_TERYTS:
+        ok(at.button(key="kiosk_next").click().run())
+    assert at.header[0].value == district_name("1804", "uk")  # wrapped around
+    ok(at.button(key="kiosk_play").click().run())
+    assert at.session_state["kiosk_paused"] is True
+
+
+def test_presentation_shows_partner_text_escaped(db):
+    frame = db.products_frame()
+    first = frame[frame["id"] == "sample-039"].iloc[0]
+    hostile = "<img src=x onerror=alert(1)>[x](javascript:alert(2))"
+    product = row_to_product(first.to_dict() | {"edit_token_hash": None})
+    product.description_pl = hostile
+    db.save_products([product], actor="test")
+    at = open_page(KIOSK)
+    shown = [m.value for m in at.markdown]
+    assert any("\\<img src=x onerror=alert\\(1\\)\\>" in m for m in shown), shown[:6]
+
+
+# -- statistics ----------------------------------------------------------------------------------
+
+
+def test_statistics_need_a_staff_login(db):
+    at = open_page(STATS)
+    assert at.title[0].value == "Statystyki"
+    assert "staff_login" in keys(at)
+    assert len(at.dataframe) == 0 and not at.get("download_button")
+
+
+def test_statistics_answer_social_economy_per_district(db):
+    staff.add_staff(db, "anna", PASSWORD)
+    at = open_page(STATS)
+    at.text_input(key="staff_username").input("anna")
+    at.text_input(key="staff_password").input(PASSWORD)
+    ok(at.button(key="staff_login").click().run())
+    frame = db.products_frame()
+    se = Counter(
+        r["district_teryt"]
+        for r in frame.to_dict("records")
+        if r["partner_sector"] == "social_economy"
+    )
+    answer = next(m.value for m in at.markdown if "Razem" in m.value and "ofert" in m.value)
+    for teryt in DISTRICT_TERYTS:
+        assert f"{district_name(teryt, 'pl')}: {se[teryt]}" in answer
+    table = at.dataframe[0].value
+    assert isinstance(table, pd.DataFrame)
+    assert list(table["Oferty ekonomii społecznej"])[:5] == [se[t] for t in DISTRICT_TERYTS]
+    downloads = [b.proto.id for b in at.get("download_button")]
+    for key in ("stats_csv_social_economy_by_district", "stats_xlsx"):
+        assert any(key in d for d in downloads), downloads
+    assert at.metric[0].value == str(len(frame))
+    ok(at.multiselect(key="stats_issue_filter").set_value(["stale"]).run())
+    assert any("Żadna oferta" in i.value for i in at.info)
+
+
+def test_statistics_csv_bytes_are_neutralised(db):
+    data = to_csv_bytes(localise_columns(social_economy_by_district(db.products_frame()), "pl"))
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig").read()
+    assert text.splitlines()[0].startswith("TERYT,Powiat,Oferty")
