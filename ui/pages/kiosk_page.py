@@ -287,12 +287,10 @@ def photo_for(product_id: str):
 
 def product_slide(row: pd.Series) -> None:
     photo = photo_for(str(row["id"]))
-    if photo is not None:
-        st.image(str(photo), width="stretch")
     st.header(md_escape(stop_name(row, lang)), anchor=False)
     place = district_name(row["district_teryt"], lang) if row.get("district_teryt") else ""
     st.markdown(f"**{md_escape(category_label(row['category'], lang))}** · {md_escape(place)}")
-    description = stop_description(row, lang, limit=260 if photo is not None else 420)
+    description = stop_description(row, lang, limit=300 if photo is not None else 420)
     if description:
         st.markdown(md_escape(description))
     partner = str(row.get("partner_name") or "")
@@ -303,7 +301,15 @@ def product_slide(row: pd.Series) -> None:
             star = "★ " if sector == "social_economy" else ""
             badge = f" · {star}{md_escape(sector_label(sector, lang))}"
         st.markdown(f"{tr('partner')}: {md_escape(partner)}{badge}")
-    qr_block(link({"product": str(row["id"])}), tr("scan"))
+    url = link({"product": str(row["id"])})
+    if photo is None:
+        qr_block(url, tr("scan"))
+        return
+    # Photo and QR side by side, so both fit a 1080-px-high screen.
+    photo_col, qr_col = st.columns([3, 2], vertical_alignment="center")
+    photo_col.image(str(photo), width="stretch")
+    qr_col.image(qr_png(url, scale=10, border=2), width="stretch")
+    qr_col.markdown(f"**{tr('scan')}**")
 
 
 def district_slide(teryt: str, frame: pd.DataFrame) -> None:
