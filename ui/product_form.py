@@ -308,7 +308,13 @@ def values_to_record(values: dict) -> dict:
         "partner": "",
         "partner_sector": "",
     }
-    if values.get("partner_mode") == "new":
+    mode = values.get("partner_mode") or "existing"
+    if mode not in PARTNER_MODES:
+        raise ValueError(f"unknown partner mode {mode!r}; expected one of {PARTNER_MODES}")
+    for name in ("free", "wheelchair", "family", "pets"):
+        if (values.get(name) or "") not in TRI_STATE:
+            raise ValueError(f"unknown {name} answer {values.get(name)!r}; expected {TRI_STATE}")
+    if mode == "new":
         record["partner"] = values.get("partner_name") or ""
         record["partner_sector"] = values.get("partner_sector") or ""
     else:

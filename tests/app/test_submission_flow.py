@@ -269,6 +269,41 @@ def test_photos_are_stored_and_hostile_ones_refused(db, tmp_path):
     assert (tmp_path / "photos" / rows[0]["path"]).is_file()
 
 
+def hostile_images() -> dict[str, tuple[bytes, str]]:
+    """The four refused uploads, made on the fly: (content, expected Polish phrase)."""
+    jpeg = io.BytesIO()
+    Image.new("RGB", (800, 600), (10, 20, 30)).save(jpeg, format="JPEG")
+    gif = io.BytesIO()
+    Image.new("P", (10, 10)).save(gif, format="GIF")
+    bomb = io.BytesIO()
+    Image.new("1", (12000, 12000)).save(bomb, format="PNG")
+    return {
+        "cut.jpg": (jpeg.getvalue()[: len(jpeg.getvalue()) // 2], "uszkodzony"),
+        "gif.jpg": (gif.getvalue(), "JPEG, PNG ani WebP"),
+        "text.png": (b"just some text, not a picture\n", "JPEG, PNG ani WebP"),
+        "huge.png": (bomb.getvalue(), "12000×12000"),
+    }
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+@pytest.mark.parametrize("name", ["cut.jpg", "gif.jpg", "text.png", "huge.png"])
+def test_hostile_images_are_refused_with_a_clear_message(db, tmp_path, name):
+    content, phrase = hostile_images()[name]
+    at = new_app()
+    open_page(at, SUBMIT)
+    at.text_input(key="sub_name").input("Galeria Testowa").run()
+    at.selectbox(key="sub_category").select("museum").run()
+    at.text_input(key="sub_coordinates").input(POINT).run()
+    at.file_uploader(key="sub_photos").set_value([(name, content, "image/jpeg")]).run()
+    at.button(key="sub_send").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    messages = [e.value for e in at.error]
+    assert any(name in m and phrase in m for m in messages), messages
+    assert "sub_token" not in at.session_state
+    assert db.count_products("pending") == 0
+    assert not list((tmp_path / "photos").rglob("*.jpg"))
+
+
 def test_reject_reason_is_shown_on_the_edit_link(db):
     staff.add_staff(db, "anna", PASSWORD)
     at = new_app()

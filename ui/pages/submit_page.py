@@ -255,9 +255,11 @@ def send(product, report, partner_frame: pd.DataFrame) -> None:
     uploads = photo_uploads()
     stored, errors = store_photos([(u.name, u) for u in uploads])
     if errors:
+        # Only decoding finds some damage (a cut-off JPEG has a valid header): show it
+        # next to the uploader, where the header checks are shown.
         delete_files(stored)
         st.session_state["sub_photo_errors"] = [e.message(lang) for e in errors]
-        return
+        st.rerun()
     new_partners = list(report.new_partners)
     legal_form = str(st.session_state.get("sub_partner_legal_form") or "").strip()[:200]
     for partner in new_partners:
