@@ -56,11 +56,11 @@ S = {
     },
     "empty": {
         "pl": "Wycieczka jest pusta. Na mapie wybierz ofertę i kliknij „Dodaj do wycieczki” "
-        "albo dodaj miejsce poniżej.",
-        "en": "The trip is empty. On the map, open an offering and click “Add to trip”, or "
-        "add a place below.",
+        "albo wybierz miejsce powyżej.",
+        "en": "The trip is empty. On the map, open an offering and click “Add to my trip”, or "
+        "choose a place above.",
         "uk": "Подорож порожня. На мапі відкрийте пропозицію й натисніть «Додати до подорожі» "
-        "або додайте місце нижче.",
+        "або виберіть місце вище.",
     },
     "add_pick": {"pl": "Dodaj miejsce", "en": "Add a place", "uk": "Додати місце"},
     "add": {"pl": "Dodaj", "en": "Add", "uk": "Додати"},
@@ -155,11 +155,23 @@ class TripRoute(MacroElement):
                 }).addTo(group);
             }
             if (pts.length) {
-                // The group is put on the map right after this script; fit once it is there.
-                setTimeout(function(){
+                // The group is put on the map right after this script, and the component and
+                // the base map may still size the frame and set their own view: fit again a
+                // little later and on resize, until the visitor touches the map.
+                var touched = false, hooked = false;
+                var fit = function(){
                     var map = group._map;
-                    if (map) { map.fitBounds(L.latLngBounds(pts), {padding: [50, 50], maxZoom: 13}); }
-                }, 0);
+                    if (!map || touched) { return; }
+                    if (!hooked) {
+                        hooked = true;
+                        ["pointerdown", "wheel", "touchstart", "keydown"].forEach(function(ev){
+                            map.getContainer().addEventListener(ev, function(){ touched = true; }, {once: true});
+                        });
+                        map.on("resize", function(){ setTimeout(fit, 50); });
+                    }
+                    map.fitBounds(L.latLngBounds(pts), {padding: [50, 50], maxZoom: 13, animate: false});
+                };
+                [0, 400, 1200].forEach(function(ms){ setTimeout(fit, ms); });
             }
         })();
         {% endmacro %}
