@@ -12,7 +12,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import streamlit as st
 
-from catalogue.photos import ALLOWED_EXTENSIONS, MAX_PHOTOS, delete_files, resolve, store_photos
+from catalogue.photos import (
+    ALLOWED_EXTENSIONS,
+    MAX_BYTES,
+    MAX_PHOTOS,
+    delete_files,
+    resolve,
+    store_photos,
+)
 from catalogue.storage import TokenError, product_from_content
 from catalogue.taxonomy import Status, category_label
 from geodata import district_name
@@ -279,6 +286,7 @@ def photo_panel(product) -> None:
     uploads = st.file_uploader(
         tr("add_photos", max=MAX_PHOTOS),
         type=list(ALLOWED_EXTENSIONS),
+        max_upload_size=MAX_BYTES // (1024 * 1024),  # refused in the browser already
         accept_multiple_files=True,
         key=f"ed_photos_{generation}",
     )

@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from catalogue.model import Partner
-from catalogue.photos import ALLOWED_EXTENSIONS, PhotoError, resolve, store_logo
+from catalogue.photos import ALLOWED_EXTENSIONS, MAX_BYTES, PhotoError, resolve, store_logo
 from catalogue.review import (
     audit_csv,
     check_partner_fields,
@@ -731,7 +731,10 @@ def partners_tab(user: str, role: str) -> None:
                 st.checkbox(tr("p_logo_remove"), key="mod_p_logo_remove")
             generation = st.session_state.get("mod_p_logo_gen", 0)
             st.file_uploader(
-                tr("p_logo"), type=list(ALLOWED_EXTENSIONS), key=f"mod_p_logo_{generation}"
+                tr("p_logo"),
+                type=list(ALLOWED_EXTENSIONS),
+                key=f"mod_p_logo_{generation}",
+                max_upload_size=MAX_BYTES // (1024 * 1024),  # refused in the browser already
             )
         if st.button(tr("p_save"), key="mod_p_save", type="primary", icon=":material/save:"):
             save_partner(user, pick, frame, current_logo, generation)

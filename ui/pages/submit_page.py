@@ -21,6 +21,7 @@ import streamlit as st
 from catalogue.exchange import import_records, read_table, write_template
 from catalogue.photos import (
     ALLOWED_EXTENSIONS,
+    MAX_BYTES,
     MAX_PHOTOS,
     PhotoError,
     delete_files,
@@ -302,6 +303,7 @@ def single_form() -> None:
         st.file_uploader(
             tr("photos", max=MAX_PHOTOS),
             type=list(ALLOWED_EXTENSIONS),
+            max_upload_size=MAX_BYTES // (1024 * 1024),  # refused in the browser already
             accept_multiple_files=True,
             key="sub_photos",
             help=tr("photos_help"),
