@@ -373,6 +373,10 @@ def build_base_map(
         zoom_snap=0.25,
         zoom_delta=0.5,
     )
+    # folium gives min/max zoom to the tile layer only; without tiles (offline) the map itself
+    # needs them, or Leaflet.markercluster refuses to start.
+    fmap.options["min_zoom"] = 7
+    fmap.options["max_zoom"] = 18
     # Instance attributes shadow folium's CDN defaults; jQuery/Bootstrap are not needed.
     fmap.default_js = [("leaflet", assets.LEAFLET_JS.url)]
     fmap.default_css = [("leaflet_css", assets.LEAFLET_CSS.url)]
