@@ -435,9 +435,10 @@ def show_issues(issues: list[ValidationIssue], lang: str, required_too: bool) ->
         if issue.code == "required" and not required_too:
             continue
         if issue.severity == "error":
-            st.error(issue.detail(lang), icon=":material/error:")
+            # Messages quote what was typed (and other offerings' names): escape them.
+            st.error(md_escape(issue.detail(lang)), icon=":material/error:")
         else:
-            st.warning(issue.detail(lang), icon=":material/warning:")
+            st.warning(md_escape(issue.detail(lang)), icon=":material/warning:")
 
 
 def content_fields(

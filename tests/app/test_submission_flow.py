@@ -47,6 +47,11 @@ def db(tmp_path, monkeypatch):
     store.dispose()
 
 
+def shown(elements) -> list[str]:
+    """Texts of alert elements as displayed: markdown backslash escapes removed."""
+    return [re.sub(r"\\(.)", r"\1", str(e.value)) for e in elements]
+
+
 def new_app() -> AppTest:
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90)
     at.run()
@@ -155,11 +160,11 @@ def test_validation_matches_import_and_keeps_what_was_typed(db):
         lang="pl",
     )
     import_messages = {i.detail("pl") for i in report.errors}
-    shown = {e.value for e in at.error}
-    assert format_message("bad_phone", "pl", {"value": "123"}) in shown
-    assert any("poza" in m for m in import_messages) and import_messages & shown
+    errors = set(shown(at.error))
+    assert format_message("bad_phone", "pl", {"value": "123"}) in errors
+    assert any("poza" in m for m in import_messages) and import_messages & errors
     # Required fields are not nagged about before the first send.
-    assert not any("wymagane" in m for m in shown)
+    assert not any("wymagane" in m for m in errors)
     at.button(key="sub_send").click().run()
     assert any("wymagane" in e.value for e in at.error), "category is required"
     assert "sub_token" not in at.session_state
@@ -175,9 +180,7 @@ def test_english_form_gives_english_messages(db):
     open_page(at, SUBMIT)
     assert "Add an offering" in [t.value for t in at.title]
     at.text_input(key="sub_email").input("not-an-address").run()
-    assert format_message("bad_email", "en", {"value": "not-an-address"}) in {
-        e.value for e in at.error
-    }
+    assert format_message("bad_email", "en", {"value": "not-an-address"}) in shown(at.error)
 
 
 def test_district_and_gmina_appear_when_the_point_is_set(db):
@@ -253,7 +256,7 @@ def test_photos_are_stored_and_hostile_ones_refused(db, tmp_path):
     at.file_uploader(key="sub_photos").set_value(
         [("ok.png", png(), "image/png"), ("fake.jpg", gif.getvalue(), "image/jpeg")]
     ).run()
-    assert any("fake.jpg" in e.value and "JPEG, PNG ani WebP" in e.value for e in at.error)
+    assert any("fake.jpg" in m and "JPEG, PNG ani WebP" in m for m in shown(at.error))
     at.text_input(key="sub_name").input("Galeria ze zdjęciami").run()
     at.selectbox(key="sub_category").select("museum").run()
     at.text_input(key="sub_coordinates").input(POINT).run()
@@ -282,11 +285,15 @@ def hostile_images() -> dict[str, tuple[bytes, str]]:
         "gif.jpg": (gif.getvalue(), "JPEG, PNG ani WebP"),
         "text.png": (b"just some text, not a picture\n", "JPEG, PNG ani WebP"),
         "huge.png": (bomb.getvalue(), "12000×12000"),
+        # A file name is partner text too: it must not become a markdown image.
+        "![t](http://tracker.invalid/p).png": (b"GIF89a", "JPEG, PNG ani WebP"),
     }
 
 
 @pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
-@pytest.mark.parametrize("name", ["cut.jpg", "gif.jpg", "text.png", "huge.png"])
+@pytest.mark.parametrize(
+    "name", ["cut.jpg", "gif.jpg", "text.png", "huge.png", "![t](http://tracker.invalid/p).png"]
+)
 def test_hostile_images_are_refused_with_a_clear_message(db, tmp_path, name):
     content, phrase = hostile_images()[name]
     at = new_app()
@@ -297,8 +304,9 @@ def test_hostile_images_are_refused_with_a_clear_message(db, tmp_path, name):
     at.file_uploader(key="sub_photos").set_value([(name, content, "image/jpeg")]).run()
     at.button(key="sub_send").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    messages = [e.value for e in at.error]
+    messages = shown(at.error)
     assert any(name in m and phrase in m for m in messages), messages
+    assert all("![" not in str(e.value) for e in at.error), "escaped, never an image"
     assert "sub_token" not in at.session_state
     assert db.count_products("pending") == 0
     assert not list((tmp_path / "photos").rglob("*.jpg"))

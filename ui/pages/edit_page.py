@@ -293,7 +293,7 @@ def photo_panel(product) -> None:
     if uploads and st.button(tr("save_photos"), key="ed_save_photos", icon=":material/upload:"):
         stored, errors = store_photos([(u.name, u) for u in uploads], existing=len(rows))
         for error in errors:
-            st.error(error.message(lang), icon=":material/broken_image:")
+            st.error(md_escape(error.message(lang)), icon=":material/broken_image:")
         if stored:
             try:
                 store.add_photos(product.id, stored, actor="partner")

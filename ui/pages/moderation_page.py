@@ -752,7 +752,7 @@ def save_partner(user: str, pick: str, frame: pd.DataFrame, logo: str, generatio
             problems["logo"] = exc.message(lang)
     if problems:
         for message in problems.values():
-            st.error(message, icon=":material/error:")
+            st.error(md_escape(message), icon=":material/error:")
         return
     existing = frame[frame["id"] == pick].iloc[0].to_dict() if pick != NEW_PARTNER else {}
     partner_id = pick or new_partner_id(values["name"], frame["id"])

@@ -217,7 +217,8 @@ def mark_tried() -> None:
 def token_box() -> None:
     token = st.session_state["sub_token"]
     st.success(
-        tr("sent", name=st.session_state.get("sub_sent_name", "")), icon=":material/task_alt:"
+        tr("sent", name=md_escape(st.session_state.get("sub_sent_name", ""))),
+        icon=":material/task_alt:",
     )
     link = edit_link(token)
     st.markdown(tr("link_intro"))
@@ -309,9 +310,9 @@ def single_form() -> None:
             help=tr("photos_help"),
         )
         for error in check_uploads(photo_uploads()):
-            st.error(error.message(lang), icon=":material/broken_image:")
+            st.error(md_escape(error.message(lang)), icon=":material/broken_image:")
         for message in st.session_state.pop("sub_photo_errors", []):
-            st.error(message, icon=":material/broken_image:")
+            st.error(md_escape(message), icon=":material/broken_image:")
         with st.container(border=True):
             st.caption(form.tr("preview", lang))
             form.preview(product, record, lang, form.partner_label(P, partner_frame))
