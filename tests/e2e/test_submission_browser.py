@@ -72,6 +72,12 @@ def jpeg_photo() -> bytes:
     return buffer.getvalue()
 
 
+def settle(page) -> None:
+    """Wait until the app has finished the rerun the last action started."""
+    page.wait_for_timeout(300)
+    page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=60_000)
+
+
 def textbox(page, label: str):
     return page.get_by_role("textbox", name=label, exact=True)
 
@@ -140,7 +146,9 @@ def test_partner_submits_staff_approve_tourist_finds(browser, server):
     uploader.locator("input[type=file]").set_input_files(
         files=[{"name": "galeria.jpg", "mimeType": "image/jpeg", "buffer": jpeg_photo()}]
     )
-    page.get_by_text("galeria.jpg").first.wait_for(timeout=30_000)
+    uploader.get_by_text("galeria.jpg").wait_for(timeout=30_000)
+    uploader.get_by_text(re.compile(r"\d+(\.\d+)?KB")).wait_for(timeout=30_000)
+    settle(page)
     screenshot(page, "submit-filled")
 
     page.get_by_role("button", name="Wyślij do sprawdzenia").click()
