@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,7 +19,7 @@ from functools import lru_cache
 import folium
 import numpy as np
 import pandas as pd
-from branca.element import Element, MacroElement
+from branca.element import CssLink, Element, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
@@ -64,16 +65,37 @@ box-shadow:0 1px 4px rgba(0,0,0,.3);max-height:60vh;overflow:auto}
 """
 
 
+# "{{", "{%" and "{#" open Jinja syntax. branca compiles rendered scripts as Jinja templates
+# (and renders them for a standalone page), so a product named "{{ … }}" would run on the
+# server and "{#" would break the map for everyone. In JSON they occur only inside strings,
+# where \u007b is the same brace to JavaScript.
+_JINJA_OPENERS = re.compile(r"\{(?=[{%#])")
+
+
 def _script_json(value) -> str:
-    """JSON for inlining inside <script>: no ``</script>``, comments or line separators."""
+    """JSON for inlining inside <script>: no ``</script>``, comments, line separators or
+    Jinja delimiters."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return (
+    text = (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
         .replace("&", "\\u0026")
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
+    return _JINJA_OPENERS.sub(r"\\u007b", text)
+
+
+class _ScriptText(Element):
+    """Finished script text placed in the page as it is, never compiled as a template."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "ScriptText"
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
 
 
 class _LocalAssets(JSCSSMixin, MacroElement):
@@ -266,6 +288,17 @@ class ProductLayer(JSCSSMixin, MacroElement):
 
     default_js = _LocalAssets.default_js
     default_css = _LocalAssets.default_css
+
+    def render(self, **kwargs) -> None:
+        # MacroElement.render would wrap the script in Element(script), compiling every
+        # product's JSON as a Jinja template: 0.2 s at 50,000 products, for nothing.
+        figure = self.get_root()
+        for name, url in self.default_js:
+            figure.header.add_child(JavascriptLink(url), name=name)
+        for name, url in self.default_css:
+            figure.header.add_child(CssLink(url), name=name)
+        script = self._template.module.__dict__["script"](self, kwargs)
+        figure.script.add_child(_ScriptText(script), name=self.get_name())
 
     def __init__(
         self,
