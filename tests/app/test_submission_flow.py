@@ -497,6 +497,7 @@ def test_stale_entries_are_listed_and_can_be_confirmed(db):
             .where(products_table.c.id == "sample-001")
             .values(updated_at=now_utc() - timedelta(days=400))
         )
+        db._bump_version(conn)  # as every real write does; pages cache per version
     login(at)
     assert "mod_fresh_sample-001" in button_keys(at)
     at.button(key="mod_fresh_sample-001").click().run()

@@ -663,7 +663,7 @@ def load_partner(pick: str, frame: pd.DataFrame) -> None:
     st.session_state["mod_p_loaded"] = pick
 
 
-def partners_tab(user: str, role: str) -> None:
+def partners_tab(user: str) -> None:
     frame = store.partners_frame()
     shown = frame[["name", "sector", "legal_form", "member", "published_count"]].copy()
     shown["sector"] = [sector_label(s, lang) if s else "" for s in shown["sector"]]
@@ -847,7 +847,8 @@ role = staff_role(store, user) or ""
 if message := st.session_state.pop("mod_flash", None):
     st.success(md_escape(message), icon=":material/task_alt:")
 queue = store.moderation_queue()
-stale = stale_products(store.products_frame())
+# The cached published frame (per catalogue version) keeps updated_at and status.
+stale = stale_products(published_products())
 tab_inbox, tab_stale, tab_published, tab_partners, tab_audit = st.tabs(
     [
         tr("tab_inbox", n=len(queue)),
@@ -864,7 +865,7 @@ with tab_stale:
 with tab_published:
     published_tab(user)
 with tab_partners:
-    partners_tab(user, role)
+    partners_tab(user)
     merge_section(user, role)
 with tab_audit:
     audit_tab()
