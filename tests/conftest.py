@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+CHROMIUM = "/usr/bin/chromium"
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
@@ -24,3 +26,27 @@ def _isolated_default_database(tmp_path_factory):
         os.environ.pop("CATALOGUE_DB", None)
     else:
         os.environ["CATALOGUE_DB"] = old
+
+
+# One Playwright driver per test session: a second sync_playwright() started while the first
+# is alive fails ("Sync API inside the asyncio loop"), so every browser test shares this one.
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (scripts/test.sh does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-dev-shm-usage",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()

@@ -84,28 +84,6 @@ def app_server(tmp_path_factory):
         stop_app(proc)
 
 
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (scripts/test.sh does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-dev-shm-usage",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
 def offline_page(browser, width: int = 1280, height: int = 900):
     """A new page whose requests to anything but 127.0.0.1/localhost are aborted."""
     context = browser.new_context(viewport={"width": width, "height": height})

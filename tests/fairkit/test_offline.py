@@ -14,7 +14,6 @@ from catalogue.storage import CatalogueStore
 from fairkit.offline import export_offline_map, offline_map_html
 from geodata import fold_text
 from mapview.builder import product_rows
-from tests.e2e.conftest import CHROMIUM
 
 HOSTILE = "<img src=x onerror=alert(1)>${alert(2)}`"
 # Loading attributes and CSS urls; a value is external when it names a scheme or a host.
@@ -84,19 +83,10 @@ def test_written_atomically_and_size_returned(products, tmp_path):
 # -- in the browser ------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (scripts/test.sh does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
-        )
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium(browser):
+    """The session's shared headless Chromium (tests/conftest.py)."""
+    return browser
 
 
 def open_offline(chromium, path: Path, width: int = 1280, height: int = 800, fragment: str = ""):
