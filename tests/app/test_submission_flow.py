@@ -541,3 +541,69 @@ def test_audit_log_can_be_downloaded(db):
     assert any(d.proto.label.startswith("Pobierz dziennik") for d in at.get("download_button"))
     audit = next(d for d in at.dataframe if "Działanie" in d.value.columns)
     assert "submit" in set(audit.value["Działanie"])
+
+
+def test_form_values_round_trip_through_validation():
+    """A product shown in the edit form and sent unchanged validates back to itself."""
+    from datetime import date
+
+    from catalogue.model import Product
+    from ui.product_form import product_to_values, values_to_record
+
+    original = Product(
+        id="x",
+        name_pl="Festiwal Testowy",
+        category="events",
+        lat=50.0163,
+        lon=22.6777,
+        description_pl="Opis\nw dwóch liniach",
+        name_en="Test Festival",
+        address="Rynek 1, Jarosław",
+        website="https://example.pl",
+        email="info@example.pl",
+        phone="+48 166 211 234",
+        price="20 zł",
+        free=False,
+        months=[1, 11, 12],  # over New Year
+        event_start=date(2027, 8, 15),
+        event_end=date(2027, 8, 17),
+        wheelchair=True,
+        family=None,
+        pets=False,
+        languages=["pl", "uk"],
+        tags=["muzyka", "jarmark"],
+        gmina_teryt="1804011",
+        source_note="strona gminy",
+    )
+    record = values_to_record(product_to_values(original))
+    products, report = validate_records([record], header=list(record), unquote=False)
+    assert report.ok, report.to_text("en")
+    again = products[0]
+    for name in (
+        "name_pl",
+        "category",
+        "description_pl",
+        "name_en",
+        "address",
+        "website",
+        "email",
+        "phone",
+        "price",
+        "free",
+        "months",
+        "event_start",
+        "event_end",
+        "wheelchair",
+        "family",
+        "pets",
+        "languages",
+        "tags",
+        "gmina_teryt",
+        "source_note",
+    ):
+        assert getattr(again, name) == getattr(original, name), name
+    assert (again.lat, again.lon) == (original.lat, original.lon)
+    with pytest.raises(ValueError):
+        values_to_record({"partner_mode": "hack"})
+    with pytest.raises(ValueError):
+        values_to_record({"free": "maybe"})
