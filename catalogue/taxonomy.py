@@ -13,6 +13,16 @@ LANGUAGES: tuple[str, ...] = ("pl", "en", "uk")
 DEFAULT_LANGUAGE = "pl"
 
 
+MONTH_NAMES: dict[str, tuple[str, ...]] = {
+    "pl": ("styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec", "sierpień",
+           "wrzesień", "październik", "listopad", "grudzień"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+    "uk": ("січень", "лютий", "березень", "квітень", "травень", "червень", "липень", "серпень",
+           "вересень", "жовтень", "листопад", "грудень"),
+}  # fmt: skip
+
+
 def check_language(lang: str) -> str:
     """Return ``lang`` if it is one of :data:`LANGUAGES`, else raise ``ValueError``."""
     if lang not in LANGUAGES:

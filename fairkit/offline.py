@@ -26,7 +26,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from catalogue.model import months_from_mask
-from catalogue.taxonomy import SECTOR_LABELS, category_label, check_language
+from catalogue.taxonomy import MONTH_NAMES, SECTOR_LABELS, category_label, check_language
 from geodata import district_name, fold_text
 from mapview import assets
 from mapview.builder import _script_json, product_rows, render_product_map
@@ -67,15 +67,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
     "no_match": {"pl": "Brak wyników", "en": "No results", "uk": "Немає результатів"},
 }
 
-# Month names for availability; fairkit may not import ui.i18n (layering), so a copy.
-MONTHS: dict[str, tuple[str, ...]] = {
-    "pl": ("styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec", "sierpień",
-           "wrzesień", "październik", "listopad", "grudzień"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-    "uk": ("січень", "лютий", "березень", "квітень", "травень", "червень", "липень", "серпень",
-           "вересень", "жовтень", "листопад", "грудень"),
-}  # fmt: skip
+MONTHS = MONTH_NAMES
 
 OFFLINE_CSS = """
 <style>

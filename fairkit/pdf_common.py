@@ -25,6 +25,7 @@ from catalogue.taxonomy import (
     CATEGORY_SLUGS,
     DEFAULT_LANGUAGE,
     LANGUAGES,
+    MONTH_NAMES,
     category_label,
     check_language,
     sector_label,
@@ -136,14 +137,7 @@ LABELS: dict[str, dict[str, str]] = {
     "f_text": {"pl": "szukaj", "en": "search", "uk": "пошук"},
 }
 
-MONTHS: dict[str, tuple[str, ...]] = {
-    "pl": ("styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec", "sierpień",
-           "wrzesień", "październik", "listopad", "grudzień"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-    "uk": ("січень", "лютий", "березень", "квітень", "травень", "червень", "липень", "серпень",
-           "вересень", "жовтень", "листопад", "грудень"),
-}  # fmt: skip
+MONTHS = MONTH_NAMES
 
 
 class FontMissingError(RuntimeError):

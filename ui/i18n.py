@@ -8,18 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from catalogue.taxonomy import DEFAULT_LANGUAGE, LANGUAGES, check_language
+from catalogue.taxonomy import DEFAULT_LANGUAGE, LANGUAGES, MONTH_NAMES, check_language
 
 LANGUAGE_NAMES: dict[str, str] = {"pl": "Polski", "en": "English", "uk": "Українська"}
 
-MONTHS: dict[str, tuple[str, ...]] = {
-    "pl": ("styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec", "sierpień",
-           "wrzesień", "październik", "listopad", "grudzień"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-    "uk": ("січень", "лютий", "березень", "квітень", "травень", "червень", "липень", "серпень",
-           "вересень", "жовтень", "листопад", "грудень"),
-}  # fmt: skip
+MONTHS = MONTH_NAMES
 
 COMMON: dict[str, dict[str, str]] = {
     "app_title": {
