@@ -251,3 +251,32 @@ def test_sort_by_distance_from_a_point_picked_on_the_map():
     ]
     assert distances == sorted(distances) and distances[0] < 1.0
     assert at.query_params["near"] in ("49.78360,22.76780", ["49.78360,22.76780"])
+
+
+def test_details_show_the_checked_photo_of_an_offering(tmp_path, monkeypatch):
+    from io import BytesIO
+
+    from PIL import Image
+
+    from catalogue.photos import store_photo
+
+    monkeypatch.setenv("CATALOGUE_DB", str(tmp_path / "photos.sqlite"))
+    monkeypatch.setenv("CATALOGUE_PHOTOS", str(tmp_path / "photos"))
+    store = CatalogueStore()
+    store.create_schema()
+    product = Product(
+        id="with-photo", name_pl="Rynek w Jarosławiu", category="heritage", lat=50.0163,
+        lon=22.6777, district_teryt="1804", gmina_teryt="1804011", status="published",
+    )  # fmt: skip
+    bare = Product(
+        id="no-photo", name_pl="Kamienica Orsettich", category="museum", lat=50.0165,
+        lon=22.6779, district_teryt="1804", gmina_teryt="1804011", status="published",
+    )  # fmt: skip
+    store.save_products([product, bare], actor="test")
+    buf = BytesIO()
+    Image.new("RGB", (64, 48), "green").save(buf, format="PNG")
+    store.add_photos("with-photo", [store_photo(buf.getvalue(), "rynek.png")])
+    at = run_app({"product": "with-photo"})
+    images = at.get("image")
+    assert len(images) == 2  # the photo and the QR code of the share link
+    assert len(run_app({"product": "no-photo"}).get("image")) == 1  # the QR code only

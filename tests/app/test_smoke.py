@@ -14,7 +14,15 @@ PAGES = [
     ("ui/pages/trip_page.py", "Moja wycieczka"),
     ("ui/pages/kiosk_page.py", "Odkryj pięć powiatów"),
     ("ui/pages/stats_page.py", "Statystyki"),
+    ("ui/pages/submit_page.py", "Dodaj ofertę"),
+    ("ui/pages/edit_page.py", "Moja oferta"),
+    ("ui/pages/moderation_page.py", "Moderacja"),
 ]
+
+
+def test_every_page_file_is_covered():
+    pages = {str(p.relative_to(REPO_ROOT)) for p in (REPO_ROOT / "ui" / "pages").glob("*.py")}
+    assert pages == {path for path, _ in PAGES}
 
 
 @pytest.mark.parametrize(("page", "title"), PAGES, ids=[p for p, _ in PAGES])

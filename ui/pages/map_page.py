@@ -16,12 +16,13 @@ from catalogue.filters import (
     sort_products,
 )
 from catalogue.model import months_from_mask
+from catalogue.photos import resolve as resolve_photo
 from catalogue.taxonomy import CATEGORIES, SECTOR_EXPLANATIONS, Sector, category_label, sector_label
 from fairkit.qr import qr_png
 from geodata import DISTRICT_TERYTS, REGION_BOUNDS, district_name, load_gminy
 from mapview.builder import BASEMAPS, render_product_map
 from ui.i18n import month_name, t, translate
-from ui.state import current_language, published_products
+from ui.state import current_language, get_store, published_products
 from ui.text import md_escape, md_link, safe_url
 from ui.trip_state import add_to_trip, in_trip, remove_from_trip, trip_ids
 
@@ -438,6 +439,11 @@ def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> N
     cat = category_label(row["category"], lang)
     district = district_name(row["district_teryt"], lang) if row["district_teryt"] else ""
     st.markdown(f"**{md_escape(cat)}** · {md_escape(district)}")
+    photos = product_photos(str(row["id"]))
+    if photos:
+        st.image(photos[0], width="stretch")
+        if len(photos) > 1:
+            st.image(photos[1:], width=96)
     description = str(row.get(f"description_{lang}") or "").strip()
     fallback = False
     if not description:
@@ -530,6 +536,19 @@ def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> N
         st.code(share_url, language=None)
         st.image(qr_png(share_url, scale=4), width=160)
     st.button(tr("close"), key="close_details", on_click=select_product, args=(None,))
+
+
+def product_photos(product_id: str) -> list[str]:
+    """Paths of a product's checked photos that exist on disk (re-encoded, EXIF-free)."""
+    paths = []
+    for photo in get_store().photos_for(product_id):
+        try:
+            path = resolve_photo(photo["path"])
+        except ValueError:
+            continue
+        if path.is_file():
+            paths.append(str(path))
+    return paths
 
 
 def availability_text(row: pd.Series) -> str:
