@@ -11,6 +11,7 @@ import argparse
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
 
 from bench.common import (
@@ -140,19 +141,25 @@ def main(argv: list[str] | None = None) -> int:
         browser_sizes=sizes,
     )
     workspace = Workspace(workdir)
-    command = " ".join([".venv/bin/python -m bench", *(argv if argv is not None else sys.argv[1:])])
+    command = " ".join([".venv/bin/python -m bench", *_shown_args(argv)])
     started, load_before = time.perf_counter(), load_average()
     sections: list[Section] = []
+    failed: list[str] = []
     try:
         for size in options.sizes:
             log(f"synthetic catalogue: {size:,} products")
             workspace.db(size)
         for name in wanted:
-            if name == "locate":
-                section = _locate_section(options)
-            else:
-                module = __import__(f"bench.bench_{name}", fromlist=["run"])
-                section = module.run(options, workspace)
+            try:
+                if name == "locate":
+                    section = _locate_section(options)
+                else:
+                    module = __import__(f"bench.bench_{name}", fromlist=["run"])
+                    section = module.run(options, workspace)
+            except Exception as exc:  # one broken section must not lose the others' results
+                log(f"{name}: failed: {exc!r}")
+                section = Section(f"{name}: FAILED", f"```text\n{traceback.format_exc()}```")
+                failed.append(name)
             sections.append(section)
             print(f"\n## {section.title}\n\n{section.body}\n", flush=True)
     finally:
@@ -180,7 +187,24 @@ def main(argv: list[str] | None = None) -> int:
             encoding="utf-8",
         )
         log(f"wrote {out}")
-    return 0
+    return 1 if failed else 0
+
+
+def _shown_args(argv: list[str] | None) -> list[str]:
+    """The command-line arguments that change what is measured (not --out or --workdir)."""
+    args = list(argv if argv is not None else sys.argv[1:])
+    shown, skip = [], False
+    for arg in args:
+        if skip:
+            skip = False
+            continue
+        if arg in ("--out", "--workdir"):
+            skip = True
+            continue
+        if arg.startswith(("--out=", "--workdir=")):
+            continue
+        shown.append(arg)
+    return shown
 
 
 if __name__ == "__main__":
