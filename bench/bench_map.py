@@ -209,6 +209,15 @@ def run(options: Options, workspace: Workspace) -> Section:
         rows,
     )
     section = Section("1. Map: app vs naive vs floor", body)
+    fixed = len(app_html(frame.iloc[:0]).encode("utf-8"))
+    smallest = min(results)
+    share = fixed / results[smallest]["html"]
+    section.notes.append(
+        f"The page without products (tiles, district outlines, labels, legend, styles, the "
+        f"layer's code) is {fixed / 1000:.0f} kB, {share:.0%} of the page at {smallest:,} "
+        "products, which is why HTML/floor is highest there; per product the app sends less "
+        "than the floor (a category index instead of its name)."
+    )
     section.notes.append(
         "app build = `render_product_map` with the map page's options; st_folium args = the "
         "work `st_folium` does before handing the map to the browser (base-map script, "

@@ -65,17 +65,19 @@ OPEN = """\
   `_published_frame`): `st.cache_data` unpickles a fresh copy of the whole prepared frame on
   every rerun (the "cache_data unpickle" column: ~5–14 ms at 10,000, 35–110 ms at 50,000).
   The pages only read it, so `@st.cache_resource` would hand out the same object for free.
-- **First visitor after a change at 50,000**: reading (3 s) and preparing (`fold_text` over
-  ~1 KB of text per product, ~2.5 s) make the first page load ~16 s against ~10 s warm.
+- **First visitor after a change at 50,000**: the "1st load" columns of section 3 include
+  reading the catalogue (~3 s at 50,000 during development) and preparing it (`fold_text`
+  over ~1 KB of text per product, ~2.5 s), roughly doubling the page load.
   `geodata.fold_text` is per-character Python (a `str.translate` or regex variant of the
   combining-mark removal measured no faster); warming the cache when the server starts
   would hide it.
-- **Browser**: from Enter to the product layer's script running takes ~0.3 s even at 1,000
-  products (Streamlit's rerun round trip, the new component arguments over the websocket,
-  the iframe evaluating the script); markers and clustering add ~0.2 s at 10,000. At
-  50,000 a page load spends ~3 s in Leaflet.markercluster's chunked `addLayers`
-  (200 ms chunks with 50 ms pauses). If that matters: a larger `chunkInterval`, a lower
-  `disableClusteringAtZoom`, or clusters computed on the server — product decisions.
+- **Browser**: "Enter → layer script runs" in section 3 is mostly fixed cost outside our
+  code (Streamlit's rerun round trip, the new component arguments over the websocket, the
+  iframe evaluating the script): about the same at 1,000 as at 10,000 products. Markers and
+  clustering grow with the markers shown, and at 50,000 a page load spends seconds in
+  Leaflet.markercluster's chunked `addLayers` (200 ms chunks with 50 ms pauses). If that
+  ever matters: a larger `chunkInterval`, a lower `disableClusteringAtZoom`, or clusters
+  computed on the server — product decisions, not bugs.
 - **Not done on purpose**: rounding marker coordinates to 5 decimals would save ~2 % of the
   bytes, but the page finds a clicked product by its coordinates within 1e-6°
   (`ui/pages/map_page.py`, line 377), so it would need that tolerance raised to ~1e-5 first;
