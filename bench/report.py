@@ -52,12 +52,12 @@ Before → after, measured back to back on this machine while it was shared (loa
 
 # Kept by hand: what the numbers point at but is outside the files this suite may change.
 OPEN = """\
-- **Storing an import** (`catalogue/storage.py`, `save_products` / `_upsert_product`): about
-  1 ms per product: per product a `SELECT`, an `INSERT` built with `.values(**row)` (a new
-  statement each time) and an audit `INSERT`; ~9 s of the 10,000-row import's ~10 s. One
-  `SELECT id … WHERE id IN (…)` per chunk and executemany inserts
-  (`conn.execute(products_table.insert(), rows)`, the same for audit rows) would make it a
-  small part. No target covers it.
+- **Storing an import** (`catalogue/storage.py`, `save_products` / `_upsert_product`): the
+  "storing" row of section 5, most of an import. Per product a `SELECT`, an `INSERT` built
+  with `.values(**row)` (a new statement each time) and an audit `INSERT`; the profile shows
+  them as SQLAlchemy statement building and execution. One `SELECT id … WHERE id IN (…)` per
+  chunk and executemany inserts (`conn.execute(products_table.insert(), rows)`, the same for
+  audit rows) would make it a small part. No target covers it.
 - **Reading the catalogue** (`CatalogueStore.products_frame`): ~3 s for 50,000 products through
   `.mappings().all()`; building the frame from plain row tuples with column names avoids a
   dict per row. Paid once per catalogue version, by the first visitor after a change.
@@ -74,13 +74,15 @@ OPEN = """\
 - **Browser**: "Enter → layer script runs" in section 3 is mostly fixed cost outside our
   code (Streamlit's rerun round trip, the new component arguments over the websocket, the
   iframe evaluating the script): about the same at 1,000 as at 10,000 products. Markers and
-  clustering grow with the markers shown, and at 50,000 a page load spends seconds in
-  Leaflet.markercluster's chunked `addLayers` (200 ms chunks with 50 ms pauses). If that
-  ever matters: a larger `chunkInterval`, a lower `disableClusteringAtZoom`, or clusters
-  computed on the server — product decisions, not bugs.
+  clustering grow with the markers shown; with 10,000 or more on the map,
+  Leaflet.markercluster's chunked `addLayers` (200 ms chunks with 50 ms pauses) is the
+  largest browser-side part of a filter change. If that ever matters: a larger
+  `chunkInterval`, a lower `disableClusteringAtZoom`, or clusters computed on the server —
+  product decisions, not bugs.
 - **Not done on purpose**: rounding marker coordinates to 5 decimals would save ~2 % of the
   bytes, but the page finds a clicked product by its coordinates within 1e-6°
-  (`ui/pages/map_page.py`, line 377), so it would need that tolerance raised to ~1e-5 first;
+  (`ui/pages/map_page.py`, `product_at`, line 377 today:
+  `(shown["lat"] - lat).abs() < 1e-6`), so that tolerance would have to become ~1e-5 first;
   shorter ids would break `productId` in the offline map, the selection focus and the
   tests that read `row[5]`. The HTML is already at the floor.
 """
