@@ -34,7 +34,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="1,000 and 10,000 products, one repeat, no naive map at 10,000; writes nothing "
+        help="1,000 and 10,000 products, one repeat each (about a minute); writes nothing "
         "unless --out is given",
     )
     parser.add_argument(
