@@ -31,14 +31,18 @@ def get_store() -> CatalogueStore:
     return _store_for(database_url())
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _published_frame(url: str, version: int) -> pd.DataFrame:
     # url and version are the cache key: another database or any write gives a new frame.
+    # A shared object rather than st.cache_data's per-rerun copy: unpickling the whole
+    # catalogue cost 8 ms at 10,000 products and up to 110 ms at 50,000 on every rerun
+    # (BENCHMARKS.md). Pages only read it; under pandas copy-on-write a derived frame never
+    # writes back into it.
     return prepare_frame(get_store().products_frame())
 
 
 def published_products() -> pd.DataFrame:
-    """Published products, prepared for filtering (cached per catalogue version)."""
+    """Published products, prepared for filtering (cached per catalogue version; read-only)."""
     store = get_store()
     return _published_frame(store.url, store.catalogue_version())
 
