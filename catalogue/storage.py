@@ -664,26 +664,10 @@ class CatalogueStore:
         """
         now = now_utc()
         with self.write() as conn:
-            row = (
-                conn.execute(
-                    sa.select(products_table).where(
-                        products_table.c.edit_token_hash == hash_token(token)
-                    )
-                )
-                .mappings()
-                .first()
-            )
-            if row is None:
-                raise TokenError("no offering for this edit link")
+            row = self._row_for_token(conn, token)
             current = row_to_product(row)
             product.id = current.id
-            conn.execute(
-                revisions_table.update()
-                .where(
-                    revisions_table.c.product_id == current.id, revisions_table.c.state == "pending"
-                )
-                .values(state="withdrawn", decided_at=now, decided_by=current.submitted_by)
-            )
+            self._withdraw_pending(conn, current.id, now, current.submitted_by)
             kind = "edit" if current.status == Status.PUBLISHED.value else "new"
             if current.status in (Status.PENDING.value, Status.REJECTED.value, Status.DRAFT.value):
                 values = _product_to_row(product)
@@ -721,28 +705,35 @@ class CatalogueStore:
             self._bump_version(conn)
             return int(result.inserted_primary_key[0])
 
+    def _row_for_token(self, conn: Connection, token: str):
+        """The products row an edit token opens, inside the caller's transaction."""
+        row = (
+            conn.execute(
+                sa.select(products_table).where(
+                    products_table.c.edit_token_hash == hash_token(token)
+                )
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
+            raise TokenError("no offering for this edit link")
+        return row
+
+    def _withdraw_pending(self, conn: Connection, product_id: str, now: datetime, by: str) -> None:
+        """Mark a product's pending revisions withdrawn (a newer one replaces them)."""
+        conn.execute(
+            revisions_table.update()
+            .where(revisions_table.c.product_id == product_id, revisions_table.c.state == "pending")
+            .values(state="withdrawn", decided_at=now, decided_by=by)
+        )
+
     def withdraw(self, token: str) -> None:
         """The partner withdraws an offering: archived, pending revisions withdrawn."""
         now = now_utc()
         with self.write() as conn:
-            row = (
-                conn.execute(
-                    sa.select(products_table).where(
-                        products_table.c.edit_token_hash == hash_token(token)
-                    )
-                )
-                .mappings()
-                .first()
-            )
-            if row is None:
-                raise TokenError("no offering for this edit link")
-            conn.execute(
-                revisions_table.update()
-                .where(
-                    revisions_table.c.product_id == row["id"], revisions_table.c.state == "pending"
-                )
-                .values(state="withdrawn", decided_at=now, decided_by="partner")
-            )
+            row = self._row_for_token(conn, token)
+            self._withdraw_pending(conn, row["id"], now, "partner")
             conn.execute(
                 products_table.update()
                 .where(products_table.c.id == row["id"])
