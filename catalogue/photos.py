@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from typing import BinaryIO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from catalogue.atomic_file import write_atomic
 from catalogue.taxonomy import check_language
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -249,20 +249,6 @@ def _jpeg_bytes(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def store_photo(
     data: bytes, name: str = "", base: Path | None = None, subdir: str = "products"
 ) -> StoredPhoto:
@@ -274,8 +260,8 @@ def store_photo(
     photo_id = uuid.uuid4().hex
     path = f"{subdir}/{photo_id}.jpg"
     thumb_path = f"{subdir}/{photo_id}_thumb.jpg"
-    _write_atomic(root / path, _jpeg_bytes(image))
-    _write_atomic(root / thumb_path, _jpeg_bytes(thumb))
+    write_atomic(root / path, _jpeg_bytes(image))
+    write_atomic(root / thumb_path, _jpeg_bytes(thumb))
     return StoredPhoto(photo_id, path, thumb_path, image.width, image.height, name)
 
 
@@ -312,7 +298,7 @@ def store_logo(data: BinaryIO | bytes, name: str = "", base: Path | None = None)
     image = reencode(read_limited(data, name), name, max_edge=LOGO_EDGE)
     root = base or photos_dir()
     path = root / "logos" / f"{uuid.uuid4().hex}.jpg"
-    _write_atomic(path, _jpeg_bytes(image))
+    write_atomic(path, _jpeg_bytes(image))
     return path.resolve()
 
 

@@ -16,7 +16,6 @@ import base64
 import html
 import os
 import re
-import tempfile
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,6 +24,7 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from catalogue.atomic_file import write_atomic
 from catalogue.model import months_from_mask
 from catalogue.taxonomy import MONTH_NAMES, SECTOR_LABELS, category_label, check_language
 from geodata import district_name, fold_text
@@ -424,17 +424,5 @@ def export_offline_map(
     """
     page = offline_map_html(products, lang=lang, title=title, basemap=basemap)
     data = page.encode("utf-8")
-    target = Path(out_path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(out_path, data)
     return len(data)

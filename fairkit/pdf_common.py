@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -20,6 +19,7 @@ import pandas as pd
 import segno
 from fpdf import FPDF
 
+from catalogue.atomic_file import write_atomic
 from catalogue.filters import ProductFilter
 from catalogue.taxonomy import (
     CATEGORY_SLUGS,
@@ -397,26 +397,6 @@ def today_text(lang: str, day: date | None = None) -> str:
 
 
 # -- files ------------------------------------------------------------------------------------
-
-
-def write_atomic(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and
-    ``os.replace``, so a reader never sees a half-written file."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        # mkstemp creates the file private (0600); a printed catalogue is not a secret.
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
 
 
 __all__ = [
