@@ -705,6 +705,36 @@ class CatalogueStore:
             self._bump_version(conn)
             return int(result.inserted_primary_key[0])
 
+    def _queue_photo_review(self, conn: Connection, product_id: str, now: datetime) -> None:
+        """Queue a live offering for review (new photos) unless a revision already waits.
+
+        The revision carries the published content unchanged, so approving it only makes the
+        new photos public (see :meth:`photos_for`).
+        """
+        row = (
+            conn.execute(sa.select(products_table).where(products_table.c.id == product_id))
+            .mappings()
+            .first()
+        )
+        if row is None or row["status"] != Status.PUBLISHED.value:
+            return
+        waiting = conn.execute(
+            sa.select(revisions_table.c.id).where(
+                revisions_table.c.product_id == product_id, revisions_table.c.state == "pending"
+            )
+        ).first()
+        if waiting is None:
+            conn.execute(
+                revisions_table.insert().values(
+                    product_id=product_id,
+                    kind="edit",
+                    data=_to_json(row_to_product(row).content_dict()),
+                    state="pending",
+                    submitted_by=row["submitted_by"] or "partner",
+                    submitted_at=now,
+                )
+            )
+
     def _row_for_token(self, conn: Connection, token: str):
         """The products row an edit token opens, inside the caller's transaction."""
         row = (
@@ -954,6 +984,7 @@ class CatalogueStore:
                     f"({count} stored, {len(photos)} added)"
                 )
             position = -1 if last is None else int(last)
+            self._queue_photo_review(conn, product_id, now)
             for photo in photos:
                 position += 1
                 conn.execute(
@@ -980,18 +1011,27 @@ class CatalogueStore:
                 self._bump_version(conn)
         return len(photos)
 
-    def photos_for(self, product_id: str) -> list[dict]:
-        """Photo rows of a product (id, path, thumb_path, width, height…) in order."""
-        with self.read() as conn:
-            rows = (
-                conn.execute(
-                    sa.select(photos_table)
-                    .where(photos_table.c.product_id == product_id)
-                    .order_by(photos_table.c.position, photos_table.c.id)
-                )
-                .mappings()
-                .all()
+    def photos_for(self, product_id: str, reviewed_only: bool = False) -> list[dict]:
+        """Photo rows of a product (id, path, thumb_path, width, height…) in order.
+
+        ``reviewed_only`` keeps the photos staff have seen: those stored before the
+        product's last decision (approval). Public pages use it, so a photo a partner adds to
+        a live offering waits for review like any other edit.
+        """
+        query = (
+            sa.select(photos_table)
+            .where(photos_table.c.product_id == product_id)
+            .order_by(photos_table.c.position, photos_table.c.id)
+        )
+        if reviewed_only:
+            decided = (
+                sa.select(products_table.c.decided_at)
+                .where(products_table.c.id == product_id)
+                .scalar_subquery()
             )
+            query = query.where(photos_table.c.created_at <= decided)
+        with self.read() as conn:
+            rows = conn.execute(query).mappings().all()
         return [dict(r) for r in rows]
 
     def remove_photo(self, product_id: str, photo_id: str, actor: str) -> dict | None:

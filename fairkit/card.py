@@ -198,7 +198,8 @@ def photo_path(store, product_id: str) -> Path | None:
         from catalogue.photos import resolve
     except ImportError:
         return None
-    for photo in photos_for(product_id) or []:
+    # Printed cards are public: only photos staff have reviewed.
+    for photo in photos_for(product_id, reviewed_only=True) or []:
         relative = photo.get("path") if isinstance(photo, Mapping) else getattr(photo, "path", "")
         if not relative:
             continue

@@ -253,7 +253,7 @@ def test_sort_by_distance_from_a_point_picked_on_the_map():
     assert at.query_params["near"] in ("49.78360,22.76780", ["49.78360,22.76780"])
 
 
-def test_details_show_the_checked_photo_of_an_offering(tmp_path, monkeypatch):
+def test_details_show_reviewed_photos_only(tmp_path, monkeypatch):
     from io import BytesIO
 
     from PIL import Image
@@ -276,7 +276,11 @@ def test_details_show_the_checked_photo_of_an_offering(tmp_path, monkeypatch):
     buf = BytesIO()
     Image.new("RGB", (64, 48), "green").save(buf, format="PNG")
     store.add_photos("with-photo", [store_photo(buf.getvalue(), "rynek.png")])
-    at = run_app({"product": "with-photo"})
-    images = at.get("image")
+    # A photo added to a live offering waits for review: only the share QR code shows.
+    assert len(run_app({"product": "with-photo"}).get("image")) == 1
+    revision = store.pending_revision("with-photo")
+    assert revision is not None and revision["kind"] == "edit"
+    store.approve(revision["id"], actor="staff")
+    images = run_app({"product": "with-photo"}).get("image")
     assert len(images) == 2  # the photo and the QR code of the share link
     assert len(run_app({"product": "no-photo"}).get("image")) == 1  # the QR code only

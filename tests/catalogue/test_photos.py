@@ -239,3 +239,30 @@ def test_concurrent_uploads_never_expose_partial_files(photo_dir):
             image.load()
     assert not [p for p in photo_dir.rglob("*") if p.name.startswith(".upload-")]
     assert os.listdir(photo_dir / "products")
+
+
+def test_photos_added_to_a_live_offering_wait_for_review(sqlite_store, tmp_path, monkeypatch):
+    from catalogue.model import Product
+    from catalogue.photos import store_photo
+
+    monkeypatch.setenv("CATALOGUE_PHOTOS", str(tmp_path / "photos"))
+    store = sqlite_store
+    product = Product(
+        id="live", name_pl="Rynek", category="heritage", lat=50.0163, lon=22.6777,
+        district_teryt="1804", gmina_teryt="1804011",
+    )  # fmt: skip
+    token = store.submit_new(product, submitted_by="partner")
+    store.approve(store.pending_revision("live")["id"], actor="anna")
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(buf, "PNG")
+    store.add_photos("live", [store_photo(buf.getvalue(), "a.png")])
+    assert len(store.photos_for("live")) == 1
+    assert store.photos_for("live", reviewed_only=True) == []
+    revision = store.pending_revision("live")
+    assert revision["kind"] == "edit" and revision["data"]["name_pl"] == "Rynek"
+    # A second photo joins the same waiting revision instead of queueing another.
+    store.add_photos("live", [store_photo(buf.getvalue(), "b.png")])
+    assert len(store.moderation_queue()) == 1
+    store.approve(revision["id"], actor="anna")
+    assert len(store.photos_for("live", reviewed_only=True)) == 2
+    assert store.product_for_token(token).status == "published"

@@ -263,5 +263,8 @@ def test_concurrent_submissions_and_approvals_lose_nothing(store):
     assert store.moderation_queue().empty
     audit = store.audit_frame(limit=10_000)
     assert (audit["action"] == "submit").sum() == 32
-    assert (audit["action"] == "approve").sum() == 32
+    # A photo stored after staff already approved the offering queues it once more, so there
+    # may be more approvals than offerings; every photo ends up reviewed either way.
+    assert (audit["action"] == "approve").sum() >= 32
     assert sum(len(store.photos_for(pid)) for pid in submitted) == 32
+    assert sum(len(store.photos_for(pid, reviewed_only=True)) for pid in submitted) == 32

@@ -107,6 +107,9 @@ def test_photo_path_uses_the_catalogue_photos(store, tmp_path, monkeypatch):
     Image.new("RGB", (800, 600), (200, 120, 40)).save(buf, "JPEG")
     stored = photos.store_photo(buf.getvalue(), "zamek.jpg")
     store.add_photos("sample-019", [stored], actor="test")
+    # A card is public: the new photo of a live offering waits for staff review.
+    assert photo_path(store, "sample-019") is None
+    store.approve(store.pending_revision("sample-019")["id"], actor="staff")
     found = photo_path(store, "sample-019")
     assert found is not None and found.is_file()
     assert found == photos.resolve(stored.path)
@@ -119,7 +122,7 @@ def test_photo_path_without_photo_support_or_with_bad_rows(tmp_path, monkeypatch
         pass
 
     class BadRows:
-        def photos_for(self, product_id):
+        def photos_for(self, product_id, reviewed_only=False):
             return [{"path": "../../etc/passwd"}, {"path": ""}, {"path": "gone.jpg"}]
 
     assert photo_path(NoPhotos(), "x") is None

@@ -541,7 +541,7 @@ def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> N
 def product_photos(product_id: str) -> list[str]:
     """Paths of a product's checked photos that exist on disk (re-encoded, EXIF-free)."""
     paths = []
-    for photo in get_store().photos_for(product_id):
+    for photo in get_store().photos_for(product_id, reviewed_only=True):
         try:
             path = resolve_photo(photo["path"])
         except ValueError:
