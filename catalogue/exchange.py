@@ -84,35 +84,11 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "status",
 )
 
-# Columns of the partner template, in the order a partner fills them in.
+# Columns of the partner template, in the order a partner fills them in: the export's,
+# without what the importer derives (district) or decides (status), and the id last, since
+# only an update of an existing offering needs it.
 TEMPLATE_COLUMNS: tuple[str, ...] = (
-    "name",
-    "category",
-    "lat",
-    "lon",
-    "description",
-    "name_en",
-    "description_en",
-    "name_uk",
-    "description_uk",
-    "partner",
-    "partner_sector",
-    "gmina",
-    "address",
-    "website",
-    "email",
-    "phone",
-    "price",
-    "free",
-    "months",
-    "event_start",
-    "event_end",
-    "wheelchair",
-    "family",
-    "pets",
-    "languages",
-    "tags",
-    "source",
+    *(c for c in EXPORT_COLUMNS if c not in ("id", "district", "status")),
     "id",
 )
 

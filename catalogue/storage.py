@@ -614,46 +614,25 @@ class CatalogueStore:
         if not token or len(token) > 200:
             return None
         with self.read() as conn:
-            row = (
-                conn.execute(
-                    sa.select(products_table).where(
-                        products_table.c.edit_token_hash == hash_token(token)
-                    )
-                )
-                .mappings()
-                .first()
-            )
-        return row_to_product(row) if row else None
+            try:
+                return row_to_product(self._row_for_token(conn, token))
+            except TokenError:
+                return None
 
     def pending_revision(self, product_id: str) -> dict | None:
         """The pending revision of a product (id, kind, data, submitted_at…) or None."""
-        with self.read() as conn:
-            row = (
-                conn.execute(
-                    sa.select(revisions_table)
-                    .where(
-                        revisions_table.c.product_id == product_id,
-                        revisions_table.c.state == "pending",
-                    )
-                    .order_by(revisions_table.c.id.desc())
-                )
-                .mappings()
-                .first()
-            )
-        return _revision_dict(row) if row else None
+        return self._newest_revision(product_id, pending_only=True)
 
     def last_revision(self, product_id: str) -> dict | None:
         """The newest revision of a product, whatever its state."""
+        return self._newest_revision(product_id, pending_only=False)
+
+    def _newest_revision(self, product_id: str, pending_only: bool) -> dict | None:
+        query = sa.select(revisions_table).where(revisions_table.c.product_id == product_id)
+        if pending_only:
+            query = query.where(revisions_table.c.state == "pending")
         with self.read() as conn:
-            row = (
-                conn.execute(
-                    sa.select(revisions_table)
-                    .where(revisions_table.c.product_id == product_id)
-                    .order_by(revisions_table.c.id.desc())
-                )
-                .mappings()
-                .first()
-            )
+            row = conn.execute(query.order_by(revisions_table.c.id.desc())).mappings().first()
         return _revision_dict(row) if row else None
 
     def submit_edit(self, token: str, product: Product) -> int:
