@@ -204,7 +204,7 @@ class CatalogueStore:
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
 
-    def _sqlite_engine(self, immediate: bool) -> Engine:
+    def _sqlite_engine(self, immediate: bool, foreign_keys: bool = True) -> Engine:
         engine = sa.create_engine(
             self.url, connect_args={"timeout": 30, "check_same_thread": False}
         )
@@ -216,7 +216,7 @@ class CatalogueStore:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=30000")
-            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
@@ -235,6 +235,30 @@ class CatalogueStore:
             yield conn
 
     @contextmanager
+    def migration_connection(self) -> Iterator[Connection]:
+        """A write transaction for schema migrations, committed on success.
+
+        On SQLite it comes from a separate engine with foreign keys off (SQLite's own recipe
+        for recreating tables, which batch migrations do); before commit every foreign key is
+        checked, and a violation rolls the whole migration back.
+        """
+        if not self.is_sqlite:
+            with self.write_engine.begin() as conn:
+                yield conn
+            return
+        engine = self._sqlite_engine(immediate=True, foreign_keys=False)
+        try:
+            with engine.begin() as conn:
+                yield conn
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise sa.exc.IntegrityError(
+                        "PRAGMA foreign_key_check", None, Exception(f"violations: {broken[:5]}")
+                    )
+        finally:
+            engine.dispose()
+
+    @contextmanager
     def read(self) -> Iterator[Connection]:
         """A read-only connection (never blocks writers under WAL)."""
         with self.read_engine.connect() as conn:
@@ -249,9 +273,16 @@ class CatalogueStore:
     # -- schema and version --------------------------------------------------------------
 
     def create_schema(self) -> None:
-        """Create missing tables and the version counter (idempotent)."""
+        """Upgrade the schema to the newest migration and add the version counter (idempotent).
+
+        An empty database gets every migration; one made before migrations existed is
+        recognised and upgraded in place (see :mod:`catalogue.migrations`).
+        """
+        from catalogue import migrations
+
         with self._schema_lock:
-            metadata.create_all(self.write_engine)
+            with self.migration_connection() as conn:
+                migrations.upgrade(conn)
             # With the counter row in place, concurrent first writes on PostgreSQL all UPDATE
             # it; otherwise two could find no row and both INSERT one (duplicate key).
             with self.write() as conn:
@@ -262,8 +293,10 @@ class CatalogueStore:
                     conn.execute(meta_table.insert().values(key="version", value="0"))
 
     def drop_schema(self) -> None:
-        """Drop every table (tests only)."""
+        """Drop every table and the schema version (tests only)."""
         metadata.drop_all(self.write_engine)
+        with self.write() as conn:
+            conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
 
     def catalogue_version(self) -> int:
         """A counter bumped by every write; caches key on it to notice changes."""

@@ -1,0 +1,175 @@
+"""Schema migrations: a database made before migrations existed upgrades in place with
+nothing lost, on SQLite and PostgreSQL; the migrations build exactly the model's schema."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from streamlit.testing.v1 import AppTest
+
+from catalogue import migrations
+from catalogue.photos import resolve
+from catalogue.staff import authenticate
+from catalogue.storage import CatalogueStore, metadata
+from tests.app.map_args import marker_rows
+from tests.catalogue.conftest import _postgres_url
+from tests.catalogue.filled import fill_catalogue
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+OLD_SCHEMA = REPO_ROOT / "tests" / "data" / "catalogue" / "schema_before_migrations.sql"
+TABLES = ("partners", "products", "revisions", "photos", "audit_log", "staff", "meta")
+
+
+def _statements(sql: str) -> dict[str, str]:
+    """CREATE statements by object name, whitespace collapsed."""
+    found = {}
+    for statement in sql.split(";"):
+        text = " ".join(line for line in statement.splitlines() if not line.startswith("--"))
+        text = re.sub(r"\s+", " ", text).strip()
+        match = re.match(r"CREATE (?:UNIQUE )?(?:TABLE|INDEX) (\w+)", text)
+        if match:
+            found[match.group(1)] = text
+    return found
+
+
+def test_baseline_revision_is_the_schema_main_made(tmp_path):
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'baseline.sqlite'}")
+    with engine.begin() as conn:
+        command.upgrade(migrations.alembic_config(conn), migrations.BASELINE)
+        made = ";".join(
+            row[0] for row in conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE sql>''")
+        )
+    engine.dispose()
+    made = {k: v for k, v in _statements(made).items() if k != "alembic_version"}
+    assert made == _statements(OLD_SCHEMA.read_text())
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def old_database(request, tmp_path):
+    """A URL of an empty database holding the tables main made before migrations."""
+    if request.param == "sqlite":
+        path = tmp_path / "old.sqlite"
+        with sqlite3.connect(path) as conn:
+            conn.executescript(OLD_SCHEMA.read_text())
+        yield f"sqlite:///{path}"
+        return
+    url = _postgres_url()
+    store = CatalogueStore(url)
+    store.drop_schema()
+    with store.write() as conn:
+        command.upgrade(migrations.alembic_config(conn), migrations.BASELINE)
+        conn.execute(sa.text("DROP TABLE alembic_version"))
+    store.dispose()
+    yield url
+    store = CatalogueStore(url)
+    store.drop_schema()
+    store.dispose()
+
+
+def _rows(engine: sa.Engine, tables: dict[str, sa.Table]) -> dict[str, list[dict]]:
+    """Every row of ``tables`` (reflected, so only the old columns), comparable across DBs."""
+    found = {}
+    with engine.connect() as conn:
+        for name in TABLES:
+            table = tables[name]
+            order = list(table.primary_key.columns)
+            rows = conn.execute(sa.select(table).order_by(*order)).mappings().all()
+            found[name] = [{k: _plain(v) for k, v in row.items()} for row in rows]
+    return found
+
+
+def _plain(value):
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+    return value
+
+
+def _old_tables(engine: sa.Engine) -> dict[str, sa.Table]:
+    reflected = sa.MetaData()
+    reflected.reflect(bind=engine, only=list(TABLES))
+    return dict(reflected.tables)
+
+
+def test_database_of_old_main_upgrades_with_nothing_lost(old_database, tmp_path, monkeypatch):
+    photo_dir = tmp_path / "photos"
+    monkeypatch.setenv("CATALOGUE_PHOTOS", str(photo_dir))
+    # What the old main would have written: filled through today's API into a scratch
+    # database, then copied column by column into the old tables.
+    source = CatalogueStore(f"sqlite:///{tmp_path / 'source.sqlite'}")
+    source.create_schema()
+    made = fill_catalogue(source, photo_dir)
+    old_engine = sa.create_engine(old_database)
+    old = _old_tables(old_engine)
+    with source.read() as src, old_engine.begin() as dst:
+        for name in TABLES:
+            columns = [metadata.tables[name].c[c.name] for c in old[name].columns]
+            rows = [dict(r) for r in src.execute(sa.select(*columns)).mappings()]
+            if rows:
+                dst.execute(old[name].insert(), rows)
+    source.dispose()
+    before = _rows(old_engine, old)
+    assert all(before[name] for name in TABLES)
+    assert len(before["photos"]) == 2 and len(before["staff"]) == 1
+
+    store = CatalogueStore(old_database)
+    store.create_schema()
+    with store.read() as conn:
+        assert migrations.current_revision(conn) == migrations.head_revision()
+    assert _rows(old_engine, _old_tables(old_engine)) == before
+    old_engine.dispose()
+
+    # The upgraded database works through the store as it did.
+    live = made["published_with_photo"]
+    public = store.photos_for(live, reviewed_only=True)
+    assert len(public) == 1 and resolve(public[0]["path"], photo_dir).is_file()
+    assert store.photos_for(made["pending_new"], reviewed_only=True) == []
+    assert len(store.photos_for(made["pending_new"])) == 1
+    assert store.pending_revision(made["pending_edit"])["data"]["name_pl"] == "Oferta po zmianie"
+    assert set(store.moderation_queue()["product_id"]) == {"nowa-oferta", "do-edycji"}
+    assert store.product_for_token(made["token"]).id == "nowa-oferta"
+    assert authenticate(store, "anna", "a long enough password 123")
+    published = store.count_products("published")
+
+    # And the app renders it.
+    if old_database.startswith("sqlite"):
+        monkeypatch.setenv("CATALOGUE_DB", old_database.removeprefix("sqlite:///"))
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+    else:
+        monkeypatch.setenv("DATABASE_URL", old_database)
+    store.dispose()
+    monkeypatch.chdir(REPO_ROOT)
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(marker_rows(at)) == published
+
+
+def test_upgrade_is_idempotent_and_the_schema_is_the_models(store):
+    store.create_schema()
+    with store.read() as conn:
+        assert migrations.current_revision(conn) == migrations.head_revision()
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        # A column added to the model without a migration shows up here.
+        assert compare_metadata(context, metadata) == []
+
+
+def test_unrecognised_old_tables_are_refused_and_left_alone(tmp_path):
+    path = tmp_path / "older.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(OLD_SCHEMA.read_text())
+        conn.execute("ALTER TABLE products DROP COLUMN decision_note")
+    store = CatalogueStore(f"sqlite:///{path}")
+    with pytest.raises(migrations.SchemaError, match=r"products\.decision_note"):
+        store.create_schema()
+    store.dispose()
+    with sqlite3.connect(path) as conn:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert "alembic_version" not in names
