@@ -39,6 +39,7 @@ from catalogue.validation import (
     parse_sector,
     unneutralise,
     validate_records,
+    writable_text,
 )
 
 READ_FORMATS: dict[str, str] = {
@@ -941,7 +942,7 @@ def load_sample_catalogue(
 def export_rows(frame: pd.DataFrame) -> list[dict]:
     """Rows keyed by :data:`EXPORT_COLUMNS` from a ``products_frame``-shaped DataFrame.
 
-    Values are plain: text, floats for lat/lon (degrees), ``yes``/``no``/``""`` for flags,
+    Values are plain: text (without characters no file can carry), floats for lat/lon (degrees), ``yes``/``no``/``""`` for flags,
     ``date`` objects for event dates. No formula neutralisation yet.
     """
     rows = []
@@ -981,6 +982,10 @@ def export_rows(frame: pd.DataFrame) -> list[dict]:
                 "status": product.status,
             }
         )
+        row = rows[-1]
+        for key, value in row.items():
+            if isinstance(value, str):
+                row[key] = writable_text(value)  # stored before validation refused them
     return rows
 
 

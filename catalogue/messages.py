@@ -243,12 +243,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "uk": "текст має {length} символів, а дозволено щонайбільше {max}. Скоротіть його.",
     },
     "control_chars": {
-        "pl": "tekst zawiera niedozwolone znaki sterujące ({chars}). Usuń je (często "
-        "pojawiają się przy kopiowaniu z innych programów).",
-        "en": "the text contains forbidden control characters ({chars}). Remove them (they "
-        "often come from copying out of other programs).",
-        "uk": "текст містить заборонені керівні символи ({chars}). Видаліть їх (вони часто "
-        "з'являються під час копіювання з інших програм).",
+        "pl": "tekst zawiera niedozwolone znaki ({chars}): znaki sterujące albo kody, których "
+        "nie da się zapisać w XLSX, CSV ani PDF. Usuń je (często pojawiają się przy "
+        "kopiowaniu z innych programów).",
+        "en": "the text contains forbidden characters ({chars}): control characters or code "
+        "points that XLSX, CSV and PDF cannot carry. Remove them (they often come from "
+        "copying out of other programs).",
+        "uk": "текст містить заборонені символи ({chars}): керівні символи або коди, які "
+        "неможливо записати в XLSX, CSV чи PDF. Видаліть їх (вони часто з'являються під час "
+        "копіювання з інших програм).",
     },
     "likely_duplicate_existing": {
         "pl": "prawdopodobnie ta sama oferta co „{other}” (id {other_id}) w katalogu, "

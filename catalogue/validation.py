@@ -165,9 +165,19 @@ _FALSE = frozenset({"nie", "n", "no", "false", "0", "falsz", "ні", "нi"})
 FORMULA_TRIGGERS = "=+-@\t\r"
 _NEUTRALISED = re.compile(r"^'+[=+\-@\t\r]")
 
-# C0/C1 controls except tab, line feed and carriage return, plus the bidi overrides that can
-# make a name display differently from what it is.
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Characters no export can carry: C0/C1 controls except tab, line feed and carriage return
+# (XML forbids them, PDF fonts have no glyph), UTF-16 surrogates (not encodable alone),
+# Unicode noncharacters (U+FDD0-U+FDEF and the last two code points of every plane: XML
+# forbids U+FFFE/U+FFFF), plus the bidi overrides that can make a name display differently
+# from what it is. Validation refuses them; :func:`writable_text` strips them at write time.
+_NONCHARACTERS = "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
+)
+_CONTROL_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufdd0-\ufdef" + _NONCHARACTERS + "]"
+)
+FORBIDDEN_CHARS = _CONTROL_CHARS
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[^\s@.]+(\.[^\s@.]+)*\.[^\W\d_]{2,}$")
 _HOST_RE = re.compile(r"^[\w](?:[\w-]*[\w])?(?:\.[\w](?:[\w-]*[\w])?)*\.[^\W\d_]{2,}$")
@@ -332,6 +342,15 @@ def neutralise(value: str) -> str:
     if stripped and stripped[0] in FORMULA_TRIGGERS:
         return "'" + value
     return value
+
+
+def writable_text(value: str) -> str:
+    """``value`` without the characters of :data:`FORBIDDEN_CHARS` (tab and newlines stay).
+
+    Every exporter (CSV, XLSX, GeoJSON, GPX, PDF) passes text through this, so data stored
+    before validation refused those characters still gives valid files.
+    """
+    return _CONTROL_CHARS.sub("", value) if _CONTROL_CHARS.search(value) else value
 
 
 def parse_bool(value: object) -> bool | None:

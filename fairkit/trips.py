@@ -21,6 +21,7 @@ import pandas as pd
 
 from catalogue.filters import haversine_km
 from catalogue.taxonomy import CATEGORY_BY_SLUG, check_language
+from catalogue.validation import writable_text
 
 GPX_NS = "http://www.topografix.com/GPX/1/1"
 GPX_SCHEMA = "http://www.topografix.com/GPX/1/1/gpx.xsd"
@@ -233,6 +234,11 @@ def trip_gpx(
     ET.SubElement(route, q("name")).text = name
     for number, pid in enumerate(stops, start=1):
         point(route, "rtept", number, rows.loc[pid])
+    for element in root.iter():  # text stored before validation refused U+FFFE and friends
+        if element.text:
+            element.text = writable_text(element.text)
+        for key, value in element.attrib.items():
+            element.set(key, writable_text(value))
     ET.indent(root)
     # A double-quoted declaration naming UTF-8, as GPS devices and GIS tools expect.
     body = ET.tostring(root, encoding="unicode")
@@ -268,8 +274,7 @@ def trip_pdf(
     """A simple A4 PDF (fpdf2, DejaVu Sans for Polish and Cyrillic): the stops in order with
     address, coordinates (lat, lon) and the leg distance, and a QR code of ``link``.
     """
-    from fpdf import FPDF
-
+    from fairkit.pdf_common import SafeFPDF
     from fairkit.qr import qr_png
 
     check_language(lang)
@@ -281,7 +286,7 @@ def trip_pdf(
     stops = known_stops(products, ordered_ids)
     rows = products.drop_duplicates("id").set_index("id", drop=False)
     legs = trip_legs_km(products, stops)
-    pdf = FPDF(format="A4")
+    pdf = SafeFPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_font("DejaVu", "", str(DEJAVU))
     pdf.add_font("DejaVu", "B", str(DEJAVU_BOLD) if DEJAVU_BOLD.exists() else str(DEJAVU))
