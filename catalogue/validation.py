@@ -521,7 +521,49 @@ def normalise_url(value: str) -> tuple[str, bool]:
         raise ValueError(f"not a web address: {value!r}") from None
     if not _HOST_RE.match(host):
         raise ValueError(f"not a web address: {value!r}")
-    return text, added
+    if "@" in parts.netloc:  # user:pass@host hides the real host behind a familiar name
+        raise ValueError(f"user name or password in address: {value!r}")
+    # Quotes, <, > and backticks are kept, percent-encoded, so the address stays displayable.
+    return _quote_url(text), added
+
+
+_URL_UNSAFE = frozenset("\"'<>`\\^{|}")
+
+
+def _quote_url(url: str) -> str:
+    return "".join(f"%{ord(c):02X}" if c in _URL_UNSAFE else c for c in url)
+
+
+def display_url(url: object) -> str | None:
+    """``url`` fit to be a link target, or None: absolute http(s), no user name or password,
+    the host in ASCII (IDN as punycode, so a homograph shows what it is), quotes and angle
+    brackets percent-encoded, no whitespace or control characters."""
+    if not isinstance(url, str) or not url.strip():
+        return None
+    url = url.strip()
+    if any(c.isspace() or not c.isprintable() for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    host = parts.hostname or ""
+    if parts.scheme.lower() not in ("http", "https") or not host or "@" in parts.netloc:
+        return None
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    netloc = ascii_host if port is None else f"{ascii_host}:{port}"
+    rest = _quote_url(url[url.index(parts.netloc) + len(parts.netloc) :])
+    return f"{parts.scheme.lower()}://{netloc}{rest}"
+
+
+def url_host(url: object) -> str | None:
+    """The real host of :func:`display_url` (punycode for IDN), e.g. ``www.krasiczyn.pl``."""
+    target = display_url(url)
+    return urlsplit(target).hostname if target else None
 
 
 def check_email(value: str) -> str:

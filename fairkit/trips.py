@@ -15,13 +15,12 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pandas as pd
 
 from catalogue.filters import haversine_km
 from catalogue.taxonomy import CATEGORY_BY_SLUG, check_language
-from catalogue.validation import writable_text
+from catalogue.validation import display_url, writable_text
 
 GPX_NS = "http://www.topografix.com/GPX/1/1"
 GPX_SCHEMA = "http://www.topografix.com/GPX/1/1/gpx.xsd"
@@ -158,14 +157,8 @@ def stop_description(row: pd.Series, lang: str = "pl", limit: int = 400) -> str:
 
 
 def _http_url(url: object) -> str | None:
-    # Same rule as ui.text.safe_url (fairkit may not import ui): absolute http(s) only.
-    if not isinstance(url, str) or not url.strip():
-        return None
-    url = url.strip()
-    if any(c in url for c in " \t\r\n\"'<>`\\"):
-        return None
-    parts = urlsplit(url)
-    return url if parts.scheme in ("http", "https") and parts.netloc else None
+    # The one rule for link targets (absolute http(s), no userinfo, punycode host).
+    return display_url(url)
 
 
 # -- GPX 1.1 --------------------------------------------------------------------------------
