@@ -282,7 +282,7 @@ def send(product, report, partner_frame: pd.DataFrame) -> None:
     try:
         token = store.submit_new(product, SUBMITTED_BY, partners=new_partners)
         store.add_photos(product.id, stored, actor=SUBMITTED_BY)
-    except Exception:
+    except BaseException:  # also a stop or rerun: no photo file without its row
         delete_files(stored)
         raise
     start_again()
