@@ -7,7 +7,9 @@ from pathlib import Path
 import streamlit as st
 
 from catalogue.taxonomy import LANGUAGES
+from ui.errors import run_guarded
 from ui.i18n import LANGUAGE_NAMES, t
+from ui.staff_auth import USER_KEY
 from ui.state import current_language, get_store
 
 ROOT = Path(__file__).resolve().parent
@@ -50,12 +52,19 @@ with st.sidebar:
         horizontal=True,
     )
 lang = current_language()
-get_store()
 
-pages = [
-    st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=i == 0)
-    for i, (path, title, icon, url) in enumerate(PAGES)
-    if (ROOT / path).exists()
-]
-st.navigation(pages, position="top").run()
+
+def run_pages() -> None:
+    get_store()
+    pages = [
+        st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=i == 0)
+        for i, (path, title, icon, url) in enumerate(PAGES)
+        if (ROOT / path).exists()
+    ]
+    st.navigation(pages, position="top").run()
+
+
+# A failing page (database unavailable, read-only, corrupt, full, or a bug) shows a friendly
+# page in the visitor's language; the stack goes to the server log, never to the browser.
+run_guarded(run_pages, lambda: lang, lambda: bool(st.session_state.get(USER_KEY)))
 st.sidebar.caption(t("cluster_name", lang))

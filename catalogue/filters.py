@@ -7,6 +7,7 @@ Nothing here touches Streamlit, so every rule is tested directly.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
@@ -114,15 +115,14 @@ class ProductFilter:
             except ValueError:
                 return None
 
-        month_raw = params.get("month") or ""
-        month = int(month_raw) if month_raw.isdigit() and 1 <= int(month_raw) <= 12 else None
+        month = query_int(params.get("month"), 1, 12)
         date_from, date_to = day("from"), day("to")
         if date_from and date_to and date_to < date_from:
             date_from, date_to = date_to, date_from
         return cls(
             categories=listed("cat", CATEGORY_SLUGS.__contains__),
             districts=listed("district", _ALL_DISTRICTS.__contains__),
-            gminy=listed("gmina", lambda v: len(v) == 7 and v.isdigit()),
+            gminy=listed("gmina", lambda v: len(v) == 7 and _ASCII_INT.fullmatch(v) is not None),
             sectors=listed("sector", _SECTORS.__contains__),
             month=month,
             date_from=date_from,
@@ -133,6 +133,34 @@ class ProductFilter:
             pets=params.get("pets") == "1",
             text=(params.get("q") or "")[:200],
         )
+
+
+_ASCII_INT = re.compile(r"[0-9]{1,9}")
+_ASCII_DECIMAL = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,12})?")
+
+
+def query_int(raw: object, low: int, high: int, *, clamp: bool = False) -> int | None:
+    """An integer URL value within ``low..high``, else None (or the nearest bound if ``clamp``).
+
+    Only ASCII digits count: ``str.isdigit()`` accepts "²" and "٣", which ``int()`` refuses
+    or reads differently. Anything else (signs, spaces, decimals, empty) gives None.
+    """
+    text = raw if isinstance(raw, str) else ""
+    if not _ASCII_INT.fullmatch(text):
+        return None
+    value = int(text)
+    if clamp:
+        return min(high, max(low, value))
+    return value if low <= value <= high else None
+
+
+def query_point(raw: object) -> tuple[float, float] | None:
+    """``lat,lon`` (degrees, ASCII decimals) from a URL value, else None."""
+    parts = raw.split(",") if isinstance(raw, str) else []
+    if len(parts) != 2 or not all(_ASCII_DECIMAL.fullmatch(p.strip()) for p in parts):
+        return None
+    lat, lon = float(parts[0]), float(parts[1])
+    return (lat, lon) if -90 <= lat <= 90 and -180 <= lon <= 180 else None
 
 
 _ALL_DISTRICTS: tuple[str, ...] = ("1804", "1809", "1813", "1814", "1862")

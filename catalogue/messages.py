@@ -243,12 +243,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "uk": "текст має {length} символів, а дозволено щонайбільше {max}. Скоротіть його.",
     },
     "control_chars": {
-        "pl": "tekst zawiera niedozwolone znaki sterujące ({chars}). Usuń je (często "
-        "pojawiają się przy kopiowaniu z innych programów).",
-        "en": "the text contains forbidden control characters ({chars}). Remove them (they "
-        "often come from copying out of other programs).",
-        "uk": "текст містить заборонені керівні символи ({chars}). Видаліть їх (вони часто "
-        "з'являються під час копіювання з інших програм).",
+        "pl": "tekst zawiera niedozwolone znaki ({chars}): znaki sterujące albo kody, których "
+        "nie da się zapisać w XLSX, CSV ani PDF. Usuń je (często pojawiają się przy "
+        "kopiowaniu z innych programów).",
+        "en": "the text contains forbidden characters ({chars}): control characters or code "
+        "points that XLSX, CSV and PDF cannot carry. Remove them (they often come from "
+        "copying out of other programs).",
+        "uk": "текст містить заборонені символи ({chars}): керівні символи або коди, які "
+        "неможливо записати в XLSX, CSV чи PDF. Видаліть їх (вони часто з'являються під час "
+        "копіювання з інших програм).",
     },
     "likely_duplicate_existing": {
         "pl": "prawdopodobnie ta sama oferta co „{other}” (id {other_id}) w katalogu, "
@@ -322,6 +325,107 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
+# Why a whole file is refused before validation (budgets, encodings, broken files). Same
+# shape as MESSAGES; raised as :class:`FileRefused` by ``catalogue.exchange``.
+FILE_MESSAGES: dict[str, dict[str, str]] = {
+    "file_too_large": {
+        "pl": "plik jest większy niż {mb} MB. Podziel go na części.",
+        "en": "the file is larger than {mb} MB. Split it into parts.",
+        "uk": "файл більший за {mb} МБ. Розділіть його на частини.",
+    },
+    "too_many_rows": {
+        "pl": "plik ma więcej niż {max} wierszy. Podziel go na części.",
+        "en": "the file has more than {max} rows. Split it into parts.",
+        "uk": "файл має понад {max} рядків. Розділіть його на частини.",
+    },
+    "too_many_columns": {
+        "pl": "arkusz ma dane w więcej niż {max} kolumnach. Usuń zbędne kolumny.",
+        "en": "the sheet has data in more than {max} columns. Delete the columns you do not need.",
+        "uk": "аркуш має дані в понад {max} стовпцях. Видаліть зайві стовпці.",
+    },
+    "too_many_cells": {
+        "pl": "plik ma więcej niż {max} komórek. Podziel go na części albo usuń puste, "
+        "sformatowane kolumny i wiersze.",
+        "en": "the file has more than {max} cells. Split it into parts or delete empty "
+        "formatted columns and rows.",
+        "uk": "файл має понад {max} клітинок. Розділіть його на частини або видаліть порожні "
+        "відформатовані стовпці й рядки.",
+    },
+    "cell_too_long": {
+        "pl": "wiersz {row}, kolumna {column}: komórka ma {length} znaków, a dozwolone jest "
+        "najwyżej {max}. Skróć ją.",
+        "en": "row {row}, column {column}: the cell has {length} characters but at most {max} "
+        "are allowed. Shorten it.",
+        "uk": "рядок {row}, стовпець {column}: клітинка має {length} символів, а дозволено "
+        "щонайбільше {max}. Скоротіть її.",
+    },
+    "xlsx_too_big_inside": {
+        "pl": "skoroszyt po rozpakowaniu byłby za duży ({part}: {size} MB, dozwolone {max} MB). "
+        "Zapisz w nim tylko arkusz z ofertami.",
+        "en": "the workbook would be too large once unpacked ({part}: {size} MB, at most {max} "
+        "MB). Save only the sheet with the offerings.",
+        "uk": "книга після розпакування була б завелика ({part}: {size} МБ, дозволено {max} "
+        "МБ). Збережіть у ній лише аркуш із пропозиціями.",
+    },
+    "xlsx_ratio": {
+        "pl": "część skoroszytu „{part}” rozpakowuje się {ratio} razy (dozwolone {max}): tak "
+        "wyglądają pliki-bomby. Zapisz arkusz ponownie w Excelu lub LibreOffice.",
+        "en": 'part "{part}" of the workbook unpacks {ratio} times (at most {max}): that is '
+        "what decompression bombs look like. Save the sheet again in Excel or LibreOffice.",
+        "uk": "частина книги «{part}» розпаковується в {ratio} разів (дозволено {max}): так "
+        "виглядають файли-бомби. Збережіть аркуш знову в Excel або LibreOffice.",
+    },
+    "xlsx_too_many_parts": {
+        "pl": "skoroszyt ma {count} arkuszy lub części (dozwolone {max}). Zostaw tylko arkusz "
+        "z ofertami.",
+        "en": "the workbook has {count} sheets or parts (at most {max}). Keep only the sheet "
+        "with the offerings.",
+        "uk": "книга має {count} аркушів або частин (дозволено {max}). Залиште лише аркуш "
+        "із пропозиціями.",
+    },
+    "xlsx_broken": {
+        "pl": "nie można odczytać pliku XLSX ({detail}). Otwórz go w Excelu lub LibreOffice "
+        "i zapisz ponownie jako .xlsx.",
+        "en": "the XLSX file cannot be read ({detail}). Open it in Excel or LibreOffice and "
+        "save it again as .xlsx.",
+        "uk": "не вдається прочитати файл XLSX ({detail}). Відкрийте його в Excel або "
+        "LibreOffice і збережіть знову як .xlsx.",
+    },
+    "too_slow": {
+        "pl": "odczyt pliku trwał dłużej niż {seconds} s i został przerwany. Podziel plik na "
+        "mniejsze części.",
+        "en": "reading the file took longer than {seconds} s and was stopped. Split the file "
+        "into smaller parts.",
+        "uk": "читання файлу тривало понад {seconds} с і було перервано. Розділіть файл на "
+        "менші частини.",
+    },
+    "csv_broken": {
+        "pl": "błędny plik CSV ({detail}). Zapisz go ponownie jako CSV UTF-8.",
+        "en": "malformed CSV ({detail}). Save it again as CSV UTF-8.",
+        "uk": "пошкоджений файл CSV ({detail}). Збережіть його знову як CSV UTF-8.",
+    },
+    "mixed_encoding": {
+        "pl": "plik jest częściowo w UTF-8, a częściowo w innym kodowaniu (wiersze w innym "
+        "kodowaniu: {rows}). Polskie litery zostałyby zniekształcone. Zapisz cały plik "
+        "jako CSV UTF-8.",
+        "en": "the file is partly UTF-8 and partly in another encoding (rows in the other "
+        "encoding: {rows}). Polish letters would be garbled. Save the whole file as CSV UTF-8.",
+        "uk": "файл частково в UTF-8, а частково в іншому кодуванні (рядки в іншому "
+        "кодуванні: {rows}). Польські літери було б спотворено. Збережіть увесь файл як "
+        "CSV UTF-8.",
+    },
+    "unknown_encoding": {
+        "pl": "nie rozpoznano kodowania pliku. Zapisz go jako CSV UTF-8.",
+        "en": "the text encoding is not recognised. Save the file as CSV UTF-8.",
+        "uk": "не вдалося розпізнати кодування файлу. Збережіть його як CSV UTF-8.",
+    },
+    "geojson_broken": {
+        "pl": "błędny plik GeoJSON ({detail}).",
+        "en": "malformed GeoJSON ({detail}).",
+        "uk": "пошкоджений файл GeoJSON ({detail}).",
+    },
+}
+
 
 def localise(value: object, lang: str) -> object:
     """``value`` itself, or its entry for ``lang`` if it is a per-language dict."""
@@ -338,7 +442,7 @@ def format_message(code: str, lang: str, params: dict | None = None) -> str:
     Unknown codes raise ``KeyError`` so that a typo in validation cannot slip through.
     """
     check_language(lang)
-    templates = MESSAGES[code]
+    templates = MESSAGES[code] if code in MESSAGES else FILE_MESSAGES[code]
     template = next(templates[c] for c in _FALLBACK[lang] if c in templates)
     values = {k: localise(v, lang) for k, v in (params or {}).items()}
     return template.format(**values)

@@ -5,9 +5,12 @@ Uploads are untrusted. Each file is checked before anything is decoded: its size
 file name) and its pixel count from the header (at most :data:`MAX_PIXELS`). Pillow itself
 only warns at ~89 MP and refuses at ~179 MP, far above what a tourist photo needs, and its
 limit is a process-wide setting; our limit is explicit and checked per call, before
-``load()``. A file that passes is decoded, turned upright (EXIF orientation), scaled to at
-most :data:`MAX_EDGE` px and written as a fresh JPEG: nothing of the original file
-(EXIF with GPS, comments, ICC, embedded scripts in text chunks) survives. Files are written
+``load()``. A file that passes is decoded, turned upright (EXIF orientation), converted to
+sRGB if it carries an ICC profile (the profile is dropped if it cannot be applied), scaled to
+at most :data:`MAX_EDGE` px, copied pixel by pixel into a new image and written as a fresh
+JPEG: nothing of the original file (EXIF with GPS, XMP, comments, ICC, scripts in comments
+or text chunks) survives. :func:`clean_orphans` removes files no database row refers to
+(a submission stopped between writing its photos and saving its rows). Files are written
 under a temporary name and moved into place with ``os.replace``, so a reader never sees half
 a file.
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import io
 import os
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -154,7 +158,13 @@ def read_limited(upload: BinaryIO | bytes, name: str = "") -> bytes:
         size = getattr(upload, "size", None)
         if isinstance(size, int) and size > MAX_BYTES:
             raise _too_large(name, size)
+        # Always from the start, and back to it: a second reader of the same upload (the
+        # header check after a failed save) must not see an empty file.
+        if hasattr(upload, "seek"):
+            upload.seek(0)
         data = upload.read(MAX_BYTES + 1)
+        if hasattr(upload, "seek"):
+            upload.seek(0)
     if len(data) > MAX_BYTES:
         raise _too_large(name, len(data))
     if not data:
@@ -216,8 +226,8 @@ def reencode(data: bytes, name: str = "", max_edge: int = MAX_EDGE) -> Image.Ima
                 # Lets libjpeg decode at 1/2, 1/4 or 1/8 scale: less memory for big photos.
                 image.draft("RGB", (max_edge, max_edge))
             image.load()
-            upright = ImageOps.exif_transpose(image)
-            rgb = _flatten(upright)
+            upright = _to_srgb(ImageOps.exif_transpose(image))
+            rgb = _pixels_only(_flatten(upright))
     except PhotoError:
         raise
     except UnidentifiedImageError:
@@ -230,6 +240,32 @@ def reencode(data: bytes, name: str = "", max_edge: int = MAX_EDGE) -> Image.Ima
         raise PhotoError("broken", name=name) from None
     rgb.thumbnail((max_edge, max_edge), Image.Resampling.LANCZOS)
     return rgb
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    """Pixels converted from the image's ICC profile to sRGB; unconverted if that fails.
+
+    Either way no profile is kept: the stored JPEG is sRGB, which browsers assume.
+    """
+    profile = image.info.get("icc_profile")
+    if not profile:
+        return image
+    try:
+        from PIL import ImageCms
+
+        mode = "RGBA" if "A" in image.getbands() else "RGB"
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        converted = ImageCms.profileToProfile(
+            image, source, ImageCms.createProfile("sRGB"), outputMode=mode
+        )
+        return converted if converted is not None else image
+    except Exception:  # a broken or hostile profile: keep the pixels, drop the profile
+        return image
+
+
+def _pixels_only(image: Image.Image) -> Image.Image:
+    """A new image made from the pixels alone: no ``info`` (comment, EXIF, XMP, ICC) at all."""
+    return Image.frombytes(image.mode, image.size, image.tobytes())
 
 
 def _flatten(image: Image.Image) -> Image.Image:
@@ -317,6 +353,54 @@ def delete_files(photos: Iterable[StoredPhoto | dict], base: Path | None = None)
                 continue
 
 
+def referenced_files(store) -> set[str]:
+    """Paths (relative to the photo directory, or absolute for logos) that rows refer to."""
+    import sqlalchemy as sa
+
+    from catalogue.storage import partners_table, photos_table
+
+    with store.read() as conn:
+        photos = conn.execute(sa.select(photos_table.c.path, photos_table.c.thumb_path)).all()
+        logos = conn.execute(sa.select(partners_table.c.logo_path)).scalars().all()
+    return {p for row in photos for p in row if p} | {str(p) for p in logos if p}
+
+
+def clean_orphans(
+    referenced: Iterable[str],
+    base: Path | None = None,
+    older_than_seconds: float = 600.0,
+    now: float | None = None,
+) -> list[Path]:
+    """Delete photo and logo files that no row refers to; returns what was deleted.
+
+    ``referenced`` is :func:`referenced_files` of the store. Only files older than
+    ``older_than_seconds`` go (a submission in flight writes its files a moment before its
+    rows); leftover temporary files of an interrupted write go too.
+    """
+    root = (base or photos_dir()).resolve()
+    keep = set()
+    for path in referenced:
+        candidate = Path(path)
+        keep.add((candidate if candidate.is_absolute() else root / candidate).resolve())
+    limit = (time.time() if now is None else now) - older_than_seconds
+    deleted = []
+    for subdir in ("products", "logos"):
+        folder = root / subdir
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            if not path.is_file() or path.resolve() in keep:
+                continue
+            try:
+                if path.stat().st_mtime > limit:
+                    continue
+                path.unlink()
+                deleted.append(path)
+            except OSError:
+                continue
+    return deleted
+
+
 __all__ = [
     "ALLOWED_EXTENSIONS",
     "ALLOWED_FORMATS",
@@ -325,10 +409,12 @@ __all__ = [
     "MAX_PIXELS",
     "PhotoError",
     "StoredPhoto",
+    "clean_orphans",
     "delete_files",
     "inspect_image",
     "photos_dir",
     "read_limited",
+    "referenced_files",
     "reencode",
     "resolve",
     "store_logo",

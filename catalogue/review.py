@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -19,7 +18,13 @@ import pandas as pd
 from catalogue.messages import format_message
 from catalogue.model import PRODUCT_FIELDS
 from catalogue.taxonomy import LANGUAGES, SECTOR_LABELS, Sector, Status, check_language
-from catalogue.validation import MAX_LENGTHS, neutralise, normalise_url, slugify
+from catalogue.validation import (
+    FORBIDDEN_CHARS,
+    MAX_LENGTHS,
+    neutralise,
+    normalise_url,
+    slugify,
+)
 
 STALE_DAYS = 365
 
@@ -108,7 +113,7 @@ def stale_products(
 
 # -- partner registry ---------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = FORBIDDEN_CHARS  # one owner: the file validation's set
 PARTNER_TEXT_LIMITS: dict[str, int] = {
     "name": MAX_LENGTHS["partner"],
     "legal_form": 200,

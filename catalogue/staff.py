@@ -1,12 +1,14 @@
-"""Staff accounts: argon2 password hashes in the database, login with limited attempts.
+"""Staff accounts: argon2 password hashes in the database, login with throttled attempts.
 
 Passwords never reach the repository or the command line: ``python -m catalogue staff add
 NAME`` asks for one with ``getpass`` (or reads it from standard input with
 ``--password-stdin``, for scripts), and only its argon2id hash goes to the ``staff`` table.
 
-:func:`authenticate` locks an account for :data:`LOCK_MINUTES` after :data:`MAX_FAILURES`
-failed attempts in a row, and spends the same argon2 work on unknown names, so the answer
-time does not tell which names exist.
+:func:`sign_in` never locks an account: failures slow down the *client* that makes them,
+with an exponential backoff per (account, client) and per client (see
+:class:`LoginThrottle`), so a brute-force run against a name cannot keep its owner, signing
+in from another client, out. Unknown names cost the same argon2 work as known ones, so the
+answer time does not tell which names exist. Bursts of failures get an audit entry.
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ import argparse
 import getpass
 import re
 import sys
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -24,8 +30,6 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from catalogue.storage import CatalogueStore, now_utc
 
 ROLES: tuple[str, ...] = ("moderator", "admin")
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024  # argon2 accepts more; a cap keeps a login from being a DoS
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -82,7 +86,10 @@ def staff_role(store: CatalogueStore, username: str | None) -> str | None:
 
 
 def is_locked(account: dict, now: datetime | None = None) -> bool:
-    """True while an account's lock has not run out."""
+    """True while an account's old database lock (``locked_until``) has not run out.
+
+    Informational only (``staff list``): :func:`sign_in` no longer locks accounts.
+    """
     until = account.get("locked_until")
     if until is None:
         return False
@@ -93,28 +100,161 @@ def is_locked(account: dict, now: datetime | None = None) -> bool:
     return until > (now or now_utc())
 
 
-def authenticate(store: CatalogueStore, username: str, password: str) -> bool:
-    """True for the right password of an unlocked account with an allowed role.
+@dataclass
+class _Entry:
+    failures: int = 0
+    blocked_until: float = 0.0
+    last: float = 0.0
 
-    Every wrong password counts towards the lock, also while locked; the caller learns
-    nothing more than True or False.
+
+class LoginThrottle:
+    """Exponential backoff of failed logins, in this process's memory (no schema needed).
+
+    Two counters per failure: the (account, client) pair and the client alone. After
+    ``free_failures`` failures a counter makes its client wait ``base_seconds`` × 2^(n -
+    free) seconds (at most ``max_seconds``) before the next attempt is even checked. The
+    client-wide counter allows ``client_factor`` times as many failures, so guessing many
+    names from one client slows down too. A success clears the pair and the client; a
+    counter idle for ``forget_seconds`` is forgotten. At most ``max_entries`` counters are
+    kept (the oldest go first), so a flood of clients cannot exhaust memory. Thread-safe.
+    """
+
+    def __init__(
+        self,
+        free_failures: int = 3,
+        base_seconds: float = 1.0,
+        max_seconds: float = 900.0,
+        client_factor: int = 4,
+        forget_seconds: float = 24 * 3600.0,
+        max_entries: int = 50_000,
+    ) -> None:
+        self.free_failures = free_failures
+        self.base_seconds = base_seconds
+        self.max_seconds = max_seconds
+        self.client_factor = client_factor
+        self.forget_seconds = forget_seconds
+        self.max_entries = max_entries
+        self._entries: OrderedDict[tuple[str, str], _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        """Forget every counter (tests, or staff after an incident)."""
+        with self._lock:
+            self._entries.clear()
+
+    def _get(self, key: tuple[str, str], now: float) -> _Entry | None:
+        entry = self._entries.get(key)
+        if entry is not None and now - entry.last > self.forget_seconds:
+            del self._entries[key]
+            return None
+        return entry
+
+    def wait_seconds(self, account: str, client: str, now: float | None = None) -> float:
+        """Seconds ``client`` must wait before an attempt on ``account`` is checked (0 = go)."""
+        now = time.time() if now is None else now
+        with self._lock:
+            waits = [
+                entry.blocked_until - now
+                for key in (("pair", f"{account}\x00{client}"), ("client", client))
+                if (entry := self._get(key, now)) is not None
+            ]
+        return max([0.0, *waits])
+
+    def record_failure(self, account: str, client: str, now: float | None = None) -> int:
+        """Count one failed attempt; returns the (account, client) pair's failure count."""
+        now = time.time() if now is None else now
+        counts = []
+        with self._lock:
+            for key, free in (
+                (("pair", f"{account}\x00{client}"), self.free_failures),
+                (("client", client), self.free_failures * self.client_factor),
+            ):
+                entry = self._get(key, now) or _Entry()
+                entry.failures += 1
+                entry.last = now
+                over = entry.failures - free
+                if over > 0:
+                    delay = min(self.max_seconds, self.base_seconds * 2 ** min(over - 1, 40))
+                    entry.blocked_until = now + delay
+                self._entries[key] = entry
+                self._entries.move_to_end(key)
+                counts.append(entry.failures)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        return counts[0]
+
+    def record_success(self, account: str, client: str) -> None:
+        """A right password: this pair and this client start afresh."""
+        with self._lock:
+            self._entries.pop(("pair", f"{account}\x00{client}"), None)
+            self._entries.pop(("client", client), None)
+
+
+THROTTLE = LoginThrottle()
+BURST_AUDIT = (10, 100, 1_000, 10_000)  # failure counts of a pair that get an audit entry
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of :func:`sign_in`: ``ok``, or how long the client must wait (seconds)."""
+
+    ok: bool
+    wait_seconds: float = 0.0
+
+
+def sign_in(
+    store: CatalogueStore,
+    username: str,
+    password: str,
+    client: str = "local",
+    *,
+    throttle: LoginThrottle = THROTTLE,
+) -> SignIn:
+    """Check a login from ``client`` (e.g. its IP address) under the throttle.
+
+    While the client must wait, the password is not checked at all (``ok`` False,
+    ``wait_seconds`` > 0); the account itself is never locked, so the owner signing in from
+    another client is not affected. A right password of an account with an allowed role
+    gives ``ok``; anything else counts as a failure of this (account, client) pair.
     """
     name = username.strip().lower() if isinstance(username, str) else ""
     password = password if isinstance(password, str) else ""
+    client = str(client or "unknown")[:200]
+    wait = throttle.wait_seconds(name, client)
+    if wait > 0:
+        return SignIn(False, wait)
     account = store.get_staff(name) if USERNAME_RE.match(name) else None
+    ok = False
     if account is None or len(password) > MAX_PASSWORD_LENGTH:
         _spend_time(password[:MAX_PASSWORD_LENGTH])
-        return False
-    try:
-        ok = _HASHER.verify(account["password_hash"], password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        ok = False
-    if not ok or is_locked(account) or account.get("role") not in ROLES:
-        if not ok:
-            store.record_failed_login(name, MAX_FAILURES, LOCK_MINUTES * 60)
-        return False
-    store.record_login(name, True, None)
-    return True
+    else:
+        try:
+            ok = _HASHER.verify(account["password_hash"], password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            ok = False
+    if ok and account.get("role") in ROLES:
+        throttle.record_success(name, client)
+        store.record_login(name, True, None)
+        return SignIn(True)
+    failures = throttle.record_failure(name, client)
+    if failures in BURST_AUDIT:
+        with store.write() as conn:
+            store.audit(
+                conn,
+                "login-throttle",
+                "login_failures",
+                "staff",
+                name[:64] if account is not None else "(unknown name)",
+                note=f"{failures} failed logins from client {client}",
+            )
+    return SignIn(False, throttle.wait_seconds(name, client))
+
+
+def authenticate(
+    store: CatalogueStore, username: str, password: str, client: str = "local"
+) -> bool:
+    """True for the right password of an account with an allowed role (see :func:`sign_in`)."""
+    return sign_in(store, username, password, client).ok
 
 
 def _spend_time(password: str) -> None:
@@ -196,9 +336,10 @@ def cmd_remove(args: argparse.Namespace, store: CatalogueStore) -> int:
 
 
 __all__ = [
-    "LOCK_MINUTES",
-    "MAX_FAILURES",
     "ROLES",
+    "THROTTLE",
+    "LoginThrottle",
+    "SignIn",
     "add_cli",
     "add_staff",
     "authenticate",
@@ -206,5 +347,6 @@ __all__ = [
     "check_username",
     "hash_password",
     "is_locked",
+    "sign_in",
     "staff_role",
 ]

@@ -165,9 +165,19 @@ _FALSE = frozenset({"nie", "n", "no", "false", "0", "falsz", "ні", "нi"})
 FORMULA_TRIGGERS = "=+-@\t\r"
 _NEUTRALISED = re.compile(r"^'+[=+\-@\t\r]")
 
-# C0/C1 controls except tab, line feed and carriage return, plus the bidi overrides that can
-# make a name display differently from what it is.
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Characters no export can carry: C0/C1 controls except tab, line feed and carriage return
+# (XML forbids them, PDF fonts have no glyph), UTF-16 surrogates (not encodable alone),
+# Unicode noncharacters (U+FDD0-U+FDEF and the last two code points of every plane: XML
+# forbids U+FFFE/U+FFFF), plus the bidi overrides that can make a name display differently
+# from what it is. Validation refuses them; :func:`writable_text` strips them at write time.
+_NONCHARACTERS = "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
+)
+_CONTROL_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufdd0-\ufdef" + _NONCHARACTERS + "]"
+)
+FORBIDDEN_CHARS = _CONTROL_CHARS
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[^\s@.]+(\.[^\s@.]+)*\.[^\W\d_]{2,}$")
 _HOST_RE = re.compile(r"^[\w](?:[\w-]*[\w])?(?:\.[\w](?:[\w-]*[\w])?)*\.[^\W\d_]{2,}$")
@@ -332,6 +342,15 @@ def neutralise(value: str) -> str:
     if stripped and stripped[0] in FORMULA_TRIGGERS:
         return "'" + value
     return value
+
+
+def writable_text(value: str) -> str:
+    """``value`` without the characters of :data:`FORBIDDEN_CHARS` (tab and newlines stay).
+
+    Every exporter (CSV, XLSX, GeoJSON, GPX, PDF) passes text through this, so data stored
+    before validation refused those characters still gives valid files.
+    """
+    return _CONTROL_CHARS.sub("", value) if _CONTROL_CHARS.search(value) else value
 
 
 def parse_bool(value: object) -> bool | None:
@@ -502,7 +521,49 @@ def normalise_url(value: str) -> tuple[str, bool]:
         raise ValueError(f"not a web address: {value!r}") from None
     if not _HOST_RE.match(host):
         raise ValueError(f"not a web address: {value!r}")
-    return text, added
+    if "@" in parts.netloc:  # user:pass@host hides the real host behind a familiar name
+        raise ValueError(f"user name or password in address: {value!r}")
+    # Quotes, <, > and backticks are kept, percent-encoded, so the address stays displayable.
+    return _quote_url(text), added
+
+
+_URL_UNSAFE = frozenset("\"'<>`\\^{|}")
+
+
+def _quote_url(url: str) -> str:
+    return "".join(f"%{ord(c):02X}" if c in _URL_UNSAFE else c for c in url)
+
+
+def display_url(url: object) -> str | None:
+    """``url`` fit to be a link target, or None: absolute http(s), no user name or password,
+    the host in ASCII (IDN as punycode, so a homograph shows what it is), quotes and angle
+    brackets percent-encoded, no whitespace or control characters."""
+    if not isinstance(url, str) or not url.strip():
+        return None
+    url = url.strip()
+    if any(c.isspace() or not c.isprintable() for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    host = parts.hostname or ""
+    if parts.scheme.lower() not in ("http", "https") or not host or "@" in parts.netloc:
+        return None
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    netloc = ascii_host if port is None else f"{ascii_host}:{port}"
+    rest = _quote_url(url[url.index(parts.netloc) + len(parts.netloc) :])
+    return f"{parts.scheme.lower()}://{netloc}{rest}"
+
+
+def url_host(url: object) -> str | None:
+    """The real host of :func:`display_url` (punycode for IDN), e.g. ``www.krasiczyn.pl``."""
+    target = display_url(url)
+    return urlsplit(target).hostname if target else None
 
 
 def check_email(value: str) -> str:

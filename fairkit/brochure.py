@@ -27,6 +27,7 @@ from fairkit.pdf_common import (
     BROCHURE_FORMATS,
     FONT_FAMILY,
     PAPER_SIZES,
+    SafeFPDF,
     add_fonts,
     address_text,
     check_choice,
@@ -99,7 +100,7 @@ class PrintResult:
     product_pages: dict[str, int] = field(default_factory=dict)
 
 
-class _BrochurePDF(FPDF):
+class _BrochurePDF(SafeFPDF):
     """FPDF with the running header and the "page n of N" footer of the brochure."""
 
     def __init__(self, fmt: str, lang: str, running_title: str) -> None:

@@ -18,6 +18,7 @@ from fairkit.brochure import GREY, INK, PT_MM, PrintResult, display_name
 from fairkit.pdf_common import (
     FONT_FAMILY,
     PAPER_SIZES,
+    SafeFPDF,
     add_fonts,
     address_text,
     draw_qr,
@@ -62,7 +63,7 @@ def build_card(
     image = _load_photo(photo) if photo else None
 
     width, height = PAPER_SIZES["a6"]
-    pdf = FPDF(orientation="portrait", unit="mm", format=(width, height))
+    pdf = SafeFPDF(orientation="portrait", unit="mm", format=(width, height))
     add_fonts(pdf)
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)

@@ -30,6 +30,7 @@ from catalogue.taxonomy import (
     check_language,
     sector_label,
 )
+from catalogue.validation import writable_text
 from geodata import DISTRICT_TERYTS, district_name, fold_text
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -172,6 +173,18 @@ def font_paths() -> dict[str, Path]:
             "(apt-get install fonts-dejavu-core)."
         )
     return paths
+
+
+class SafeFPDF(FPDF):
+    """FPDF that drops characters no PDF text can carry (controls, noncharacters, surrogates).
+
+    Every string FPDF draws passes :meth:`normalize_text`, so text stored before validation
+    refused those characters cannot break a brochure, card or trip sheet.
+    """
+
+    def normalize_text(self, text: str) -> str:
+        """``text`` through :func:`catalogue.validation.writable_text`, then FPDF's own check."""
+        return super().normalize_text(writable_text(text))
 
 
 def add_fonts(pdf: FPDF) -> None:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from catalogue.taxonomy import CATEGORIES, SECTOR_LABELS, Sector, check_language
+from catalogue.validation import writable_text
 from geodata import DISTRICT_TERYTS, district_name
 
 STALE_DAYS = 365
@@ -450,8 +451,11 @@ def neutralise_cell(value: object) -> object:
     """A text cell that a spreadsheet would read as a formula, prefixed with ``'``.
 
     Cells starting with ``= + - @`` (or a tab / carriage return) could run as formulas when a
-    CSV is opened in Excel or LibreOffice; numbers are left as they are.
+    CSV is opened in Excel or LibreOffice; numbers are left as they are. Characters no file
+    can carry (controls, noncharacters) are dropped.
     """
+    if isinstance(value, str):
+        value = writable_text(value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
@@ -468,7 +472,10 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def _sheet_title(name: str, used: set[str]) -> str:
-    clean = "".join("_" if c in "[]:*?/\\" else c for c in name).strip("'")[:31] or "Sheet"
+    clean = (
+        "".join("_" if c in "[]:*?/\\" else c for c in writable_text(name)).strip("'")[:31]
+        or "Sheet"
+    )
     title, n = clean, 2
     while title.lower() in used:
         suffix = f" ({n})"
@@ -491,7 +498,7 @@ def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
     used: set[str] = set()
     for name, frame in sheets.items():
         sheet = book.create_sheet(_sheet_title(str(name), used))
-        sheet.append([str(c) for c in frame.columns])
+        sheet.append([writable_text(str(c)) for c in frame.columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.data_type = "s"
@@ -517,6 +524,8 @@ def _xlsx_value(value: object) -> object:
         return None
     if hasattr(value, "item") and not isinstance(value, str):
         return value.item()  # numpy scalar → Python number for openpyxl
-    if isinstance(value, bool | int | float | str):
+    if isinstance(value, str):
+        return writable_text(value)
+    if isinstance(value, bool | int | float):
         return value
-    return str(value)
+    return writable_text(str(value))

@@ -15,12 +15,12 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pandas as pd
 
 from catalogue.filters import haversine_km
 from catalogue.taxonomy import CATEGORY_BY_SLUG, check_language
+from catalogue.validation import display_url, writable_text
 
 GPX_NS = "http://www.topografix.com/GPX/1/1"
 GPX_SCHEMA = "http://www.topografix.com/GPX/1/1/gpx.xsd"
@@ -157,14 +157,8 @@ def stop_description(row: pd.Series, lang: str = "pl", limit: int = 400) -> str:
 
 
 def _http_url(url: object) -> str | None:
-    # Same rule as ui.text.safe_url (fairkit may not import ui): absolute http(s) only.
-    if not isinstance(url, str) or not url.strip():
-        return None
-    url = url.strip()
-    if any(c in url for c in " \t\r\n\"'<>`\\"):
-        return None
-    parts = urlsplit(url)
-    return url if parts.scheme in ("http", "https") and parts.netloc else None
+    # The one rule for link targets (absolute http(s), no userinfo, punycode host).
+    return display_url(url)
 
 
 # -- GPX 1.1 --------------------------------------------------------------------------------
@@ -233,6 +227,11 @@ def trip_gpx(
     ET.SubElement(route, q("name")).text = name
     for number, pid in enumerate(stops, start=1):
         point(route, "rtept", number, rows.loc[pid])
+    for element in root.iter():  # text stored before validation refused U+FFFE and friends
+        if element.text:
+            element.text = writable_text(element.text)
+        for key, value in element.attrib.items():
+            element.set(key, writable_text(value))
     ET.indent(root)
     # A double-quoted declaration naming UTF-8, as GPS devices and GIS tools expect.
     body = ET.tostring(root, encoding="unicode")
@@ -268,8 +267,7 @@ def trip_pdf(
     """A simple A4 PDF (fpdf2, DejaVu Sans for Polish and Cyrillic): the stops in order with
     address, coordinates (lat, lon) and the leg distance, and a QR code of ``link``.
     """
-    from fpdf import FPDF
-
+    from fairkit.pdf_common import SafeFPDF
     from fairkit.qr import qr_png
 
     check_language(lang)
@@ -281,7 +279,7 @@ def trip_pdf(
     stops = known_stops(products, ordered_ids)
     rows = products.drop_duplicates("id").set_index("id", drop=False)
     legs = trip_legs_km(products, stops)
-    pdf = FPDF(format="A4")
+    pdf = SafeFPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_font("DejaVu", "", str(DEJAVU))
     pdf.add_font("DejaVu", "B", str(DEJAVU_BOLD) if DEJAVU_BOLD.exists() else str(DEJAVU))

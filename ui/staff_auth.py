@@ -9,11 +9,13 @@ only a convenience; this check is the access control.
 
 from __future__ import annotations
 
+import math
 import time
 
 import streamlit as st
 
-from catalogue.staff import LOCK_MINUTES, MAX_FAILURES, authenticate, staff_role
+from catalogue.staff import sign_in, staff_role
+from ui.errors import defer_errors
 from ui.i18n import translate
 from ui.state import get_store
 
@@ -36,12 +38,17 @@ S = {
     "password": {"pl": "Hasło", "en": "Password", "uk": "Пароль"},
     "login": {"pl": "Zaloguj", "en": "Log in", "uk": "Увійти"},
     "failed": {
-        "pl": "Nieprawidłowa nazwa użytkownika lub hasło. Po {max} nieudanych próbach konto "
-        "jest blokowane na {minutes} minut.",
-        "en": "Wrong user name or password. After {max} failed attempts the account is "
-        "locked for {minutes} minutes.",
-        "uk": "Неправильне ім'я користувача або пароль. Після {max} невдалих спроб обліковий "
-        "запис блокується на {minutes} хвилин.",
+        "pl": "Nieprawidłowa nazwa użytkownika lub hasło.",
+        "en": "Wrong user name or password.",
+        "uk": "Неправильне ім'я користувача або пароль.",
+    },
+    "wait": {
+        "pl": "Zbyt wiele nieudanych prób z tego urządzenia. Następna próba będzie sprawdzona "
+        "za {seconds} s.",
+        "en": "Too many failed attempts from this device. The next attempt is checked in "
+        "{seconds} s.",
+        "uk": "Забагато невдалих спроб із цього пристрою. Наступну спробу буде перевірено "
+        "через {seconds} с.",
     },
     "logged_in": {
         "pl": "Zalogowano: **{user}** ({role})",
@@ -81,18 +88,34 @@ def current_staff() -> tuple[str, str] | None:
     return str(user), role
 
 
+def client_id() -> str:
+    """Who is signing in, for the login throttle: the connection's IP address.
+
+    Behind the reverse proxy on this host (the connection comes from loopback) it is the
+    proxy's ``X-Real-IP``, which ``deploy/nginx-app.conf`` overwrites for every request;
+    a client talking to the app directly cannot choose it.
+    """
+    ip = st.context.ip_address
+    if ip:
+        return ip
+    forwarded = (st.context.headers.get("X-Real-IP") or "").strip()
+    return forwarded[:64] or "local"
+
+
+@defer_errors
 def _submit_login() -> None:
     # A callback: the password is checked before the page runs, then cleared from state.
     username = str(st.session_state.get("staff_username") or "")
     password = str(st.session_state.get("staff_password") or "")
     st.session_state["staff_password"] = ""
-    if authenticate(get_store(), username, password):
+    result = sign_in(get_store(), username, password, client_id())
+    if result.ok:
         st.session_state[USER_KEY] = username.strip().lower()
         st.session_state[SINCE_KEY] = time.time()
         st.session_state.pop("staff_failed", None)
         st.session_state.pop("staff_expired", None)
     else:
-        st.session_state["staff_failed"] = True
+        st.session_state["staff_failed"] = math.ceil(result.wait_seconds)
 
 
 def require_staff(lang: str) -> str | None:
@@ -116,8 +139,10 @@ def require_staff(lang: str) -> str | None:
         st.form_submit_button(
             _tr("login", lang), key="staff_login", on_click=_submit_login, type="primary"
         )
-    if st.session_state.get("staff_failed"):
-        st.error(
-            _tr("failed", lang, max=MAX_FAILURES, minutes=LOCK_MINUTES), icon=":material/error:"
-        )
+    failed = st.session_state.get("staff_failed")
+    if failed is not None and failed is not False:
+        if failed is True or int(failed) <= 0:
+            st.error(_tr("failed", lang), icon=":material/error:")
+        else:
+            st.error(_tr("wait", lang, seconds=int(failed)), icon=":material/lock_clock:")
     return None

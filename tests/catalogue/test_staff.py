@@ -1,18 +1,17 @@
-"""Staff accounts: argon2 hashes in the database, locking, roles, the command line."""
+"""Staff accounts: argon2 hashes in the database, login throttling, roles, the command line."""
 
 from __future__ import annotations
 
 import io
 import sys
 import time
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from catalogue import staff
 from catalogue.__main__ import main
-from catalogue.storage import CatalogueStore, now_utc, staff_table
+from catalogue.storage import CatalogueStore, staff_table
 
 PASSWORD = "correct horse battery"
 
@@ -44,35 +43,91 @@ def test_bad_input_is_refused(store, username, password, role):
     assert store.get_staff("anna") is None
 
 
-def test_five_failures_lock_the_account_for_15_minutes(store):
+@pytest.fixture(autouse=True)
+def _fresh_throttle():
+    staff.THROTTLE.clear()
+    yield
+    staff.THROTTLE.clear()
+
+
+class Clock:
+    """A hand-driven clock for the throttle (seconds)."""
+
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+
+def test_brute_force_run_never_keeps_the_owner_out(store, monkeypatch):
+    """An attacker hammers anna's name from one client; anna signs in from hers throughout."""
+    clock = Clock()
+    monkeypatch.setattr(staff.time, "time", lambda: clock.now)
     staff.add_staff(store, "anna", PASSWORD)
-    for _ in range(staff.MAX_FAILURES):
-        assert not staff.authenticate(store, "anna", "wrong password!")
+    refused_unchecked = 0
+    for attempt in range(200):
+        result = staff.sign_in(store, "anna", f"guess {attempt:04d}!", client="203.0.113.66")
+        assert not result.ok
+        refused_unchecked += result.wait_seconds > 0 and attempt > 3
+        clock.now += 0.5  # the attacker retries twice a second
+        if attempt % 50 == 0:
+            # The owner, from her own client, gets in at once, every time.
+            assert staff.sign_in(store, "anna", PASSWORD, client="198.51.100.7").ok
+    assert refused_unchecked > 150  # most guesses were not even checked
+    assert staff.sign_in(store, "anna", PASSWORD, client="198.51.100.7").ok
+    # Nothing was locked in the database.
     account = store.get_staff("anna")
-    assert account["failed_attempts"] == staff.MAX_FAILURES
-    assert staff.is_locked(account)
-    # Even the right password is refused while locked.
-    assert not staff.authenticate(store, "anna", PASSWORD)
-    assert staff.is_locked(store.get_staff("anna"), now_utc() + timedelta(minutes=14))
-    assert not staff.is_locked(store.get_staff("anna"), now_utc() + timedelta(minutes=16))
-
-    # When the lock runs out, the right password works and resets the count.
-    with store.write() as conn:
-        conn.execute(staff_table.update().values(locked_until=now_utc() - timedelta(seconds=1)))
-    assert staff.authenticate(store, "anna", PASSWORD)
-    account = store.get_staff("anna")
-    assert account["failed_attempts"] == 0 and account["locked_until"] is None
+    assert account["locked_until"] is None and not staff.is_locked(account)
 
 
-def test_one_typo_after_an_expired_lock_does_not_lock_again(store):
+def test_backoff_doubles_per_client_and_account_and_a_success_clears_it(store, monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(staff.time, "time", lambda: clock.now)
     staff.add_staff(store, "anna", PASSWORD)
-    for _ in range(staff.MAX_FAILURES):
-        staff.authenticate(store, "anna", "wrong password!")
-    with store.write() as conn:
-        conn.execute(staff_table.update().values(locked_until=now_utc() - timedelta(seconds=1)))
-    assert not staff.authenticate(store, "anna", "typo typo typo")
-    account = store.get_staff("anna")
-    assert account["failed_attempts"] == 1 and not staff.is_locked(account)
+    waits = []
+    for _ in range(6):
+        result = staff.sign_in(store, "anna", "wrong password!", client="c1")
+        waits.append(result.wait_seconds)
+        clock.now += result.wait_seconds  # waits exactly as long as asked
+    assert waits == [0, 0, 0, 1, 2, 4]  # three free tries, then 1 s, doubling
+    # While waiting, even the right password is not checked from that client...
+    staff.sign_in(store, "anna", "wrong password!", client="c1")
+    blocked = staff.sign_in(store, "anna", PASSWORD, client="c1")
+    assert not blocked.ok and blocked.wait_seconds == pytest.approx(8)
+    # ...but after the wait it works, and the count starts again.
+    clock.now += 8
+    assert staff.sign_in(store, "anna", PASSWORD, client="c1").ok
+    assert staff.THROTTLE.wait_seconds("anna", "c1") == 0
+    assert staff.sign_in(store, "anna", "one typo!!", client="c1").wait_seconds == 0
+
+
+def test_one_client_guessing_many_names_is_slowed_too(store, monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(staff.time, "time", lambda: clock.now)
+    staff.add_staff(store, "anna", PASSWORD)
+    for i in range(12):  # three tries on each of four names: no pair is over its budget
+        assert staff.sign_in(store, f"name{i // 3}", "x" * 12, client="c9").wait_seconds == 0
+    assert staff.sign_in(store, "name9", "x" * 12, client="c9").wait_seconds == 1
+    assert staff.sign_in(store, "anna", PASSWORD, client="c10").ok  # another client is fine
+
+
+def test_a_burst_of_failures_gets_an_audit_entry(store, monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(staff.time, "time", lambda: clock.now)
+    staff.add_staff(store, "anna", PASSWORD)
+    for _ in range(12):
+        result = staff.sign_in(store, "anna", "wrong password!", client="203.0.113.9")
+        clock.now += result.wait_seconds
+    audit = store.audit_frame()
+    bursts = audit[audit["action"] == "login_failures"]
+    assert len(bursts) == 1
+    assert bursts.iloc[0]["object_id"] == "anna"
+    assert bursts.iloc[0]["note"] == "10 failed logins from client 203.0.113.9"
+
+
+def test_the_throttle_keeps_a_bounded_number_of_counters():
+    throttle = staff.LoginThrottle(max_entries=100)
+    for i in range(1_000):
+        throttle.record_failure("anna", f"client-{i}")
+    assert len(throttle._entries) == 100
 
 
 def test_unknown_user_costs_about_as_much_time_as_a_known_one(sqlite_store):
@@ -80,8 +135,8 @@ def test_unknown_user_costs_about_as_much_time_as_a_known_one(sqlite_store):
 
     def timed(name):
         start = time.perf_counter()
-        for _ in range(3):
-            staff.authenticate(sqlite_store, name, "wrong password!")
+        for i in range(3):
+            staff.authenticate(sqlite_store, name, "wrong password!", client=f"{name}{i}")
         return time.perf_counter() - start
 
     timed("ghost")  # warm up

@@ -43,8 +43,9 @@ def _downloads(at: AppTest) -> dict[str, str]:
 
 
 def _infos(at: AppTest) -> list[str]:
-    # md_escape puts a backslash before markdown characters (":" included)
-    return [i.value.replace("\\", "") for i in at.info]
+    # md_escape puts a backslash before markdown characters (":" included) and an invisible
+    # word joiner before ":" and "@" (no autolinks)
+    return [i.value.replace("\\", "").replace("\u2060", "") for i in at.info]
 
 
 def _selected(at: AppTest) -> tuple[int, int]:

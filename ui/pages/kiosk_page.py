@@ -15,6 +15,7 @@ in the start language and plays again. Panning the map is not reported to Python
 from __future__ import annotations
 
 import math
+import os
 import time
 from urllib.parse import urlencode
 
@@ -25,7 +26,9 @@ from branca.element import MacroElement
 from jinja2 import Template
 from streamlit_folium import st_folium
 
+from catalogue.filters import query_int
 from catalogue.taxonomy import category_label, sector_label
+from fairkit.pdf_common import BASE_URL_ENV, public_base_url
 from fairkit.qr import qr_png
 from fairkit.stats import featured_products, social_economy_by_district
 from fairkit.trips import stop_description, stop_name
@@ -33,7 +36,7 @@ from geodata import DISTRICT_TERYTS, district_name, load_districts
 from mapview.builder import BASEMAPS, ProductLayer, _script_json, build_base_map, product_rows
 from ui.i18n import LANGUAGE_NAMES, t, translate
 from ui.state import current_language, get_store, published_products
-from ui.text import md_escape, safe_url
+from ui.text import md_escape
 
 S = {
     "title": {
@@ -122,12 +125,15 @@ S = {
         "uk": "Публічна адреса застосунку (для QR-кодів)",
     },
     "public_url_help": {
-        "pl": "Telefon odwiedzającego musi móc otworzyć ten adres; „localhost” działa tylko "
-        "na tym komputerze.",
-        "en": "Visitors' phones must be able to open this address; “localhost” works only on "
-        "this computer.",
-        "uk": "Телефони відвідувачів мають відкривати цю адресу; «localhost» працює лише на "
-        "цьому комп'ютері.",
+        "pl": "Ustawiany w konfiguracji serwera (zmienna PUBLIC_BASE_URL), nigdy z linku. "
+        "Telefon odwiedzającego musi móc otworzyć ten adres; „localhost” działa tylko na tym "
+        "komputerze.",
+        "en": "Set in the server's configuration (PUBLIC_BASE_URL), never from a link. "
+        "Visitors' phones must be able to open this address; “localhost” works only on this "
+        "computer.",
+        "uk": "Задається в конфігурації сервера (PUBLIC_BASE_URL), ніколи з посилання. "
+        "Телефони відвідувачів мають відкривати цю адресу; «localhost» працює лише на цьому "
+        "комп'ютері.",
     },
     "legend": {"pl": "Legenda", "en": "Legend", "uk": "Легенда"},
 }
@@ -235,10 +241,11 @@ def tour_changed() -> None:
 
 
 def app_root() -> str:
-    """The app's address for QR codes: the staff setting, else this page's URL minus its path."""
-    custom = safe_url(st.session_state.get("kiosk_base_url"))
-    if custom:
-        return custom.rstrip("/")
+    """The app's address for QR codes: ``PUBLIC_BASE_URL`` if configured, else this page's
+    URL minus its path. Never from the query string: a crafted link must not point every QR
+    code of the stand elsewhere."""
+    if os.environ.get(BASE_URL_ENV, "").strip():
+        return public_base_url()
     url = (st.context.url or "").split("?")[0].rstrip("/")
     return url.removesuffix("/prezentacja")
 
@@ -342,7 +349,7 @@ def qr_block(url: str, caption: str) -> None:
 
 def seed_settings() -> None:
     """Staff settings, taken from the URL the first time in a session so that a bookmark
-    sets up the stand, e.g. ``prezentacja?interval=8&idle=60&basemap=none&base=https://…``.
+    sets up the stand, e.g. ``prezentacja?interval=8&idle=60&basemap=none``.
 
     Called on every run: Streamlit drops a widget's value when its page is left, and the
     values must exist before the fragment reads them.
@@ -351,15 +358,14 @@ def seed_settings() -> None:
     st.session_state["kiosk_seeded"] = True
 
     def number(name: str, low: int, high: int, default: int) -> int:
-        raw = str(params.get(name) or "")
-        return min(high, max(low, int(raw))) if raw.isdigit() else default
+        value = query_int(params.get(name), low, high, clamp=True)
+        return default if value is None else value
 
     st.session_state.setdefault("kiosk_interval", number("interval", 5, 60, DEFAULT_INTERVAL))
     st.session_state.setdefault("kiosk_idle", number("idle", 20, 600, DEFAULT_IDLE))
     st.session_state.setdefault("kiosk_per_district", number("per", 1, 5, 2))
     basemap = params.get("basemap")
     st.session_state.setdefault("kiosk_basemap", basemap if basemap in BASEMAPS else "osm")
-    st.session_state.setdefault("kiosk_base_url", safe_url(params.get("base")) or "")
 
 
 st.html(KIOSK_CSS)
@@ -499,10 +505,4 @@ with st.expander(tr("settings"), icon=":material/settings:"):
         format_func=lambda b: tr(f"basemap_{b}"),
         horizontal=True,
     )
-    c5.text_input(
-        tr("public_url"),
-        key="kiosk_base_url",
-        placeholder=app_root(),
-        help=tr("public_url_help"),
-        max_chars=300,
-    )
+    c5.markdown(f"{tr('public_url')}: `{app_root()}`", help=tr("public_url_help"))

@@ -13,6 +13,7 @@ from catalogue.filters import (
     ProductFilter,
     apply_filter,
     nearby_products,
+    query_point,
     sort_products,
 )
 from catalogue.model import months_from_mask
@@ -218,13 +219,8 @@ def apply_url(frame: pd.DataFrame) -> None:
     st.session_state["product"] = product if product and product in set(frame["id"]) else None
     if params.get("sort") in SORT_ORDERS:
         st.session_state["sort"] = params["sort"]
-    near = (params.get("near") or "").split(",")
-    try:
-        lat, lon = float(near[0]), float(near[1])
-        if -90 <= lat <= 90 and -180 <= lon <= 180:
-            st.session_state["origin"] = (lat, lon)
-    except (ValueError, IndexError):
-        pass
+    if (near := query_point(params.get("near"))) is not None:
+        st.session_state["origin"] = near
     if params.get("basemap") in BASEMAPS:
         st.session_state["basemap"] = params["basemap"]
 

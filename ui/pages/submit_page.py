@@ -13,12 +13,19 @@ the moderation page.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
 import streamlit as st
 
-from catalogue.exchange import import_records, read_table, write_template
+from catalogue.exchange import (
+    DEFAULT_BUDGET,
+    import_records,
+    read_table,
+    refusal_text,
+    write_template,
+)
 from catalogue.photos import (
     ALLOWED_EXTENSIONS,
     MAX_BYTES,
@@ -39,6 +46,10 @@ from ui.text import md_escape
 
 P = "sub"
 BULK_MAX_ROWS = 300  # anonymous uploads; bigger catalogues go through the coordinator
+# Reading stops well past the row limit (its own message below), never at 20,000 rows.
+PUBLIC_BUDGET = replace(
+    DEFAULT_BUDGET, max_rows=BULK_MAX_ROWS * 4, max_cells=BULK_MAX_ROWS * 4 * 64
+)
 SUBMITTED_BY = "partner-form"
 EDIT_PAGE = "ui/pages/edit_page.py"
 EDIT_URL_PATH = "moja-oferta"
@@ -271,7 +282,7 @@ def send(product, report, partner_frame: pd.DataFrame) -> None:
     try:
         token = store.submit_new(product, SUBMITTED_BY, partners=new_partners)
         store.add_photos(product.id, stored, actor=SUBMITTED_BY)
-    except Exception:
+    except BaseException:  # also a stop or rerun: no photo file without its row
         delete_files(stored)
         raise
     start_again()
@@ -367,9 +378,9 @@ def bulk_upload() -> None:
     if upload is None:
         return
     try:
-        records, header = read_table(upload.getvalue(), upload.name)
+        records, header = read_table(upload.getvalue(), upload.name, budget=PUBLIC_BUDGET)
     except ValueError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(refusal_text(exc, lang), icon=":material/error:")
         return
     if any(canonical_column(h) == "id" for h in header):
         # Anonymous uploads must not update someone else's offering by its id.
