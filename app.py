@@ -8,6 +8,7 @@ import streamlit as st
 
 from catalogue.taxonomy import LANGUAGES
 from ui.i18n import LANGUAGE_NAMES, t
+from ui.mailer import ensure_sender
 from ui.state import current_language, get_store
 
 ROOT = Path(__file__).resolve().parent
@@ -51,6 +52,7 @@ with st.sidebar:
     )
 lang = current_language()
 get_store()
+ensure_sender()  # delivers queued mail in the background, once per process
 
 pages = [
     st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=i == 0)
