@@ -26,8 +26,9 @@ def build_message(settings: MailSettings, to: str, rendered: Rendered, key: str)
     message["Subject"] = clean_header(rendered.subject)
     message["Date"] = format_datetime(now_utc())
     message["Message-ID"] = make_msgid(domain=settings.mail_from.rsplit("@", 1)[1])
-    message["Content-Language"] = rendered.lang
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(rendered.text)
     message.add_alternative(rendered.html, subtype="html")
+    # After the parts: set_content drops every Content-* header set before it.
+    message["Content-Language"] = rendered.lang
     return message
