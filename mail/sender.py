@@ -50,3 +50,13 @@ def start_background_sender() -> threading.Thread:
             _started["sender"] = thread
         wake()
         return thread
+
+
+def stop_background_sender(timeout_s: float = 30.0) -> None:
+    """Stop the sender thread of this process, if any, and wait for it (tests, shutdown)."""
+    with _start_lock:
+        thread = _started.pop("sender", None)
+    if thread is not None:
+        thread.stop.set()  # type: ignore[attr-defined]
+        wake()
+        thread.join(timeout_s)

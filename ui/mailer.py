@@ -76,15 +76,16 @@ def tr(key: str, lang: str, **params) -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def _sender() -> bool:
-    start_background_sender()
-    return True
+def _sender():
+    return start_background_sender()
 
 
 def ensure_sender() -> None:
-    """Start the process's sender thread once (cached resource)."""
+    """Start the process's sender thread once (cached resource; restarted if it ended)."""
     try:
-        _sender()
+        if not _sender().is_alive():
+            _sender.clear()
+            _sender()
     except Exception:  # noqa: BLE001 - a page must work even if mail cannot start
         log.exception("mail sender did not start")
 

@@ -132,3 +132,12 @@ def html_part(message: EmailMessage) -> str:
 
 def links(message: EmailMessage) -> list[str]:
     return LINK.findall(text_part(message))
+
+
+@pytest.fixture
+def no_sender_thread():
+    """Tests that count tries drain the queue themselves: no background sender competes."""
+    from mail.sender import stop_background_sender
+
+    stop_background_sender()
+    yield

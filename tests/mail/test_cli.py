@@ -15,6 +15,8 @@ from mail.__main__ import main
 from mail.config import load_settings
 from tests.mail.conftest import REPO_ROOT, free_port
 
+pytestmark = pytest.mark.usefixtures("no_sender_thread")
+
 
 def queue_one():
     product = Product(

@@ -19,6 +19,7 @@ from mail.sender import drain_once
 from mail.transport import deliver
 from tests.mail.conftest import Collector, free_port, text_part
 
+pytestmark = pytest.mark.usefixtures("no_sender_thread")
 PARTNER = "partner@example.org"
 
 
