@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from email import message_from_bytes, policy
 
 from catalogue.atomic_file import write_atomic
 from mail.config import MailSettings
@@ -26,7 +25,6 @@ def deliver(
         return "outbox"
     target = settings.smtp
     context = context or ssl.create_default_context()
-    message = message_from_bytes(data, policy=policy.SMTP)
     if target.tls == "smtps":
         client: smtplib.SMTP = smtplib.SMTP_SSL(
             target.host, target.port, timeout=TIMEOUT_S, context=context
@@ -44,5 +42,6 @@ def deliver(
             client.ehlo()
         if target.username:
             client.login(target.username, target.password)
-        client.send_message(message, from_addr=settings.mail_from, to_addrs=[record["to"]])
+        # The stored bytes as they are: regenerating would fold the headers again.
+        client.sendmail(settings.mail_from, [record["to"]], data)
     return "smtp"

@@ -52,6 +52,7 @@ def test_message_waits_while_the_server_is_down_and_goes_when_it_returns(smtp, m
     assert queue.drain(lambda r, d: deliver(settings, r, d), now=later(2))["sent"] == 1
     [message] = smtp.wait_for(1)
     assert message["Subject"] == "Otrzymaliśmy ofertę „Izba Testowa”"
+    assert message.get_content_type() == "multipart/alternative"
     assert smtp.handler.envelopes == [("mapa@klaster.example.org", [PARTNER])]
     [sent] = queue.records()
     assert sent["status"] == "sent" and sent["via"] == "smtp" and sent["id"] == record["id"]
@@ -180,6 +181,26 @@ def test_outbox_mode_writes_eml(mail_env):
     assert message["Content-Language"] == "en"
     assert "https://mapa.example.org/moja-oferta?token=tok-1&lang=en" in text_part(message)
     assert eml.stat().st_mode & 0o077 == 0, "private links: readable by the owner only"
+
+
+@pytest.mark.parametrize(
+    ("lang", "subject"),
+    [
+        ("uk", "Ми отримали пропозицію «Музей історії міста Перемишля та околиць»"),
+        ("pl", "Otrzymaliśmy ofertę „Muzeum historii miasta Przemyśla i okolic”"),
+    ],
+)
+def test_long_non_ascii_subjects_arrive_intact(mail_env, lang, subject):
+    settings = load_settings()
+    name = subject[subject.index("«" if lang == "uk" else "„") + 1 : -1]
+    queue_one(settings, lang=lang, **{f"name_{lang}": name})
+    drain_once(settings)
+    [eml] = settings.outbox_dir.glob("*.eml")
+    from email import message_from_bytes, policy
+
+    data = eml.read_bytes()
+    assert message_from_bytes(data, policy=policy.default)["Subject"] == subject
+    assert max(len(line) for line in data.split(b"\r\n")) <= 998
 
 
 def test_no_contact_email_queues_nothing(mail_env):
