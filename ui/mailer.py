@@ -63,6 +63,21 @@ S = {
         "en": "asked {to} on {at} ({status})",
         "uk": "запитано {to} {at} ({status})",
     },
+    "status_queued": {"pl": "w kolejce", "en": "queued", "uk": "у черзі"},
+    "status_sent": {"pl": "wysłana", "en": "sent", "uk": "надіслано"},
+    "status_retrying": {"pl": "ponawiana", "en": "retrying", "uk": "повторюється"},
+    "status_failed": {"pl": "nieudana", "en": "failed", "uk": "не вдалося"},
+    "event_received": {"pl": "zgłoszenie", "en": "submission", "uk": "заявка"},
+    "event_approved": {"pl": "zatwierdzenie", "en": "approval", "uk": "затвердження"},
+    "event_rejected": {"pl": "odrzucenie", "en": "rejection", "uk": "відхилення"},
+    "event_edit_held": {"pl": "zmiana", "en": "change", "uk": "зміна"},
+    "event_archived": {"pl": "zdjęcie z mapy", "en": "taken off", "uk": "знято з мапи"},
+    "event_recovery": {"pl": "nowy link", "en": "new link", "uk": "нове посилання"},
+    "event_still_correct": {
+        "pl": "czy aktualne?",
+        "en": "still correct?",
+        "uk": "чи актуально?",
+    },
     "links_sent": {
         "pl": "Prywatne linki wysłano e-mailem: {messages}.",
         "en": "Private links sent by e-mail: {messages}.",
@@ -122,7 +137,7 @@ def bulk_submitted(store, product_ids: list[str], lang: str) -> int:
 
 
 def links_sent_text(n: int, lang: str) -> str:
-    """ "Private links sent by e-mail: 5 messages" with the right plural form."""
+    """The line "Private links sent by e-mail: 5 messages", with the right plural form."""
     return tr("links_sent", lang, messages=plural("messages", n, lang))
 
 
@@ -176,12 +191,21 @@ def asked_records() -> dict[str, dict]:
 
 
 def asked_line(record: dict | None, lang: str, when) -> str:
-    """ "asked x@y on … (sent)" for the stale list, or "" if nobody was asked."""
+    """The line "asked x@y on … (sent)" for the stale list, or "" if nobody was asked."""
     if record is None:
         return ""
     return tr(
-        "asked", lang, to=record["to"], at=when(record["created_at"]), status=record["status"]
+        "asked", lang, to=record["to"], at=when(record["created_at"]), status=_status(record, lang)
     )
+
+
+def _status(record: dict, lang: str) -> str:
+    return tr(f"status_{record['status']}", lang)
+
+
+def _event(record: dict, lang: str) -> str:
+    key = f"event_{record['event']}"
+    return tr(key, lang) if key in S else str(record["event"])
 
 
 def staff_section(lang: str, when) -> None:
@@ -206,10 +230,10 @@ def staff_section(lang: str, when) -> None:
     shown = pd.DataFrame(
         {
             tr("col_created", lang): [when(r["created_at"]) for r in records[:SHOWN]],
-            tr("col_event", lang): [r["event"] for r in records[:SHOWN]],
+            tr("col_event", lang): [_event(r, lang) for r in records[:SHOWN]],
             tr("col_to", lang): [r["to"] for r in records[:SHOWN]],
             tr("col_subject", lang): [r["subject"] for r in records[:SHOWN]],
-            tr("col_status", lang): [r["status"] for r in records[:SHOWN]],
+            tr("col_status", lang): [_status(r, lang) for r in records[:SHOWN]],
             tr("col_attempts", lang): [int(r["attempts"]) for r in records[:SHOWN]],
             tr("col_error", lang): [r.get("last_error") or "" for r in records[:SHOWN]],
         }
