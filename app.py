@@ -9,6 +9,7 @@ import streamlit as st
 from catalogue.taxonomy import LANGUAGES
 from ui.errors import run_guarded
 from ui.i18n import LANGUAGE_NAMES, t
+from ui.mailer import ensure_sender
 from ui.staff_auth import USER_KEY
 from ui.state import current_language, get_store
 
@@ -56,6 +57,7 @@ lang = current_language()
 
 def run_pages() -> None:
     get_store()
+    ensure_sender()  # delivers queued mail in the background, once per process
     pages = [
         st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=i == 0)
         for i, (path, title, icon, url) in enumerate(PAGES)

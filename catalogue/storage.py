@@ -762,6 +762,45 @@ class CatalogueStore:
             raise TokenError("no offering for this edit link")
         return row
 
+    def reissue_tokens(
+        self, product_ids: Iterable[str] = (), email: str = "", actor: str = "partner"
+    ) -> list[tuple[Product, str]]:
+        """New private edit tokens for the given offerings and/or every offering whose contact
+        e-mail is ``email`` (case-insensitive); the old links stop working at once.
+
+        Returns ``(product, new token)`` pairs (none for an unknown address); only the hashes
+        are stored, each change with an audit entry. Used by lost-link recovery and the
+        yearly "still correct?" mail.
+        """
+        ids = [str(i) for i in product_ids]
+        email = email.strip().lower()
+        if not ids and not email:
+            return []
+        wanted = []
+        if ids:
+            wanted.append(products_table.c.id.in_(ids))
+        if email:
+            wanted.append(sa.func.lower(sa.func.trim(products_table.c.email)) == email)
+        out: list[tuple[Product, str]] = []
+        with self.write() as conn:
+            rows = (
+                conn.execute(
+                    sa.select(products_table).where(sa.or_(*wanted)).order_by(products_table.c.id)
+                )
+                .mappings()
+                .all()
+            )
+            for row in rows:
+                token = secrets.token_urlsafe(24)
+                conn.execute(
+                    products_table.update()
+                    .where(products_table.c.id == row["id"])
+                    .values(edit_token_hash=hash_token(token))
+                )
+                self.audit(conn, actor, "reissue_token", "product", row["id"])
+                out.append((row_to_product(row), token))
+        return out
+
     def _withdraw_pending(self, conn: Connection, product_id: str, now: datetime, by: str) -> None:
         """Mark a product's pending revisions withdrawn (a newer one replaces them)."""
         conn.execute(

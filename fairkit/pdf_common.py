@@ -8,12 +8,10 @@ of the page. Nothing here imports Streamlit: the CLI and the print page both use
 from __future__ import annotations
 
 import functools
-import os
 import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
 import segno
@@ -21,6 +19,14 @@ from fpdf import FPDF
 
 from catalogue.atomic_file import write_atomic
 from catalogue.filters import ProductFilter
+
+# The public address has one owner; printed links and e-mails share it.
+from catalogue.links import (  # noqa: F401 - re-exported for the print modules
+    BASE_URL_ENV,
+    DEFAULT_BASE_URL,
+    product_link,
+    public_base_url,
+)
 from catalogue.taxonomy import (
     CATEGORY_SLUGS,
     DEFAULT_LANGUAGE,
@@ -37,8 +43,6 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FAMILY = "DejaVu"
 FONT_FILES: dict[str, str] = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 
-DEFAULT_BASE_URL = "http://localhost:8501"
-BASE_URL_ENV = "PUBLIC_BASE_URL"
 
 # Paper sizes (width, height) in mm, portrait.
 PAPER_SIZES: dict[str, tuple[float, float]] = {
@@ -207,37 +211,6 @@ def lighten(colour: str, amount: float) -> tuple[int, int, int]:
 
 
 # -- links and QR codes -----------------------------------------------------------------------
-
-
-def public_base_url(value: str | None = None) -> str:
-    """The base URL of the public app for printed links, without a trailing slash.
-
-    ``value`` if given, else ``PUBLIC_BASE_URL``, else ``http://localhost:8501``. Raises
-    ``ValueError`` for anything but an absolute http(s) URL.
-    """
-    url = (value or os.environ.get(BASE_URL_ENV, "") or DEFAULT_BASE_URL).strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or " " in url:
-        raise ValueError(f"the public base URL must be an absolute http(s) URL, got {url!r}")
-    return url.rstrip("/")
-
-
-def product_link(
-    product_id: str,
-    base_url: str | None = None,
-    flt: ProductFilter | None = None,
-    lang: str = DEFAULT_LANGUAGE,
-) -> str:
-    """The shareable map link ``<base>/?product=<id>`` plus the filter's params and language.
-
-    The filter travels along so that the map opens with the same selection as the print.
-    """
-    params: dict[str, str] = {"product": str(product_id)}
-    if flt is not None:
-        params.update(flt.to_query_params())
-    if check_language(lang) != DEFAULT_LANGUAGE:
-        params["lang"] = lang
-    return f"{public_base_url(base_url)}/?{urlencode(params)}"
 
 
 def draw_qr(pdf: FPDF, text: str, x: float, y: float, size: float) -> None:

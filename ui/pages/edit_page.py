@@ -23,6 +23,7 @@ from catalogue.photos import (
 from catalogue.storage import TokenError, product_from_content
 from catalogue.taxonomy import Status, category_label
 from geodata import district_name
+from ui import mailer
 from ui import product_form as form
 from ui.i18n import translate
 from ui.state import current_language, get_store, partners
@@ -139,6 +140,49 @@ S = {
         "en": "The offering has been withdrawn.",
         "uk": "Пропозицію відкликано.",
     },
+    "lost_title": {
+        "pl": "Nie mam linku",
+        "en": "I do not have the link",
+        "uk": "У мене немає посилання",
+    },
+    "lost_intro": {
+        "pl": "Podaj adres e-mail, który wpisano w ofercie. Wyślemy na niego nowy link do "
+        "każdej oferty z tym adresem; dotychczasowe linki przestaną działać.",
+        "en": "Enter the e-mail address given in the offering. We send a new link to every "
+        "offering with that address to it; the earlier links stop working.",
+        "uk": "Вкажіть адресу e-mail, зазначену в пропозиції. Ми надішлемо на неї нове "
+        "посилання до кожної пропозиції з цією адресою; попередні посилання перестануть діяти.",
+    },
+    "lost_email": {"pl": "Adres e-mail", "en": "E-mail address", "uk": "Адреса e-mail"},
+    "lost_send": {"pl": "Wyślij nowy link", "en": "Send a new link", "uk": "Надіслати посилання"},
+    "lost_done": {
+        "pl": "Jeśli ten adres jest podany w którejś ofercie, za chwilę przyjdzie na niego "
+        "wiadomość z nowym linkiem. Sprawdź też folder spam.",
+        "en": "If this address is given in an offering, a message with a new link will "
+        "arrive there shortly. Check the spam folder too.",
+        "uk": "Якщо цю адресу вказано в якійсь пропозиції, незабаром на неї надійде лист із "
+        "новим посиланням. Перевірте також папку «Спам».",
+    },
+    "lost_limited": {
+        "pl": "Zbyt wiele próśb o link. Spróbuj ponownie za godzinę.",
+        "en": "Too many link requests. Try again in an hour.",
+        "uk": "Забагато запитів на посилання. Спробуйте знову за годину.",
+    },
+    "confirm_title": {
+        "pl": "Czy oferta jest nadal aktualna?",
+        "en": "Is the offering still correct?",
+        "uk": "Чи пропозиція досі актуальна?",
+    },
+    "confirm_button": {
+        "pl": "Tak, wszystko jest aktualne",
+        "en": "Yes, everything is still correct",
+        "uk": "Так, усе актуально",
+    },
+    "confirm_done": {
+        "pl": "Dziękujemy! Potwierdziliśmy, że oferta jest aktualna.",
+        "en": "Thank you! The offering is confirmed as still correct.",
+        "uk": "Дякуємо! Актуальність пропозиції підтверджено.",
+    },
     "resubmit_hint": {
         "pl": "Możesz ją poprawić i wysłać ponownie do sprawdzenia.",
         "en": "You can correct it and send it for review again.",
@@ -176,6 +220,41 @@ def ask_for_link() -> None:
     st.caption(tr("intro"))
     st.text_input(tr("paste"), key="ed_paste", max_chars=400)
     st.button(tr("open"), key="ed_open", on_click=open_pasted, icon=":material/key:")
+    lost_link()
+
+
+def request_link() -> None:
+    email = str(st.session_state.get("ed_lost_email") or "")
+    if email.strip():
+        allowed = mailer.recover(store, email, lang)
+        st.session_state["ed_lost_answer"] = "lost_done" if allowed else "lost_limited"
+    st.session_state["ed_lost_email"] = ""
+
+
+def lost_link() -> None:
+    """Lost-link recovery: the same answer whether or not the address is known."""
+    with st.expander(tr("lost_title"), icon=":material/mail:", expanded=False):
+        st.caption(tr("lost_intro"))
+        st.text_input(tr("lost_email"), key="ed_lost_email", max_chars=254)
+        st.button(tr("lost_send"), key="ed_lost_send", on_click=request_link)
+        if answer := st.session_state.pop("ed_lost_answer", None):
+            st.info(tr(answer), icon=":material/mark_email_read:")
+
+
+def confirm_panel(product) -> None:
+    """The yearly "still correct?" mail's confirm link (``?do=confirm``): one button that
+    confirms through this token (the page never changes anything on opening a link)."""
+    if st.query_params.get("do") != "confirm" or product.status != Status.PUBLISHED.value:
+        return
+    with st.container(border=True):
+        st.markdown(f"**{tr('confirm_title')}**")
+        if st.button(
+            tr("confirm_button"), key="ed_confirm", type="primary", icon=":material/verified:"
+        ):
+            store.confirm_current(product.id, "partner", note="confirmed through the edit link")
+            del st.query_params["do"]
+            st.session_state["ed_flash"] = tr("confirm_done")
+            st.rerun()
 
 
 def status_panel(product, revision, last) -> None:
@@ -252,10 +331,11 @@ def edit_form(token: str, product, revision) -> None:
                     partner.source = "partner_form"
                 store.save_partners(report.new_partners, actor="partner-edit")
             try:
-                store.submit_edit(token, edited)
+                revision_id = store.submit_edit(token, edited)
             except TokenError:
                 st.session_state.pop("ed_tried", None)
                 st.rerun()
+            mailer.edit_held(store, revision_id, lang)
             st.session_state["ed_flash"] = tr("edit_sent")
             st.session_state.pop("ed_tried", None)
             st.session_state.pop(form.k(P, "_loaded"), None)
@@ -309,7 +389,8 @@ def photo_panel(product) -> None:
 def withdraw_panel(token: str, product) -> None:
     if product.status == Status.ARCHIVED.value:
         return
-    with st.expander(tr("withdraw_title"), icon=":material/delete_forever:"):
+    closing = st.query_params.get("do") == "close"
+    with st.expander(tr("withdraw_title"), icon=":material/delete_forever:", expanded=closing):
         st.checkbox(tr("withdraw_confirm"), key="ed_withdraw_confirm")
         if st.button(
             tr("withdraw"),
@@ -318,6 +399,7 @@ def withdraw_panel(token: str, product) -> None:
         ):
             try:
                 store.withdraw(token)
+                mailer.archived(store, product.id, "moja-oferta")
             except TokenError:
                 pass
             st.session_state["ed_flash"] = tr("withdrawn")
@@ -341,6 +423,7 @@ if message := st.session_state.pop("ed_flash", None):
     st.success(message, icon=":material/task_alt:")
 revision = store.pending_revision(product.id)
 status_panel(product, revision, store.last_revision(product.id))
+confirm_panel(product)
 edit_form(token, product, revision)
 photo_panel(product)
 withdraw_panel(token, product)

@@ -30,6 +30,7 @@ from catalogue.taxonomy import Sector, Status, category_label, sector_label
 from catalogue.validation import months_to_text
 from geodata import district_name, gminy_of_district, load_gminy, locate
 from mapview.builder import build_base_map
+from ui import mailer
 from ui import product_form as form
 from ui.i18n import translate
 from ui.staff_auth import require_staff
@@ -356,6 +357,7 @@ def bulk_approve(ids: list[int], user: str) -> None:
             continue
         try:
             store.approve(revision_id, user)
+            mailer.approved(store, revision_id)
             done += 1
         except LookupError:
             continue
@@ -516,6 +518,7 @@ def decide(revision_id: int, revision: dict, product, user: str) -> None:
         if st.button(tr("approve"), key="mod_approve", type="primary", icon=":material/check:"):
             try:
                 store.approve(revision_id, user)
+                mailer.approved(store, revision_id)
                 flash(tr("approved", name=name))
             except LookupError:
                 flash(tr("already_decided"))
@@ -529,6 +532,7 @@ def decide(revision_id: int, revision: dict, product, user: str) -> None:
             else:
                 try:
                     store.reject(revision_id, user, reason)
+                    mailer.rejected(store, revision_id)
                     flash(tr("rejected", name=name))
                 except LookupError:
                     flash(tr("already_decided"))
@@ -568,6 +572,7 @@ def edit_then_approve(revision_id: int, revision: dict, product, user: str) -> N
             store.save_partners(report.new_partners, actor=user)
         try:
             store.approve(revision_id, user, edited=edited)
+            mailer.approved(store, revision_id)
             flash(tr("approved", name=edited.name_pl))
         except LookupError:
             flash(tr("already_decided"))
@@ -586,12 +591,14 @@ def stale_tab(user: str, stale: pd.DataFrame) -> None:
         return
     if len(stale) > STALE_SHOWN:
         st.caption(tr("stale_more", shown=STALE_SHOWN, n=len(stale)))
+    asked = mailer.asked_records()
     for row in stale.head(STALE_SHOWN).itertuples():
         with st.container(border=True):
             text_col, keep_col, drop_col = st.columns([4, 1, 1], vertical_alignment="center")
             text_col.markdown(
                 f"**{md_escape(row.name_pl)}** · {md_escape(row.partner_name or '—')}  \n"
                 + tr("updated", at=when(row.updated_at))
+                + f"  \n{md_escape(mailer.asked_line(asked.get(str(row.id)), lang, when))}"
             )
             if keep_col.button(tr("still_current"), key=f"mod_fresh_{row.id}"):
                 store.confirm_current(str(row.id), user)
@@ -599,6 +606,7 @@ def stale_tab(user: str, stale: pd.DataFrame) -> None:
                 st.rerun()
             if drop_col.button(tr("archive"), key=f"mod_stale_archive_{row.id}"):
                 store.archive(str(row.id), user, note="stale")
+                mailer.archived(store, row.id)
                 flash(tr("archived", name=row.name_pl))
                 st.rerun()
 
@@ -621,6 +629,7 @@ def published_tab(user: str) -> None:
     ):
         try:
             store.archive(str(pick), user, note=str(st.session_state.get("mod_archive_note") or ""))
+            mailer.archived(store, pick)
             flash(tr("archived", name=names.get(pick, pick)))
         except KeyError:
             pass
@@ -869,3 +878,4 @@ with tab_partners:
     merge_section(user, role)
 with tab_audit:
     audit_tab()
+    mailer.staff_section(lang, when)

@@ -39,6 +39,7 @@ from catalogue.photos import (
 from catalogue.taxonomy import Source, Status
 from catalogue.validation import canonical_column, validate_records
 from fairkit.qr import qr_png
+from ui import mailer
 from ui import product_form as form
 from ui.i18n import translate
 from ui.state import current_language, get_store, partners
@@ -285,6 +286,7 @@ def send(product, report, partner_frame: pd.DataFrame) -> None:
     except BaseException:  # also a stop or rerun: no photo file without its row
         delete_files(stored)
         raise
+    mailer.submitted(product, token, lang)
     start_again()
     st.session_state.update(
         sub_token=token, sub_sent_name=product.name_pl, sub_photo_count=len(stored)
@@ -427,7 +429,10 @@ def bulk_upload() -> None:
             lang=lang,
             source=Source.IMPORT.value,
         )
-        st.session_state["sub_bulk_done"] = tr("bulk_sent", n=result.imported)
+        mailed = mailer.bulk_submitted(store, result.created_ids, lang)
+        st.session_state["sub_bulk_done"] = (
+            tr("bulk_sent", n=result.imported) + " " + mailer.links_sent_text(mailed, lang)
+        )
         del st.session_state["sub_bulk_file"]
         st.rerun()
 
