@@ -73,6 +73,11 @@ def test_no_external_resource_except_tiles(products, basemap):
     assert "<svg onload" not in page
 
 
+def test_a_tile_file_cannot_travel_in_a_single_file(products):
+    with pytest.raises(ValueError, match="'local' is not one of"):
+        offline_map_html(products, basemap="local", tiles=ONLINE)
+
+
 def test_written_atomically_and_size_returned(products, tmp_path):
     path = tmp_path / "out" / "map.html"
     path.parent.mkdir()
