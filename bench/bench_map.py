@@ -34,10 +34,11 @@ from bench.common import (
 )
 from bench.synthetic import floor_json
 
-# The map page's call (ui/pages/map_page.py): Polish, OSM base, nothing selected.
+# The map page's call (ui/pages/map_page.py): Polish, the default base with nothing
+# configured (the schematic offline base), nothing selected.
 APP_OPTIONS = {
     "lang": "pl",
-    "basemap": "osm",
+    "basemap": "offline",
     "selected_id": None,
     "legend_title": "Legenda",
     "social_economy_label": "★ Ekonomia społeczna",

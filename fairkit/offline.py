@@ -2,9 +2,11 @@
 
 The page is the app's own folium map (districts, legend, clustered category markers from
 :mod:`mapview.builder`) with Leaflet, markercluster, their CSS and images inlined, plus a
-name search and a details panel. It opens from ``file://`` with the network off; the only
-external addresses it may hold are the OpenStreetMap tile URL (``basemap="osm"``, optional)
-and the link in Leaflet's own attribution, which loads nothing.
+name search and a details panel, over the schematic base (places, the San, the state border,
+from ``geodata/basemap.geojson``) carried inside the file. It opens from ``file://`` with the
+network off; the only external addresses it may hold are the operator's configured online
+tile URL (``basemap="online"``, optional) and the link in Leaflet's own attribution, which
+loads nothing.
 
 Every partner-supplied text travels as JSON data (escaped for a ``<script>`` block) and is
 put on the page with ``textContent`` in the browser, never as HTML.
@@ -30,6 +32,10 @@ from catalogue.taxonomy import MONTH_NAMES, SECTOR_LABELS, category_label, check
 from geodata import district_name, fold_text
 from mapview import assets
 from mapview.builder import _script_json, product_rows, render_product_map
+from mapview.tiles import TileConfig, load_tile_config
+
+# A tile file in the app's static folder cannot be read from file://.
+OFFLINE_BASEMAPS: tuple[str, ...] = ("offline", "online")
 
 UI_TEXT: dict[str, dict[str, str]] = {
     "title": {
@@ -360,16 +366,21 @@ def offline_map_html(
     products: pd.DataFrame,
     lang: str = "pl",
     title: str | None = None,
-    basemap: str = "none",
+    basemap: str = "offline",
     as_of: date | None = None,
+    tiles: TileConfig | None = None,
 ) -> str:
     """The self-contained HTML page (see :func:`export_offline_map`)."""
     check_language(lang)
+    if basemap not in OFFLINE_BASEMAPS:
+        raise ValueError(f"basemap {basemap!r} is not one of {OFFLINE_BASEMAPS} for a single file")
+    tiles = tiles if tiles is not None else load_tile_config()
     title = title or _tr("title", lang)
     product_map = render_product_map(
         products,
         lang=lang,
         basemap=basemap,
+        tiles=tiles,
         legend_title=_tr("legend", lang),
         social_economy_label="★ " + SECTOR_LABELS["social_economy"][lang],
     )
@@ -412,17 +423,19 @@ def export_offline_map(
     out_path: str | os.PathLike,
     lang: str = "pl",
     title: str | None = None,
-    basemap: str = "none",
+    basemap: str = "offline",
+    tiles: TileConfig | None = None,
 ) -> int:
     """Write the offline map of ``products`` to ``out_path``; returns its size in bytes.
 
     ``products`` is a catalogue frame (normally the published products); rows without
-    coordinates or with an unknown category are left out. ``basemap`` is ``"none"`` (works
-    with no network at all) or ``"osm"`` (OpenStreetMap tiles when online). ``title``
+    coordinates or with an unknown category are left out. ``basemap`` is ``"offline"`` (the
+    schematic base inside the file; works with no network at all) or ``"online"`` (the tile
+    server configured in ``tiles``, see :mod:`mapview.tiles`, when online). ``title``
     defaults to the app's title in ``lang``. The file is written to a temporary file in the
     same directory and renamed, so a reader never sees half a file.
     """
-    page = offline_map_html(products, lang=lang, title=title, basemap=basemap)
+    page = offline_map_html(products, lang=lang, title=title, basemap=basemap, tiles=tiles)
     data = page.encode("utf-8")
     write_atomic(out_path, data)
     return len(data)

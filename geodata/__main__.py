@@ -1,4 +1,5 @@
-"""Command line: ``python -m geodata locate "50.0163, 22.6777"`` and ``python -m geodata build``.
+"""Command line: ``python -m geodata locate "50.0163, 22.6777"`` ``python -m geodata build`` and
+``python -m geodata basemap``.
 
 Exit codes of ``locate``: 0 located, 2 coordinates not understood, 3 outside the districts.
 """
@@ -73,6 +74,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_basemap(args: argparse.Namespace) -> int:
+    from .basemap import build_basemap, summary
+
+    print(summary(build_basemap(args.source, args.out)))
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = argparse.ArgumentParser(prog="python -m geodata", description=__doc__)
@@ -92,6 +100,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     bld.add_argument("--out", default=None, help="output directory (default: the package)")
     bld.set_defaults(func=_cmd_build)
+
+    bmp = sub.add_parser(
+        "basemap", help="rebuild basemap.geojson (places, the San, state border) from packages"
+    )
+    bmp.add_argument(
+        "source",
+        nargs="?",
+        default=None,
+        help="directory with the PRG districts file, or the file (default ../shared/geodata)",
+    )
+    bmp.add_argument("--out", default=None, help="output directory (default: the package)")
+    bmp.set_defaults(func=_cmd_basemap)
 
     args = parser.parse_args(argv)
     return args.func(args)

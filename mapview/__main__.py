@@ -1,10 +1,11 @@
-"""``python -m mapview assets``: copy Leaflet and plugins into static/vendor/."""
+"""``python -m mapview assets``: copy Leaflet, plugins and pmtiles into static/vendor/."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
-from mapview.assets import VENDOR_DIR, ensure_local_assets
+from mapview.assets import VENDOR_DIR, MissingAssetError, ensure_local_assets
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -14,7 +15,11 @@ def main(argv: list[str] | None = None) -> int:
     assets.add_argument("--force", action="store_true", help="copy even files already there")
     args = parser.parse_args(argv)
     if args.command == "assets":
-        written = ensure_local_assets(force=args.force)
+        try:
+            written = ensure_local_assets(force=args.force, require_npm=True)
+        except MissingAssetError as err:
+            print(err, file=sys.stderr)
+            return 1
         print(
             f"{len(written)} file(s) written to {VENDOR_DIR}"
             if written

@@ -1,6 +1,8 @@
 """Leaflet and plugins served by the app itself, never from a CDN.
 
-The files come from the pinned xstatic packages and are copied under ``static/vendor/``,
+The files come from the pinned xstatic packages (Leaflet, markercluster) and the pinned npm
+package ``pmtiles`` (``mapview/js/``, installed by ``scripts/setup.sh`` with ``npm ci``) and
+are copied under ``static/vendor/``,
 which Streamlit serves at ``/app/static/vendor/…`` when ``server.enableStaticServing`` is on.
 """
 
@@ -49,15 +51,36 @@ LEAFLET_IMAGES = [
     Asset(p, f"leaflet/images/{p.name}") for p in sorted((_LEAFLET / "images").glob("*.png"))
 ]
 
+# Reads raster PMTiles in the browser (range requests to the app's static files); only
+# needed when the operator put a tile file in the tiles folder.
+NPM_DIR = Path(__file__).resolve().parent / "js"
+PMTILES_JS = Asset(
+    NPM_DIR / "node_modules" / "pmtiles" / "dist" / "pmtiles.js", "pmtiles/pmtiles.js"
+)
+
 JS_ASSETS: tuple[Asset, ...] = (LEAFLET_JS, CLUSTER_JS)
 CSS_ASSETS: tuple[Asset, ...] = (LEAFLET_CSS, CLUSTER_CSS, CLUSTER_DEFAULT_CSS)
 ALL_ASSETS: tuple[Asset, ...] = (*JS_ASSETS, *CSS_ASSETS, *LEAFLET_IMAGES)
 
 
-def ensure_local_assets(force: bool = False) -> list[Path]:
-    """Copy missing (or, with ``force``, all) vendored files; returns the files written."""
+class MissingAssetError(FileNotFoundError):
+    """A vendored file's source is not installed."""
+
+
+def ensure_local_assets(force: bool = False, require_npm: bool = False) -> list[Path]:
+    """Copy missing (or, with ``force``, all) vendored files; returns the files written.
+
+    The npm-installed pmtiles library is copied when installed; with ``require_npm`` its
+    absence raises :class:`MissingAssetError` (the set-up installs it).
+    """
     written = []
-    for asset in ALL_ASSETS:
+    optional = [PMTILES_JS] if PMTILES_JS.source.is_file() else []
+    if require_npm and not optional:
+        raise MissingAssetError(
+            f"{PMTILES_JS.source} is missing: run `npm ci --prefix {NPM_DIR}` "
+            "(scripts/setup.sh does)"
+        )
+    for asset in (*ALL_ASSETS, *optional):
         if (
             force
             or not asset.path.exists()

@@ -22,17 +22,17 @@ import pandas as pd
 from branca.element import CssLink, Element, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
-from shapely.geometry.base import BaseGeometry
-from shapely.ops import polylabel
 
 from catalogue.taxonomy import CATEGORIES, check_language
 from geodata import ATTRIBUTION as BOUNDARY_ATTRIBUTION
 from geodata import REGION_BOUNDS, load_districts
+from geodata.basemap import ATTRIBUTIONS as BASEMAP_ATTRIBUTIONS
+from geodata.basemap import CITY_TERYT, DISTRICT_LABEL_MAX_ZOOM, district_label_points, load_basemap
 from mapview import assets
+from mapview.tiles import TileConfig, check_basemap, load_tile_config
 
-BASEMAPS: tuple[str, ...] = ("osm", "none")
-OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-OSM_ATTRIBUTION = "© OpenStreetMap contributors"
+MIN_ZOOM = 7
+MAX_ZOOM = 18
 CATEGORY_INDEX: dict[str, int] = {c.slug: i for i, c in enumerate(CATEGORIES)}
 
 FLAG_SOCIAL_ECONOMY = 1
@@ -60,6 +60,18 @@ box-shadow:0 1px 4px rgba(0,0,0,.3);max-height:60vh;overflow:auto}
 .leaflet-container.no-basemap{background:#eef2ec}
 .leaflet-container .leaflet-control-attribution,.leaflet-container .leaflet-control-scale-line{font-size:11px;line-height:1.4}
 .leaflet-labels-pane.hidden{display:none}
+.place-label{width:0!important;height:0!important;overflow:visible}
+.place-label .pl-dot{position:absolute;left:-4px;top:-4px;width:8px;height:8px;border-radius:50%;background:#333;
+border:1.5px solid #fff;box-sizing:border-box}
+.place-label.place-seat .pl-dot{left:-6px;top:-6px;width:12px;height:12px;background:#111;border-width:2px}
+.place-label .pl-text{position:absolute;white-space:nowrap;line-height:1.3;font-family:system-ui,"DejaVu Sans",sans-serif;
+color:#222;font-size:12px;font-weight:500;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff,0 0 4px #fff,0 0 5px #fff}
+.place-label.place-town .pl-text{font-size:14px;font-weight:600;color:#1a1a1a}
+.place-label.place-seat .pl-text{font-size:16px;font-weight:700;color:#111}
+.place-label.anchor-right .pl-text{left:7px;top:0;transform:translateY(-50%)}
+.place-label.anchor-left .pl-text{right:7px;top:0;transform:translateY(-50%)}
+.place-label.anchor-top .pl-text{left:0;bottom:4px;transform:translateX(-50%)}
+.place-label.anchor-bottom .pl-text{left:0;top:4px;transform:translateX(-50%)}
 @media (max-width:360px){.map-legend{display:none}}
 </style>
 """
@@ -127,7 +139,7 @@ class DistrictLayer(MacroElement):
             pane.style.zIndex = 450;
             pane.style.pointerEvents = "none";
             pane.classList.add("leaflet-labels-pane");
-            var toggle = function(){ pane.classList.toggle("hidden", map.getZoom() >= 12); };
+            var toggle = function(){ pane.classList.toggle("hidden", map.getZoom() >= {{ this.max_label_zoom }}); };
             map.on("zoomend", toggle);
             toggle();
             var labels = {{ this.labels }};
@@ -151,13 +163,107 @@ class DistrictLayer(MacroElement):
         """
     )
 
-    def __init__(self, lang: str, no_basemap: bool) -> None:
+    def __init__(self, lang: str, no_basemap: bool, attributions: Sequence[str] = ()) -> None:
         super().__init__()
         self._name = "DistrictLayer"
         self.geojson, labels = _district_geojson_and_labels(lang)
-        self.labels = _script_json(labels)
-        self.attributions = [_script_json(html.escape(BOUNDARY_ATTRIBUTION))]
+        # Over the schematic base the place "Przemyśl" names the city.
+        self.labels = _script_json(
+            [r[1:] for r in labels if not (no_basemap and r[0] == CITY_TERYT)]
+        )
+        texts = [BOUNDARY_ATTRIBUTION, *attributions]
+        self.attributions = [_script_json(html.escape(t)) for t in texts]
         self.no_basemap = no_basemap
+        self.max_label_zoom = DISTRICT_LABEL_MAX_ZOOM
+
+
+class SchematicLayer(MacroElement):
+    """The offline base: the San, the state border and place names (see geodata.basemap).
+
+    Each place's label joins the map at its ``min_zoom`` (chosen at build time so labels do
+    not overlap), so the DOM holds only the labels shown at the current zoom.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(){
+            var map = {{ this._parent.get_name() }};
+            var base = {{ this.data }};
+            var pane = map.createPane("schematic");
+            pane.style.zIndex = 250;
+            pane.style.pointerEvents = "none";
+            var places = map.createPane("places");
+            places.style.zIndex = 440;
+            places.style.pointerEvents = "none";
+            // A wide band under the district outline, which runs along the same line.
+            L.polyline(base.border, {pane: "schematic", color: "#9b3d84", weight: 7, opacity: 0.55,
+                dashArray: "14 6", lineCap: "butt", interactive: false}).addTo(map);
+            L.polyline(base.river, {pane: "schematic", color: "#4f8fcf", weight: 3.5, opacity: 0.9,
+                interactive: false}).addTo(map);
+            var groups = {};
+            base.places.forEach(function(p){
+                var box = document.createElement("div"), dot = document.createElement("span"),
+                    text = document.createElement("span");
+                dot.className = "pl-dot";
+                text.className = "pl-text";
+                text.textContent = p[2];
+                box.appendChild(dot);
+                box.appendChild(text);
+                var marker = L.marker([p[0], p[1]], {interactive: false, keyboard: false, pane: "places",
+                    icon: L.divIcon({className: "place-label place-" + p[3] + " anchor-" + p[5],
+                        html: box, iconSize: [0, 0]})});
+                (groups[p[4]] = groups[p[4]] || L.layerGroup()).addLayer(marker);
+            });
+            var show = function(){
+                var z = Math.floor(map.getZoom() + 1e-6);
+                Object.keys(groups).forEach(function(k){
+                    if (+k <= z) { groups[k].addTo(map); } else { groups[k].remove(); }
+                });
+            };
+            map.on("zoomend", show);
+            show();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name = "SchematicLayer"
+        self.data = _script_json(schematic_data(lang))
+
+
+class LocalTileLayer(JSCSSMixin, MacroElement):
+    """Raster tiles read from the operator's PMTiles file, served by the app itself."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(){
+            var source = new pmtiles.PMTiles({{ this.url }});
+            var layer = pmtiles.leafletRasterLayer(source, {attribution: {{ this.attribution }},
+                minNativeZoom: {{ this.min_zoom }}, maxNativeZoom: {{ this.max_zoom }},
+                maxZoom: {{ this.map_max_zoom }}, bounds: {{ this.bounds }}});
+            layer.addTo({{ this._parent.get_name() }});
+            window.localTileLayer = layer;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    default_js = [("pmtiles", assets.PMTILES_JS.url)]
+
+    def __init__(self, local) -> None:
+        super().__init__()
+        self._name = "LocalTileLayer"
+        self.url = _script_json(local.url)
+        self.attribution = _script_json(html.escape(local.attribution))
+        self.min_zoom = int(local.min_zoom)
+        self.max_zoom = int(local.max_zoom)
+        self.map_max_zoom = MAX_ZOOM
+        (south, west), (north, east) = local.bounds
+        self.bounds = _script_json([[south, west], [north, east]])
 
 
 class Legend(MacroElement):
@@ -383,43 +489,58 @@ def product_rows(
 
 def build_base_map(
     lang: str = "pl",
-    basemap: str = "osm",
+    basemap: str | None = None,
     legend_title: str = "Legenda",
     social_economy_label: str = "Ekonomia społeczna",
+    tiles: TileConfig | None = None,
 ) -> folium.Map:
-    """The static part of the map: tiles, districts, labels, legend, local assets.
+    """The static part of the map: base map, districts, labels, legend, local assets.
 
-    ``basemap`` is one of :data:`BASEMAPS` (``none`` for offline use).
+    ``basemap`` is one of :data:`mapview.tiles.BASEMAPS` usable under ``tiles`` (the
+    operator's configuration, read by :func:`mapview.tiles.load_tile_config` when None);
+    None means the configuration's default. ``offline`` draws the schematic base and
+    requests nothing.
     """
     check_language(lang)
-    if basemap not in BASEMAPS:
-        raise ValueError(f"unknown basemap {basemap!r}; expected one of {BASEMAPS}")
+    tiles = tiles if tiles is not None else load_tile_config()
+    basemap = check_basemap(basemap or tiles.default, tiles)
     (south, west), (north, east) = REGION_BOUNDS
     fmap = folium.Map(
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=9,
         tiles=None,
         control_scale=True,
-        min_zoom=7,
-        max_zoom=18,
+        min_zoom=MIN_ZOOM,
+        max_zoom=MAX_ZOOM,
         # Fractional zoom lets the five districts fill a narrow phone map as well as a projector.
         zoom_snap=0.25,
         zoom_delta=0.5,
     )
     # folium gives min/max zoom to the tile layer only; without tiles (offline) the map itself
     # needs them, or Leaflet.markercluster refuses to start.
-    fmap.options["min_zoom"] = 7
-    fmap.options["max_zoom"] = 18
+    fmap.options["min_zoom"] = MIN_ZOOM
+    fmap.options["max_zoom"] = MAX_ZOOM
     # Instance attributes shadow folium's CDN defaults; jQuery/Bootstrap are not needed.
     fmap.default_js = [("leaflet", assets.LEAFLET_JS.url)]
     fmap.default_css = [("leaflet_css", assets.LEAFLET_CSS.url)]
     fmap.get_root().header.add_child(Element(MAP_CSS), name="product_map_css")
-    if basemap == "osm":
+    if basemap == "online":
         folium.TileLayer(
-            tiles=OSM_TILES, attr=html.escape(OSM_ATTRIBUTION), name="OpenStreetMap", max_zoom=19
+            tiles=tiles.online.url,
+            attr=html.escape(tiles.online.attribution),
+            name="online",
+            max_zoom=MAX_ZOOM,
+            max_native_zoom=tiles.online.max_zoom,
         ).add_to(fmap)
+    elif basemap == "local":
+        LocalTileLayer(tiles.local).add_to(fmap)
     _LocalAssets().add_to(fmap)
-    DistrictLayer(lang, no_basemap=basemap == "none").add_to(fmap)
+    offline = basemap == "offline"
+    DistrictLayer(
+        lang, no_basemap=offline, attributions=BASEMAP_ATTRIBUTIONS if offline else ()
+    ).add_to(fmap)
+    if offline:
+        SchematicLayer(lang).add_to(fmap)
     Legend(lang, social_economy_label, legend_title).add_to(fmap)
     fmap.fit_bounds([[south, west], [north, east]])
     return fmap
@@ -451,21 +572,22 @@ def build_product_layer(
 def render_product_map(
     products: pd.DataFrame,
     lang: str = "pl",
-    basemap: str = "osm",
+    basemap: str | None = None,
     selected_id: str | None = None,
     trip_ids: Sequence[str] = (),
     legend_title: str = "Legenda",
     social_economy_label: str = "Ekonomia społeczna",
     fit_to_results: bool = False,
     fit_bounds: list[list[float]] | None = None,
+    tiles: TileConfig | None = None,
 ) -> ProductMap:
     """Build the map for filtered ``products`` (a catalogue frame with lat, lon, category…).
 
-    ``fit_to_results`` zooms to the shown products after a filter change (see
+    ``basemap``/``tiles``: see :func:`build_base_map`. ``fit_to_results`` zooms to the shown products after a filter change (see
     :func:`build_product_layer`); leave it off when the caller centres the map itself.
     """
     rows = product_rows(products, lang, selected_id, trip_ids)
-    base = build_base_map(lang, basemap, legend_title, social_economy_label)
+    base = build_base_map(lang, basemap, legend_title, social_economy_label, tiles)
     layer = build_product_layer(rows, fit_to_results=fit_to_results, fit_bounds=fit_bounds)
     return ProductMap(base=base, products=layer, rows=len(rows))
 
@@ -477,8 +599,10 @@ def map_html(product_map: ProductMap) -> str:
 
 @lru_cache(maxsize=4)
 def _district_geojson_and_labels(lang: str) -> tuple[str, list[list]]:
+    """The districts' GeoJSON (script-ready) and ``[teryt, lat, lon, name]`` label rows."""
     # The committed layer never changes while the app runs; build its JSON once per language.
     districts = load_districts()
+    points = district_label_points()
     name_col = f"name_{lang}"
     features, labels = [], []
     for _, row in districts.iterrows():
@@ -489,17 +613,31 @@ def _district_geojson_and_labels(lang: str) -> tuple[str, list[list]]:
                 "geometry": row.geometry.__geo_interface__,
             }
         )
-        # The pole of inaccessibility keeps the label away from the border (and from the
-        # city of Przemyśl inside powiat przemyski), unlike the centroid.
-        point = polylabel(_largest_part(row.geometry), tolerance=0.001)
+        lat, lon = points[row["teryt"]]
         # Two short lines ("powiat" / "jarosławski") collide less than one long one.
-        labels.append(
-            [round(point.y, 5), round(point.x, 5), str(row[name_col]).replace(" ", "\n", 1)]
-        )
+        labels.append([row["teryt"], lat, lon, str(row[name_col]).replace(" ", "\n", 1)])
     geojson = _script_json({"type": "FeatureCollection", "features": features})
     return geojson, labels
 
 
-def _largest_part(geometry: BaseGeometry):
-    parts = getattr(geometry, "geoms", [geometry])
-    return max(parts, key=lambda g: g.area)
+@lru_cache(maxsize=4)
+def schematic_data(lang: str) -> dict:
+    """The schematic base for ``lang`` in the map script's shape (lat/lon order):
+    ``{"river": [[lat, lon]…], "border": [[[lat, lon]…]…],
+    "places": [[lat, lon, name, class, min_zoom, anchor]…]}``; Ukrainian labels fall back to
+    the Polish name where GeoNames has no Ukrainian one."""
+    check_language(lang)
+    out: dict = {"river": [], "border": [], "places": []}
+    for feature in load_basemap()["features"]:
+        props, geom = feature["properties"], feature["geometry"]
+        if props["kind"] == "place":
+            lon, lat = geom["coordinates"]
+            name = (props["name_uk"] if lang == "uk" else "") or props["name_pl"]
+            out["places"].append(
+                [lat, lon, name, props["class"], props["min_zoom"], props["anchor"]]
+            )
+        elif props["kind"] == "river":
+            out["river"].append([[lat, lon] for lon, lat in geom["coordinates"]])
+        elif props["kind"] == "state_border":
+            out["border"].extend([[lat, lon] for lon, lat in line] for line in geom["coordinates"])
+    return out

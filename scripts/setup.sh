@@ -19,7 +19,13 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -r requirements.txt
 
-# Copy Leaflet and plugins from the pinned xstatic packages into static/vendor/.
+# The pmtiles library (reads an operator's tile file in the browser), pinned in mapview/js/.
+if ! command -v npm >/dev/null; then
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm
+fi
+npm ci --prefix mapview/js --no-audit --no-fund --ignore-scripts --silent
+# Copy Leaflet and plugins from the pinned xstatic packages (and pmtiles) into static/vendor/.
 .venv/bin/python -m mapview assets
 # Create the SQLite database on its embedded default path and load the sample catalogue if empty.
 .venv/bin/python -m catalogue init

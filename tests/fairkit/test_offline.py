@@ -14,6 +14,7 @@ from catalogue.storage import CatalogueStore
 from fairkit.offline import export_offline_map, offline_map_html
 from geodata import fold_text
 from mapview.builder import product_rows
+from mapview.tiles import OnlineTiles, TileConfig
 
 HOSTILE = "<img src=x onerror=alert(1)>${alert(2)}`"
 # Loading attributes and CSS urls; a value is external when it names a scheme or a host.
@@ -23,7 +24,9 @@ RESOURCE = re.compile(
 )
 # Leaflet's attribution prefix is an <a href> to its home page: a link, it loads nothing.
 ALLOWED_LINKS = {"https://leafletjs.com"}
-OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+ONLINE = TileConfig(
+    online=OnlineTiles("https://tiles.example.org/{z}/{x}/{y}.png", "© Example tiles", 17)
+)
 
 
 @pytest.fixture(scope="module")
@@ -55,17 +58,24 @@ def external_resources(page: str) -> set[str]:
     return {m.group(1) for m in RESOURCE.finditer(page)}
 
 
-@pytest.mark.parametrize("basemap", ["none", "osm"])
+@pytest.mark.parametrize("basemap", ["offline", "online"])
 def test_no_external_resource_except_tiles(products, basemap):
-    page = offline_map_html(products, basemap=basemap)
+    page = offline_map_html(products, basemap=basemap, tiles=ONLINE)
     assert external_resources(page) <= ALLOWED_LINKS
     assert "/app/static" not in page
     assert "<script src" not in page and "<link " not in page
-    assert (OSM_TILES in page) == (basemap == "osm")
-    assert "tile.openstreetmap.org" not in page or basemap == "osm"
+    assert (ONLINE.online.url in page) == (basemap == "online")
+    assert "tile.openstreetmap.org" not in page
+    # The schematic base travels inside the file (place names as JSON data).
+    assert ('"places":[[' in page) == (basemap == "offline")
     # The hostile text never appears as markup, only as escaped JSON data.
     assert HOSTILE not in page
     assert "<svg onload" not in page
+
+
+def test_a_tile_file_cannot_travel_in_a_single_file(products):
+    with pytest.raises(ValueError, match="'local' is not one of"):
+        offline_map_html(products, basemap="local", tiles=ONLINE)
 
 
 def test_written_atomically_and_size_returned(products, tmp_path):
@@ -127,13 +137,41 @@ def test_opens_offline_with_every_marker(chromium, offline_file, products):
     assert cluster_size(page) == expected == len(products)
     # Clusters and single markers are drawn, with district outlines and labels.
     page.locator(".marker-cluster, .pm").first.wait_for()
-    assert page.locator(".district-label").count() == 5
+    # Four district names: over the schematic base the place "Przemyśl" names the city.
+    assert page.locator(".district-label").count() == 4
     assert page.locator(".leaflet-overlay-pane path").count() >= 5
     assert page.get_by_text(f"Oferty: {expected}").is_visible()
     assert not page.errors
     assert not page.dialogs
     assert all(u.startswith(("file://", "data:")) for u in page.requests), page.requests
     assert page.load_seconds < 15
+    page.context.close()
+
+
+SEATS = {"Jarosław", "Lubaczów", "Przemyśl", "Przeworsk"}
+
+
+def place_labels(page) -> list[str]:
+    return page.locator(".place-label .pl-text").all_inner_texts()
+
+
+@pytest.mark.e2e
+def test_schematic_base_shows_towns_and_more_villages_zoomed_in(chromium, offline_file):
+    from tests.e2e.conftest import screenshot
+
+    page = open_offline(chromium, offline_file, width=1920, height=1080)
+    page.locator(".place-label .pl-text").first.wait_for()
+    shown = place_labels(page)
+    assert SEATS <= set(shown), shown
+    # The San and the state border are drawn under the districts.
+    assert page.locator(".leaflet-schematic-pane path").count() == 2
+    screenshot(page, "offline-map-1920x1080")
+    page.evaluate("() => { const m = window.productCluster._map; m.setZoom(m.getZoom() + 2); }")
+    page.wait_for_function(f"() => document.querySelectorAll('.place-label').length > {len(shown)}")
+    zoomed = place_labels(page)
+    assert len(zoomed) > len(shown) + 10
+    assert all(u.startswith(("file://", "data:")) for u in page.requests), page.requests
+    assert not page.errors
     page.context.close()
 
 

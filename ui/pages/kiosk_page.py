@@ -33,7 +33,8 @@ from fairkit.qr import qr_png
 from fairkit.stats import featured_products, social_economy_by_district
 from fairkit.trips import stop_description, stop_name
 from geodata import DISTRICT_TERYTS, district_name, load_districts
-from mapview.builder import BASEMAPS, ProductLayer, _script_json, build_base_map, product_rows
+from mapview.builder import ProductLayer, _script_json, build_base_map, product_rows
+from mapview.tiles import basemap_label, load_tile_config
 from ui.i18n import LANGUAGE_NAMES, t, translate
 from ui.state import current_language, get_store, published_products
 from ui.text import md_escape
@@ -113,12 +114,6 @@ S = {
         "uk": "Рекомендованих пропозицій на повіт",
     },
     "basemap": {"pl": "Podkład mapy", "en": "Base map", "uk": "Підкладка"},
-    "basemap_osm": {"pl": "OpenStreetMap", "en": "OpenStreetMap", "uk": "OpenStreetMap"},
-    "basemap_none": {
-        "pl": "Bez podkładu (offline)",
-        "en": "No base map (offline)",
-        "uk": "Без підкладки (офлайн)",
-    },
     "public_url": {
         "pl": "Publiczny adres aplikacji (do kodów QR)",
         "en": "Public address of the app (for QR codes)",
@@ -365,7 +360,8 @@ def seed_settings() -> None:
     st.session_state.setdefault("kiosk_idle", number("idle", 20, 600, DEFAULT_IDLE))
     st.session_state.setdefault("kiosk_per_district", number("per", 1, 5, 2))
     basemap = params.get("basemap")
-    st.session_state.setdefault("kiosk_basemap", basemap if basemap in BASEMAPS else "osm")
+    usable = load_tile_config().basemaps
+    st.session_state.setdefault("kiosk_basemap", basemap if basemap in usable else usable[0])
 
 
 st.html(KIOSK_CSS)
@@ -500,9 +496,9 @@ with st.expander(tr("settings"), icon=":material/settings:"):
     c4, c5 = st.columns([1, 2])
     c4.radio(
         tr("basemap"),
-        list(BASEMAPS),
+        list(load_tile_config().basemaps),
         key="kiosk_basemap",
-        format_func=lambda b: tr(f"basemap_{b}"),
+        format_func=lambda b: basemap_label(b, lang),
         horizontal=True,
     )
     c5.markdown(f"{tr('public_url')}: `{app_root()}`", help=tr("public_url_help"))

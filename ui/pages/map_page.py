@@ -21,7 +21,8 @@ from catalogue.photos import resolve as resolve_photo
 from catalogue.taxonomy import CATEGORIES, SECTOR_EXPLANATIONS, Sector, category_label, sector_label
 from fairkit.qr import qr_png
 from geodata import DISTRICT_TERYTS, REGION_BOUNDS, district_name, load_gminy
-from mapview.builder import BASEMAPS, render_product_map
+from mapview.builder import render_product_map
+from mapview.tiles import basemap_label, load_tile_config
 from ui.i18n import month_name, t, translate
 from ui.state import current_language, get_store, published_products
 from ui.text import md_escape, md_link, safe_url
@@ -57,12 +58,6 @@ S = {
     "pets": {"pl": "Ze zwierzętami", "en": "Pets allowed", "uk": "З тваринами"},
     "reset": {"pl": "Wyczyść filtry", "en": "Reset filters", "uk": "Скинути фільтри"},
     "basemap": {"pl": "Podkład mapy", "en": "Base map", "uk": "Підкладка"},
-    "basemap_osm": {"pl": "OpenStreetMap", "en": "OpenStreetMap", "uk": "OpenStreetMap"},
-    "basemap_none": {
-        "pl": "Bez podkładu (offline)",
-        "en": "No base map (offline)",
-        "uk": "Без підкладки (офлайн)",
-    },
     "results": {
         "pl": "Wyniki: **{n}** z {total}",
         "en": "Results: **{n}** of {total}",
@@ -178,6 +173,10 @@ FILTER_DEFAULTS: dict[str, object] = {
 }
 
 lang = current_language()
+# The base maps the operator configured (mapview.tiles); a stale choice falls back to the default.
+TILES = load_tile_config()
+if st.session_state.get("basemap") not in (None, *TILES.basemaps):
+    del st.session_state["basemap"]
 
 
 def tr(key: str, **params) -> str:
@@ -221,7 +220,7 @@ def apply_url(frame: pd.DataFrame) -> None:
         st.session_state["sort"] = params["sort"]
     if (near := query_point(params.get("near"))) is not None:
         st.session_state["origin"] = near
-    if params.get("basemap") in BASEMAPS:
+    if params.get("basemap") in TILES.basemaps:
         st.session_state["basemap"] = params["basemap"]
 
 
@@ -284,9 +283,9 @@ def sidebar_filters() -> ProductFilter:
         st.divider()
         st.radio(
             tr("basemap"),
-            list(BASEMAPS),
+            list(TILES.basemaps),
             key="basemap",
-            format_func=lambda b: tr(f"basemap_{b}"),
+            format_func=lambda b: basemap_label(b, lang),
             horizontal=True,
         )
     date_from, date_to = st.session_state.get("f_from"), st.session_state.get("f_to")
@@ -339,7 +338,7 @@ def share_params(flt: ProductFilter) -> dict[str, str]:
     origin = st.session_state.get("origin")
     if origin and st.session_state.get("sort") == "distance":
         params["near"] = f"{origin[0]:.5f},{origin[1]:.5f}"
-    if st.session_state.get("basemap", "osm") != "osm":
+    if st.session_state.get("basemap", TILES.default) != TILES.default:
         params["basemap"] = st.session_state["basemap"]
     return params
 
@@ -594,7 +593,8 @@ with map_col:
     product_map = render_product_map(
         shown,
         lang=lang,
-        basemap=st.session_state.get("basemap", "osm"),
+        basemap=st.session_state.get("basemap", TILES.default),
+        tiles=TILES,
         selected_id=selected_id,
         trip_ids=trip_ids(),
         legend_title=tr("legend"),

@@ -218,7 +218,7 @@ def profile(row: pd.Series, products: pd.DataFrame) -> None:
             icon=":material/location_on:",
             query_params={"product": str(product["id"])},
         )
-    small = render_product_map(own, lang=lang, basemap=st.session_state.get("basemap", "osm"))
+    small = render_product_map(own, lang=lang, basemap=st.session_state.get("basemap"))
     small.base.fit_bounds(
         [
             [own["lat"].min() - 0.02, own["lon"].min() - 0.03],

@@ -316,7 +316,7 @@ else:
         trip_frame = rows.loc[stops].reset_index(drop=True)
         base = build_base_map(
             lang,
-            st.session_state.get("basemap", "osm"),
+            st.session_state.get("basemap"),
             tr("legend"),
             "★ " + sector_label("social_economy", lang),
         )
