@@ -8,6 +8,8 @@ Commands::
     export --format csv|xlsx|geojson --out FILE [--status STATUS ...]
     template --out FILE.xlsx
     stats                                 counts by status, category, district and sector
+    backup --out FILE                     one file of the database and photos (app may run)
+    restore FILE [--force]                into an empty database (--force replaces its data)
     staff ...                             staff accounts, provided by catalogue/staff.py
 
 The database is ``CatalogueStore()``'s: ``DATABASE_URL`` if set, else SQLite at
@@ -85,6 +87,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     stats = commands.add_parser("stats", help="counts by status, category, district, sector")
     stats.set_defaults(func=cmd_stats)
+
+    backup = commands.add_parser("backup", help="one file of the database and the photos")
+    backup.add_argument("--out", required=True, help="the backup file to write (.zip)")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = commands.add_parser("restore", help="restore a backup into an empty database")
+    restore.add_argument("file")
+    restore.add_argument(
+        "--force", action="store_true", help="replace the data of a database that has some"
+    )
+    restore.set_defaults(func=cmd_restore)
 
     _add_staff(commands)
     return parser
@@ -216,6 +229,39 @@ def cmd_stats(args: argparse.Namespace, store: CatalogueStore) -> int:
         "Partner sector",
         sectors,
         {s: f"{s} ({sector_label(s, 'en')})" for s in sectors.unique() if s != "(no partner)"},
+    )
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, store: CatalogueStore) -> int:
+    """Write one backup file of the database and the photos."""
+    from catalogue.backup import BackupError, backup
+
+    try:
+        manifest = backup(store, args.out)
+    except (BackupError, OSError) as exc:
+        print(f"Backup failed: {exc}", file=sys.stderr)
+        return 1
+    rows = manifest["rows"]
+    print(
+        f"Backup written to {args.out}: {rows['products']} products, {rows['revisions']} "
+        f"revisions, {rows['photos']} photos ({len(manifest['photos'])} files)."
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, store: CatalogueStore) -> int:
+    """Restore a backup file into the configured database and photo directory."""
+    from catalogue.backup import BackupError, restore
+
+    try:
+        manifest = restore(store, args.file, force=args.force)
+    except (BackupError, OSError) as exc:
+        print(f"Restore refused: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"Restored the backup of {manifest['created_at']}: {manifest['rows']['products']} "
+        f"products, {len(manifest['photos'])} photo files, into {_safe_url(store.url)}."
     )
     return 0
 

@@ -274,7 +274,13 @@ def add_cli(subparsers) -> None:
 
     add = actions.add_parser("add", help="create an account or reset its password")
     add.add_argument("username")
-    add.add_argument("--role", choices=ROLES, default="moderator")
+    add.add_argument(
+        "--role",
+        choices=ROLES,
+        default="moderator",
+        help="moderator: inbox, partner registry, audit log, statistics; "
+        "admin: also merging partners (default: moderator)",
+    )
     add.add_argument(
         "--password-stdin",
         action="store_true",
@@ -290,9 +296,20 @@ def add_cli(subparsers) -> None:
     remove.set_defaults(func=cmd_remove)
 
 
+NO_TERMINAL = (
+    "no terminal to type the password in; pipe it on standard input instead, e.g. "
+    "`printf '%s\\n' \"$PASSWORD\" | python -m catalogue staff add NAME --role moderator "
+    "--password-stdin` (roles: moderator = inbox, partner registry, audit log, statistics; "
+    "admin = all of that and merging partners)"
+)
+
+
 def _read_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
+        line = sys.stdin.readline()
+        if not line:
+            raise ValueError("--password-stdin: standard input is empty; send the password")
+        return line.rstrip("\r\n")
     first = getpass.getpass("Hasło / Password: ")
     second = getpass.getpass("Powtórz / Repeat: ")
     if first != second:
@@ -306,7 +323,10 @@ def cmd_add(args: argparse.Namespace, store: CatalogueStore) -> int:
         username = check_username(args.username)
         password = _read_password(args)
         add_staff(store, username, password, args.role)
-    except (ValueError, EOFError) as exc:
+    except EOFError:
+        print(f"staff add: {NO_TERMINAL}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
         print(f"staff add: {exc}", file=sys.stderr)
         return 1
     print(f"Account {username} ({args.role}) saved.")

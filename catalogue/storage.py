@@ -23,6 +23,15 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from catalogue.lifecycle import (
+    Action,
+    PhotoReview,
+    RevisionState,
+    Role,
+    Subject,
+    import_action,
+    step,
+)
 from catalogue.model import Partner, Product, months_from_mask, months_to_mask
 from catalogue.taxonomy import Status
 
@@ -67,7 +76,12 @@ products_table = sa.Table(
     sa.Column("district_teryt", sa.String(4), nullable=False, default=""),
     sa.Column("gmina_teryt", sa.String(7), nullable=False, default=""),
     sa.Column("address", sa.Text, nullable=False, default=""),
-    sa.Column("partner_id", sa.String(64), nullable=True),
+    sa.Column(
+        "partner_id",
+        sa.String(64),
+        sa.ForeignKey("partners.id", name="fk_products_partner_id_partners"),
+        nullable=True,
+    ),
     sa.Column("website", sa.Text, nullable=False, default=""),
     sa.Column("email", sa.Text, nullable=False, default=""),
     sa.Column("phone", sa.Text, nullable=False, default=""),
@@ -98,10 +112,16 @@ revisions_table = sa.Table(
     "revisions",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("product_id", sa.String(64), nullable=False, index=True),
+    sa.Column(
+        "product_id",
+        sa.String(64),
+        sa.ForeignKey("products.id", name="fk_revisions_product_id_products"),
+        nullable=False,
+        index=True,
+    ),
     sa.Column("kind", sa.String(8), nullable=False),  # new | edit
     sa.Column("data", sa.Text, nullable=False),  # JSON of Product.content_dict()
-    sa.Column("state", sa.String(16), nullable=False),  # pending|approved|rejected|withdrawn
+    sa.Column("state", sa.String(16), nullable=False),  # lifecycle.RevisionState
     sa.Column("submitted_by", sa.Text, nullable=False, default=""),
     sa.Column("submitted_at", sa.DateTime(timezone=True)),
     sa.Column("decided_by", sa.Text, nullable=False, default=""),
@@ -127,13 +147,21 @@ photos_table = sa.Table(
     "photos",
     metadata,
     sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("product_id", sa.String(64), nullable=False, index=True),
+    sa.Column(
+        "product_id",
+        sa.String(64),
+        sa.ForeignKey("products.id", name="fk_photos_product_id_products"),
+        nullable=False,
+        index=True,
+    ),
     sa.Column("position", sa.Integer, nullable=False, default=0),
     sa.Column("path", sa.Text, nullable=False),
     sa.Column("thumb_path", sa.Text, nullable=False),
     sa.Column("width", sa.Integer, nullable=False),
     sa.Column("height", sa.Integer, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True)),
+    # lifecycle.PhotoReview: only approved photos are public.
+    sa.Column("review", sa.String(16), nullable=False, server_default=PhotoReview.PENDING.value),
 )
 
 staff_table = sa.Table(
@@ -443,9 +471,14 @@ class CatalogueStore:
             .mappings()
             .first()
         )
-        if product.status == Status.PENDING.value:
+        source = existing["status"] if existing is not None else None
+        move = import_action(product.status)
+        product.status = step(Subject.OFFERING, source, move, Role.IMPORT, product.id)
+        if move == Action.IMPORT_PENDING:
             self._hold_for_review(conn, product, existing, actor, action)
             return
+        if move == Action.IMPORT_ARCHIVED and existing is not None:
+            self._withdraw_pending(conn, product.id, now, actor, move, Role.IMPORT)
         values = _product_to_row(product)
         values["updated_at"] = now
         if existing is None:
@@ -478,14 +511,7 @@ class CatalogueStore:
         now = now_utc()
         product.submitted_by = product.submitted_by or actor
         if existing is not None:
-            conn.execute(
-                revisions_table.update()
-                .where(
-                    revisions_table.c.product_id == product.id,
-                    revisions_table.c.state == "pending",
-                )
-                .values(state="withdrawn", decided_at=now, decided_by=actor)
-            )
+            self._withdraw_pending(conn, product.id, now, actor, Action.IMPORT_PENDING, Role.IMPORT)
         published = existing is not None and existing["status"] == Status.PUBLISHED.value
         if not published:
             values = _product_to_row(product)
@@ -505,7 +531,7 @@ class CatalogueStore:
                 product_id=product.id,
                 kind="edit" if published else "new",
                 data=_to_json(product.content_dict()),
-                state="pending",
+                state=RevisionState.PENDING.value,
                 submitted_by=product.submitted_by,
                 submitted_at=now,
             )
@@ -584,7 +610,7 @@ class CatalogueStore:
         ``product.id`` is updated.
         """
         token = secrets.token_urlsafe(24)
-        product.status = Status.PENDING.value
+        product.status = step(Subject.OFFERING, None, Action.SUBMIT, Role.PARTNER)
         product.submitted_by = submitted_by
         partners = list(partners)
         wanted = product.id
@@ -616,7 +642,7 @@ class CatalogueStore:
                     product_id=product.id,
                     kind="new",
                     data=_to_json(product.content_dict()),
-                    state="pending",
+                    state=RevisionState.PENDING.value,
                     submitted_by=submitted_by,
                     submitted_at=now,
                 )
@@ -663,7 +689,7 @@ class CatalogueStore:
     def _newest_revision(self, product_id: str, pending_only: bool) -> dict | None:
         query = sa.select(revisions_table).where(revisions_table.c.product_id == product_id)
         if pending_only:
-            query = query.where(revisions_table.c.state == "pending")
+            query = query.where(revisions_table.c.state == RevisionState.PENDING.value)
         with self.read() as conn:
             row = conn.execute(query.order_by(revisions_table.c.id.desc())).mappings().first()
         return _revision_dict(row) if row else None
@@ -679,12 +705,17 @@ class CatalogueStore:
             row = self._row_for_token(conn, token)
             current = row_to_product(row)
             product.id = current.id
-            self._withdraw_pending(conn, current.id, now, current.submitted_by)
+            target = step(
+                Subject.OFFERING, current.status, Action.SUBMIT_EDIT, Role.PARTNER, current.id
+            )
+            self._withdraw_pending(
+                conn, current.id, now, current.submitted_by, Action.SUBMIT_EDIT, Role.PARTNER
+            )
             kind = "edit" if current.status == Status.PUBLISHED.value else "new"
-            if current.status in (Status.PENDING.value, Status.REJECTED.value, Status.DRAFT.value):
+            if target == Status.PENDING.value:
                 values = _product_to_row(product)
                 values.update(
-                    status=Status.PENDING.value,
+                    status=target,
                     updated_at=now,
                     submitted_by=current.submitted_by,
                     created_at=row["created_at"],
@@ -700,7 +731,7 @@ class CatalogueStore:
                     product_id=current.id,
                     kind=kind,
                     data=_to_json(product.content_dict()),
-                    state="pending",
+                    state=RevisionState.PENDING.value,
                     submitted_by=current.submitted_by,
                     submitted_at=now,
                 )
@@ -732,7 +763,8 @@ class CatalogueStore:
             return
         waiting = conn.execute(
             sa.select(revisions_table.c.id).where(
-                revisions_table.c.product_id == product_id, revisions_table.c.state == "pending"
+                revisions_table.c.product_id == product_id,
+                revisions_table.c.state == RevisionState.PENDING.value,
             )
         ).first()
         if waiting is None:
@@ -741,7 +773,7 @@ class CatalogueStore:
                     product_id=product_id,
                     kind="edit",
                     data=_to_json(row_to_product(row).content_dict()),
-                    state="pending",
+                    state=RevisionState.PENDING.value,
                     submitted_by=row["submitted_by"] or "partner",
                     submitted_at=now,
                 )
@@ -801,24 +833,44 @@ class CatalogueStore:
                 out.append((row_to_product(row), token))
         return out
 
-    def _withdraw_pending(self, conn: Connection, product_id: str, now: datetime, by: str) -> None:
-        """Mark a product's pending revisions withdrawn (a newer one replaces them)."""
-        conn.execute(
-            revisions_table.update()
-            .where(revisions_table.c.product_id == product_id, revisions_table.c.state == "pending")
-            .values(state="withdrawn", decided_at=now, decided_by=by)
+    def _withdraw_pending(
+        self,
+        conn: Connection,
+        product_id: str,
+        now: datetime,
+        by: str,
+        action: Action,
+        role: Role,
+    ) -> list[int]:
+        """Move a product's pending revisions on by ``action`` (withdrawn); their ids."""
+        pending = RevisionState.PENDING.value
+        target = step(Subject.REVISION, pending, action, role)
+        ids = list(
+            conn.execute(
+                sa.select(revisions_table.c.id).where(
+                    revisions_table.c.product_id == product_id, revisions_table.c.state == pending
+                )
+            ).scalars()
         )
+        if ids:
+            conn.execute(
+                revisions_table.update()
+                .where(revisions_table.c.id.in_(ids))
+                .values(state=target, decided_at=now, decided_by=by)
+            )
+        return ids
 
     def withdraw(self, token: str) -> None:
         """The partner withdraws an offering: archived, pending revisions withdrawn."""
         now = now_utc()
         with self.write() as conn:
             row = self._row_for_token(conn, token)
-            self._withdraw_pending(conn, row["id"], now, "partner")
+            target = step(Subject.OFFERING, row["status"], Action.WITHDRAW, Role.PARTNER, row["id"])
+            self._withdraw_pending(conn, row["id"], now, "partner", Action.WITHDRAW, Role.PARTNER)
             conn.execute(
                 products_table.update()
                 .where(products_table.c.id == row["id"])
-                .values(status=Status.ARCHIVED.value, updated_at=now, decision_note="withdrawn")
+                .values(status=target, updated_at=now, decision_note="withdrawn")
             )
             self.audit(conn, row["submitted_by"] or "partner", "withdraw", "product", row["id"])
             self._bump_version(conn)
@@ -841,7 +893,7 @@ class CatalogueStore:
                     products_table, products_table.c.id == revisions_table.c.product_id
                 )
             )
-            .where(revisions_table.c.state == "pending")
+            .where(revisions_table.c.state == RevisionState.PENDING.value)
             .order_by(revisions_table.c.submitted_at, revisions_table.c.id)
         )
         with self.read() as conn:
@@ -876,18 +928,11 @@ class CatalogueStore:
         """Publish a pending revision (optionally as edited by staff); returns the product."""
         now = now_utc()
         with self.write() as conn:
-            rev = self._pending_revision_for_update(conn, revision_id)
-            row = (
-                conn.execute(
-                    sa.select(products_table).where(products_table.c.id == rev["product_id"])
-                )
-                .mappings()
-                .one()
-            )
+            rev, row, status = self._decide(conn, revision_id, Action.APPROVE, actor, now)
             before = row_to_product(row)
             product = edited or product_from_content(json.loads(rev["data"]))
             product.id = before.id
-            product.status = Status.PUBLISHED.value
+            product.status = status
             product.submitted_by = before.submitted_by
             product.decided_by = actor
             product.decided_at = now
@@ -896,11 +941,6 @@ class CatalogueStore:
             values.update(created_at=row["created_at"], updated_at=now)
             conn.execute(
                 products_table.update().where(products_table.c.id == before.id).values(**values)
-            )
-            conn.execute(
-                revisions_table.update()
-                .where(revisions_table.c.id == rev["id"])
-                .values(state="approved", decided_by=actor, decided_at=now)
             )
             self.audit(
                 conn,
@@ -924,15 +964,13 @@ class CatalogueStore:
             raise ValueError("a rejection needs a reason for the partner")
         now = now_utc()
         with self.write() as conn:
-            rev = self._pending_revision_for_update(conn, revision_id)
-            conn.execute(
-                revisions_table.update()
-                .where(revisions_table.c.id == rev["id"])
-                .values(state="rejected", decided_by=actor, decided_at=now, reason=reason)
-            )
-            values = {"decided_by": actor, "decided_at": now, "decision_note": reason}
-            if rev["kind"] == "new":
-                values["status"] = Status.REJECTED.value
+            rev, _row, status = self._decide(conn, revision_id, Action.REJECT, actor, now, reason)
+            values = {
+                "status": status,
+                "decided_by": actor,
+                "decided_at": now,
+                "decision_note": reason,
+            }
             conn.execute(
                 products_table.update()
                 .where(products_table.c.id == rev["product_id"])
@@ -946,16 +984,30 @@ class CatalogueStore:
         now = now_utc()
         with self.write() as conn:
             row = conn.execute(
-                sa.select(products_table.c.status).where(products_table.c.id == product_id)
+                sa.select(products_table.c.status)
+                .where(products_table.c.id == product_id)
+                .with_for_update()
             ).first()
-            if row is None:
-                raise KeyError(product_id)
+            target = step(
+                Subject.OFFERING, row[0] if row else None, Action.ARCHIVE, Role.STAFF, product_id
+            )
+            withdrawn = self._withdraw_pending(
+                conn, product_id, now, actor, Action.ARCHIVE, Role.STAFF
+            )
+            if withdrawn:
+                self.audit(
+                    conn,
+                    actor,
+                    "withdraw_pending",
+                    "product",
+                    product_id,
+                    after={"revisions": withdrawn},
+                    note="archived: queued changes can no longer publish it",
+                )
             conn.execute(
                 products_table.update()
                 .where(products_table.c.id == product_id)
-                .values(
-                    status=Status.ARCHIVED.value, decided_by=actor, decided_at=now, updated_at=now
-                )
+                .values(status=target, decided_by=actor, decided_at=now, updated_at=now)
             )
             self.audit(
                 conn,
@@ -964,20 +1016,65 @@ class CatalogueStore:
                 "product",
                 product_id,
                 before={"status": row[0]},
-                after={"status": Status.ARCHIVED.value},
+                after={"status": target},
                 note=note,
             )
             self._bump_version(conn)
 
-    def _pending_revision_for_update(self, conn: Connection, revision_id: int):
+    def _decide(
+        self,
+        conn: Connection,
+        revision_id: int,
+        action: Action,
+        actor: str,
+        now: datetime,
+        reason: str = "",
+    ):
+        """Decide a revision and its offering's pending photos by ``action`` (staff).
+
+        Checks the revision's, the offering's and the photos' transitions before writing;
+        returns the revision row, the product row and the offering's new status.
+        """
         rev = (
             conn.execute(sa.select(revisions_table).where(revisions_table.c.id == int(revision_id)))
             .mappings()
             .first()
         )
-        if rev is None or rev["state"] != "pending":
-            raise LookupError(f"revision {revision_id} is not pending")
-        return rev
+        if rev is None:
+            raise LookupError(f"revision {revision_id} does not exist")
+        # PostgreSQL: lock the offering, so a concurrent archive or photo upload either
+        # commits before (and is seen below) or waits for this decision.
+        row = (
+            conn.execute(
+                sa.select(products_table)
+                .where(products_table.c.id == rev["product_id"])
+                .with_for_update()
+            )
+            .mappings()
+            .one()
+        )
+        rev = (
+            conn.execute(sa.select(revisions_table).where(revisions_table.c.id == rev["id"]))
+            .mappings()
+            .one()
+        )
+        state = step(Subject.REVISION, rev["state"], action, Role.STAFF, str(revision_id))
+        status = step(Subject.OFFERING, row["status"], action, Role.STAFF, row["id"])
+        photo_state = step(Subject.PHOTO, PhotoReview.PENDING.value, action, Role.STAFF)
+        conn.execute(
+            revisions_table.update()
+            .where(revisions_table.c.id == rev["id"])
+            .values(state=state, decided_by=actor, decided_at=now, reason=reason)
+        )
+        conn.execute(
+            photos_table.update()
+            .where(
+                photos_table.c.product_id == row["id"],
+                photos_table.c.review == PhotoReview.PENDING.value,
+            )
+            .values(review=photo_state)
+        )
+        return rev, row, status
 
     def audit_frame(self, limit: int = 1000) -> pd.DataFrame:
         """The newest audit entries first."""
@@ -993,22 +1090,23 @@ class CatalogueStore:
         """Staff checked a published entry is still correct: its ``updated_at`` becomes now."""
         now = now_utc()
         with self.write() as conn:
-            updated = conn.execute(
+            status = conn.execute(
+                sa.select(products_table.c.status).where(products_table.c.id == product_id)
+            ).scalar()
+            step(Subject.OFFERING, status, Action.CONFIRM_CURRENT, Role.STAFF, product_id)
+            conn.execute(
                 products_table.update()
-                .where(
-                    products_table.c.id == product_id,
-                    products_table.c.status == Status.PUBLISHED.value,
-                )
+                .where(products_table.c.id == product_id)
                 .values(updated_at=now)
             )
-            if updated.rowcount == 0:
-                raise KeyError(product_id)
             self.audit(conn, actor, "confirm_current", "product", product_id, note=note)
             self._bump_version(conn)
 
     # -- photos --------------------------------------------------------------------------
 
-    def add_photos(self, product_id: str, photos: Iterable, actor: str = "partner") -> int:
+    def add_photos(
+        self, product_id: str, photos: Iterable, actor: str = "partner", role: Role = Role.PARTNER
+    ) -> int:
         """Record stored photo files (``StoredPhoto`` or dicts) after the product's others.
 
         ``ValueError`` if the product would have more than :data:`MAX_PHOTOS_PER_PRODUCT`;
@@ -1017,13 +1115,12 @@ class CatalogueStore:
         photos = [p if isinstance(p, dict) else asdict(p) for p in photos]
         now = now_utc()
         with self.write() as conn:
-            if (
-                conn.execute(
-                    sa.select(products_table.c.id).where(products_table.c.id == product_id)
-                ).first()
-                is None
-            ):
-                raise KeyError(product_id)
+            status = conn.execute(
+                sa.select(products_table.c.status)
+                .where(products_table.c.id == product_id)
+                .with_for_update()  # waits for a decision in progress (PostgreSQL)
+            ).scalar()
+            step(Subject.OFFERING, status, Action.ADD_PHOTOS, role, product_id)
             count, last = conn.execute(
                 sa.select(sa.func.count(), sa.func.max(photos_table.c.position)).where(
                     photos_table.c.product_id == product_id
@@ -1048,6 +1145,7 @@ class CatalogueStore:
                         width=int(photo["width"]),
                         height=int(photo["height"]),
                         created_at=now,
+                        review=PhotoReview.PENDING.value,
                     )
                 )
             if photos:
@@ -1065,9 +1163,9 @@ class CatalogueStore:
     def photos_for(self, product_id: str, reviewed_only: bool = False) -> list[dict]:
         """Photo rows of a product (id, path, thumb_path, width, height…) in order.
 
-        ``reviewed_only`` keeps the photos staff have seen: those stored before the
-        product's last decision (approval). Public pages use it, so a photo a partner adds to
-        a live offering waits for review like any other edit.
+        ``reviewed_only`` keeps the photos staff approved (``review`` is ``approved``, set when
+        the revision they came with is approved; a rejected one stays private). Public pages
+        use it, so a photo a partner adds to a live offering waits for review like any edit.
         """
         query = (
             sa.select(photos_table)
@@ -1075,17 +1173,14 @@ class CatalogueStore:
             .order_by(photos_table.c.position, photos_table.c.id)
         )
         if reviewed_only:
-            decided = (
-                sa.select(products_table.c.decided_at)
-                .where(products_table.c.id == product_id)
-                .scalar_subquery()
-            )
-            query = query.where(photos_table.c.created_at <= decided)
+            query = query.where(photos_table.c.review == PhotoReview.APPROVED.value)
         with self.read() as conn:
             rows = conn.execute(query).mappings().all()
         return [dict(r) for r in rows]
 
-    def remove_photo(self, product_id: str, photo_id: str, actor: str) -> dict | None:
+    def remove_photo(
+        self, product_id: str, photo_id: str, actor: str, role: Role = Role.PARTNER
+    ) -> dict | None:
         """Delete one photo row of ``product_id``; returns it (to delete its files) or None."""
         with self.write() as conn:
             row = (
@@ -1099,6 +1194,10 @@ class CatalogueStore:
             )
             if row is None:
                 return None
+            status = conn.execute(
+                sa.select(products_table.c.status).where(products_table.c.id == product_id)
+            ).scalar()
+            step(Subject.OFFERING, status, Action.REMOVE_PHOTO, role, product_id)
             conn.execute(photos_table.delete().where(photos_table.c.id == photo_id))
             self.audit(
                 conn, actor, "remove_photo", "product", product_id, before={"photo": photo_id}
@@ -1137,7 +1236,7 @@ class CatalogueStore:
             # A pending revision approved later would otherwise bring the old partner back.
             for rev_id, data in conn.execute(
                 sa.select(revisions_table.c.id, revisions_table.c.data).where(
-                    revisions_table.c.state == "pending"
+                    revisions_table.c.state == RevisionState.PENDING.value
                 )
             ).all():
                 content = json.loads(data)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import os
 import sys
 import time
 from pathlib import Path
@@ -31,6 +32,7 @@ from catalogue.filters import ProductFilter, apply_filter, prepare_frame
 from catalogue.storage import CatalogueStore
 from catalogue.taxonomy import CATEGORY_SLUGS, LANGUAGES, Sector, category_label, sector_label
 from fairkit.pdf_common import (
+    BASE_URL_ENV,
     BROCHURE_FORMATS,
     FontMissingError,
     public_base_url,
@@ -153,9 +155,23 @@ def selected_products(store: CatalogueStore, flt: ProductFilter) -> pd.DataFrame
 # -- commands -----------------------------------------------------------------------------
 
 
+def warn_if_no_public_url(args: argparse.Namespace) -> None:
+    """Say loudly on stderr when printed QR codes will lead to the default local address."""
+    if args.base_url or os.environ.get(BASE_URL_ENV, "").strip():
+        return
+    print(
+        f"WARNING: {BASE_URL_ENV} is not set and --base-url not given: the QR codes and links "
+        f"in this PDF lead to {public_base_url()}, which works only on this computer. "
+        f"Set {BASE_URL_ENV}=https://the-public-address (or pass --base-url) before printing.",
+        file=sys.stderr,
+    )
+
+
 def cmd_brochure(args: argparse.Namespace, store: CatalogueStore) -> int:
     """Write the PDF catalogue of the products matching the filters."""
     from fairkit.brochure import build_brochure
+
+    warn_if_no_public_url(args)
 
     flt = filter_from_args(args)
     products = selected_products(store, flt)
@@ -179,6 +195,8 @@ def cmd_brochure(args: argparse.Namespace, store: CatalogueStore) -> int:
 def cmd_card(args: argparse.Namespace, store: CatalogueStore) -> int:
     """Write the A6 card of one published product."""
     from fairkit.card import build_card, photo_path
+
+    warn_if_no_public_url(args)
 
     frame = store.products_frame()
     rows = frame[frame["id"] == args.product_id]

@@ -16,8 +16,17 @@ if [ ! -x .venv/bin/python ]; then
         "$PYTHON" -m venv .venv
     fi
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -r requirements.txt
+# pip only when requirements.txt changed since the last successful install (a stamp with its
+# hash inside .venv), so a second start needs no network. FORCE_PIP=1 installs anyway.
+STAMP=.venv/.requirements.sha256
+WANTED="$(sha256sum requirements.txt | cut -d' ' -f1)"
+if [ "${FORCE_PIP:-0}" = 1 ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$WANTED" ]; then
+    .venv/bin/python -m pip install --quiet --upgrade pip
+    .venv/bin/python -m pip install --quiet -r requirements.txt
+    echo "$WANTED" > "$STAMP"
+else
+    echo "Packages match requirements.txt: pip skipped (FORCE_PIP=1 to reinstall)."
+fi
 
 # The pmtiles library (reads an operator's tile file in the browser), pinned in mapview/js/.
 if ! command -v npm >/dev/null; then

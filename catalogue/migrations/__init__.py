@@ -3,8 +3,10 @@
 :func:`upgrade` brings a database to the newest revision inside the caller's transaction:
 an empty database gets every revision from the baseline; a database made before migrations
 existed (the tables of :mod:`catalogue.migrations.versions` ``0001``, no ``alembic_version``)
-is checked against the baseline, stamped with it and then upgraded. Adding a field: see the
-README ("Changing the schema").
+is checked against the baseline, stamped with it and then upgraded. An empty database gets
+the model's tables at once, stamped with the newest revision (Alembic's recipe for a new
+database; the tests check that it equals what the migrations build). Adding a field: see
+the README ("Changing the schema").
 """
 
 from __future__ import annotations
@@ -67,11 +69,27 @@ def upgrade(conn: Connection) -> str | None:
         return before
     if before is None:
         tables = set(sa.inspect(conn).get_table_names())
-        if tables & set(_baseline_columns()):
-            _check_legacy(conn, tables)
-            command.stamp(alembic_config(conn), BASELINE)
+        if not tables & set(_baseline_columns()):
+            _create_at_head(conn)
+            return before
+        _check_legacy(conn, tables)
+        command.stamp(alembic_config(conn), BASELINE)
     command.upgrade(alembic_config(conn), "head")
     return before
+
+
+def _create_at_head(conn: Connection) -> None:
+    """An empty database: the model's tables at once, stamped with the newest revision.
+
+    Alembic's recipe for a database built from scratch; it is the schema the migrations
+    build (``tests/catalogue/test_migrations.py`` compares both on SQLite and PostgreSQL),
+    in a fraction of the time.
+    """
+    from catalogue.storage import metadata
+
+    metadata.create_all(conn)
+    context = MigrationContext.configure(conn)
+    context.stamp(ScriptDirectory.from_config(alembic_config()), "head")
 
 
 def _check_legacy(conn: Connection, tables: set[str]) -> None:

@@ -199,3 +199,22 @@ def test_statistics_csv_bytes_are_neutralised(db):
     data = to_csv_bytes(localise_columns(social_economy_by_district(db.products_frame()), "pl"))
     text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig").read()
     assert text.splitlines()[0].startswith("TERYT,Powiat,Oferty")
+
+
+def test_statistics_show_when_the_last_backup_was_made(db, tmp_path):
+    from catalogue.backup import backup
+
+    staff.add_staff(db, "anna", PASSWORD)
+
+    def logged_in() -> AppTest:
+        at = open_page(STATS)
+        at.text_input(key="staff_username").input("anna")
+        at.text_input(key="staff_password").input(PASSWORD)
+        return ok(at.button(key="staff_login").click().run())
+
+    at = logged_in()
+    assert any("Nie zrobiono jeszcze kopii zapasowej" in w.value for w in at.warning)
+    backup(db, tmp_path / "b.zip")
+    at = logged_in()
+    assert not any("kopii zapasowej" in w.value for w in at.warning)
+    assert any(c.value.startswith("Ostatnia kopia zapasowa: ") for c in at.caption)

@@ -203,3 +203,27 @@ def test_cli_asks_twice_with_getpass(tmp_path, monkeypatch, capsys):
     assert "differ" in capsys.readouterr().err
     answers = iter([PASSWORD, PASSWORD])
     assert main(["staff", "add", "tom"]) == 0
+
+
+def test_cli_without_a_terminal_says_why_and_how(tmp_path):
+    import os
+    import subprocess
+    from pathlib import Path
+
+    env = dict(os.environ, CATALOGUE_DB=str(tmp_path / "cli.sqlite"))
+    env.pop("DATABASE_URL", None)
+    repo = Path(__file__).resolve().parents[2]
+    run = [sys.executable, "-m", "catalogue", "staff", "add", "ewa"]
+    # No controlling terminal and nothing on standard input, as under cron or CI.
+    done = subprocess.run(
+        run, cwd=repo, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+        start_new_session=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "no terminal" in done.stderr and "--password-stdin" in done.stderr
+    assert "moderator" in done.stderr and "admin" in done.stderr
+    done = subprocess.run(
+        [*run, "--password-stdin"], cwd=repo, env=env, stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1 and "standard input is empty" in done.stderr

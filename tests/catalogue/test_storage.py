@@ -40,6 +40,12 @@ def castle(**changes) -> Product:
 ARP = Partner(id="arp", name="Agencja Rozwoju Przemysłu S.A.", sector="business", member=True)
 
 
+@pytest.fixture(autouse=True)
+def _partner_stored(store):
+    """The castle's partner exists: ``products.partner_id`` is a foreign key."""
+    store.save_partners([ARP], "staff")
+
+
 def test_save_and_get_product_with_partner(store):
     assert store.save_products([castle()], "staff", partners=[ARP]) == 1
     got = store.get_product("zamek-krasiczyn")
@@ -169,14 +175,15 @@ def test_audit_entries_record_who_did_what(store):
     revision = int(store.moderation_queue()["revision_id"].iloc[0])
     store.approve(revision, "moderator")
     store.submit_edit(token, castle(name_pl="Zamek Krasickich"))
-    store.save_partners([ARP], "staff")
+    store.save_partners([replace(ARP, website="https://arp.pl")], "staff")
     audit = store.audit_frame()
     actions = list(zip(audit["actor"], audit["action"], audit["object_id"], strict=True))
     assert actions == [
-        ("staff", "create", "arp"),
+        ("staff", "update", "arp"),
         ("partner@example.org", "submit_edit", "zamek-krasiczyn"),
         ("moderator", "approve", "zamek-krasiczyn"),
         ("partner@example.org", "submit", "zamek-krasiczyn"),
+        ("staff", "create", "arp"),
     ]
     approve = audit[audit["action"] == "approve"].iloc[0]
     assert (

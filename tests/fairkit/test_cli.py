@@ -173,3 +173,14 @@ def test_python_dash_m_fairkit(db, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert decode_qr(out, 1) == ["https://m.example.org/?product=sample-001"]
+
+
+def test_printing_without_a_public_address_warns_loudly(db, tmp_path, capsys):
+    assert main(["card", "sample-019", "--out", str(tmp_path / "a.pdf")]) == 0
+    err = capsys.readouterr().err
+    assert "WARNING: PUBLIC_BASE_URL is not set" in err and "http://localhost:8501" in err
+    assert main(["brochure", "--out", str(tmp_path / "b.pdf"), "--district", "1862"]) == 0
+    assert "WARNING: PUBLIC_BASE_URL" in capsys.readouterr().err
+    url = "https://mapa.example.org"
+    assert main(["card", "sample-019", "--out", str(tmp_path / "c.pdf"), "--base-url", url]) == 0
+    assert "WARNING" not in capsys.readouterr().err

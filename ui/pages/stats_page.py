@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import partial
+from zoneinfo import ZoneInfo
 
 import altair as alt
 import pandas as pd
@@ -17,6 +18,7 @@ import shapely
 import streamlit as st
 from shapely.ops import polylabel
 
+from catalogue.backup import last_backup
 from catalogue.taxonomy import CATEGORIES
 from fairkit.stats import (
     QUALITY_FLAGS,
@@ -39,6 +41,16 @@ from ui.state import current_language, get_store, partners, published_products
 
 S = {
     "title": {"pl": "Statystyki", "en": "Statistics", "uk": "Статистика"},
+    "backup_last": {
+        "pl": "Ostatnia kopia zapasowa: {at}.",
+        "en": "Last backup: {at}.",
+        "uk": "Остання резервна копія: {at}.",
+    },
+    "backup_never": {
+        "pl": "Nie zrobiono jeszcze kopii zapasowej (python -m catalogue backup --out PLIK).",
+        "en": "No backup has been made yet (python -m catalogue backup --out FILE).",
+        "uk": "Резервної копії ще не зроблено (python -m catalogue backup --out ФАЙЛ).",
+    },
     "intro": {
         "pl": "Opublikowane oferty katalogu, stan na {d}. Tabele można pobrać jako CSV "
         "(Excel, UTF-8) albo wszystkie naraz jako XLSX.",
@@ -355,6 +367,12 @@ if require_staff(lang) is None:
 everything = published_products()
 all_partners = partners()
 st.caption(tr("intro", d=date.today().strftime("%d.%m.%Y")))
+backed_up = last_backup(get_store())
+if backed_up is None:
+    st.warning(tr("backup_never"), icon=":material/backup:")
+else:
+    local = backed_up.astimezone(ZoneInfo("Europe/Warsaw")).strftime("%d.%m.%Y %H:%M")
+    st.caption(tr("backup_last", at=local))
 
 se = social_economy_by_district(everything, lang)
 matrix = district_category_counts(everything, lang)
