@@ -368,11 +368,7 @@ def _read_csv(data: bytes, clock: _Clock) -> tuple[list[dict], list[str]]:
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise FileRefused(
-                "cell_too_long",
-                row=reader.line_num,
-                column="?",
-                length=f"> {budget.max_cell_chars}",
-                max=budget.max_cell_chars,
+                "field_too_long", row=reader.line_num, max=budget.max_cell_chars
             ) from None
         raise FileRefused("csv_broken", detail=str(exc)) from None
     if not rows:
