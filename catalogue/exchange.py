@@ -138,6 +138,8 @@ class ImportResult:
     created_ids: list[str] = field(default_factory=list)
     updated_ids: list[str] = field(default_factory=list)
     new_partner_ids: list[str] = field(default_factory=list)
+    # Rows without an id taken as updates of a catalogue product by the duplicate rule.
+    matched_rows: dict[int, str] = field(default_factory=dict)
 
     @property
     def imported(self) -> int:
@@ -366,11 +368,7 @@ def _read_csv(data: bytes, clock: _Clock) -> tuple[list[dict], list[str]]:
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise FileRefused(
-                "cell_too_long",
-                row=reader.line_num,
-                column="?",
-                length=f"> {budget.max_cell_chars}",
-                max=budget.max_cell_chars,
+                "field_too_long", row=reader.line_num, max=budget.max_cell_chars
             ) from None
         raise FileRefused("csv_broken", detail=str(exc)) from None
     if not rows:
@@ -653,7 +651,9 @@ def import_file(
 
     A file with any error stores nothing, unless ``valid_only``: then the valid rows are
     stored and the others are listed in ``skipped_rows``. A row whose ``id`` exists updates
-    that product; columns absent from the file keep the product's current values.
+    that product; so does a row without an id that the validator's duplicate rule ties to
+    one product (same place within 200 m, similar name), so importing the same file twice
+    updates instead of duplicating. Columns absent from the file keep the current values.
     ``status`` is ``"published"`` (staff import) or ``"pending"`` (goes to moderation).
     ``path`` may be bytes (an upload) with ``filename`` naming its format.
     """
@@ -749,6 +749,7 @@ def import_records(
     if not report.ok and not valid_only:
         result.skipped_rows = list(report.checked_rows)
         return result
+    products, result.matched_rows = _match_duplicates(products, records, report, first_row)
     valid = [p for p in products if p is not None]
     existing_ids = set(existing["id"].astype(str))
     now = now_utc()
@@ -775,6 +776,37 @@ def import_records(
     imported_rows = set(report.valid_rows)
     result.skipped_rows = [r for r in report.checked_rows if r not in imported_rows]
     return result
+
+
+def _match_duplicates(
+    products: list[Product | None], records: list[dict], report: ValidationReport, first_row: int
+) -> tuple[list[Product | None], dict[int, str]]:
+    """Rows without an id that the validator found to be a catalogue product (same place
+    within 200 m, similar name: ``likely_duplicate_existing``) take that product's id, so
+    re-importing a file updates instead of duplicating. Returns the products and
+    ``{row: id}`` of the rows matched. A product is matched by one row at most, and never
+    when the file names its id explicitly."""
+    id_header = report.columns.get("id")
+
+    def explicit_id(record: dict) -> str:
+        return cell_text(record.get(id_header)).strip() if id_header else ""
+
+    claimed = {explicit_id(r) for r in records} - {""}
+    duplicate_of = {
+        issue.row: str(issue.params["other_id"])
+        for issue in report.warnings
+        if issue.code == "likely_duplicate_existing"
+    }
+    matched: dict[int, str] = {}
+    out = list(products)
+    for index, product in enumerate(products):
+        target = duplicate_of.get(first_row + index)
+        if product is None or not target or explicit_id(records[index]) or target in claimed:
+            continue
+        claimed.add(target)
+        out[index] = replace(product, id=target)
+        matched[first_row + index] = target
+    return out, matched
 
 
 # Product fields each file column fills; a column missing from an update keeps these.

@@ -359,6 +359,14 @@ FILE_MESSAGES: dict[str, dict[str, str]] = {
         "uk": "рядок {row}, стовпець {column}: клітинка має {length} символів, а дозволено "
         "щонайбільше {max}. Скоротіть її.",
     },
+    "field_too_long": {
+        "pl": "wiersz {row}: pole ma więcej niż {max} znaków. Skróć je albo sprawdź, czy "
+        "w pliku nie brakuje zamykającego cudzysłowu.",
+        "en": "row {row}: a field has more than {max} characters. Shorten it or check the "
+        "file for a missing closing quote.",
+        "uk": "рядок {row}: поле має понад {max} символів. Скоротіть його або перевірте, чи "
+        "у файлі не бракує закривальних лапок.",
+    },
     "xlsx_too_big_inside": {
         "pl": "skoroszyt po rozpakowaniu byłby za duży ({part}: {size} MB, dozwolone {max} MB). "
         "Zapisz w nim tylko arkusz z ofertami.",

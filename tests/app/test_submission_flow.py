@@ -48,8 +48,9 @@ def db(tmp_path, monkeypatch):
 
 
 def shown(elements) -> list[str]:
-    """Texts of alert elements as displayed: markdown backslash escapes removed."""
-    return [re.sub(r"\\(.)", r"\1", str(e.value)) for e in elements]
+    """Texts of alert elements as displayed: markdown backslash escapes and the invisible
+    word joiners that stop autolinks removed."""
+    return [re.sub(r"\\(.)", r"\1", str(e.value)).replace("\u2060", "") for e in elements]
 
 
 def new_app() -> AppTest:
