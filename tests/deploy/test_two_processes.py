@@ -9,6 +9,7 @@ with neither the test fails, it never skips.
 from __future__ import annotations
 
 import gzip
+import io
 import os
 import re
 import secrets
@@ -25,8 +26,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from PIL import Image
 
 from catalogue.model import Product
+from catalogue.photos import store_photos
 from catalogue.storage import CatalogueStore
 from geodata.districts import locate
 from geodata.gminy import gminy_of_district
@@ -158,13 +161,19 @@ def database_url(postgres_server):
 
 
 @pytest.fixture(scope="module")
-def processes(database_url, tmp_path_factory):
+def photos_folder(tmp_path_factory) -> Path:
+    """The one CATALOGUE_PHOTOS folder of every process."""
+    return tmp_path_factory.mktemp("photos")
+
+
+@pytest.fixture(scope="module")
+def processes(database_url, photos_folder):
     """deploy/run-processes.sh with two processes; yields their base URLs."""
     first = _free_port_pair()
     env = dict(
         os.environ,
         DATABASE_URL=database_url,
-        CATALOGUE_PHOTOS=str(tmp_path_factory.mktemp("photos")),
+        CATALOGUE_PHOTOS=str(photos_folder),
         PYTHON=sys.executable,
     )
     env.pop("CATALOGUE_DB", None)
@@ -337,8 +346,15 @@ def _search(page, text: str) -> None:
     box.press("Enter")
 
 
+def _photo_jpeg() -> bytes:
+    """A plain 640×480 picture (a generated colour field: only its pixels matter here)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (31, 111, 67)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
 def test_product_approved_through_one_process_shows_in_the_other(
-    browser, nginx, processes, database_url
+    browser, nginx, processes, database_url, photos_folder
 ):
     # Process B (direct, no restart in between) is looked at before and after the write.
     page = offline_page(browser)
@@ -366,6 +382,9 @@ def test_product_approved_through_one_process_shows_in_the_other(
                 address="Plac Czackiego 3, Przemyśl",
             )
             store.submit_new(product, submitted_by="partner")
+            stored, errors = store_photos([("muzeum.jpg", _photo_jpeg())], base=photos_folder)
+            assert not errors and stored
+            store.add_photos(product.id, stored)
             revision = int(store.moderation_queue()["revision_id"].iloc[0])
             store.approve(revision, actor="moderator")
         finally:
@@ -375,6 +394,15 @@ def test_product_approved_through_one_process_shows_in_the_other(
         page.get_by_text(NEW_NAME).first.wait_for(timeout=30_000)
         frame = page.frame_locator(MAP_FRAME)
         frame.locator(f'.leaflet-marker-icon[title="{NEW_NAME}"]').wait_for(timeout=30_000)
+        # Its details in process B show the photo stored through the other one.
+        page.get_by_role("button", name=re.compile(re.escape(NEW_NAME))).first.click()
+        page.locator("h3").filter(has_text=NEW_NAME).first.wait_for(timeout=30_000)
+        image = page.locator('[data-testid="stImage"] img').first
+        image.wait_for(timeout=30_000)
+        page.wait_for_function(
+            "(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+        )
+        assert image.evaluate("(img) => img.naturalWidth") > 0
         screenshot(page, "deploy-approved-in-other-process")
     finally:
         page.context.close()
