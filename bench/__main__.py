@@ -26,7 +26,7 @@ from bench.common import (
 )
 from bench.synthetic import SEED, SIZES
 
-SECTIONS: tuple[str, ...] = ("map", "streamlit", "browser", "locate", "import", "cold")
+SECTIONS: tuple[str, ...] = ("map", "streamlit", "browser", "locate", "import", "cold", "prepare")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

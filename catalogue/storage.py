@@ -210,6 +210,12 @@ class TokenError(LookupError):
     """An edit token that matches no offering."""
 
 
+# The key of the PostgreSQL advisory lock held during schema set-up (any fixed 64-bit number
+# that no other application on the same database uses: "rkesi" in ASCII).
+_SETUP_LOCK_KEY = 0x726B657369
+_LOCAL_SETUP_LOCK = threading.Lock()
+
+
 class CatalogueStore:
     """Catalogue persistence. One instance per process is enough; it is thread-safe."""
 
@@ -291,6 +297,27 @@ class CatalogueStore:
         """A read-only connection (never blocks writers under WAL)."""
         with self.read_engine.connect() as conn:
             yield conn
+
+    @contextmanager
+    def setup_lock(self) -> Iterator[None]:
+        """Held while a process creates the schema and loads the sample: one at a time.
+
+        PostgreSQL: a session advisory lock on a connection of its own, so every process (on
+        any machine) using the database waits for the first one's set-up, then finds it done.
+        SQLite (one process in production): a lock shared by the stores of this process.
+        """
+        if self.write_engine.dialect.name != "postgresql":
+            with _LOCAL_SETUP_LOCK:
+                yield
+            return
+        with self.write_engine.connect() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": _SETUP_LOCK_KEY})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": _SETUP_LOCK_KEY})
+                conn.commit()
 
     def dispose(self) -> None:
         """Close pooled connections (tests, forks)."""

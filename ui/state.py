@@ -21,8 +21,10 @@ def _store_for(url: str) -> CatalogueStore:
 
     ensure_local_assets()
     store = CatalogueStore(url)
-    store.create_schema()
-    load_sample_catalogue(store)
+    # Several processes may open an empty database at once (deploy/run-processes.sh).
+    with store.setup_lock():
+        store.create_schema()
+        load_sample_catalogue(store)
     _clean_photo_orphans(store)
     return store
 

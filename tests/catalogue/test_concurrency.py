@@ -106,3 +106,27 @@ def test_bulk_imports_and_submissions_interleave(store):
     assert sum(run_threads(writer, THREADS)) == THREADS * 50
     assert store.count_products(Status.PUBLISHED) == THREADS // 2 * 50
     assert store.count_products(Status.PENDING) == THREADS // 2 * 50
+
+
+def test_processes_opening_an_empty_database_at_once_set_it_up_once(store):
+    # N app processes started together (deploy/run-processes.sh) each create the schema and
+    # load the sample into the empty database: one store per worker, its own connections.
+    from catalogue.exchange import load_sample_catalogue
+    from catalogue.storage import CatalogueStore
+
+    store.drop_schema()
+
+    def open_store(_: int) -> int:
+        own = CatalogueStore(store.url)
+        try:
+            with own.setup_lock():
+                own.create_schema()
+                return load_sample_catalogue(own)
+        finally:
+            own.dispose()
+
+    loaded = run_threads(open_store, 4)
+    # The first loads the sample; the other three wait, then find it there.
+    assert sorted(loaded) == [0, 0, 0, store.count_products()]
+    assert store.count_products() > 0
+    assert store.catalogue_version() == 1

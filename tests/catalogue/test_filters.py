@@ -199,3 +199,25 @@ def test_nearby_within_radius_excludes_self(products):
     assert ids(near) == ["square", "coop"]
     assert (near["distance_km"] <= 5).all()
     assert nearby_products(products.iloc[0:0], 49.78, 22.77).empty
+
+
+def test_prepare_frame_folds_again_only_what_changed(monkeypatch):
+    import catalogue.filters as filters_module
+
+    rows = [
+        {"id": f"p{i}", "name_pl": f"Miejsce {i}", "description_pl": f"Opis źródłowy {i}"}
+        for i in range(50)
+    ]
+    frame(rows)  # the previous catalogue version: everything folded once
+    folded: list[str] = []
+    real_fold = filters_module.fold_text
+    monkeypatch.setattr(
+        filters_module, "fold_text", lambda text: folded.append(text) or real_fold(text)
+    )
+    rows[7] = rows[7] | {"description_pl": "Nowy opis: Łańcut"}
+    prepared = frame(rows)
+    # One product changed: its search text is folded again, nothing else is.
+    assert len(folded) == 1 and "Łańcut" in folded[0]
+    assert ids(apply_filter(prepared, ProductFilter(text="lancut"))) == ["p7"]
+    matching_old_text = ids(apply_filter(prepared, ProductFilter(text="zrodlowy")))
+    assert "p7" not in matching_old_text and len(matching_old_text) == 49

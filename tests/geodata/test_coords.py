@@ -6,7 +6,7 @@ import pytest
 
 from geodata import CoordinateError, ParsedCoordinates, parse_coordinates
 
-from .conftest import run_cli
+from .conftest import run_cli, run_cli_process
 
 LAT, LON = 50.0163, 22.6777
 # 50°00'58.7"N 22°40'39.7"E and 50° 0.978' / 22° 40.662' are the same point to ~3 m.
@@ -185,6 +185,14 @@ def test_error_message_language_is_checked():
         parse_coordinates("")
     with pytest.raises(ValueError):
         info.value.message("de")
+
+
+def test_python_dash_m_geodata_runs_the_command_line():
+    # The one real process: the entry point, its exit codes and UTF-8 output.
+    ok = run_cli_process("locate", "50.0163, 22.6777")
+    assert ok.returncode == 0 and ok.stdout.splitlines() == ["1804 powiat jarosławski"]
+    outside = run_cli_process("locate", "--lang", "en", "50.0375, 22.0047")
+    assert outside.returncode == 3 and "Przeworsk County" in outside.stderr
 
 
 def test_cli_exit_codes():

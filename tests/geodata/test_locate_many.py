@@ -67,7 +67,7 @@ def test_scalar_apis_reject_bad_points(bad):
 def test_matches_scalar_locate_on_random_points():
     (south, west), (north, east) = REGION_BOUNDS
     rng = np.random.default_rng(20240611)
-    n = 3000
+    n = 800
     lats = rng.uniform(south - 0.05, north + 0.05, n)
     lons = rng.uniform(west - 0.05, east + 0.05, n)
     frame = locate_many(lats, lons)

@@ -1,0 +1,408 @@
+"""Two Streamlit processes on one PostgreSQL behind nginx, with the real deploy/ files.
+
+The processes are started by ``deploy/run-processes.sh`` and nginx runs
+``deploy/nginx-app-multi.conf`` with only the ports substituted. PostgreSQL: a fresh database
+on the server of ``TEST_DATABASE_URL`` (CI), else a throwaway cluster started with ``initdb``;
+with neither the test fails, it never skips.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from PIL import Image
+
+from catalogue.model import Product
+from catalogue.photos import store_photos
+from catalogue.storage import CatalogueStore
+from geodata.districts import locate
+from geodata.gminy import gminy_of_district
+from tests.e2e.conftest import MAP_FRAME, offline_page, screenshot
+
+pytestmark = pytest.mark.e2e
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+NGINX_CONF = REPO_ROOT / "deploy" / "nginx-app-multi.conf"
+RUN_PROCESSES = REPO_ROOT / "deploy" / "run-processes.sh"
+NGINX = "/usr/sbin/nginx"
+# A real museum in Przemyśl (Plac Czackiego), not in the sample catalogue.
+NEW_NAME = "Muzeum Archidiecezjalne w Przemyślu"
+NEW_LAT, NEW_LON = 49.7826, 22.7683
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _free_port_pair() -> int:
+    """A port P with P and P + 1 free on loopback (run-processes.sh uses consecutive ports)."""
+    for _ in range(50):
+        first = _free_port()
+        try:
+            with socket.socket() as a, socket.socket() as b:
+                a.bind(("127.0.0.1", first))
+                b.bind(("127.0.0.1", first + 1))
+            return first
+        except OSError:
+            continue
+    raise RuntimeError("no two consecutive free loopback ports")
+
+
+def _wait_for(url: str, proc: subprocess.Popen, what: str, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+            raise RuntimeError(f"{what} exited early:\n{out}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{what} did not answer {url} within {seconds:.0f} s")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+
+
+def _as_postgres(cmd: list[str]) -> list[str]:
+    # initdb and postgres refuse to run as root.
+    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+
+
+@pytest.fixture(scope="module")
+def postgres_server(tmp_path_factory):
+    """A SQLAlchemy URL of a PostgreSQL server where this test may create a database."""
+    url = os.environ.get("TEST_DATABASE_URL", "").strip()
+    if url:
+        yield url
+        return
+    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if not bins:
+        pytest.fail(
+            "two-process test needs PostgreSQL: set TEST_DATABASE_URL or install the "
+            "postgresql package (initdb is missing)"
+        )
+    pgbin = bins[-1].parent
+    # Directly under /tmp like .ci/run: the postgres user cannot enter pytest's root-only tmp.
+    root = Path(tempfile.mkdtemp(prefix="rkesi-pg."))
+    data = root / "data"
+    data.mkdir()
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres")
+        shutil.chown(data, "postgres")
+    made = subprocess.run(
+        _as_postgres([str(pgbin / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"]),
+        capture_output=True,
+        text=True,
+    )
+    if made.returncode != 0:
+        pytest.fail(f"initdb of a throwaway PostgreSQL failed:\n{made.stdout}{made.stderr}")
+    port = _free_port()
+    opts = f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off"
+    started = subprocess.run(
+        _as_postgres(
+            [str(pgbin / "pg_ctl"), "-D", str(data), "-o", opts, "-l", f"{data}/log", "-w", "start"]
+        ),
+        capture_output=True,
+    )
+    if started.returncode != 0:
+        pytest.fail(f"throwaway PostgreSQL did not start:\n{(data / 'log').read_text()}")
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            _as_postgres([str(pgbin / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
+            capture_output=True,
+        )
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def database_url(postgres_server):
+    """A fresh, empty database on that server, dropped afterwards."""
+    name = f"rkesi_deploy_{secrets.token_hex(4)}"
+    admin = sa.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(postgres_server).set(database=name)
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def photos_folder(tmp_path_factory) -> Path:
+    """The one CATALOGUE_PHOTOS folder of every process."""
+    return tmp_path_factory.mktemp("photos")
+
+
+@pytest.fixture(scope="module")
+def processes(database_url, photos_folder):
+    """deploy/run-processes.sh with two processes; yields their base URLs."""
+    first = _free_port_pair()
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        CATALOGUE_PHOTOS=str(photos_folder),
+        PYTHON=sys.executable,
+    )
+    env.pop("CATALOGUE_DB", None)
+    proc = subprocess.Popen(
+        ["bash", str(RUN_PROCESSES), "2", str(first)],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    bases = [f"http://127.0.0.1:{first}", f"http://127.0.0.1:{first + 1}"]
+    try:
+        for base in bases:
+            _wait_for(f"{base}/_stcore/health", proc, "run-processes.sh")
+        yield bases
+    finally:
+        _stop(proc)
+
+
+def render_nginx_conf(ports: list[int], listen: int) -> str:
+    """deploy/nginx-app-multi.conf with its upstream servers and listen port replaced."""
+    text = NGINX_CONF.read_text()
+    servers = re.findall(r"^    server 127\.0\.0\.1:\d+;\n", text, flags=re.M)
+    assert len(servers) >= 2, "the upstream should list one server line per process"
+    block = "".join(servers)
+    assert block in text, "the upstream's server lines should be consecutive"
+    text = text.replace(block, "".join(f"    server 127.0.0.1:{p};\n" for p in ports))
+    text, listens = re.subn(
+        r"^    listen 80;$", f"    listen 127.0.0.1:{listen};", text, flags=re.M
+    )
+    assert listens == 1, "the server should listen on port 80 once"
+    return text
+
+
+@pytest.fixture(scope="module")
+def nginx(processes, tmp_path_factory):
+    """Debian's nginx on a free port running the rendered config; yields (base, access log)."""
+    if not Path(NGINX).exists():
+        pytest.fail(f"{NGINX} is missing: install Debian's nginx (.ci/run does)")
+    prefix = tmp_path_factory.mktemp("nginx")
+    port = _free_port()
+    ports = [int(base.rsplit(":", 1)[1]) for base in processes]
+    (prefix / "app.conf").write_text(render_nginx_conf(ports, port))
+    log = prefix / "access.log"
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    temp = "\n".join(
+        f"    {kind}_temp_path {prefix}/{kind};" for kind in ("client_body", "proxy", "fastcgi")
+    )
+    (prefix / "nginx.conf").write_text(
+        f"""{user}daemon off;
+worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log;
+events {{ worker_connections 256; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    log_format route '$rkesi_route $upstream_addr $status $request_uri';
+    access_log {log} route;
+{temp}
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    include {prefix}/app.conf;
+}}
+"""
+    )
+    proc = subprocess.Popen(
+        [
+            NGINX,
+            "-p",
+            str(prefix),
+            "-c",
+            str(prefix / "nginx.conf"),
+            "-e",
+            str(prefix / "error.log"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(f"{base}/_stcore/health", proc, "nginx", seconds=30)
+        yield base, log
+    finally:
+        _stop(proc)
+
+
+def _get(url: str, headers: dict[str, str] | None = None):
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as resp:
+            return resp.status, resp.headers, resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers, err.read()
+
+
+def test_map_page_loads_through_nginx(browser, nginx):
+    base, _ = nginx
+    page = offline_page(browser)
+    try:
+        page.goto(f"{base}/", wait_until="domcontentloaded")
+        page.get_by_role("heading", name="Mapa produktów turystycznych").wait_for(timeout=60_000)
+        frame = page.frame_locator(MAP_FRAME)
+        frame.locator(".leaflet-container").wait_for(timeout=60_000)
+        frame.locator(".pm, .marker-cluster").first.wait_for(timeout=60_000)
+        screenshot(page, "deploy-map-through-nginx")
+    finally:
+        page.context.close()
+
+
+def test_static_javascript_is_gzipped_and_cached_long(nginx, processes):
+    base, _ = nginx
+    status, _, html = _get(f"{base}/")
+    assert status == 200
+    scripts = re.findall(rb'src="\.?/?(static/js/[^"]+\.js)"', html)
+    assert scripts, html[:500]
+    asset = scripts[0].decode()
+    status, headers, body = _get(f"{base}/{asset}", {"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert headers["Content-Encoding"] == "gzip"
+    assert (
+        "immutable" in headers["Cache-Control"] and "max-age=31536000" in headers["Cache-Control"]
+    )
+    plain = gzip.decompress(body)
+    _, direct_headers, direct = _get(f"{processes[0]}/{asset}")
+    assert plain == direct, "nginx should pass the same file, only compressed"
+    assert len(body) < len(plain) / 2
+
+
+def test_metrics_are_refused_through_nginx(nginx, processes):
+    base, _ = nginx
+    status, _, _ = _get(f"{base}/_stcore/metrics")
+    assert status == 403
+    # The process itself does serve them: the refusal is nginx's.
+    status, _, _ = _get(f"{processes[0]}/_stcore/metrics")
+    assert status == 200
+
+
+def test_each_browser_sticks_to_one_process_and_both_are_used(nginx):
+    base, log = nginx
+    cookies = []
+    for _ in range(16):
+        _, headers, _ = _get(f"{base}/_stcore/health")
+        routes = [
+            m.group(1)
+            for value in headers.get_all("Set-Cookie") or []
+            if (m := re.match(r"rkesi_route=([^;]+)", value))
+        ]
+        assert len(routes) == 1, headers.get_all("Set-Cookie")
+        cookies.append(routes[0])
+    for cookie in cookies:
+        for _ in range(3):
+            _get(f"{base}/_stcore/health", {"Cookie": f"rkesi_route={cookie}"})
+    time.sleep(0.3)
+    upstreams: dict[str, set[str]] = {}
+    for line in log.read_text().splitlines():
+        route, upstream, _, uri = line.split(" ", 3)
+        if uri == "/_stcore/health" and route in cookies:
+            upstreams.setdefault(route, set()).add(upstream)
+    assert set(upstreams) == set(cookies)
+    assert all(len(seen) == 1 for seen in upstreams.values()), upstreams
+    assert len(set().union(*upstreams.values())) == 2, "both processes should get visitors"
+
+
+def _search(page, text: str) -> None:
+    box = page.get_by_role("textbox", name="Szukaj")
+    box.fill(text)
+    box.press("Enter")
+
+
+def _photo_jpeg() -> bytes:
+    """A plain 640×480 picture (a generated colour field: only its pixels matter here)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (31, 111, 67)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def test_product_approved_through_one_process_shows_in_the_other(
+    browser, nginx, processes, database_url, photos_folder
+):
+    # Process B (direct, no restart in between) is looked at before and after the write.
+    page = offline_page(browser)
+    try:
+        page.goto(f"{processes[1]}/", wait_until="domcontentloaded")
+        page.get_by_role("heading", name="Mapa produktów turystycznych").wait_for(timeout=60_000)
+        page.frame_locator(MAP_FRAME).locator(".pm, .marker-cluster").first.wait_for(timeout=60_000)
+        _search(page, "archidiecezjalne")
+        page.get_by_text("Nic nie pasuje do filtrów").wait_for(timeout=30_000)
+        assert page.get_by_text(NEW_NAME).count() == 0
+
+        # What process A's moderation page does: a partner's submission, approved by staff,
+        # written to the shared database.
+        store = CatalogueStore(database_url)
+        try:
+            district = locate(NEW_LAT, NEW_LON).teryt
+            product = Product(
+                id="muzeum-archidiecezjalne-przemysl",
+                name_pl=NEW_NAME,
+                category="heritage",
+                lat=NEW_LAT,
+                lon=NEW_LON,
+                district_teryt=district,
+                gmina_teryt=gminy_of_district(district)[0]["teryt"],
+                address="Plac Czackiego 3, Przemyśl",
+            )
+            store.submit_new(product, submitted_by="partner")
+            stored, errors = store_photos([("muzeum.jpg", _photo_jpeg())], base=photos_folder)
+            assert not errors and stored
+            store.add_photos(product.id, stored)
+            revision = int(store.moderation_queue()["revision_id"].iloc[0])
+            store.approve(revision, actor="moderator")
+        finally:
+            store.dispose()
+
+        _search(page, "muzeum archidiecezjalne")
+        page.get_by_text(NEW_NAME).first.wait_for(timeout=30_000)
+        frame = page.frame_locator(MAP_FRAME)
+        frame.locator(f'.leaflet-marker-icon[title="{NEW_NAME}"]').wait_for(timeout=30_000)
+        # Its details in process B show the photo stored through the other one.
+        page.get_by_role("button", name=re.compile(re.escape(NEW_NAME))).first.click()
+        page.locator("h3").filter(has_text=NEW_NAME).first.wait_for(timeout=30_000)
+        image = page.locator('[data-testid="stImage"] img').first
+        image.wait_for(timeout=30_000)
+        page.wait_for_function(
+            "(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+        )
+        assert image.evaluate("(img) => img.naturalWidth") > 0
+        screenshot(page, "deploy-approved-in-other-process")
+    finally:
+        page.context.close()
