@@ -7,8 +7,9 @@ from pathlib import Path
 import streamlit as st
 
 from catalogue.taxonomy import LANGUAGES
+from ui.document import document_script
 from ui.i18n import LANGUAGE_NAMES, t
-from ui.state import current_language, get_store
+from ui.state import current_language, get_store, partners, published_products
 
 ROOT = Path(__file__).resolve().parent
 
@@ -33,10 +34,13 @@ st.set_page_config(
     initial_sidebar_state="auto",
 )
 
-# Static layout CSS only (no catalogue text): a tighter top so the map fits a laptop screen.
+# Static layout CSS only (no catalogue text): a tighter top so the map fits a laptop screen;
+# captions darker than Streamlit's grey (3.88:1 on white) so they meet WCAG AA (4.5:1).
 st.html(
     "<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}"
-    "h1{font-size:2.1rem !important}</style>"
+    "h1{font-size:2.1rem !important}"
+    "[data-testid='stCaptionContainer'],[data-testid='stCaptionContainer'] a"
+    "{color:#5c5f66 !important;opacity:1 !important}</style>"
 )
 
 if "lang" not in st.session_state:
@@ -52,10 +56,44 @@ with st.sidebar:
 lang = current_language()
 get_store()
 
+# The default page is served at "/" but reserves its url_path, and Streamlit answers that path
+# with "Page not found"; so it reserves an unused one and a hidden alias serves "/mapa".
+DEFAULT_RESERVED_PATH = "start"
+default_path, default_title, _, default_url = PAGES[0]
 pages = [
-    st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=i == 0)
+    st.Page(
+        path,
+        title=t(title, lang),
+        icon=icon,
+        url_path=DEFAULT_RESERVED_PATH if i == 0 else url,
+        default=i == 0,
+    )
     for i, (path, title, icon, url) in enumerate(PAGES)
     if (ROOT / path).exists()
 ]
-st.navigation(pages, position="top").run()
+pages.append(
+    st.Page(default_path, title=t(default_title, lang), url_path=default_url, visibility="hidden")
+)
+page = st.navigation(pages, position="top")
+
+
+def _open_item(url_path: str) -> str | None:
+    """Name of the product or partner open on the page (for the document title)."""
+    product = st.session_state.get("product") or st.query_params.get("product")
+    if url_path in ("", default_url) and product:
+        rows = published_products()
+        row = rows[rows["id"] == product]
+        if len(row):
+            return str(row.iloc[0].get(f"name_{lang}") or "").strip() or str(row.iloc[0]["name_pl"])
+    if url_path == "partnerzy" and st.query_params.get("partner"):
+        rows = partners()
+        row = rows[rows["id"] == st.query_params["partner"]]
+        if len(row):
+            return str(row.iloc[0]["name"])
+    return None
+
+
+# Before the page runs, so a page that fails still gets its language and title.
+document_script(lang, page.title, t("app_title", lang), _open_item(page.url_path))
+page.run()
 st.sidebar.caption(t("cluster_name", lang))

@@ -15,6 +15,7 @@ from catalogue.filters import (
     nearby_products,
     sort_products,
 )
+from catalogue.locale_format import format_date, format_distance_km
 from catalogue.model import months_from_mask
 from catalogue.photos import resolve as resolve_photo
 from catalogue.taxonomy import CATEGORIES, SECTOR_EXPLANATIONS, Sector, category_label, sector_label
@@ -403,7 +404,9 @@ def results_list(shown: pd.DataFrame) -> None:
     for _, row in chunk.iterrows():
         star = "★ " if row["partner_sector"] == "social_economy" else ""
         place = district_name(row["district_teryt"], lang) if row["district_teryt"] else ""
-        distance = f" · {row['distance_km']:.1f} km" if "distance_km" in row else ""
+        distance = (
+            f" · {format_distance_km(row['distance_km'], lang)}" if "distance_km" in row else ""
+        )
         label = f"{star}{display_name(row)[0]} · {category_label(row['category'], lang)} · {place}{distance}"
         st.button(
             md_escape(label),
@@ -441,9 +444,11 @@ def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> N
     st.markdown(f"**{md_escape(cat)}** · {md_escape(district)}")
     photos = product_photos(str(row["id"]))
     if photos:
-        st.image(photos[0], width="stretch")
+        st.image(photos[0], width="stretch", alt=t("photo_alt", lang, name=name))
         if len(photos) > 1:
-            st.image(photos[1:], width=96)
+            st.image(
+                photos[1:], width=96, alt=[t("photo_alt", lang, name=name)] * (len(photos) - 1)
+            )
     description = str(row.get(f"description_{lang}") or "").strip()
     fallback = False
     if not description:
@@ -508,7 +513,9 @@ def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> N
         st.caption(tr("nothing_nearby"))
     for _, other in near.iterrows():
         st.button(
-            md_escape(f"{display_name(other)[0]} · {other['distance_km']:.1f} km"),
+            md_escape(
+                f"{display_name(other)[0]} · {format_distance_km(other['distance_km'], lang)}"
+            ),
             key=f"near_{other['id']}",
             on_click=select_product,
             args=(str(other["id"]),),
@@ -534,7 +541,7 @@ def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> N
         )
     with st.expander(tr("share"), icon=":material/share:"):
         st.code(share_url, language=None)
-        st.image(qr_png(share_url, scale=4), width=160)
+        st.image(qr_png(share_url, scale=4), width=160, alt=t("qr_alt", lang, url=share_url))
     st.button(tr("close"), key="close_details", on_click=select_product, args=(None,))
 
 
@@ -554,7 +561,7 @@ def product_photos(product_id: str) -> list[str]:
 def availability_text(row: pd.Series) -> str:
     start, end = row.get("event_start"), row.get("event_end")
     if pd.notna(start) or pd.notna(end):
-        parts = [pd.Timestamp(d).strftime("%d.%m.%Y") for d in (start, end) if pd.notna(d)]
+        parts = [format_date(pd.Timestamp(d).date(), lang) for d in (start, end) if pd.notna(d)]
         return " – ".join(dict.fromkeys(parts))
     months = months_from_mask(int(row.get("months_mask") or 0))
     if not months:

@@ -17,6 +17,7 @@ import shapely
 import streamlit as st
 from shapely.ops import polylabel
 
+from catalogue.locale_format import format_date, format_percent
 from catalogue.taxonomy import CATEGORIES
 from fairkit.stats import (
     QUALITY_FLAGS,
@@ -77,9 +78,9 @@ S = {
         "uk": "Скільки пропозицій соціальної економіки в кожному повіті?",
     },
     "se_answer": {
-        "pl": "{parts}. Razem {total} z {all} ofert ({pct:.1f}%).",
-        "en": "{parts}. In total {total} of {all} offerings ({pct:.1f}%).",
-        "uk": "{parts}. Разом {total} з {all} пропозицій ({pct:.1f}%).",
+        "pl": "{parts}. Razem {total} z {all} ({pct}).",
+        "en": "{parts}. In total {total} of {all} offerings ({pct}).",
+        "uk": "{parts}. Разом {total} з {all} ({pct}).",
     },
     "se_series": {"pl": "Ekonomia społeczna", "en": "Social economy", "uk": "Соціальна економіка"},
     "other_series": {"pl": "Pozostałe", "en": "Other", "uk": "Інші"},
@@ -354,7 +355,7 @@ if require_staff(lang) is None:
 
 everything = published_products()
 all_partners = partners()
-st.caption(tr("intro", d=date.today().strftime("%d.%m.%Y")))
+st.caption(tr("intro", d=format_date(date.today(), lang)))
 
 se = social_economy_by_district(everything, lang)
 matrix = district_category_counts(everything, lang)
@@ -370,7 +371,7 @@ m1.metric(tr("m_products"), int(total["products"]))
 m2.metric(
     tr("m_se"),
     int(total["social_economy"]),
-    f"{total['share_pct']:.1f}%",
+    format_percent(float(total["share_pct"]) / 100, lang),
     delta_color="off",
     delta_arrow="off",
 )
@@ -391,7 +392,7 @@ with tab_se:
             parts=parts,
             total=int(total["social_economy"]),
             all=int(total["products"]),
-            pct=float(total["share_pct"]),
+            pct=format_percent(float(total["share_pct"]) / 100, lang),
         )
     )
     chart_col, table_col = st.columns([1, 1], gap="large")
