@@ -79,7 +79,11 @@ page = st.navigation(pages, position="top")
 
 def _open_item(url_path: str) -> str | None:
     """Name of the product or partner open on the page (for the document title)."""
-    product = st.session_state.get("product") or st.query_params.get("product")
+    # The session's choice once the page has run; on a first visit, the link's.
+    if "product" in st.session_state:
+        product = st.session_state["product"]
+    else:
+        product = st.query_params.get("product")
     if url_path in ("", default_url) and product:
         rows = published_products()
         row = rows[rows["id"] == product]

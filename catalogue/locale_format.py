@@ -112,7 +112,39 @@ def plural_text(
     return plural(count, forms, lang, **params)
 
 
+FREE: dict[str, str] = {"pl": "bezpłatne", "en": "free", "uk": "безкоштовно"}
+# The partner's price text exists only in Polish; outside Polish it is shown as a quotation.
+PARTNER_WORDS: dict[str, str] = {
+    "pl": "{text}",
+    "en": "“{text}” (the partner's own words, in Polish)",
+    "uk": "«{text}» (слова партнера, польською)",
+}
+# Price texts that only say "free": nothing to quote once the reader's own word is shown.
+_JUST_FREE = {"bezpłatne", "bezpłatny", "bezpłatna", "bezpłatnie", "za darmo", "wstęp wolny"}
+
+
+def price_for_reader(price: str | None, free: bool | None, lang: str) -> str:
+    """The price line in ``lang``: "free" from the flag, the partner's (Polish) text quoted.
+
+    ``price`` is the partner's own text (Polish only), ``free`` the catalogue's flag. In
+    Polish the partner's text is shown as written; in English and Ukrainian a free product
+    says so in the reader's language and any other text is marked as the partner's words.
+    Empty when nothing is known.
+    """
+    check_language(lang)
+    text = (price or "").strip()
+    if lang == "pl":
+        return text or (FREE["pl"] if free is True else "")
+    if free is True and (not text or text.lower().strip(" .!") in _JUST_FREE):
+        return FREE[lang]
+    quoted = PARTNER_WORDS[lang].format(text=text) if text else ""
+    if free is True:
+        return f"{FREE[lang]}; {quoted}"
+    return quoted
+
+
 __all__ = [
+    "price_for_reader",
     "BABEL_LOCALES",
     "babel_locale",
     "format_date",

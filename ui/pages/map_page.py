@@ -15,7 +15,7 @@ from catalogue.filters import (
     nearby_products,
     sort_products,
 )
-from catalogue.locale_format import format_date, format_distance_km
+from catalogue.locale_format import format_date, format_distance_km, price_for_reader
 from catalogue.model import months_from_mask
 from catalogue.photos import resolve as resolve_photo
 from catalogue.taxonomy import CATEGORIES, SECTOR_EXPLANATIONS, Sector, category_label, sector_label
@@ -113,7 +113,6 @@ S = {
     "contact": {"pl": "Kontakt", "en": "Contact", "uk": "Контакти"},
     "website": {"pl": "Strona internetowa", "en": "Website", "uk": "Вебсайт"},
     "price": {"pl": "Cena", "en": "Price", "uk": "Ціна"},
-    "free_yes": {"pl": "bezpłatne", "en": "free", "uk": "безкоштовно"},
     "availability": {"pl": "Dostępność", "en": "Availability", "uk": "Доступність"},
     "all_year": {"pl": "cały rok", "en": "all year", "uk": "цілий рік"},
     "not_stated": {"pl": "nie podano", "en": "not stated", "uk": "не вказано"},
@@ -486,9 +485,7 @@ def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> N
         contact.append(md_escape(row["phone"]))
     if contact:
         facts.append(f"**{tr('contact')}:** " + " · ".join(contact))
-    price = str(row.get("price") or "")
-    if row.get("free") is True and not price:
-        price = tr("free_yes")
+    price = price_for_reader(str(row.get("price") or ""), row.get("free") is True, lang)
     if price:
         facts.append(f"**{tr('price')}:** {md_escape(price)}")
     facts.append(f"**{tr('availability')}:** {md_escape(availability_text(row))}")

@@ -822,7 +822,8 @@ def audit_tab() -> None:
     st.caption(tr("audit_intro", n=len(frame)))
     st.download_button(
         tr("audit_csv"),
-        data=audit_csv(frame),
+        # Polish staff get what Polish Excel opens in columns (";", decimal comma).
+        data=audit_csv(frame, "excel-pl" if lang == "pl" else "standard"),
         file_name="dziennik-zmian.csv",
         mime="text/csv",
         key="mod_audit_csv",

@@ -142,6 +142,16 @@ S = {
         "uk": "Жодна пропозиція не має вибраних прогалин.",
     },
     "csv": {"pl": "CSV", "en": "CSV", "uk": "CSV"},
+    "csv_excel_pl": {
+        "pl": "CSV dla Excela",
+        "en": "CSV for Polish Excel (;)",
+        "uk": "CSV для польського Excel (;)",
+    },
+    "csv_standard": {
+        "pl": "CSV z przecinkami",
+        "en": "CSV",
+        "uk": "CSV",
+    },
     "xlsx": {
         "pl": "Wszystkie tabele (XLSX)",
         "en": "All tables (XLSX)",
@@ -183,15 +193,20 @@ def table(frame: pd.DataFrame, name: str, key: str) -> None:
     """A localised table with its CSV download (UTF-8 with BOM, formulas neutralised)."""
     shown = localise_columns(frame, lang)
     st.dataframe(shown, hide_index=True, width="stretch")
-    st.download_button(
-        f"{tr('csv')}: {name}",
-        data=partial(to_csv_bytes, shown),
-        file_name=f"{key}.csv",
-        mime="text/csv",
-        key=f"stats_csv_{key}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+    # Both CSV forms; the first is the reader's default: Polish Excel (";", decimal comma,
+    # month ranges kept as text) for Polish staff, plain comma CSV otherwise.
+    dialects = ["excel-pl", "standard"] if lang == "pl" else ["standard", "excel-pl"]
+    for dialect in dialects:
+        suffix = "" if dialect == "excel-pl" else "_std"
+        st.download_button(
+            f"{tr('csv_' + dialect.replace('-', '_'))}: {name}",
+            data=partial(to_csv_bytes, shown, dialect),
+            file_name=f"{key}{'-excel' if dialect == 'excel-pl' else ''}.csv",
+            mime="text/csv",
+            key=f"stats_csv_{key}{suffix}",
+            icon=":material/download:",
+            on_click="ignore",
+        )
 
 
 def se_chart(se: pd.DataFrame) -> alt.Chart:
