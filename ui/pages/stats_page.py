@@ -78,9 +78,10 @@ S = {
         "uk": "Скільки пропозицій соціальної економіки в кожному повіті?",
     },
     "se_answer": {
-        "pl": "{parts}. Razem {total} z {all} ({pct}).",
+        # "z N ofert" / "з N пропозицій": the genitive plural after "of" for any N.
+        "pl": "{parts}. Razem {total} z {all} ofert ({pct}).",
         "en": "{parts}. In total {total} of {all} offerings ({pct}).",
-        "uk": "{parts}. Разом {total} з {all} ({pct}).",
+        "uk": "{parts}. Разом {total} з {all} пропозицій ({pct}).",
     },
     "se_series": {"pl": "Ekonomia społeczna", "en": "Social economy", "uk": "Соціальна економіка"},
     "other_series": {"pl": "Pozostałe", "en": "Other", "uk": "Інші"},
