@@ -7,11 +7,12 @@ from pathlib import Path
 import streamlit as st
 
 from catalogue.taxonomy import LANGUAGES
+from ui.document import document_script
 from ui.errors import run_guarded
 from ui.i18n import LANGUAGE_NAMES, t
 from ui.mailer import ensure_sender
 from ui.staff_auth import USER_KEY
-from ui.state import current_language, get_store
+from ui.state import current_language, get_store, partners, published_products
 
 ROOT = Path(__file__).resolve().parent
 
@@ -36,10 +37,13 @@ st.set_page_config(
     initial_sidebar_state="auto",
 )
 
-# Static layout CSS only (no catalogue text): a tighter top so the map fits a laptop screen.
+# Static layout CSS only (no catalogue text): a tighter top so the map fits a laptop screen;
+# captions darker than Streamlit's grey (3.88:1 on white) so they meet WCAG AA (4.5:1).
 st.html(
     "<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}"
-    "h1{font-size:2.1rem !important}</style>"
+    "h1{font-size:2.1rem !important}"
+    "[data-testid='stCaptionContainer'],[data-testid='stCaptionContainer'] a"
+    "{color:#5c5f66 !important;opacity:1 !important}</style>"
 )
 
 if "lang" not in st.session_state:
@@ -54,19 +58,56 @@ with st.sidebar:
     )
 lang = current_language()
 
+# The default page is served at "/" but reserves its url_path, and Streamlit answers that path
+# with "Page not found"; so it reserves an unused one and a hidden alias serves "/mapa".
+DEFAULT_RESERVED_PATH = "start"
+default_path, default_title, _, default_url = PAGES[0]
+pages = [
+    st.Page(
+        path,
+        title=t(title, lang),
+        icon=icon,
+        url_path=DEFAULT_RESERVED_PATH if i == 0 else url,
+        default=i == 0,
+    )
+    for i, (path, title, icon, url) in enumerate(PAGES)
+    if (ROOT / path).exists()
+]
+pages.append(
+    st.Page(default_path, title=t(default_title, lang), url_path=default_url, visibility="hidden")
+)
+page = st.navigation(pages, position="top")
 
-def run_pages() -> None:
+
+def _open_item(url_path: str) -> str | None:
+    """Name of the product or partner open on the page (for the document title)."""
+    # The session's choice once the page has run; on a first visit, the link's.
+    if "product" in st.session_state:
+        product = st.session_state["product"]
+    else:
+        product = st.query_params.get("product")
+    if url_path in ("", default_url) and product:
+        rows = published_products()
+        row = rows[rows["id"] == product]
+        if len(row):
+            return str(row.iloc[0].get(f"name_{lang}") or "").strip() or str(row.iloc[0]["name_pl"])
+    if url_path == "partnerzy" and st.query_params.get("partner"):
+        rows = partners()
+        row = rows[rows["id"] == st.query_params["partner"]]
+        if len(row):
+            return str(row.iloc[0]["name"])
+    return None
+
+
+def run_page() -> None:
     get_store()
     ensure_sender()  # delivers queued mail in the background, once per process
-    pages = [
-        st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=i == 0)
-        for i, (path, title, icon, url) in enumerate(PAGES)
-        if (ROOT / path).exists()
-    ]
-    st.navigation(pages, position="top").run()
+    # Before the page runs, so a page that fails still gets its language and title.
+    document_script(lang, page.title, t("app_title", lang), _open_item(page.url_path))
+    page.run()
 
 
 # A failing page (database unavailable, read-only, corrupt, full, or a bug) shows a friendly
 # page in the visitor's language; the stack goes to the server log, never to the browser.
-run_guarded(run_pages, lambda: lang, lambda: bool(st.session_state.get(USER_KEY)))
+run_guarded(run_page, lambda: lang, lambda: bool(st.session_state.get(USER_KEY)))
 st.sidebar.caption(t("cluster_name", lang))

@@ -28,6 +28,7 @@ from catalogue.storage import CatalogueStore, now_utc, row_to_product
 from catalogue.taxonomy import CATEGORIES, SECTOR_LABELS, Sector, Source, Status
 from catalogue.validation import (
     COLUMNS,
+    EXCEL_MANGLED,
     ValidationReport,
     canonical_column,
     cell_text,
@@ -1027,8 +1028,10 @@ def export_catalogue(
     out: str | Path | BinaryIO,
     *,
     statuses: Iterable[str] = (Status.PUBLISHED.value,),
+    csv_dialect: str = "standard",
 ) -> int:
-    """Write the catalogue as ``csv`` (UTF-8 with BOM, comma), ``xlsx`` or ``geojson``.
+    """Write the catalogue as ``csv`` (UTF-8 with BOM; ``csv_dialect`` one of
+    :data:`CSV_DIALECTS`, see :func:`csv_bytes`), ``xlsx`` or ``geojson``.
 
     ``store_or_frame`` is a store (its products with ``statuses``) or a DataFrame shaped like
     :meth:`CatalogueStore.products_frame`. ``out`` is a path or a binary file object.
@@ -1044,7 +1047,7 @@ def export_catalogue(
         frame = store_or_frame
     rows = export_rows(frame)
     if fmt == "csv":
-        data = _csv_bytes(rows)
+        data = _csv_bytes(rows, csv_dialect)
     elif fmt == "xlsx":
         data = _xlsx_bytes(rows)
     else:
@@ -1071,22 +1074,50 @@ def _cell(value: object) -> object:
     return value
 
 
-def _csv_bytes(rows: list[dict]) -> bytes:
+# "excel-pl": what Polish Excel opens in columns (";" separator, decimal comma); "standard":
+# comma separator, decimal point (programs, LibreOffice, English Excel).
+CSV_DIALECTS: tuple[str, ...] = ("excel-pl", "standard")
+
+
+def csv_bytes(header: Iterable[object], rows: Iterable[Iterable[object]], dialect: str) -> bytes:
+    """The one CSV writer of the project: UTF-8 with BOM, CRLF, formula-like text neutralised.
+
+    ``dialect`` is one of :data:`CSV_DIALECTS`. In ``excel-pl`` the separator is ``;``,
+    floats get a decimal comma, and text Excel would turn into a date (a month range such as
+    ``4-10``) is kept as text with a leading ``'``, like neutralised formulas; the importer
+    undoes both. ``None``/NaN is written as an empty cell, dates as ISO ``YYYY-MM-DD``.
+    """
+    if dialect not in CSV_DIALECTS:
+        raise ValueError(f"unknown CSV dialect {dialect!r}; expected one of {CSV_DIALECTS}")
+    excel_pl = dialect == "excel-pl"
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
+    writer = csv.writer(buffer, delimiter=";" if excel_pl else ",", lineterminator="\r\n")
+
+    def cell(value: object) -> object:
+        if value is None or (isinstance(value, float) and value != value):
+            return ""
+        if isinstance(value, bool):
+            return str(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, float):
+            return repr(value).replace(".", ",") if excel_pl else repr(value)
+        if isinstance(value, int):
+            return value
+        text = neutralise(writable_text(str(value)))  # whatever was stored before the check
+        if excel_pl and EXCEL_MANGLED.match(text):
+            text = "'" + text
+        return text
+
+    writer.writerow([cell(str(h)) for h in header])
     for row in rows:
-        values = []
-        for column in EXPORT_COLUMNS:
-            value = row[column]
-            if isinstance(value, date):
-                value = value.isoformat()
-            elif isinstance(value, float):
-                value = repr(value)
-            values.append(_cell("" if value is None else value))
-        writer.writerow(values)
+        writer.writerow([cell(v) for v in row])
     # The BOM makes Excel open the file as UTF-8 instead of the system code page.
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _csv_bytes(rows: list[dict], dialect: str = "standard") -> bytes:
+    return csv_bytes(EXPORT_COLUMNS, ([row[c] for c in EXPORT_COLUMNS] for row in rows), dialect)
 
 
 def _xlsx_bytes(rows: list[dict]) -> bytes:

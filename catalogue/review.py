@@ -6,8 +6,6 @@ rules are tested on their own.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
@@ -15,13 +13,13 @@ from typing import Any
 
 import pandas as pd
 
+from catalogue.exchange import csv_bytes
 from catalogue.messages import format_message
 from catalogue.model import PRODUCT_FIELDS
 from catalogue.taxonomy import LANGUAGES, SECTOR_LABELS, Sector, Status, check_language
 from catalogue.validation import (
     FORBIDDEN_CHARS,
     MAX_LENGTHS,
-    neutralise,
     normalise_url,
     slugify,
 )
@@ -171,18 +169,18 @@ def check_partner_fields(values: Mapping[str, Any], lang: str = "pl") -> tuple[d
     return out, problems
 
 
-def audit_csv(frame: pd.DataFrame) -> bytes:
-    """The audit log as CSV (UTF-8 with BOM for Excel) with formula-like cells neutralised.
+def audit_csv(frame: pd.DataFrame, dialect: str = "standard") -> bytes:
+    """The audit log as CSV (see :func:`catalogue.exchange.csv_bytes`; ``dialect``
+    ``excel-pl`` or ``standard``) with formula-like cells neutralised.
 
     Audit entries quote what partners typed; a name like ``=HYPERLINK(…)`` must stay text
     when staff open the file in a spreadsheet.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([neutralise(str(c)) for c in frame.columns])
-    for record in frame.itertuples(index=False):
-        writer.writerow(["" if _normalised(v) is None else neutralise(str(v)) for v in record])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    rows = (
+        ["" if _normalised(v) is None else str(v) for v in record]
+        for record in frame.itertuples(index=False)
+    )
+    return csv_bytes(frame.columns, rows, dialect)
 
 
 def new_partner_id(name: str, taken: Iterable[str]) -> str:

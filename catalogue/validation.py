@@ -164,6 +164,10 @@ _FALSE = frozenset({"nie", "n", "no", "false", "0", "falsz", "ні", "нi"})
 # strips exactly that one, so any stored text survives the round trip unchanged.
 FORMULA_TRIGGERS = "=+-@\t\r"
 _NEUTRALISED = re.compile(r"^'+[=+\-@\t\r]")
+# Text Excel would turn into a date or a fraction when it opens a CSV: month ranges "4-10",
+# "5/9", "1.05"-like pairs. The Polish-Excel CSV keeps it text with a leading "'".
+EXCEL_MANGLED = re.compile(r"^\d{1,4}\s*[-/.]\s*\d{1,4}(\s*[-/.]\s*\d{1,4})?$")
+_KEPT_AS_TEXT = re.compile(r"^'\d{1,4}\s*[-/.]\s*\d{1,4}(\s*[-/.]\s*\d{1,4})?$")
 
 # Characters no export can carry: C0/C1 controls except tab, line feed and carriage return
 # (XML forbids them, PDF fonts have no glyph), UTF-16 surrogates (not encodable alone),
@@ -332,8 +336,9 @@ def _fold(text: str) -> str:
 
 
 def unneutralise(value: str) -> str:
-    """Undo export's formula neutralisation: drop one leading ``'`` before ``=+-@``, tab, CR."""
-    return value[1:] if _NEUTRALISED.match(value) else value
+    """Undo export's neutralisation: drop one leading ``'`` before ``=+-@``, tab, CR, or
+    before a month range / date-like text kept as text for Excel (``'4-10``)."""
+    return value[1:] if _NEUTRALISED.match(value) or _KEPT_AS_TEXT.match(value) else value
 
 
 def neutralise(value: str) -> str:

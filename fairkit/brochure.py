@@ -43,6 +43,7 @@ from fairkit.pdf_common import (
     price_text,
     product_link,
     public_base_url,
+    set_document_info,
     shorten,
     text_of,
     today_text,
@@ -114,9 +115,7 @@ class _BrochurePDF(SafeFPDF):
         add_fonts(self)
         self.set_margins(self.layout.margin, self.layout.margin + 6, self.layout.margin)
         self.set_auto_page_break(False)
-        self.set_title(running_title)
-        self.set_creator("fairkit (RKESI tourist product map)")
-        self.set_lang({"pl": "pl-PL", "en": "en-GB", "uk": "uk-UA"}[lang])
+        set_document_info(self, running_title, lang)
 
     def header(self) -> None:
         if self.page_no() == 1:

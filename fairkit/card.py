@@ -27,6 +27,7 @@ from fairkit.pdf_common import (
     localised,
     product_link,
     public_base_url,
+    set_document_info,
     shorten,
     text_of,
 )
@@ -68,8 +69,7 @@ def build_card(
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     name = display_name(row, lang)
-    pdf.set_title(name)
-    pdf.set_creator("fairkit (RKESI tourist product map)")
+    set_document_info(pdf, name, lang)
     pdf.add_page()
     inner = width - 2 * MARGIN
 

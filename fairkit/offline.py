@@ -27,6 +27,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from catalogue.atomic_file import write_atomic
+from catalogue.locale_format import price_for_reader
 from catalogue.model import months_from_mask
 from catalogue.taxonomy import MONTH_NAMES, SECTOR_LABELS, category_label, check_language
 from geodata import district_name, fold_text
@@ -56,7 +57,6 @@ UI_TEXT: dict[str, dict[str, str]] = {
     "contact": {"pl": "Kontakt", "en": "Contact", "uk": "Контакти"},
     "website": {"pl": "Strona internetowa", "en": "Website", "uk": "Вебсайт"},
     "price": {"pl": "Cena", "en": "Price", "uk": "Ціна"},
-    "free": {"pl": "bezpłatne", "en": "free", "uk": "безкоштовно"},
     "availability": {"pl": "Dostępność", "en": "Availability", "uk": "Доступність"},
     "all_year": {"pl": "cały rok", "en": "all year", "uk": "цілий рік"},
     "not_stated": {"pl": "nie podano", "en": "not stated", "uk": "не вказано"},
@@ -292,9 +292,7 @@ def product_details(products: pd.DataFrame, lang: str = "pl") -> dict[str, dict]
         name = _text(row, f"name_{lang}") or _text(row, "name_pl")
         desc = _text(row, f"description_{lang}") or _text(row, "description_pl")
         sector = _text(row, "partner_sector")
-        price = _text(row, "price")
-        if not price and row.get("free") is True:
-            price = _tr("free", lang)
+        price = price_for_reader(_text(row, "price"), row.get("free") is True, lang)
         teryt = _text(row, "district_teryt")
         category = _text(row, "category")
         try:

@@ -27,6 +27,7 @@ from catalogue.links import (  # noqa: F401 - re-exported for the print modules
     product_link,
     public_base_url,
 )
+from catalogue.locale_format import price_for_reader
 from catalogue.taxonomy import (
     CATEGORY_SLUGS,
     DEFAULT_LANGUAGE,
@@ -81,7 +82,6 @@ LABELS: dict[str, dict[str, str]] = {
     "contact": {"pl": "Kontakt", "en": "Contact", "uk": "Контакти"},
     "partner": {"pl": "Partner", "en": "Partner", "uk": "Партнер"},
     "price": {"pl": "Cena", "en": "Price", "uk": "Ціна"},
-    "free": {"pl": "bezpłatne", "en": "free", "uk": "безкоштовно"},
     "date": {"pl": "Stan na {day}", "en": "As of {day}", "uk": "Станом на {day}"},
     "count": {
         "pl": "Liczba ofert: {n}",
@@ -291,11 +291,19 @@ def contact_parts(row: Mapping) -> list[str]:
 
 
 def price_text(row: Mapping, lang: str) -> str:
-    """The stated price, or "free" when the product is free and states no price."""
-    price = text_of(row, "price")
-    if not price and row.get("free") is True:
-        return label("free", lang)
-    return price
+    """The price line in ``lang`` (see :func:`catalogue.locale_format.price_for_reader`)."""
+    return price_for_reader(text_of(row, "price"), row.get("free") is True, lang)
+
+
+# The /Lang of every PDF: the language of its text.
+PDF_LANGS: dict[str, str] = {"pl": "pl-PL", "en": "en-GB", "uk": "uk-UA"}
+
+
+def set_document_info(pdf: FPDF, title: str, lang: str) -> None:
+    """Title and /Lang of a PDF (shown by viewers, read by screen readers)."""
+    pdf.set_title(title)
+    pdf.set_lang(PDF_LANGS[check_language(lang)])
+    pdf.set_creator("fairkit (RKESI tourist product map)")
 
 
 def partner_text(row: Mapping, lang: str) -> str:

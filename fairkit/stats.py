@@ -9,13 +9,13 @@ formulas, because partner names are untrusted text.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import pandas as pd
 
+from catalogue.exchange import csv_bytes
 from catalogue.taxonomy import CATEGORIES, SECTOR_LABELS, Sector, check_language
 from catalogue.validation import writable_text
 from geodata import DISTRICT_TERYTS, district_name
@@ -461,14 +461,15 @@ def neutralise_cell(value: object) -> object:
     return value
 
 
-def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """``frame`` as CSV in UTF-8 with a BOM (so Excel shows Polish letters), formulas
-    neutralised, every field quoted when needed, no index."""
-    buf = io.StringIO()
-    safe = frame.map(neutralise_cell) if len(frame) else frame
-    safe = safe.rename(columns=lambda c: neutralise_cell(str(c)))
-    safe.to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+def to_csv_bytes(frame: pd.DataFrame, dialect: str = "standard") -> bytes:
+    """``frame`` as CSV (:func:`catalogue.exchange.csv_bytes`: UTF-8 with a BOM so Excel
+    shows Polish letters, formulas neutralised, no index); ``dialect`` ``excel-pl`` gives
+    ``;``, decimal commas and month ranges kept as text."""
+    rows = (
+        [v.item() if hasattr(v, "item") else v for v in record]
+        for record in frame.itertuples(index=False)
+    )
+    return csv_bytes(frame.columns, rows, dialect)
 
 
 def _sheet_title(name: str, used: set[str]) -> str:

@@ -19,8 +19,10 @@ from pathlib import Path
 import pandas as pd
 
 from catalogue.filters import haversine_km
+from catalogue.locale_format import format_distance_km
 from catalogue.taxonomy import CATEGORY_BY_SLUG, check_language
 from catalogue.validation import display_url, writable_text
+from fairkit.pdf_common import set_document_info
 
 GPX_NS = "http://www.topografix.com/GPX/1/1"
 GPX_SCHEMA = "http://www.topografix.com/GPX/1/1/gpx.xsd"
@@ -243,17 +245,17 @@ def trip_gpx(
 PDF_TEXT: dict[str, dict[str, str]] = {
     "stops": {"pl": "Przystanki", "en": "Stops", "uk": "Зупинки"},
     "distance": {
-        "pl": "Łącznie ok. {km:.1f} km w linii prostej (bez dróg).",
-        "en": "About {km:.1f} km in total as the crow flies (not by road).",
-        "uk": "Разом приблизно {km:.1f} км по прямій (не дорогами).",
+        "pl": "Łącznie ok. {km} w linii prostej (bez dróg).",
+        "en": "About {km} in total as the crow flies (not by road).",
+        "uk": "Разом приблизно {km} по прямій (не дорогами).",
     },
     "scan": {
         "pl": "Zeskanuj, aby otworzyć wycieczkę na mapie:",
         "en": "Scan to open the trip on the map:",
         "uk": "Скануйте, щоб відкрити подорож на мапі:",
     },
-    "leg": {"pl": "{km:.1f} km od poprzedniego", "en": "{km:.1f} km from the previous stop",
-            "uk": "{km:.1f} км від попередньої"},
+    "leg": {"pl": "{km} od poprzedniego", "en": "{km} from the previous stop",
+            "uk": "{km} від попередньої"},
 }  # fmt: skip
 
 
@@ -283,13 +285,15 @@ def trip_pdf(
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_font("DejaVu", "", str(DEJAVU))
     pdf.add_font("DejaVu", "B", str(DEJAVU_BOLD) if DEJAVU_BOLD.exists() else str(DEJAVU))
-    pdf.set_title(name)
+    set_document_info(pdf, name, lang)
     pdf.set_creator(GPX_CREATOR)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 18)
     pdf.multi_cell(0, 9, name, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 10)
-    pdf.multi_cell(0, 6, tr("distance", km=sum(legs)), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0, 6, tr("distance", km=format_distance_km(sum(legs), lang)), new_x="LMARGIN", new_y="NEXT"
+    )
     if link:
         pdf.ln(2)
         pdf.multi_cell(0, 5, tr("scan"), new_x="LMARGIN", new_y="NEXT")
@@ -309,7 +313,7 @@ def trip_pdf(
         pdf.set_font("DejaVu", "", 9)
         facts = [str(row.get("address") or "").strip(), f"{row['lat']:.5f}, {row['lon']:.5f}"]
         if number > 1:
-            facts.append(tr("leg", km=legs[number - 2]))
+            facts.append(tr("leg", km=format_distance_km(legs[number - 2], lang)))
         pdf.multi_cell(0, 5, " · ".join(f for f in facts if f), new_x="LMARGIN", new_y="NEXT")
         desc = stop_description(row, lang, limit=300)
         if desc:

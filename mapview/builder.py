@@ -35,6 +35,23 @@ MIN_ZOOM = 7
 MAX_ZOOM = 18
 CATEGORY_INDEX: dict[str, int] = {c.slug: i for i, c in enumerate(CATEGORIES)}
 
+# Accessible names of marker clusters, by CLDR plural category ({n} is the count).
+CLUSTER_LABELS: dict[str, dict[str, str]] = {
+    "pl": {
+        "one": "{n} oferta w tym miejscu",
+        "few": "{n} oferty w tym miejscu",
+        "many": "{n} ofert w tym miejscu",
+        "other": "{n} oferty w tym miejscu",
+    },
+    "en": {"one": "{n} offering here", "other": "{n} offerings here"},
+    "uk": {
+        "one": "{n} пропозиція в цьому місці",
+        "few": "{n} пропозиції в цьому місці",
+        "many": "{n} пропозицій в цьому місці",
+        "other": "{n} пропозиції в цьому місці",
+    },
+}
+
 FLAG_SOCIAL_ECONOMY = 1
 FLAG_SELECTED = 2
 FLAG_TRIP = 4
@@ -324,8 +341,40 @@ class ProductLayer(JSCSSMixin, MacroElement):
             function esc(s) {
                 return String(s).replace(/[&<>"'`$]/g, function(c){ return "&#" + c.charCodeAt(0) + ";"; });
             }
+            // Clusters are named for screen readers ("12 ofert w tym miejscu"): CLDR plural
+            // rules through the browser's Intl.PluralRules, the texts from Python.
+            var LABEL = {{ this.cluster_label }}, plurals = new Intl.PluralRules({{ this.locale }});
+            function clusterIcon(c) {
+                var n = c.getChildCount(), size = n < 10 ? "small" : n < 100 ? "medium" : "large";
+                var label = (LABEL[plurals.select(n)] || LABEL.other).replace("{n}", n.toLocaleString({{ this.locale }}));
+                c.options.title = label;
+                var icon = L.divIcon({html: '<div><span aria-hidden="true">' + n + '</span></div>',
+                    className: "marker-cluster marker-cluster-" + size, iconSize: L.point(40, 40)});
+                var create = icon.createIcon;
+                icon.createIcon = function(old){
+                    var el = create.call(icon, old);
+                    el.setAttribute("aria-label", label);
+                    return el;
+                };
+                return icon;
+            }
+            // Enter or Space on a focused marker (or cluster) acts like a click.
+            function keyClick(layer) {
+                layer.on("add", function(){
+                    var el = layer.getElement && layer.getElement();
+                    if (!el || el.dataset.keyClick) { return; }
+                    el.dataset.keyClick = "1";
+                    el.addEventListener("keydown", function(e){
+                        if (e.key === "Enter" || e.key === " ") {
+                            e.preventDefault();
+                            layer.fire("click", {latlng: layer.getLatLng(), originalEvent: e}, true);
+                        }
+                    });
+                });
+            }
             var cluster = L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: {{ this.radius }},
-                chunkedLoading: true, spiderfyOnMaxZoom: true, disableClusteringAtZoom: 17});
+                chunkedLoading: true, spiderfyOnMaxZoom: true, disableClusteringAtZoom: 17,
+                iconCreateFunction: clusterIcon});
             var markers = new Array(data.length);
             for (var i = 0; i < data.length; i++) {
                 var r = data[i], c = CATS[r[2]];
@@ -336,6 +385,7 @@ class ProductLayer(JSCSSMixin, MacroElement):
                     title: r[4], alt: r[4], riseOnHover: true, zIndexOffset: (r[3] & 2) ? 1000 : 0
                 });
                 m.bindTooltip(esc(r[4]), {direction: "top", offset: [0, -12]});
+                keyClick(m);
                 m.productId = r[5];
                 markers[i] = m;
             }
@@ -412,9 +462,13 @@ class ProductLayer(JSCSSMixin, MacroElement):
         cluster_radius: int = 45,
         fit_key: str | None = None,
         fit_bounds: list[list[float]] | None = None,
+        lang: str = "pl",
     ) -> None:
         super().__init__()
         self._name = "ProductLayer"
+        check_language(lang)
+        self.cluster_label = _script_json(CLUSTER_LABELS[lang])
+        self.locale = _script_json(lang)
         self.fit_bounds = _script_json(fit_bounds) if fit_bounds else None
         self.fit_key = _script_json(fit_key) if fit_key else None
         selected = next((r for r in rows if r[3] & FLAG_SELECTED), None)
@@ -551,6 +605,7 @@ def build_product_layer(
     name: str = "products",
     fit_to_results: bool = False,
     fit_bounds: list[list[float]] | None = None,
+    lang: str = "pl",
 ) -> folium.FeatureGroup:
     """A feature group holding the clustered markers of ``rows`` (see :func:`product_rows`).
 
@@ -565,7 +620,7 @@ def build_product_layer(
         for row in rows:
             digest.update(row[5].encode("utf-8") + b"\0")
         fit_key = digest.hexdigest()
-    ProductLayer(rows, fit_key=fit_key, fit_bounds=fit_bounds).add_to(group)
+    ProductLayer(rows, fit_key=fit_key, fit_bounds=fit_bounds, lang=lang).add_to(group)
     return group
 
 
@@ -588,7 +643,9 @@ def render_product_map(
     """
     rows = product_rows(products, lang, selected_id, trip_ids)
     base = build_base_map(lang, basemap, legend_title, social_economy_label, tiles)
-    layer = build_product_layer(rows, fit_to_results=fit_to_results, fit_bounds=fit_bounds)
+    layer = build_product_layer(
+        rows, fit_to_results=fit_to_results, fit_bounds=fit_bounds, lang=lang
+    )
     return ProductMap(base=base, products=layer, rows=len(rows))
 
 

@@ -38,3 +38,8 @@ npm ci --prefix mapview/js --no-audit --no-fund --ignore-scripts --silent
 .venv/bin/python -m mapview assets
 # Create the SQLite database on its embedded default path and load the sample catalogue if empty.
 .venv/bin/python -m catalogue init
+# axe-core for the accessibility tests (tests/e2e/test_accessibility.py); only when missing,
+# so a second run does not touch the network.
+if [ ! -f .tools/node_modules/axe-core/axe.min.js ]; then
+    npm install --prefix .tools --no-save --no-audit --no-fund --silent axe-core@4.14.1
+fi

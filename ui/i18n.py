@@ -36,6 +36,19 @@ COMMON: dict[str, dict[str, str]] = {
     "nav_kiosk": {"pl": "Prezentacja", "en": "Presentation", "uk": "Презентація"},
     "nav_print": {"pl": "Druk i eksport", "en": "Print and export", "uk": "Друк і експорт"},
     "nav_trip": {"pl": "Moja wycieczka", "en": "My trip", "uk": "Моя подорож"},
+    # Text alternatives of images (WCAG 1.1.1).
+    "qr_alt": {
+        "pl": "Kod QR z linkiem: {url}",
+        "en": "QR code with the link: {url}",
+        "uk": "QR-код із посиланням: {url}",
+    },
+    "photo_alt": {"pl": "Zdjęcie: {name}", "en": "Photo: {name}", "uk": "Фото: {name}"},
+    "photo_alt_plain": {
+        "pl": "Zdjęcie oferty",
+        "en": "Photo of the offering",
+        "uk": "Фото пропозиції",
+    },
+    "logo_alt": {"pl": "Logo: {name}", "en": "Logo: {name}", "uk": "Логотип: {name}"},
     "sample_note": {
         "pl": "Dane przykładowe: prawdziwe miejsca i ich operatorzy z publicznych źródeł; "
         "sprawdź szczegóły u organizatora.",

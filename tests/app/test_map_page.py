@@ -247,7 +247,8 @@ def test_sort_by_distance_from_a_point_picked_on_the_map():
     at.run()
     labels = [b.label for b in at.button if b.key and b.key.startswith("pick_")]
     distances = [
-        float(label.rsplit("·", 1)[1].replace("km", "").replace("\\", "")) for label in labels
+        float(label.rsplit("·", 1)[1].replace("km", "").replace("\\", "").replace(",", "."))
+        for label in labels
     ]
     assert distances == sorted(distances) and distances[0] < 1.0
     assert at.query_params["near"] in ("49.78360,22.76780", ["49.78360,22.76780"])

@@ -446,3 +446,35 @@ def test_export_of_a_frame_and_of_other_statuses(store, tmp_path):
     assert export_catalogue(store, "csv", io.BytesIO(), statuses=["pending"]) == 1
     frame = store.products_frame().head(2)
     assert export_catalogue(frame, "geojson", io.BytesIO()) == 2
+
+
+def test_polish_excel_csv_uses_semicolons_decimal_commas_and_keeps_month_ranges(
+    sqlite_store, tmp_path
+):
+    import_file(sqlite_store, write_csv(tmp_path / "tricky.csv", TRICKY_HEADER, TRICKY_ROWS))
+    out = tmp_path / "excel.csv"
+    export_catalogue(sqlite_store, "csv", out, csv_dialect="excel-pl")
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
+    text = raw.decode("utf-8-sig")
+    assert text.splitlines()[0] == ";".join(EXPORT_COLUMNS)
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    tricky = next(r for r in rows if r["category"] == "events")
+    assert tricky["lat"] == "49,7842" and tricky["lon"] == "22,7676"
+    # "11-2" (November to February) would become a date in Excel: kept as text.
+    assert tricky["months"] == "'11-2"
+    assert tricky["name"] == '\'=HYPERLINK("http://evil";"klik")'
+    assert tricky["event_start"] == "2027-08-15"
+    # The importer reads it back unchanged.
+    from catalogue.storage import CatalogueStore
+
+    fresh = CatalogueStore(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    fresh.create_schema()
+    again = import_file(fresh, out)
+    assert again.report.ok, again.report.to_text()
+    for product_id in sqlite_store.products_frame()["id"]:
+        original, copy = sqlite_store.get_product(product_id), fresh.get_product(product_id)
+        assert copy.content_dict() == original.content_dict(), product_id
+    fresh.dispose()
+    with pytest.raises(ValueError):
+        export_catalogue(sqlite_store, "csv", tmp_path / "x.csv", csv_dialect="excel-de")

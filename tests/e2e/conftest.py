@@ -20,7 +20,9 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# The map component's iframe; its title is the map's name in the reader's language
+# ("Mapa ofert", set by ui/document.py), so it is found by the component's address.
+MAP_FRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
 
 pytestmark = pytest.mark.e2e
 

@@ -350,7 +350,11 @@ def photo_panel(product) -> None:
         for column, row in zip(columns, rows, strict=False):
             with column:
                 try:
-                    st.image(str(resolve(row["thumb_path"])), width="stretch")
+                    st.image(
+                        str(resolve(row["thumb_path"])),
+                        width="stretch",
+                        alt=translate({}, "photo_alt_plain", lang),
+                    )
                 except (ValueError, OSError):
                     st.caption("—")
                 if st.button(

@@ -27,6 +27,7 @@ from jinja2 import Template
 from streamlit_folium import st_folium
 
 from catalogue.filters import query_int
+from catalogue.locale_format import format_number, plural_text
 from catalogue.taxonomy import category_label, sector_label
 from fairkit.pdf_common import BASE_URL_ENV, public_base_url
 from fairkit.qr import qr_png
@@ -76,10 +77,29 @@ S = {
         "uk": "Скануйте, щоб побачити пропозиції повіту на мапі",
     },
     "slide": {"pl": "{n} / {total}", "en": "{n} / {total}", "uk": "{n} / {total}"},
+    # Counted: the noun follows the number ({n}); "{se}" is "w tym X" (no noun agreement).
     "offerings": {
-        "pl": "**{n}** ofert turystycznych, w tym **{se}** podmiotów ekonomii społecznej",
-        "en": "**{n}** tourist offerings, **{se}** of them by social-economy entities",
-        "uk": "**{n}** туристичних пропозицій, з них **{se}** від суб'єктів соціальної економіки",
+        "pl": {
+            "one": "**{n}** oferta turystyczna, w tym od podmiotów ekonomii społecznej: **{se}**",
+            "few": "**{n}** oferty turystyczne, w tym od podmiotów ekonomii społecznej: **{se}**",
+            "many": "**{n}** ofert turystycznych, w tym od podmiotów ekonomii społecznej: **{se}**",
+            "other": "**{n}** oferty turystycznej, w tym od podmiotów ekonomii społecznej: "
+            "**{se}**",
+        },
+        "en": {
+            "one": "**{n}** tourist offering, **{se}** of them by social-economy entities",
+            "other": "**{n}** tourist offerings, **{se}** of them by social-economy entities",
+        },
+        "uk": {
+            "one": "**{n}** туристична пропозиція, з них від суб'єктів соціальної економіки: "
+            "**{se}**",
+            "few": "**{n}** туристичні пропозиції, з них від суб'єктів соціальної економіки: "
+            "**{se}**",
+            "many": "**{n}** туристичних пропозицій, з них від суб'єктів соціальної економіки: "
+            "**{se}**",
+            "other": "**{n}** туристичної пропозиції, з них від суб'єктів соціальної економіки: "
+            "**{se}**",
+        },
     },
     "top_categories": {
         "pl": "Najwięcej: {cats}",
@@ -309,8 +329,10 @@ def product_slide(row: pd.Series) -> None:
         return
     # Photo and QR side by side, so both fit a 1080-px-high screen.
     photo_col, qr_col = st.columns([3, 2], vertical_alignment="center")
-    photo_col.image(str(photo), width="stretch")
-    qr_col.image(qr_png(url, scale=10, border=2), width="stretch")
+    photo_col.image(
+        str(photo), width="stretch", alt=t("photo_alt", lang, name=stop_name(row, lang))
+    )
+    qr_col.image(qr_png(url, scale=10, border=2), width="stretch", alt=t("qr_alt", lang, url=url))
     qr_col.markdown(f"**{tr('scan')}**")
 
 
@@ -319,7 +341,7 @@ def district_slide(teryt: str, frame: pd.DataFrame) -> None:
     counts = social_economy_by_district(frame, lang).set_index("teryt")
     n = int(counts.at[teryt, "products"]) if teryt in counts.index else 0
     se = int(counts.at[teryt, "social_economy"]) if teryt in counts.index else 0
-    st.markdown(tr("offerings", n=n, se=se))
+    st.markdown(plural_text(n, S["offerings"], lang, se=format_number(se, lang)))
     here = frame[frame["district_teryt"] == teryt]
     top = here["category"].value_counts().head(3)
     if len(top):
@@ -334,7 +356,7 @@ def district_slide(teryt: str, frame: pd.DataFrame) -> None:
 
 def qr_block(url: str, caption: str) -> None:
     qr_col, text_col = st.columns([1, 1], vertical_alignment="center")
-    qr_col.image(qr_png(url, scale=10, border=2), width="stretch")
+    qr_col.image(qr_png(url, scale=10, border=2), width="stretch", alt=t("qr_alt", lang, url=url))
     text_col.markdown(f"**{caption}**")
     text_col.caption(md_escape(url))
 
@@ -443,7 +465,7 @@ def show() -> None:
         )
         KioskFly().add_to(base)
         group = folium.FeatureGroup(name="products", control=False)
-        ProductLayer(product_rows(everything, lang)).add_to(group)
+        ProductLayer(product_rows(everything, lang), lang=lang).add_to(group)
         if mode == "featured":
             KioskHighlight(*centre).add_to(group)
         st_folium(

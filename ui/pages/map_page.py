@@ -16,6 +16,7 @@ from catalogue.filters import (
     query_point,
     sort_products,
 )
+from catalogue.locale_format import format_date, format_distance_km, price_for_reader
 from catalogue.model import months_from_mask
 from catalogue.photos import resolve as resolve_photo
 from catalogue.taxonomy import CATEGORIES, SECTOR_EXPLANATIONS, Sector, category_label, sector_label
@@ -108,7 +109,6 @@ S = {
     "contact": {"pl": "Kontakt", "en": "Contact", "uk": "Контакти"},
     "website": {"pl": "Strona internetowa", "en": "Website", "uk": "Вебсайт"},
     "price": {"pl": "Cena", "en": "Price", "uk": "Ціна"},
-    "free_yes": {"pl": "bezpłatne", "en": "free", "uk": "безкоштовно"},
     "availability": {"pl": "Dostępność", "en": "Availability", "uk": "Доступність"},
     "all_year": {"pl": "cały rok", "en": "all year", "uk": "цілий рік"},
     "not_stated": {"pl": "nie podano", "en": "not stated", "uk": "не вказано"},
@@ -398,7 +398,9 @@ def results_list(shown: pd.DataFrame) -> None:
     for _, row in chunk.iterrows():
         star = "★ " if row["partner_sector"] == "social_economy" else ""
         place = district_name(row["district_teryt"], lang) if row["district_teryt"] else ""
-        distance = f" · {row['distance_km']:.1f} km" if "distance_km" in row else ""
+        distance = (
+            f" · {format_distance_km(row['distance_km'], lang)}" if "distance_km" in row else ""
+        )
         label = f"{star}{display_name(row)[0]} · {category_label(row['category'], lang)} · {place}{distance}"
         st.button(
             md_escape(label),
@@ -436,9 +438,11 @@ def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> N
     st.markdown(f"**{md_escape(cat)}** · {md_escape(district)}")
     photos = product_photos(str(row["id"]))
     if photos:
-        st.image(photos[0], width="stretch")
+        st.image(photos[0], width="stretch", alt=t("photo_alt", lang, name=name))
         if len(photos) > 1:
-            st.image(photos[1:], width=96)
+            st.image(
+                photos[1:], width=96, alt=[t("photo_alt", lang, name=name)] * (len(photos) - 1)
+            )
     description = str(row.get(f"description_{lang}") or "").strip()
     fallback = False
     if not description:
@@ -476,9 +480,7 @@ def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> N
         contact.append(md_escape(row["phone"]))
     if contact:
         facts.append(f"**{tr('contact')}:** " + " · ".join(contact))
-    price = str(row.get("price") or "")
-    if row.get("free") is True and not price:
-        price = tr("free_yes")
+    price = price_for_reader(str(row.get("price") or ""), row.get("free") is True, lang)
     if price:
         facts.append(f"**{tr('price')}:** {md_escape(price)}")
     facts.append(f"**{tr('availability')}:** {md_escape(availability_text(row))}")
@@ -503,7 +505,9 @@ def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> N
         st.caption(tr("nothing_nearby"))
     for _, other in near.iterrows():
         st.button(
-            md_escape(f"{display_name(other)[0]} · {other['distance_km']:.1f} km"),
+            md_escape(
+                f"{display_name(other)[0]} · {format_distance_km(other['distance_km'], lang)}"
+            ),
             key=f"near_{other['id']}",
             on_click=select_product,
             args=(str(other["id"]),),
@@ -529,7 +533,7 @@ def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> N
         )
     with st.expander(tr("share"), icon=":material/share:"):
         st.code(share_url, language=None)
-        st.image(qr_png(share_url, scale=4), width=160)
+        st.image(qr_png(share_url, scale=4), width=160, alt=t("qr_alt", lang, url=share_url))
     st.button(tr("close"), key="close_details", on_click=select_product, args=(None,))
 
 
@@ -549,7 +553,7 @@ def product_photos(product_id: str) -> list[str]:
 def availability_text(row: pd.Series) -> str:
     start, end = row.get("event_start"), row.get("event_end")
     if pd.notna(start) or pd.notna(end):
-        parts = [pd.Timestamp(d).strftime("%d.%m.%Y") for d in (start, end) if pd.notna(d)]
+        parts = [format_date(pd.Timestamp(d).date(), lang) for d in (start, end) if pd.notna(d)]
         return " – ".join(dict.fromkeys(parts))
     months = months_from_mask(int(row.get("months_mask") or 0))
     if not months:

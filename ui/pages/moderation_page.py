@@ -457,7 +457,11 @@ def photo_strip(product_id: str) -> None:
     columns = st.columns(2)
     for i, row in enumerate(rows):
         try:
-            columns[i % 2].image(str(resolve(row["thumb_path"])), width=THUMB_WIDTH)
+            columns[i % 2].image(
+                str(resolve(row["thumb_path"])),
+                width=THUMB_WIDTH,
+                alt=translate({}, "photo_alt_plain", lang),
+            )
         except (ValueError, OSError):
             columns[i % 2].caption("—")
 
@@ -734,7 +738,13 @@ def partners_tab(user: str) -> None:
                 current_logo = str(frame[frame["id"] == pick].iloc[0].get("logo_path") or "")
             if current_logo:
                 try:
-                    st.image(current_logo, width=120)
+                    st.image(
+                        current_logo,
+                        width=120,
+                        alt=translate(
+                            {}, "logo_alt", lang, name=frame[frame["id"] == pick].iloc[0]["name"]
+                        ),
+                    )
                 except (OSError, ValueError, RuntimeError):
                     st.caption(md_escape(current_logo))
                 st.checkbox(tr("p_logo_remove"), key="mod_p_logo_remove")
@@ -821,7 +831,8 @@ def audit_tab() -> None:
     st.caption(tr("audit_intro", n=len(frame)))
     st.download_button(
         tr("audit_csv"),
-        data=audit_csv(frame),
+        # Polish staff get what Polish Excel opens in columns (";", decimal comma).
+        data=audit_csv(frame, "excel-pl" if lang == "pl" else "standard"),
         file_name="dziennik-zmian.csv",
         mime="text/csv",
         key="mod_audit_csv",

@@ -193,7 +193,7 @@ def profile(row: pd.Series, products: pd.DataFrame) -> None:
         st.caption(SECTOR_EXPLANATIONS["social_economy"][lang])
     logo = Path(str(row.get("logo_path") or ""))
     if row.get("logo_path") and logo.is_file():
-        st.image(str(logo), width=160)
+        st.image(str(logo), width=160, alt=t("logo_alt", lang, name=str(row.get("name") or "")))
     description = str(row.get(f"description_{lang}") or "").strip()
     fallback = False
     if not description:

@@ -19,6 +19,7 @@ import streamlit as st
 from shapely.ops import polylabel
 
 from catalogue.backup import last_backup
+from catalogue.locale_format import format_date, format_percent
 from catalogue.taxonomy import CATEGORIES
 from fairkit.stats import (
     QUALITY_FLAGS,
@@ -89,9 +90,10 @@ S = {
         "uk": "Скільки пропозицій соціальної економіки в кожному повіті?",
     },
     "se_answer": {
-        "pl": "{parts}. Razem {total} z {all} ofert ({pct:.1f}%).",
-        "en": "{parts}. In total {total} of {all} offerings ({pct:.1f}%).",
-        "uk": "{parts}. Разом {total} з {all} пропозицій ({pct:.1f}%).",
+        # "z N ofert" / "з N пропозицій": the genitive plural after "of" for any N.
+        "pl": "{parts}. Razem {total} z {all} ofert ({pct}).",
+        "en": "{parts}. In total {total} of {all} offerings ({pct}).",
+        "uk": "{parts}. Разом {total} з {all} пропозицій ({pct}).",
     },
     "se_series": {"pl": "Ekonomia społeczna", "en": "Social economy", "uk": "Соціальна економіка"},
     "other_series": {"pl": "Pozostałe", "en": "Other", "uk": "Інші"},
@@ -153,6 +155,16 @@ S = {
         "uk": "Жодна пропозиція не має вибраних прогалин.",
     },
     "csv": {"pl": "CSV", "en": "CSV", "uk": "CSV"},
+    "csv_excel_pl": {
+        "pl": "CSV dla Excela",
+        "en": "CSV for Polish Excel (;)",
+        "uk": "CSV для польського Excel (;)",
+    },
+    "csv_standard": {
+        "pl": "CSV z przecinkami",
+        "en": "CSV",
+        "uk": "CSV",
+    },
     "xlsx": {
         "pl": "Wszystkie tabele (XLSX)",
         "en": "All tables (XLSX)",
@@ -194,15 +206,20 @@ def table(frame: pd.DataFrame, name: str, key: str) -> None:
     """A localised table with its CSV download (UTF-8 with BOM, formulas neutralised)."""
     shown = localise_columns(frame, lang)
     st.dataframe(shown, hide_index=True, width="stretch")
-    st.download_button(
-        f"{tr('csv')}: {name}",
-        data=partial(to_csv_bytes, shown),
-        file_name=f"{key}.csv",
-        mime="text/csv",
-        key=f"stats_csv_{key}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+    # Both CSV forms; the first is the reader's default: Polish Excel (";", decimal comma,
+    # month ranges kept as text) for Polish staff, plain comma CSV otherwise.
+    dialects = ["excel-pl", "standard"] if lang == "pl" else ["standard", "excel-pl"]
+    for dialect in dialects:
+        suffix = "" if dialect == "excel-pl" else "_std"
+        st.download_button(
+            f"{tr('csv_' + dialect.replace('-', '_'))}: {name}",
+            data=partial(to_csv_bytes, shown, dialect),
+            file_name=f"{key}{'-excel' if dialect == 'excel-pl' else ''}.csv",
+            mime="text/csv",
+            key=f"stats_csv_{key}{suffix}",
+            icon=":material/download:",
+            on_click="ignore",
+        )
 
 
 def se_chart(se: pd.DataFrame) -> alt.Chart:
@@ -366,7 +383,7 @@ if require_staff(lang) is None:
 
 everything = published_products()
 all_partners = partners()
-st.caption(tr("intro", d=date.today().strftime("%d.%m.%Y")))
+st.caption(tr("intro", d=format_date(date.today(), lang)))
 backed_up = last_backup(get_store())
 if backed_up is None:
     st.warning(tr("backup_never"), icon=":material/backup:")
@@ -388,7 +405,7 @@ m1.metric(tr("m_products"), int(total["products"]))
 m2.metric(
     tr("m_se"),
     int(total["social_economy"]),
-    f"{total['share_pct']:.1f}%",
+    format_percent(float(total["share_pct"]) / 100, lang),
     delta_color="off",
     delta_arrow="off",
 )
@@ -409,7 +426,7 @@ with tab_se:
             parts=parts,
             total=int(total["social_economy"]),
             all=int(total["products"]),
-            pct=float(total["share_pct"]),
+            pct=format_percent(float(total["share_pct"]) / 100, lang),
         )
     )
     chart_col, table_col = st.columns([1, 1], gap="large")

@@ -236,7 +236,7 @@ def token_box() -> None:
     st.markdown(tr("link_intro"))
     st.code(link, language=None)
     if link.startswith("http"):
-        st.image(qr_png(link, scale=4), width=180)
+        st.image(qr_png(link, scale=4), width=180, alt=translate({}, "qr_alt", lang, url=link))
     st.page_link(
         EDIT_PAGE, label=tr("open_link"), icon=":material/edit_note:", query_params={"token": token}
     )

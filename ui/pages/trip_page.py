@@ -16,6 +16,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 from streamlit_folium import st_folium
 
+from catalogue.locale_format import format_distance_km, plural_text
 from catalogue.taxonomy import category_label, sector_label
 from fairkit.qr import qr_png
 from fairkit.trips import (
@@ -69,10 +70,29 @@ S = {
         "en": "A trip can have at most {n} stops.",
         "uk": "Подорож може мати щонайбільше {n} зупинок.",
     },
+    "leg": {
+        "pl": "{km} od poprzedniego",
+        "en": "{km} from the previous stop",
+        "uk": "{km} від попередньої",
+    },
+    # Counted (CLDR plural categories).
     "dropped": {
-        "pl": "Pominięto {n} miejsc(a), których nie ma już w katalogu.",
-        "en": "Left out {n} place(s) that are no longer in the catalogue.",
-        "uk": "Пропущено {n} місць, яких уже немає в каталозі.",
+        "pl": {
+            "one": "Pominięto {n} miejsce, którego nie ma już w katalogu.",
+            "few": "Pominięto {n} miejsca, których nie ma już w katalogu.",
+            "many": "Pominięto {n} miejsc, których nie ma już w katalogu.",
+            "other": "Pominięto {n} miejsca, których nie ma już w katalogu.",
+        },
+        "en": {
+            "one": "Left out {n} place that is no longer in the catalogue.",
+            "other": "Left out {n} places that are no longer in the catalogue.",
+        },
+        "uk": {
+            "one": "Пропущено {n} місце, якого вже немає в каталозі.",
+            "few": "Пропущено {n} місця, яких уже немає в каталозі.",
+            "many": "Пропущено {n} місць, яких уже немає в каталозі.",
+            "other": "Пропущено {n} місця, яких уже немає в каталозі.",
+        },
     },
     "stops": {"pl": "Przystanki", "en": "Stops", "uk": "Зупинки"},
     "distance": {"pl": "Długość", "en": "Length", "uk": "Довжина"},
@@ -80,11 +100,6 @@ S = {
         "pl": "W linii prostej między przystankami; drogą będzie dłużej.",
         "en": "As the crow flies between stops; by road it is longer.",
         "uk": "По прямій між зупинками; дорогою буде довше.",
-    },
-    "leg": {
-        "pl": "{km:.1f} km od poprzedniego",
-        "en": "{km:.1f} km from the previous stop",
-        "uk": "{km:.1f} км від попередньої",
     },
     "up": {"pl": "Wcześniej", "en": "Earlier", "uk": "Раніше"},
     "down": {"pl": "Później", "en": "Later", "uk": "Пізніше"},
@@ -221,7 +236,7 @@ stops = known_stops(everything, wanted)
 if stops != wanted:
     set_trip(stops)
     if len(stops) < len(wanted):
-        st.info(tr("dropped", n=len(wanted) - len(stops)), icon=":material/info:")
+        st.info(plural_text(len(wanted) - len(stops), S["dropped"], lang), icon=":material/info:")
 rows = everything.drop_duplicates("id").set_index("id", drop=False)
 
 # Adding a place is possible here too, so the page works before the map's button exists.
@@ -256,7 +271,7 @@ else:
     with list_col:
         m1, m2 = st.columns(2)
         m1.metric(tr("stops"), len(stops))
-        m2.metric(tr("distance"), f"{sum(legs):.1f} km", help=tr("distance_note"))
+        m2.metric(tr("distance"), format_distance_km(sum(legs), lang), help=tr("distance_note"))
         b1, b2 = st.columns(2)
         b1.button(
             tr("optimise"),
@@ -282,7 +297,7 @@ else:
             star = "★ " if row.get("partner_sector") == "social_economy" else ""
             detail = category_label(row["category"], lang)
             if n > 1:
-                detail += " · " + tr("leg", km=legs[n - 2])
+                detail += " · " + tr("leg", km=format_distance_km(legs[n - 2], lang))
             with listing.container(border=True):
                 st.markdown(f"**{n}. {star}{md_escape(label(row))}**  \n{md_escape(detail)}")
                 with st.container(horizontal=True, gap="small"):
@@ -322,9 +337,9 @@ else:
         )
         group = folium.FeatureGroup(name="trip", control=False)
         # A small cluster radius: stops of one town stay apart, numbered, at region zoom.
-        ProductLayer(product_rows(trip_frame, lang, trip_ids=stops), cluster_radius=12).add_to(
-            group
-        )
+        ProductLayer(
+            product_rows(trip_frame, lang, trip_ids=stops), cluster_radius=12, lang=lang
+        ).add_to(group)
         TripRoute([[float(rows.at[i, "lat"]), float(rows.at[i, "lon"])] for i in stops]).add_to(
             group
         )
@@ -365,6 +380,8 @@ else:
     with link_col:
         st.markdown(f"**{tr('link')}**")
         st.code(link, language=None, wrap_lines=True)
-        st.image(qr_png(link, scale=5), width=200, caption=tr("qr"))
+        st.image(
+            qr_png(link, scale=5), width=200, caption=tr("qr"), alt=t("qr_alt", lang, url=link)
+        )
 
 sync_url({"lang": lang} if lang != "pl" else None)
