@@ -33,7 +33,13 @@ if ! command -v npm >/dev/null; then
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm
 fi
-npm ci --prefix mapview/js --no-audit --no-fund --ignore-scripts --silent
+# Only when the lock file changed since the last install, so a second start needs no network.
+NPM_STAMP=mapview/js/node_modules/.lock.sha256
+NPM_WANTED="$(sha256sum mapview/js/package-lock.json | cut -d' ' -f1)"
+if [ "$(cat "$NPM_STAMP" 2>/dev/null)" != "$NPM_WANTED" ]; then
+    npm ci --prefix mapview/js --no-audit --no-fund --ignore-scripts --silent
+    echo "$NPM_WANTED" > "$NPM_STAMP"
+fi
 # Copy Leaflet and plugins from the pinned xstatic packages (and pmtiles) into static/vendor/.
 .venv/bin/python -m mapview assets
 # Create the SQLite database on its embedded default path and load the sample catalogue if empty.
