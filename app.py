@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from catalogue.taxonomy import LANGUAGES
+from ui import choice
 from ui.i18n import LANGUAGE_NAMES, t
 from ui.state import current_language, get_store
 
@@ -42,7 +43,7 @@ st.html(
 if "lang" not in st.session_state:
     st.session_state["lang"] = current_language()
 with st.sidebar:
-    st.radio(
+    choice.radio(
         "Język / Language / Мова",
         list(LANGUAGES),
         key="lang",

@@ -43,6 +43,7 @@ from geodata import (
     parse_coordinates,
 )
 from mapview.builder import build_base_map
+from ui import choice
 from ui.i18n import month_name, translate
 from ui.state import get_store
 from ui.text import md_escape, md_link
@@ -447,7 +448,7 @@ def content_fields(
     """Name, category and descriptions."""
     st.text_input(tr("name", lang) + " *", key=k(prefix, "name"), max_chars=200)
     show_issues(issues.get("name", []), lang, show_required)
-    st.selectbox(
+    choice.selectbox(
         tr("category", lang) + " *",
         [c.slug for c in CATEGORIES],
         key=k(prefix, "category"),
@@ -470,7 +471,7 @@ def content_fields(
 def _tri_state(prefix: str, name: str, lang: str) -> None:
     labels = {"": tr("unknown", lang), "tak": tr("yes", lang), "nie": tr("no", lang)}
     st.session_state.setdefault(k(prefix, name), "")
-    st.radio(
+    choice.radio(
         tr(name, lang),
         TRI_STATE,
         key=k(prefix, name),
@@ -491,7 +492,7 @@ def detail_fields(
         show_issues(issues.get(name, []), lang, show_required)
     _tri_state(prefix, "free", lang)
     st.markdown(f"**{tr('when', lang)}**")
-    st.multiselect(
+    choice.multiselect(
         tr("months", lang),
         list(range(1, 13)),
         key=k(prefix, "months"),
@@ -512,7 +513,7 @@ def detail_fields(
         show_issues(issues.get("event_end", []), lang, show_required)
     for name in ("wheelchair", "family", "pets"):
         _tri_state(prefix, name, lang)
-    st.multiselect(
+    choice.multiselect(
         tr("languages", lang),
         list(OFFER_LANGUAGES),
         key=k(prefix, "languages"),
@@ -536,7 +537,7 @@ def partner_fields(
     """An existing partner from the registry, or a new organisation with its sector."""
     st.markdown(f"**{tr('partner_block', lang)}**")
     st.session_state.setdefault(k(prefix, "partner_mode"), "existing")
-    st.radio(
+    choice.radio(
         tr("partner_mode", lang),
         PARTNER_MODES,
         key=k(prefix, "partner_mode"),
@@ -545,7 +546,7 @@ def partner_fields(
     )
     if st.session_state[k(prefix, "partner_mode")] == "existing":
         names = dict(zip(partners["id"], partners["name"], strict=True)) if len(partners) else {}
-        st.selectbox(
+        choice.selectbox(
             tr("partner", lang),
             sorted(names, key=lambda pid: str(names[pid]).casefold()),
             key=k(prefix, "partner_id"),
@@ -555,7 +556,7 @@ def partner_fields(
         )
     else:
         st.text_input(tr("partner_name", lang), key=k(prefix, "partner_name"), max_chars=200)
-        st.selectbox(
+        choice.selectbox(
             tr("partner_sector", lang),
             [s.value for s in Sector],
             key=k(prefix, "partner_sector"),
@@ -671,7 +672,7 @@ def location_fields(
     )
     gminy = {g["teryt"]: g["name"] for g in gminy_of_district(point.district)}
     guessed = guess_gmina(point.lat, point.lon, point.district)
-    st.selectbox(
+    choice.selectbox(
         tr("gmina", lang),
         [GMINA_AUTO, *gminy],
         key=gmina_key,

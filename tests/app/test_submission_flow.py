@@ -23,6 +23,7 @@ from catalogue.storage import CatalogueStore
 from catalogue.validation import validate_records
 from geodata import gminy_of_district
 from tests.app.conftest import REPO_ROOT
+from tests.app.widgets import choice
 
 SUBMIT = "ui/pages/submit_page.py"
 EDIT = "ui/pages/edit_page.py"
@@ -74,7 +75,7 @@ def submit(at: AppTest, name: str, point: str = POINT, **fields) -> str:
     """Fill the form by key, send it, and return the edit token shown once."""
     open_page(at, SUBMIT)
     at.text_input(key="sub_name").input(name).run()
-    at.selectbox(key="sub_category").select(fields.pop("category", "heritage")).run()
+    choice(at, "selectbox", "sub_category").select(fields.pop("category", "heritage")).run()
     at.text_input(key="sub_coordinates").input(point).run()
     for key, value in fields.items():
         widget = next(w for w in [*at.text_input, *at.text_area] if w.key == f"sub_{key}")
@@ -121,7 +122,7 @@ def current_revision(store: CatalogueStore, product_id: str) -> int:
 
 
 def choose_revision(at: AppTest, store: CatalogueStore, product_id: str) -> AppTest:
-    at.selectbox(key="mod_current").select(current_revision(store, product_id)).run()
+    choice(at, "selectbox", "mod_current").select(current_revision(store, product_id)).run()
     return at
 
 
@@ -176,7 +177,7 @@ def test_validation_matches_import_and_keeps_what_was_typed(db):
 
 def test_english_form_gives_english_messages(db):
     at = new_app()
-    at.sidebar.radio(key="lang").set_value("en").run()
+    choice(at.sidebar, "radio", "lang").set_value("en").run()
     open_page(at, SUBMIT)
     assert "Add an offering" in [t.value for t in at.title]
     at.text_input(key="sub_email").input("not-an-address").run()
@@ -188,15 +189,15 @@ def test_district_and_gmina_appear_when_the_point_is_set(db):
     open_page(at, SUBMIT)
     at.text_input(key="sub_coordinates").input("49°46'34\"N 22°38'57\"E").run()
     assert any("powiat przemyski" in m.value for m in at.markdown)
-    gmina = at.selectbox(key="sub_gmina")
+    gmina = choice(at, "selectbox", "sub_gmina")
     assert gmina.value == "" and "Krasiczyn" in gmina.format_func(gmina.value)
     other = next(g["teryt"] for g in gminy_of_district("1813") if g["name"] != "Krasiczyn")
-    at.selectbox(key="sub_gmina").select(other).run()
-    assert at.selectbox(key="sub_gmina").value == other
+    choice(at, "selectbox", "sub_gmina").select(other).run()
+    assert choice(at, "selectbox", "sub_gmina").value == other
     # Moving the point to another district resets a gmina chosen for the first one.
     at.text_input(key="sub_coordinates").input(POINT).run()
     assert any("powiat jarosławski" in m.value for m in at.markdown)
-    assert at.selectbox(key="sub_gmina").value == ""
+    assert choice(at, "selectbox", "sub_gmina").value == ""
     assert not at.exception
 
 
@@ -204,7 +205,7 @@ def test_possible_duplicate_is_shown_and_must_be_confirmed(db):
     at = new_app()
     open_page(at, SUBMIT)
     at.text_input(key="sub_name").input("Zamek Krasiczyn").run()
-    at.selectbox(key="sub_category").select("heritage").run()
+    choice(at, "selectbox", "sub_category").select("heritage").run()
     at.text_input(key="sub_coordinates").input("49.77615, 22.64920").run()
     assert any("duplikat" in w.value for w in at.warning)
     assert any("Zamek w Krasiczynie" in m.value for m in at.markdown)
@@ -219,17 +220,17 @@ def test_possible_duplicate_is_shown_and_must_be_confirmed(db):
 def test_new_partner_is_created_with_sector_and_legal_form(db):
     at = new_app()
     open_page(at, SUBMIT)
-    at.radio(key="sub_partner_mode").set_value("new").run()
+    choice(at, "radio", "sub_partner_mode").set_value("new").run()
     at.text_input(key="sub_partner_name").input("Koło Gospodyń Wiejskich w Testowie").run()
     at.text_input(key="sub_partner_legal_form").input("koło gospodyń wiejskich").run()
     at.text_input(key="sub_name").input("Pierogi z Testowa").run()
-    at.selectbox(key="sub_category").select("food").run()
+    choice(at, "selectbox", "sub_category").select("food").run()
     at.text_input(key="sub_coordinates").input(POINT).run()
     # The sector of a new partner is required, exactly as in a file.
     assert any("trzeba podać jego typ" in e.value for e in at.error)
     at.button(key="sub_send").click().run()
     assert "sub_token" not in at.session_state
-    at.selectbox(key="sub_partner_sector").select("social_economy").run()
+    choice(at, "selectbox", "sub_partner_sector").select("social_economy").run()
     at.button(key="sub_send").click().run()
     token = at.session_state["sub_token"]
     product = db.product_for_token(token)
@@ -258,7 +259,7 @@ def test_photos_are_stored_and_hostile_ones_refused(db, tmp_path):
     ).run()
     assert any("fake.jpg" in m and "JPEG, PNG ani WebP" in m for m in shown(at.error))
     at.text_input(key="sub_name").input("Galeria ze zdjęciami").run()
-    at.selectbox(key="sub_category").select("museum").run()
+    choice(at, "selectbox", "sub_category").select("museum").run()
     at.text_input(key="sub_coordinates").input(POINT).run()
     at.button(key="sub_send").click().run()
     assert "sub_token" not in at.session_state, "a refused photo stops the send"
@@ -299,7 +300,7 @@ def test_hostile_images_are_refused_with_a_clear_message(db, tmp_path, name):
     at = new_app()
     open_page(at, SUBMIT)
     at.text_input(key="sub_name").input("Galeria Testowa").run()
-    at.selectbox(key="sub_category").select("museum").run()
+    choice(at, "selectbox", "sub_category").select("museum").run()
     at.text_input(key="sub_coordinates").input(POINT).run()
     at.file_uploader(key="sub_photos").set_value([(name, content, "image/jpeg")]).run()
     at.button(key="sub_send").click().run()
@@ -509,7 +510,7 @@ def test_partner_registry_add_and_merge(db):
     at = new_app()
     login(at)
     at.text_input(key="mod_p_name").input("Fundacja Testowa").run()
-    at.selectbox(key="mod_p_sector").select("ngo").run()
+    choice(at, "selectbox", "mod_p_sector").select("ngo").run()
     at.text_input(key="mod_p_website").input("www.fundacja-testowa.pl").run()
     at.text_area(key="mod_p_description_en").input("A test foundation.").run()
     at.file_uploader(key="mod_p_logo_0").set_value(("logo.png", png(900, 300), "image/png")).run()
@@ -522,8 +523,8 @@ def test_partner_registry_add_and_merge(db):
 
     frame = db.partners_frame()
     some = frame[frame["published_count"] > 0].iloc[0]
-    at.selectbox(key="mod_merge_from").select(str(some["id"])).run()
-    at.selectbox(key="mod_merge_into").select("fundacja-testowa").run()
+    choice(at, "selectbox", "mod_merge_from").select(str(some["id"])).run()
+    choice(at, "selectbox", "mod_merge_into").select("fundacja-testowa").run()
     assert at.button(key="mod_merge").disabled
     at.checkbox(key="mod_merge_confirm").check().run()
     at.button(key="mod_merge").click().run()

@@ -31,6 +31,7 @@ from fairkit.stats import featured_products, social_economy_by_district
 from fairkit.trips import stop_description, stop_name
 from geodata import DISTRICT_TERYTS, district_name, load_districts
 from mapview.builder import BASEMAPS, ProductLayer, _script_json, build_base_map, product_rows
+from ui import choice
 from ui.i18n import LANGUAGE_NAMES, t, translate
 from ui.state import current_language, get_store, published_products
 from ui.text import md_escape, safe_url
@@ -383,7 +384,7 @@ with langs.container(horizontal=True, horizontal_alignment="right"):
             type="primary" if code == lang else "secondary",
         )
 
-st.segmented_control(
+choice.segmented_control(
     tr("tour"),
     ["featured", "districts"],
     key="kiosk_mode",
@@ -492,12 +493,13 @@ with st.expander(tr("settings"), icon=":material/settings:"):
     c2.slider(tr("idle"), 20, 600, step=10, key="kiosk_idle")
     c3.slider(tr("per_district"), 1, 5, key="kiosk_per_district")
     c4, c5 = st.columns([1, 2])
-    c4.radio(
+    choice.radio(
         tr("basemap"),
         list(BASEMAPS),
         key="kiosk_basemap",
         format_func=lambda b: tr(f"basemap_{b}"),
         horizontal=True,
+        where=c4,
     )
     c5.text_input(
         tr("public_url"),

@@ -21,6 +21,7 @@ from catalogue.taxonomy import CATEGORIES, SECTOR_EXPLANATIONS, Sector, category
 from fairkit.qr import qr_png
 from geodata import DISTRICT_TERYTS, REGION_BOUNDS, district_name, load_gminy
 from mapview.builder import BASEMAPS, render_product_map
+from ui import choice
 from ui.i18n import month_name, t, translate
 from ui.state import current_language, get_store, published_products
 from ui.text import md_escape, md_link, safe_url
@@ -234,14 +235,14 @@ def sidebar_filters() -> ProductFilter:
     with st.sidebar:
         st.subheader(tr("filters"))
         st.text_input(tr("search"), key="f_q", help=tr("search_help"), max_chars=200)
-        st.multiselect(
+        choice.multiselect(
             tr("categories"),
             [c.slug for c in CATEGORIES],
             key="f_cat",
             placeholder=t("choose", lang),
             format_func=lambda slug: category_label(slug, lang),
         )
-        st.multiselect(
+        choice.multiselect(
             tr("districts"),
             list(DISTRICT_TERYTS),
             key="f_district",
@@ -256,21 +257,21 @@ def sidebar_filters() -> ProductFilter:
         st.session_state["f_gmina"] = [
             g for g in st.session_state.get("f_gmina", []) if g in gmina_names
         ]
-        st.multiselect(
+        choice.multiselect(
             tr("gminy"),
             list(gmina_names),
             key="f_gmina",
             format_func=gmina_names.__getitem__,
             placeholder=t("choose", lang),
         )
-        st.multiselect(
+        choice.multiselect(
             tr("sectors"),
             [s.value for s in Sector],
             key="f_sector",
             placeholder=t("choose", lang),
             format_func=lambda s: ("★ " if s == "social_economy" else "") + sector_label(s, lang),
         )
-        st.selectbox(
+        choice.selectbox(
             tr("month"),
             [None, *range(1, 13)],
             key="f_month",
@@ -286,7 +287,7 @@ def sidebar_filters() -> ProductFilter:
         st.checkbox(tr("pets"), key="f_pets")
         st.button(tr("reset"), key="f_reset", on_click=reset_filters, icon=":material/restart_alt:")
         st.divider()
-        st.radio(
+        choice.radio(
             tr("basemap"),
             list(BASEMAPS),
             key="basemap",
@@ -586,7 +587,9 @@ if selected_id and selected_id not in set(everything["id"]):
 
 summary, sort_col = st.columns([3, 2], vertical_alignment="bottom")
 summary.markdown(tr("results", n=len(shown), total=len(everything)))
-sort_col.selectbox(tr("sort"), sort_options, key="sort", format_func=lambda o: tr(f"sort_{o}"))
+choice.selectbox(
+    tr("sort"), sort_options, key="sort", format_func=lambda o: tr(f"sort_{o}"), where=sort_col
+)
 if sort_order == "distance":
     if origin is None:
         st.info(tr("pick_origin"), icon=":material/touch_app:")

@@ -30,6 +30,7 @@ from catalogue.taxonomy import Sector, Status, category_label, sector_label
 from catalogue.validation import months_to_text
 from geodata import district_name, gminy_of_district, load_gminy, locate
 from mapview.builder import build_base_map
+from ui import choice
 from ui import product_form as form
 from ui.i18n import translate
 from ui.staff_auth import require_staff
@@ -386,7 +387,7 @@ def inbox(user: str, queue: pd.DataFrame) -> None:
         )
     if st.session_state.get("mod_current") not in ids:
         st.session_state["mod_current"] = ids[0]
-    st.selectbox(tr("current"), ids, key="mod_current", format_func=labels.__getitem__)
+    choice.selectbox(tr("current"), ids, key="mod_current", format_func=labels.__getitem__)
     review(int(st.session_state["mod_current"]), user)
 
 
@@ -606,7 +607,7 @@ def stale_tab(user: str, stale: pd.DataFrame) -> None:
 def published_tab(user: str) -> None:
     frame = published_products()
     names = dict(zip(frame["id"], frame["name_pl"], strict=True))
-    st.selectbox(
+    choice.selectbox(
         tr("archive_pick"),
         sorted(names, key=lambda i: str(names[i]).casefold()),
         key="mod_archive_pick",
@@ -682,7 +683,7 @@ def partners_tab(user: str) -> None:
         st.session_state["mod_p_pick"] = st.session_state.pop("mod_p_pick_next")
     if st.session_state.get("mod_p_pick") not in options:
         st.session_state["mod_p_pick"] = NEW_PARTNER
-    st.selectbox(
+    choice.selectbox(
         tr("partner_pick"),
         options,
         key="mod_p_pick",
@@ -696,7 +697,7 @@ def partners_tab(user: str) -> None:
         left, right = st.columns(2, gap="large")
         with left:
             st.text_input(tr("p_name"), key="mod_p_name", max_chars=200)
-            st.selectbox(
+            choice.selectbox(
                 tr("p_sector"),
                 [s.value for s in Sector],
                 key="mod_p_sector",
@@ -707,7 +708,7 @@ def partners_tab(user: str) -> None:
             st.text_input(tr("p_legal_form"), key="mod_p_legal_form", max_chars=200)
             if st.session_state.get("mod_p_gmina_teryt") not in ("", *gmina_names):
                 st.session_state["mod_p_gmina_teryt"] = ""
-            st.selectbox(
+            choice.selectbox(
                 tr("p_gmina"),
                 ["", *gmina_names],
                 key="mod_p_gmina_teryt",
@@ -789,8 +790,12 @@ def merge_section(user: str, role: str) -> None:
     ordered = sorted(names, key=lambda i: str(names[i]).casefold())
     label = lambda i: f"{names.get(i, i)} ({i})"  # noqa: E731 - a one-line format function
     a_col, b_col = st.columns(2)
-    a_col.selectbox(tr("merge_from"), ordered, key="mod_merge_from", index=None, format_func=label)
-    b_col.selectbox(tr("merge_into"), ordered, key="mod_merge_into", index=None, format_func=label)
+    choice.selectbox(
+        tr("merge_from"), ordered, key="mod_merge_from", index=None, format_func=label, where=a_col
+    )
+    choice.selectbox(
+        tr("merge_into"), ordered, key="mod_merge_into", index=None, format_func=label, where=b_col
+    )
     st.checkbox(tr("merge_confirm"), key="mod_merge_confirm")
     source, target = st.session_state.get("mod_merge_from"), st.session_state.get("mod_merge_into")
     ready = bool(
