@@ -720,6 +720,10 @@ _FIELD_NAMES: dict[str, dict[str, str]] = {
 # -- validation ---------------------------------------------------------------------------
 
 
+# Any one of these makes an offering reachable (``require_reachable``).
+CONTACT_COLUMNS = ("phone", "email", "website")
+
+
 def validate_records(
     records: list[Mapping],
     existing: pd.DataFrame | None = None,
@@ -731,6 +735,7 @@ def validate_records(
     row_kind: str = "row",
     source: str = "import",
     unquote: bool = True,
+    require_reachable: bool = False,
 ) -> tuple[list[Product | None], ValidationReport]:
     """Check rows from a partner file and build products, reporting every problem at once.
 
@@ -747,6 +752,10 @@ def validate_records(
 
     ``unquote`` undoes export's formula neutralisation (one ``'`` before ``=+-@``, tab, CR);
     it is for spreadsheet formats, so GeoJSON, exported without it, passes False.
+
+    ``require_reachable`` applies the rule for what partners submit (the form and the bulk
+    upload): every row names who runs it (``partner``) and at least one way to reach them
+    (``phone``, ``email`` or ``website``); see :data:`CONTACT_COLUMNS`.
     """
     check_language(lang)
     if row_kind not in ("row", "feature"):
@@ -754,6 +763,7 @@ def validate_records(
     validator = _Validator(
         records, existing, partners, lang, header, first_row, row_kind, source, unquote
     )
+    validator.require_reachable = require_reachable
     return validator.run()
 
 
@@ -787,6 +797,7 @@ class _Validator:
         self.row_kind = row_kind
         self.source = source
         self.unquote = unquote
+        self.require_reachable = False
         if header is None:
             header = []
             for record in records:
@@ -1035,6 +1046,8 @@ class _Validator:
         website = self.website(row)
         email = self.email(row)
         phone = self.phone(row)
+        if self.require_reachable:
+            self.reachable(row)
         flags = {name: self.boolean(row, name) for name in _BOOL_COLUMNS}
         months = self.months(row)
         start, end = self.event_dates(row)
@@ -1262,6 +1275,13 @@ class _Validator:
             candidate, n = f"{base}-{n}", n + 1
         self.used_ids.add(candidate)
         return candidate
+
+    def reachable(self, row: _Row) -> None:
+        """Who runs the offering and how to reach them: the rule for partners' submissions."""
+        if is_blank(row.cells.get("partner")):
+            self.issue(row, "partner", "partner_required")
+        if all(is_blank(row.cells.get(name)) for name in CONTACT_COLUMNS):
+            self.issue(row, "", "contact_required")
 
     def partner(self, row: _Row) -> str:
         name = _text_value(row.cells.get("partner"))

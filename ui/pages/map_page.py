@@ -22,7 +22,7 @@ from fairkit.qr import qr_png
 from geodata import DISTRICT_TERYTS, REGION_BOUNDS, district_name, load_gminy
 from mapview.builder import BASEMAPS, render_product_map
 from ui import choice
-from ui.i18n import month_name, t, translate
+from ui.i18n import gmina_label, month_name, t, translate
 from ui.state import current_language, get_store, published_products
 from ui.text import md_escape, md_link, safe_url
 from ui.trip_state import add_to_trip, in_trip, remove_from_trip, trip_ids
@@ -251,9 +251,7 @@ def sidebar_filters() -> ProductFilter:
         )
         chosen = st.session_state.get("f_district") or list(DISTRICT_TERYTS)
         gmina_rows = gminy[gminy["powiat_teryt"].isin(chosen)]
-        gmina_names = {
-            row.teryt: f"{row.name} ({_gmina_kind(row.kind)})" for row in gmina_rows.itertuples()
-        }
+        gmina_names = {row.teryt: gmina_label(row, lang) for row in gmina_rows.itertuples()}
         st.session_state["f_gmina"] = [
             g for g in st.session_state.get("f_gmina", []) if g in gmina_names
         ]
@@ -311,19 +309,6 @@ def sidebar_filters() -> ProductFilter:
         pets=bool(st.session_state.get("f_pets")),
         text=st.session_state.get("f_q", ""),
     )
-
-
-def _gmina_kind(kind: str) -> str:
-    labels = {
-        "miejska": {"pl": "miasto", "en": "town", "uk": "місто"},
-        "wiejska": {"pl": "gmina wiejska", "en": "rural", "uk": "сільська"},
-        "miejsko-wiejska": {
-            "pl": "gmina miejsko-wiejska",
-            "en": "town and rural",
-            "uk": "місько-сільська",
-        },
-    }
-    return labels.get(kind, {}).get(lang, kind)
 
 
 def display_name(row: pd.Series) -> tuple[str, bool]:

@@ -32,7 +32,7 @@ from geodata import district_name, gminy_of_district, load_gminy, locate
 from mapview.builder import build_base_map
 from ui import choice
 from ui import product_form as form
-from ui.i18n import translate
+from ui.i18n import gmina_label, translate
 from ui.staff_auth import require_staff
 from ui.state import current_language, get_store, partners, published_products
 from ui.text import md_escape
@@ -292,7 +292,7 @@ FIELD_LABELS = {
 
 lang = current_language()
 store = get_store()
-GMINA_NAMES = {str(r.teryt): str(r.name) for r in load_gminy().itertuples()}
+GMINA_ROWS = {str(r.teryt): r for r in load_gminy().itertuples()}
 
 
 def tr(key: str, **params) -> str:
@@ -324,7 +324,8 @@ def show_value(name: str, value) -> str:
         except ValueError:
             return str(value)
     if name == "gmina_teryt":
-        return GMINA_NAMES.get(str(value), str(value))
+        row = GMINA_ROWS.get(str(value))
+        return gmina_label(row, lang) if row is not None else str(value)
     if isinstance(value, bool):
         return form.tr("yes" if value else "no", lang)
     if isinstance(value, list | tuple):
@@ -439,7 +440,7 @@ def district_check(after: dict) -> None:
             icon=":material/wrong_location:",
         )
         return
-    gminy = {g["teryt"]: g["name"] for g in gminy_of_district(location.teryt)}
+    gminy = {g["teryt"]: gmina_label(g, lang) for g in gminy_of_district(location.teryt)}
     gmina = gminy.get(str(after.get("gmina_teryt") or ""), tr("none_value"))
     st.success(
         tr("district_ok", district=district_name(location.teryt, lang), gmina=gmina),
@@ -544,7 +545,9 @@ def edit_then_approve(revision_id: int, revision: dict, product, user: str) -> N
     draft = product_from_content(revision["data"])
     form.load_values(P, form.product_to_values(draft), revision_id)
     form.prepare(P, partner_frame)
-    edited, report, _record = form.validate(P, lang, partner_frame, exclude_id=product.id)
+    edited, report, _record = form.validate(
+        P, lang, partner_frame, exclude_id=product.id, require_reachable=False
+    )
     issues = form.issues_by_column(report)
     left, right = st.columns(2, gap="large")
     with left:
@@ -692,7 +695,7 @@ def partners_tab(user: str) -> None:
     pick = st.session_state["mod_p_pick"]
     load_partner(pick, frame)
     gminy = load_gminy()
-    gmina_names = {str(r.teryt): str(r.name) for r in gminy.itertuples()}
+    gmina_names = {str(r.teryt): gmina_label(r, lang) for r in gminy.itertuples()}
     with st.container(border=True):
         left, right = st.columns(2, gap="large")
         with left:

@@ -320,7 +320,7 @@ def single_form() -> None:
         if other:
             with st.expander(form.tr("warnings_title", lang), icon=":material/warning:"):
                 for issue in other:
-                    st.markdown(md_escape(issue.message(lang)))
+                    st.markdown(md_escape(form.issue_line(issue, lang)))
         clicked = st.button(
             tr("send"), key="sub_send", type="primary", on_click=mark_tried, icon=":material/send:"
         )
@@ -328,7 +328,7 @@ def single_form() -> None:
         if tried and errors:
             st.error(tr("fix_first", n=len(errors)), icon=":material/error:")
             for issue in errors:
-                st.markdown("- " + md_escape(issue.message(lang)))
+                st.markdown("- " + md_escape(form.issue_line(issue, lang)))
         if not clicked or errors or product is None:
             return
         if duplicates and not st.session_state.get("sub_duplicate_ok"):
@@ -387,6 +387,7 @@ def bulk_upload() -> None:
         lang,
         header=header,
         partners=partner_frame[["id", "name", "sector"]] if len(partner_frame) else None,
+        require_reachable=True,
     )
     st.markdown(
         tr(
@@ -415,6 +416,7 @@ def bulk_upload() -> None:
             actor="partner-upload",
             lang=lang,
             source=Source.IMPORT.value,
+            require_reachable=True,
         )
         st.session_state["sub_bulk_done"] = tr("bulk_sent", n=result.imported)
         del st.session_state["sub_bulk_file"]
