@@ -6,6 +6,7 @@ Ukrainian half-way. Everything is asserted on screen; one app server serves the 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import MAP_FRAME, offline_page, screenshot, start_app, stop_app
 
@@ -100,9 +101,13 @@ def choose_language(page, lang: str) -> None:
 
 def pick(page, combobox: str, option: str) -> None:
     """Pick ``option`` in the multiselect or selectbox labelled ``combobox``."""
-    page.get_by_role("combobox", name=combobox).click()
+    box = page.get_by_role("combobox", name=combobox, exact=True)
+    box.click()
+    box.press_sequentially(option[:12])  # filter a long list, then pick the exact option
     page.get_by_role("option", name=option, exact=True).click()
-    page.keyboard.press("Escape")
+    if page.get_by_test_id("stMultiSelect").filter(has=box).count():
+        # A multiselect stays open for more picks (Escape on a selectbox would clear it).
+        page.keyboard.press("Escape")
     settle(page)
 
 
@@ -166,3 +171,149 @@ def _tourist(page, server):
         no_exception(page)
         one_map(page)
         screenshot(page, f"journey-tourist-{lang}")
+
+
+# -- partner -------------------------------------------------------------------------------
+
+FORM = {
+    "pl": {
+        "heading": "Dodaj ofertę",
+        "name": "Nazwa oferty *",
+        "description": "Opis",
+        "category": "Kategoria *",
+        "workshops": "Warsztaty i edukacja",
+        "partner": "Partner",
+        "months": "Miesiące, w których oferta jest dostępna",
+        "may": "maj",
+        "coordinates": "Współrzędne",
+        "website": "Strona internetowa",
+        "phone": "Telefon",
+        "gmina": "Gmina",
+        "send": "Wyślij do sprawdzenia",
+        "need_location": "Podaj lokalizację: wklej współrzędne albo kliknij mapę.",
+        "need_contact": "Podaj co najmniej jeden kontakt: telefon, e-mail albo stronę internetową.",
+        "town": "Jarosław — gmina miejska",
+    },
+    "en": {
+        "heading": "Add an offering",
+        "name": "Name of the offering *",
+        "description": "Description",
+        "category": "Category *",
+        "workshops": "Workshops and education",
+        "partner": "Partner",
+        "may": "May",
+        "coordinates": "Coordinates",
+        "website": "Website",
+        "phone": "Phone",
+        "gmina": "Municipality (gmina)",
+        "send": "Send for review",
+        "need_location": "Give the location: paste coordinates or click the map.",
+        "need_contact": "Give at least one contact: phone, e-mail or website.",
+        "town": "Jarosław — urban gmina",
+    },
+    "uk": {
+        "heading": "Додати пропозицію",
+        "name": "Назва пропозиції *",
+        "category": "Категорія *",
+        "workshops": "Майстер-класи та освіта",
+        "coordinates": "Координати",
+        "website": "Вебсайт",
+        "gmina": "Гміна",
+        "send": "Надіслати на перевірку",
+        "town": "Jarosław — міська гміна",
+    },
+}
+PARTNER = "Gmina Miejska Przemyśl"
+
+
+def textbox(page, label: str):
+    return page.get_by_role("textbox", name=label, exact=True)
+
+
+def message_after(page, label: str) -> str:
+    """Text of the element right below the input labelled ``label`` (its message)."""
+    box = page.locator(
+        f'[data-testid="stElementContainer"]:has([aria-label="{label}"]) '
+        '+ [data-testid="stElementContainer"] [data-testid="stAlert"] '
+        '[data-testid="stMarkdownContainer"]'
+    )
+    return box.first.inner_text(timeout=10_000).strip()
+
+
+def type_into(page, label: str, text: str) -> None:
+    box = textbox(page, label)
+    box.fill(text)
+    box.press("Tab")
+    settle(page)
+
+
+def test_partner_keeps_what_was_typed_sees_messages_at_the_field_and_edits(browser, server):
+    page = offline_page(browser, 1280, 1100)
+    try:
+        _partner(page, server)
+    finally:
+        screenshot(page, "journey-partner-last")
+
+
+def _partner(page, server):
+    words = FORM["pl"]
+    page.goto(f"{server}/dodaj", wait_until="domcontentloaded")
+    page.get_by_role("heading", name=words["heading"]).wait_for(timeout=60_000)
+    settle(page)
+    type_into(page, words["name"], "Warsztaty ceramiczne — dzień próbny")
+    type_into(page, words["description"], "Zajęcia z toczenia na kole.")
+    pick(page, words["category"], words["workshops"])
+    pick(page, words["partner"], PARTNER)
+    pick(page, words["months"], words["may"])
+    page.get_by_role("button", name=words["send"]).click()
+    settle(page)
+    # Nothing about rows or columns: the message sits under the field it is about.
+    assert message_after(page, words["coordinates"]) == words["need_location"]
+    assert message_after(page, words["phone"]) == words["need_contact"]
+    assert "Wiersz" not in page.get_by_test_id("stMain").inner_text()
+    screenshot(page, "journey-partner-errors-pl")
+
+    choose_language(page, "en")
+    words = FORM["en"]
+    page.get_by_role("heading", name=words["heading"]).wait_for(timeout=30_000)
+    no_exception(page)
+    assert textbox(page, words["name"]).input_value() == "Warsztaty ceramiczne — dzień próbny"
+    assert textbox(page, words["description"]).input_value() == "Zajęcia z toczenia na kole."
+    assert selectbox_text(page, words["category"]) == words["workshops"]
+    assert selectbox_text(page, words["partner"]) == PARTNER
+    assert chosen_tags(page, "Months when it is available") == [words["may"]]
+    assert message_after(page, words["coordinates"]) == words["need_location"]
+    assert message_after(page, words["phone"]) == words["need_contact"]
+    type_into(page, words["coordinates"], "50.0163, 22.6777")
+    type_into(page, words["website"], "https://www.jaroslaw.pl")
+    assert selectbox_text(page, words["gmina"]) == words["town"]
+    screenshot(page, "journey-partner-filled-en")
+
+    choose_language(page, "uk")
+    words = FORM["uk"]
+    page.get_by_role("heading", name=words["heading"]).wait_for(timeout=30_000)
+    no_exception(page)
+    assert textbox(page, words["coordinates"]).input_value() == "50.0163, 22.6777"
+    assert selectbox_text(page, words["category"]) == words["workshops"]
+    assert selectbox_text(page, words["gmina"]) == words["town"]
+    page.get_by_role("button", name=words["send"]).click()
+    link_box = page.locator("code").filter(has_text="moja-oferta?token=").first
+    link_box.wait_for(timeout=60_000)
+    link = link_box.inner_text().strip()
+    no_exception(page)
+    screenshot(page, "journey-partner-sent-uk")
+
+    # The private link opens the offering for editing, as it was sent.
+    page.goto(link, wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Popraw ofertę").wait_for(timeout=60_000)
+    settle(page)
+    words = FORM["pl"]
+    expect(textbox(page, words["name"])).to_have_value(
+        "Warsztaty ceramiczne — dzień próbny", timeout=30_000
+    )
+    assert selectbox_text(page, words["gmina"]) == words["town"]
+    type_into(page, words["name"], "Warsztaty ceramiczne")
+    page.get_by_role("button", name="Wyślij zmiany do sprawdzenia").click()
+    page.get_by_text("Zmiany wysłane do sprawdzenia.").wait_for(timeout=60_000)
+    no_exception(page)
+    screenshot(page, "journey-partner-edited")
