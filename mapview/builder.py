@@ -35,6 +35,11 @@ OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 CATEGORY_INDEX: dict[str, int] = {c.slug: i for i, c in enumerate(CATEGORIES)}
 
+# Zooming to results or to a chosen product stops here, so the surroundings stay in view
+# (a single result used to land at level 17).
+FIT_MAX_ZOOM = 13
+FOCUS_ZOOM = 14
+
 FLAG_SOCIAL_ECONOMY = 1
 FLAG_SELECTED = 2
 FLAG_TRIP = 4
@@ -260,8 +265,11 @@ class ProductLayer(JSCSSMixin, MacroElement):
                     m.setView({{ this.focus }}, Math.max(m.getZoom(), {{ this.focus_zoom }}), {animate: false});
                     for (var i = 0; i < markers.length; i++) {
                         if (data[i][3] & 2) {
-                            if (cluster.getVisibleParent(markers[i]) !== markers[i]) {
-                                cluster.zoomToShowLayer(markers[i], function(){});
+                            // Open its cluster where it is rather than zooming in until
+                            // the cluster splits (co-located places went to level 17).
+                            var parent = cluster.getVisibleParent(markers[i]);
+                            if (parent && parent !== markers[i] && parent.spiderfy) {
+                                parent.spiderfy();
                             }
                             break;
                         }
@@ -276,7 +284,7 @@ class ProductLayer(JSCSSMixin, MacroElement):
                 window.productFitKey = {{ this.fit_key }};
                 setTimeout(function(){ settle(function(m){
                     var target = {{ this.fit_bounds or "null" }} || cluster.getBounds();
-                    m.fitBounds(target, {padding: [30, 30], maxZoom: 13, animate: false});
+                    m.fitBounds(target, {padding: [30, 30], maxZoom: {{ this.fit_max_zoom }}, animate: false});
                 }); }, 50);
             }
             {% endif %}
@@ -310,11 +318,12 @@ class ProductLayer(JSCSSMixin, MacroElement):
         super().__init__()
         self._name = "ProductLayer"
         self.fit_bounds = _script_json(fit_bounds) if fit_bounds else None
+        self.fit_max_zoom = FIT_MAX_ZOOM
         self.fit_key = _script_json(fit_key) if fit_key else None
         selected = next((r for r in rows if r[3] & FLAG_SELECTED), None)
         self.focus = _script_json([selected[0], selected[1]]) if selected else None
         self.focus_key = _script_json(selected[5]) if selected else None
-        self.focus_zoom = 15
+        self.focus_zoom = FOCUS_ZOOM
         self.data = _script_json(rows)
         self.categories = _script_json([[c.colour, c.icon] for c in CATEGORIES])
         self.radius = int(cluster_radius)

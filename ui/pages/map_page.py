@@ -564,7 +564,11 @@ sort_options = list(SORT_ORDERS)
 sort_order = st.session_state.get("sort", "name")
 origin = st.session_state.get("origin") if sort_order == "distance" else None
 shown = sort_products(
-    filtered, "name" if sort_order == "distance" and origin is None else sort_order, origin, lang
+    filtered,
+    "name" if sort_order == "distance" and origin is None else sort_order,
+    origin,
+    lang,
+    query=flt.text,
 )
 selected_id = st.session_state.get("product")
 if selected_id and selected_id not in set(everything["id"]):
