@@ -9,7 +9,7 @@ import streamlit as st
 from catalogue.taxonomy import LANGUAGES
 from ui import choice
 from ui.i18n import LANGUAGE_NAMES, t
-from ui.state import current_language, get_store
+from ui.state import KIOSK_FLAG, current_language, get_store
 
 ROOT = Path(__file__).resolve().parent
 
@@ -58,5 +58,8 @@ pages = [
     for i, (path, title, icon, url) in enumerate(PAGES)
     if (ROOT / path).exists()
 ]
-st.navigation(pages, position="top").run()
+# The presentation (a fair screen) has no menu: visitors must not wander off into other
+# pages; only a staff exit on that page clears the flag.
+position = "hidden" if st.session_state.get(KIOSK_FLAG) else "top"
+st.navigation(pages, position=position).run()
 st.sidebar.caption(t("cluster_name", lang))

@@ -25,6 +25,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 from streamlit_folium import st_folium
 
+from catalogue.staff import authenticate
 from catalogue.taxonomy import category_label, sector_label
 from fairkit.qr import qr_png
 from fairkit.stats import featured_products, social_economy_by_district
@@ -33,7 +34,7 @@ from geodata import DISTRICT_TERYTS, district_name, load_districts
 from mapview.builder import BASEMAPS, ProductLayer, _script_json, build_base_map, product_rows
 from ui import choice
 from ui.i18n import LANGUAGE_NAMES, t, translate
-from ui.state import current_language, get_store, published_products
+from ui.state import KIOSK_FLAG, app_base_url, current_language, get_store, published_products
 from ui.text import md_escape, safe_url
 
 S = {
@@ -90,6 +91,14 @@ S = {
         "en": "The catalogue has no described offerings to show yet.",
         "uk": "У каталозі ще немає описаних пропозицій для показу.",
     },
+    "exit_user": {"pl": "Pracownik", "en": "Staff member", "uk": "Працівник"},
+    "exit_password": {"pl": "Hasło", "en": "Password", "uk": "Пароль"},
+    "exit": {"pl": "Zakończ pokaz", "en": "End the show", "uk": "Завершити показ"},
+    "exit_failed": {
+        "pl": "Pokaz może zakończyć tylko pracownik: sprawdź nazwę i hasło.",
+        "en": "Only staff can end the show: check the name and password.",
+        "uk": "Завершити показ може лише працівник: перевірте ім'я та пароль.",
+    },
     "settings": {
         "pl": "Ustawienia pokazu (obsługa stoiska)",
         "en": "Show settings (stand staff)",
@@ -136,18 +145,21 @@ S = {
 DEFAULT_INTERVAL = 12
 DEFAULT_IDLE = 90
 MAP_HEIGHT = 760
-# Static layout CSS only (no catalogue text): no sidebar, full width, large type.
+# Static layout CSS only (no catalogue text): no sidebar, no app header or menu (visitors
+# must not wander into other pages), full width, body text 28 px at 1920×1080.
 KIOSK_CSS = """<style>
 [data-testid="stSidebar"],[data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"]{display:none !important}
-[data-testid="stMainBlockContainer"]{max-width:100% !important;padding:4rem 2rem 1rem !important}
-[data-testid="stMain"] h1{font-size:3rem !important;line-height:1.1}
-[data-testid="stMain"] h2{font-size:2.3rem !important;line-height:1.15}
+[data-testid="stExpandSidebarButton"],[data-testid="stHeader"],[data-testid="stTopNav"],
+[data-testid="stToolbar"]{display:none !important}
+[data-testid="stMainBlockContainer"]{max-width:100% !important;padding:1.2rem 2rem 1rem !important}
+[data-testid="stMain"] h1{font-size:3.2rem !important;line-height:1.1}
+[data-testid="stMain"] h2{font-size:2.6rem !important;line-height:1.15}
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
-[data-testid="stMain"] [data-testid="stMarkdownContainer"] li{font-size:1.35rem;line-height:1.45}
-[data-testid="stMain"] [data-testid="stCaptionContainer"]{font-size:1.1rem}
-[data-testid="stMain"] .stButton button{min-height:3.4rem;font-size:1.35rem;padding:0 1.4rem}
-[data-testid="stMain"] .stButton button p{font-size:1.35rem}
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] li{font-size:1.75rem;line-height:1.4}
+[data-testid="stMain"] [data-testid="stCaptionContainer"],
+[data-testid="stMain"] [data-testid="stCaptionContainer"] p{font-size:1.75rem}
+[data-testid="stMain"] .stButton button{min-height:3.4rem;font-size:1.75rem;padding:0 1.2rem}
+[data-testid="stMain"] .stButton button p{font-size:1.75rem}
 </style>"""
 
 lang = current_language()
@@ -208,6 +220,18 @@ class KioskHighlight(MacroElement):
         self.point = _script_json([round(float(lat), 6), round(float(lon), 6)])
 
 
+def exit_show() -> None:
+    """End presentation mode (navigation comes back) if a staff password is given."""
+    user = str(st.session_state.get("kiosk_exit_user") or "")
+    password = str(st.session_state.get("kiosk_exit_password") or "")
+    st.session_state["kiosk_exit_password"] = ""
+    if authenticate(get_store(), user, password):
+        st.session_state.pop(KIOSK_FLAG, None)
+        st.session_state["kiosk_exit_ok"] = True
+    else:
+        st.session_state["kiosk_exit_failed"] = True
+
+
 def touch() -> None:
     """A visitor pressed a control: pause the autoplay until the idle time passes."""
     st.session_state["kiosk_touch"] = time.time()
@@ -240,8 +264,7 @@ def app_root() -> str:
     custom = safe_url(st.session_state.get("kiosk_base_url"))
     if custom:
         return custom.rstrip("/")
-    url = (st.context.url or "").split("?")[0].rstrip("/")
-    return url.removesuffix("/prezentacja")
+    return app_base_url("prezentacja")
 
 
 def link(params: dict[str, str]) -> str:
@@ -363,6 +386,10 @@ def seed_settings() -> None:
     st.session_state.setdefault("kiosk_base_url", safe_url(params.get("base")) or "")
 
 
+if not st.session_state.get(KIOSK_FLAG):
+    # app.py hides the navigation while this flag is set; it is cleared by a staff exit only.
+    st.session_state[KIOSK_FLAG] = True
+    st.rerun()
 st.html(KIOSK_CSS)
 seed_settings()
 everything = published_products()
@@ -508,3 +535,13 @@ with st.expander(tr("settings"), icon=":material/settings:"):
         help=tr("public_url_help"),
         max_chars=300,
     )
+    # Leaving the presentation is a staff action: the password, every time.
+    with st.form("kiosk_exit_form", border=False):
+        e1, e2, e3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+        e1.text_input(tr("exit_user"), key="kiosk_exit_user", max_chars=64)
+        e2.text_input(tr("exit_password"), key="kiosk_exit_password", type="password")
+        e3.form_submit_button(tr("exit"), key="kiosk_exit", on_click=exit_show)
+    if st.session_state.pop("kiosk_exit_failed", False):
+        st.error(tr("exit_failed"), icon=":material/lock:")
+    if st.session_state.pop("kiosk_exit_ok", False):
+        st.switch_page("ui/pages/map_page.py")

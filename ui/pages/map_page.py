@@ -23,7 +23,7 @@ from geodata import DISTRICT_TERYTS, REGION_BOUNDS, district_name, load_gminy
 from mapview.builder import BASEMAPS, render_product_map
 from ui import choice
 from ui.i18n import gmina_label, month_name, t, translate
-from ui.state import current_language, get_store, published_products
+from ui.state import app_base_url, current_language, get_store, published_products
 from ui.text import md_escape, md_link, safe_url
 from ui.trip_state import add_to_trip, in_trip, remove_from_trip, trip_ids
 
@@ -615,7 +615,7 @@ with map_col:
     if shown.empty:
         st.warning(tr("no_results"), icon=":material/filter_alt_off:")
 
-base_url = (st.context.url or "").split("?")[0]
+base_url = app_base_url("mapa") + "/"
 share_url = base_url + ("?" + urlencode(share_params(flt)) if share_params(flt) else "")
 with side_col:
     if selected_id:

@@ -6,7 +6,6 @@ the options and caches the files per catalogue version and options.
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -18,16 +17,14 @@ from catalogue.taxonomy import CATEGORIES, LANGUAGES, Sector, category_label, se
 from fairkit.brochure import build_brochure
 from fairkit.card import build_card, photo_path
 from fairkit.pdf_common import (
-    BASE_URL_ENV,
     BROCHURE_FORMATS,
     FontMissingError,
     describe_filter,
-    public_base_url,
 )
 from geodata import DISTRICT_TERYTS, district_name
 from ui import choice
 from ui.i18n import LANGUAGE_NAMES, t, translate
-from ui.state import current_language, get_store, published_products
+from ui.state import app_base_url, current_language, get_store, published_products
 from ui.text import md_escape
 
 S = {
@@ -169,13 +166,7 @@ def map_filter() -> ProductFilter:
 
 def page_base_url() -> str:
     """Start of printed links: ``PUBLIC_BASE_URL`` if set, else this app's own address."""
-    if os.environ.get(BASE_URL_ENV, "").strip():
-        return public_base_url()
-    parts = urlsplit(st.context.url or "")
-    if parts.scheme in ("http", "https") and parts.netloc:
-        path = parts.path.rstrip("/").removesuffix("/druk")
-        return public_base_url(f"{parts.scheme}://{parts.netloc}{path}")
-    return public_base_url()
+    return app_base_url("druk")
 
 
 def _filter_key(flt: ProductFilter) -> tuple[tuple[str, str], ...]:

@@ -32,7 +32,7 @@ from geodata import district_name
 from mapview.builder import ProductLayer, _script_json, build_base_map, product_rows
 from ui import choice
 from ui.i18n import t, translate
-from ui.state import current_language, published_products
+from ui.state import app_base_url, current_language, published_products
 from ui.text import md_escape
 from ui.trip_state import (
     add_to_trip,
@@ -187,7 +187,7 @@ class TripRoute(MacroElement):
 
 def trip_link(ids: list[str]) -> str:
     """Absolute URL of this page with the trip (and a non-Polish language)."""
-    base = (st.context.url or "").split("?")[0]
+    base = app_base_url("wycieczka") + "/wycieczka"
     params = {"trip": trip_param(ids)}
     if lang != "pl":
         params["lang"] = lang
