@@ -5,10 +5,22 @@ Ukrainian half-way. Everything is asserted on screen; one app server serves the 
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import MAP_FRAME, offline_page, screenshot, start_app, stop_app
+from tests.e2e.conftest import (
+    MAP_FRAME,
+    REPO_ROOT,
+    offline_page,
+    screenshot,
+    start_app,
+    stop_app,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -55,10 +67,38 @@ TOURIST = {
 }
 
 
+PASSWORD = "correct horse battery"
+PENDING = "Pracownia witrażu — pokaz na stoisku"
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
+    """The sample catalogue, one staff account and one offering waiting for review."""
     root = tmp_path_factory.mktemp("journeys")
-    proc, base = start_app(root / "catalogue.sqlite", {"CATALOGUE_PHOTOS": str(root / "photos")})
+    db = root / "catalogue.sqlite"
+    env = dict(os.environ, CATALOGUE_DB=str(db))
+    env.pop("DATABASE_URL", None)
+
+    def cli(*args: str, stdin: str | None = None) -> None:
+        subprocess.run(
+            [sys.executable, "-m", "catalogue", *args],
+            cwd=REPO_ROOT,
+            env=env,
+            input=stdin.encode() if stdin else None,
+            check=True,
+            capture_output=True,
+        )
+
+    cli("init")
+    cli("staff", "add", "anna", "--password-stdin", stdin=f"{PASSWORD}\n")
+    pending = root / "pending.csv"
+    pending.write_text(
+        "nazwa;kategoria;współrzędne;partner;strona\n"
+        f"{PENDING};workshops;50.0301, 22.6601;Gmina Miejska Przemyśl;https://www.przemysl.pl\n",
+        encoding="utf-8",
+    )
+    cli("import", str(pending), "--pending")
+    proc, base = start_app(db, {"CATALOGUE_PHOTOS": str(root / "photos")})
     try:
         yield base
     finally:
@@ -317,3 +357,81 @@ def _partner(page, server):
     page.get_by_text("Zmiany wysłane do sprawdzenia.").wait_for(timeout=60_000)
     no_exception(page)
     screenshot(page, "journey-partner-edited")
+
+
+# -- staff ---------------------------------------------------------------------------------
+
+
+def test_staff_stay_signed_in_approve_and_present_without_navigation(browser, server):
+    page = offline_page(browser, 1280, 1000)
+    try:
+        _staff(page, server)
+    finally:
+        screenshot(page, "journey-staff-last")
+
+
+def _staff(page, server):
+    page.goto(f"{server}/moderacja", wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Logowanie pracowników Klastra").wait_for(timeout=60_000)
+    textbox(page, "Nazwa użytkownika").fill("anna")
+    textbox(page, "Hasło").fill(PASSWORD)
+    page.get_by_role("button", name="Zaloguj").click()
+    inbox = page.get_by_role("tab", name=re.compile(r"^Do sprawdzenia \(\d+\)$"))
+    inbox.wait_for(timeout=60_000)
+    settle(page)
+    assert "rkesi_staff=" in page.evaluate("document.cookie")
+    assert PASSWORD not in page.url and "token" not in page.url
+
+    # A reload starts a new Streamlit session: the signed cookie keeps the login.
+    page.reload(wait_until="domcontentloaded")
+    inbox.wait_for(timeout=60_000)
+    page.get_by_role("button", name="Wyloguj").wait_for(timeout=30_000)
+    assert page.get_by_role("heading", name="Logowanie pracowników Klastra").count() == 0
+    screenshot(page, "journey-staff-reloaded")
+
+    box = page.get_by_role("combobox", name="Zgłoszenie", exact=True)
+    box.click()
+    box.press_sequentially("Pracownia witrażu")
+    page.get_by_role("option").filter(has_text=PENDING).first.click()
+    settle(page)
+    page.get_by_role("heading", name=PENDING).wait_for(timeout=30_000)
+    page.get_by_role("button", name="Zatwierdź i opublikuj").click()
+    page.get_by_text(f"Opublikowano „{PENDING}”.").wait_for(timeout=60_000)
+    no_exception(page)
+
+    # The offering is on the public map.
+    page.goto(f"{server}/?q=witrazu", wait_until="domcontentloaded")
+    page.get_by_role("button", name=PENDING).first.wait_for(timeout=60_000)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-marker-icon").first.wait_for(timeout=30_000)
+    assert page.get_by_text("Wyniki: 1 z").count() == 1
+    screenshot(page, "journey-staff-published")
+
+
+@pytest.mark.parametrize("lang", ["pl", "en", "uk"])
+def test_presentation_has_no_navigation_large_type_and_fits_full_hd(browser, server, lang):
+    page = offline_page(browser, 1920, 1080)
+    query = f"?lang={lang}" if lang != "pl" else ""
+    page.goto(f"{server}/prezentacja{query}", wait_until="domcontentloaded")
+    title = {"pl": "Odkryj pięć powiatów", "en": "Discover five districts"}.get(
+        lang, "Відкрийте п'ять повітів"
+    )
+    page.get_by_role("heading", name=title).wait_for(timeout=60_000)
+    page.frame_locator(MAP_FRAME).locator(".leaflet-container").wait_for(timeout=60_000)
+    settle(page)
+    no_exception(page)
+    # No way into other pages: no menu, no sidebar, no page links.
+    assert page.get_by_test_id("stTopNav").count() == 0
+    assert not page.get_by_test_id("stSidebar").is_visible()
+    assert page.get_by_role("link", name=re.compile("Dodaj|Moderac|Add an|Модерац")).count() == 0
+    sizes = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stMarkdownContainer"] p')]
+            .filter(p => p.offsetParent && p.innerText.trim())
+            .map(p => parseFloat(getComputedStyle(p).fontSize))"""
+    )
+    assert sizes and min(sizes) >= 28, sizes
+    screenshot(page, f"journey-presentation-{lang}")
+    # The slide's controls are on the screen, not below it.
+    nxt = {"pl": "Dalej", "en": "Next", "uk": "Далі"}[lang]
+    bottom = page.get_by_role("button", name=nxt).bounding_box()
+    assert bottom and bottom["y"] + bottom["height"] <= 1080, bottom

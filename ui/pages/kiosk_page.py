@@ -152,7 +152,7 @@ KIOSK_CSS = """<style>
 [data-testid="stExpandSidebarButton"],[data-testid="stHeader"],[data-testid="stTopNav"],
 [data-testid="stToolbar"]{display:none !important}
 [data-testid="stMainBlockContainer"]{max-width:100% !important;padding:1.2rem 2rem 1rem !important}
-[data-testid="stMain"] h1{font-size:3.2rem !important;line-height:1.1}
+[data-testid="stMain"] h1{font-size:3rem !important;line-height:1.1}
 [data-testid="stMain"] h2{font-size:2.6rem !important;line-height:1.15}
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] li{font-size:1.75rem;line-height:1.4}
@@ -314,7 +314,7 @@ def product_slide(row: pd.Series) -> None:
     st.header(md_escape(stop_name(row, lang)), anchor=False)
     place = district_name(row["district_teryt"], lang) if row.get("district_teryt") else ""
     st.markdown(f"**{md_escape(category_label(row['category'], lang))}** · {md_escape(place)}")
-    description = stop_description(row, lang, limit=300 if photo is not None else 420)
+    description = stop_description(row, lang, limit=220 if photo is not None else 320)
     if description:
         st.markdown(md_escape(description))
     partner = str(row.get("partner_name") or "")
@@ -355,7 +355,7 @@ def district_slide(teryt: str, frame: pd.DataFrame) -> None:
 
 
 def qr_block(url: str, caption: str) -> None:
-    qr_col, text_col = st.columns([1, 1], vertical_alignment="center")
+    qr_col, text_col = st.columns([2, 3], vertical_alignment="center")
     qr_col.image(qr_png(url, scale=10, border=2), width="stretch")
     text_col.markdown(f"**{caption}**")
     text_col.caption(md_escape(url))
