@@ -66,6 +66,10 @@ box-shadow:0 1px 4px rgba(0,0,0,.3);max-height:60vh;overflow:auto}
 .leaflet-container .leaflet-control-attribution,.leaflet-container .leaflet-control-scale-line{font-size:11px;line-height:1.4}
 .leaflet-labels-pane.hidden{display:none}
 @media (max-width:360px){.map-legend{display:none}}
+.touch-hint{position:absolute;inset:0;z-index:1000;display:flex;align-items:center;justify-content:center;
+padding:1rem;text-align:center;background:rgba(0,0,0,.5);color:#fff;font:600 18px/1.3 system-ui,sans-serif;
+opacity:0;pointer-events:none;transition:opacity .2s}
+.touch-hint.show{opacity:1}
 </style>
 """
 
@@ -163,6 +167,55 @@ class DistrictLayer(MacroElement):
         self.labels = _script_json(labels)
         self.attributions = [_script_json(html.escape(BOUNDARY_ATTRIBUTION))]
         self.no_basemap = no_basemap
+
+
+TOUCH_HINT = {
+    "pl": "Użyj dwóch palców, aby przesunąć mapę",
+    "en": "Use two fingers to move the map",
+    "uk": "Використовуйте два пальці, щоб рухати мапу",
+}
+
+
+class TouchGestures(MacroElement):
+    """On touch screens one finger scrolls the page and two move the map (like Google Maps).
+
+    Leaflet's one-finger dragging is off on touch devices, so the map no longer traps a thumb
+    scrolling the page; it is switched on while two fingers touch the map, and a one-finger
+    swipe shows a short hint. Mouse dragging is unchanged.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(){
+            var map = {{ this._parent.get_name() }};
+            if (!(("ontouchstart" in window) || navigator.maxTouchPoints > 0)) { return; }
+            var box = map.getContainer(), timer = null;
+            var hint = L.DomUtil.create("div", "touch-hint", box);
+            hint.textContent = {{ this.text }};
+            map.dragging.disable();
+            box.addEventListener("touchstart", function(e){
+                if (e.touches.length > 1) { map.dragging.enable(); hint.classList.remove("show"); }
+            }, {passive: true});
+            box.addEventListener("touchmove", function(e){
+                if (e.touches.length === 1 && !map.dragging.enabled()) {
+                    hint.classList.add("show");
+                    clearTimeout(timer);
+                    timer = setTimeout(function(){ hint.classList.remove("show"); }, 1500);
+                }
+            }, {passive: true});
+            box.addEventListener("touchend", function(e){
+                if (e.touches.length === 0) { map.dragging.disable(); }
+            }, {passive: true});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name = "TouchGestures"
+        self.text = _script_json(TOUCH_HINT[check_language(lang)])
 
 
 class Legend(MacroElement):
@@ -430,6 +483,7 @@ def build_base_map(
     _LocalAssets().add_to(fmap)
     DistrictLayer(lang, no_basemap=basemap == "none").add_to(fmap)
     Legend(lang, social_economy_label, legend_title).add_to(fmap)
+    TouchGestures(lang).add_to(fmap)
     fmap.fit_bounds([[south, west], [north, east]])
     return fmap
 

@@ -435,3 +435,94 @@ def test_presentation_has_no_navigation_large_type_and_fits_full_hd(browser, ser
     nxt = {"pl": "Dalej", "en": "Next", "uk": "Далі"}[lang]
     bottom = page.get_by_role("button", name=nxt).bounding_box()
     assert bottom and bottom["y"] + bottom["height"] <= 1080, bottom
+
+
+# -- phone ---------------------------------------------------------------------------------
+
+
+def phone_page(browser):
+    """A 375×812 touch phone with the network cut to the app's own server."""
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, has_touch=True, is_mobile=True
+    )
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")):
+            r.continue_()
+        else:
+            r.abort()
+
+    context.route("**/*", route)
+    return context.new_page()
+
+
+def swipe(page, x: float, y: float, dy: float, steps: int = 8) -> None:
+    """A one-finger vertical swipe (real touch events through the DevTools protocol)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for i in range(1, steps + 1):
+        point = {"x": x, "y": y + dy * i / steps}
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+        page.wait_for_timeout(16)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
+def test_phone_map_first_and_a_swipe_on_the_map_scrolls_the_page(browser, server):
+    page = phone_page(browser)
+    try:
+        _phone(page, server)
+    finally:
+        screenshot(page, "journey-phone-last")
+
+
+def _phone(page, server):
+    page.goto(f"{server}/", wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Mapa produktów turystycznych").wait_for(timeout=60_000)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".pm, .marker-cluster").first.wait_for(timeout=60_000)
+    settle(page)
+    # The first screen: search box, result count and the map; the intro is folded away.
+    search = page.get_by_role("textbox", name="Szukaj")
+    assert search.bounding_box()["y"] + search.bounding_box()["height"] < 812
+    count = page.get_by_test_id("stMain").get_by_text("Wyniki:").first
+    assert count.bounding_box()["y"] < 812
+    map_box = page.locator(MAP_FRAME).bounding_box()
+    assert map_box["y"] < 812 * 0.6, map_box
+    assert not page.get_by_text("Zabytki, przyroda, noclegi").first.is_visible()
+    screenshot(page, "journey-phone-first-screen")
+
+    # A thumb swiping up on the map scrolls the page; the map itself stays put.
+    centre_before = frame.locator("body").evaluate(
+        "() => { const c = window.map.getCenter(); return [c.lat, c.lng]; }"
+    )
+    swipe(page, 187, map_box["y"] + min(map_box["height"], 812 - map_box["y"]) * 0.7, -300)
+    page.wait_for_timeout(600)
+    moved = page.locator(MAP_FRAME).bounding_box()["y"]
+    assert moved < map_box["y"] - 100, (map_box["y"], moved)
+    centre_after = frame.locator("body").evaluate(
+        "() => { const c = window.map.getCenter(); return [c.lat, c.lng]; }"
+    )
+    assert centre_after == pytest.approx(centre_before, abs=1e-6)
+    screenshot(page, "journey-phone-swiped")
+
+    # The filter drawer says how many results there are and leads back to them.
+    open_sidebar(page)
+    pick(page, "Kategorie", "Zabytki i atrakcje")
+    show = page.get_by_role("button", name=re.compile(r"^Pokaż wyniki \(\d+\)$"))
+    show.wait_for(timeout=30_000)
+    total = int(re.search(r"\((\d+)\)", show.inner_text()).group(1))
+    assert page.get_by_test_id("stSidebar").get_by_text(f"Wyniki: {total} z").count() == 1
+    screenshot(page, "journey-phone-filters")
+    show.click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stSidebar\"]')"
+        ".getAttribute('data-collapsed') === 'true'",
+        timeout=30_000,
+    )
+    page.wait_for_timeout(800)
+    box = page.locator(MAP_FRAME).bounding_box()
+    assert -5 <= box["y"] < 812, box
+    no_exception(page)
+    screenshot(page, "journey-phone-results")

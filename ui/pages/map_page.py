@@ -29,6 +29,12 @@ from ui.trip_state import add_to_trip, in_trip, remove_from_trip, trip_ids
 
 S = {
     "filters": {"pl": "Filtry", "en": "Filters", "uk": "Фільтри"},
+    "about": {"pl": "O mapie", "en": "About the map", "uk": "Про мапу"},
+    "show_results": {
+        "pl": "Pokaż wyniki ({n})",
+        "en": "Show the results ({n})",
+        "uk": "Показати результати ({n})",
+    },
     "search": {"pl": "Szukaj", "en": "Search", "uk": "Пошук"},
     "search_help": {
         "pl": "Nazwa, opis lub tag; wielkość liter i polskie znaki nie mają znaczenia.",
@@ -234,7 +240,6 @@ def sidebar_filters() -> ProductFilter:
     gminy = load_gminy()
     with st.sidebar:
         st.subheader(tr("filters"))
-        st.text_input(tr("search"), key="f_q", help=tr("search_help"), max_chars=200)
         choice.multiselect(
             tr("categories"),
             [c.slug for c in CATEGORIES],
@@ -373,6 +378,17 @@ def select_product(product_id: str | None) -> None:
 
 
 PAGE_SIZE = 12
+
+JUMP_TO_RESULTS = """<script>
+(function(){
+  var close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (close && window.innerWidth < 768) { close.click(); }
+  setTimeout(function(){
+    var map = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+    if (map) { map.scrollIntoView({block: "start", behavior: "smooth"}); }
+  }, 350);
+})();
+</script>"""
 
 
 def change_list_page(step: int) -> None:
@@ -557,7 +573,9 @@ apply_url(everything)
 flt = sidebar_filters()
 
 st.title(t("app_title", lang), anchor=False)
-st.caption(f"{tr('intro')}  \n{t('sample_note', lang)}")
+# Folded, so that on a phone the first screen is the search box, the count and the map.
+with st.expander(tr("about"), icon=":material/info:"):
+    st.caption(f"{tr('intro')}  \n{t('sample_note', lang)}")
 
 filtered = apply_filter(everything, flt)
 sort_options = list(SORT_ORDERS)
@@ -574,8 +592,20 @@ selected_id = st.session_state.get("product")
 if selected_id and selected_id not in set(everything["id"]):
     selected_id = st.session_state["product"] = None
 
-summary, sort_col = st.columns([3, 2], vertical_alignment="bottom")
-summary.markdown(tr("results", n=len(shown), total=len(everything)))
+search_col, sort_col = st.columns([3, 2], vertical_alignment="bottom")
+search_col.text_input(tr("search"), key="f_q", help=tr("search_help"), max_chars=200)
+st.markdown(tr("results", n=len(shown), total=len(everything)))
+with st.sidebar:
+    # The filters sit in a drawer on a phone: say what they give and lead back to it.
+    st.markdown(tr("results", n=len(shown), total=len(everything)))
+    if st.button(
+        tr("show_results", n=len(shown)),
+        key="f_show_results",
+        type="primary",
+        icon=":material/list:",
+        width="stretch",
+    ):
+        st.session_state["_jump_to_results"] = True
 choice.selectbox(
     tr("sort"), sort_options, key="sort", format_func=lambda o: tr(f"sort_{o}"), where=sort_col
 )
@@ -614,6 +644,10 @@ with map_col:
         st.rerun()
     if shown.empty:
         st.warning(tr("no_results"), icon=":material/filter_alt_off:")
+
+if st.session_state.pop("_jump_to_results", False):
+    # Static script (no catalogue text): close the phone's filter drawer, show the results.
+    st.html(JUMP_TO_RESULTS, unsafe_allow_javascript=True)
 
 base_url = app_base_url("mapa") + "/"
 share_url = base_url + ("?" + urlencode(share_params(flt)) if share_params(flt) else "")
