@@ -78,6 +78,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the value is missing but this field is required. Enter {field}.",
         "uk": "значення відсутнє, а це поле обов'язкове. Введіть {field}.",
     },
+    "partner_similar": {
+        "pl": "partnera „{partner}” nie ma w katalogu, ale jest podobny: „{existing}”. Jeśli "
+        "to ta sama organizacja, wybierz istniejącego partnera (w pliku: wpisz „{existing}”).",
+        "en": 'there is no partner "{partner}" in the catalogue, but there is a similar one: '
+        '"{existing}". If it is the same organisation, choose the existing partner (in the '
+        'file: write "{existing}").',
+        "uk": "партнера «{partner}» немає в каталозі, але є схожий: «{existing}». Якщо це та "
+        "сама організація, оберіть наявного партнера (у файлі: напишіть «{existing}»).",
+    },
     "partner_required": {
         "pl": "nie wiadomo, kto prowadzi tę ofertę. Podaj partnera: organizację z katalogu "
         "albo nazwę nowej organizacji.",

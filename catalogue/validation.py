@@ -817,6 +817,7 @@ class _Validator:
             for r in self.partner_frame.itertuples()
         }
         self.new_partners: dict[str, Partner] = {}  # folded name -> partner
+        self.similar_cache: dict[str, tuple[str, str] | None] = {}
         self.used_ids: set[str] = set(self.existing_ids)
         # (row, id, name, lat, lon) of earlier rows, for duplicate checks
         self.earlier: list[tuple[int, str, str, float, float]] = []
@@ -1325,6 +1326,18 @@ class _Validator:
                 )
             return partner_id
         key = fold(name)
+        similar = self.similar_partner(name)
+        if similar is not None:
+            # The same rule as for products: folded names alike. The uploader decides.
+            self.issue(
+                row,
+                "partner",
+                "partner_similar",
+                "warning",
+                partner=name,
+                existing=similar[1],
+                existing_id=similar[0],
+            )
         stated = self.sectors.get(key)
         if stated is None:
             self.issue(
@@ -1351,6 +1364,18 @@ class _Validator:
                 id=self.partner_slug(name), name=name, sector=stated[0], source=self.source
             )
         return self.new_partners[key].id
+
+    def similar_partner(self, name: str) -> tuple[str, str] | None:
+        """(id, name) of a known partner whose name is like ``name`` (:func:`similar_names`)."""
+        if name in self.similar_cache:
+            return self.similar_cache[name]
+        found = None
+        for partner_id, partner_name, _sector in self.partners_by_id.values():
+            if similar_names(name, str(partner_name)):
+                found = (str(partner_id), str(partner_name))
+                break
+        self.similar_cache[name] = found
+        return found
 
     def partner_slug(self, name: str) -> str:
         taken = set(self.partners_by_id) | {p.id for p in self.new_partners.values()}

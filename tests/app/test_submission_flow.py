@@ -647,3 +647,30 @@ def test_form_values_round_trip_through_validation():
         values_to_record({"partner_mode": "hack"})
     with pytest.raises(ValueError):
         values_to_record({"free": "maybe"})
+
+
+def test_bulk_upload_warns_about_a_similar_partner_and_uses_the_existing_one(db):
+    at = new_app()
+    open_page(at, SUBMIT)
+    csv_text = (
+        "nazwa;kategoria;współrzędne;strona;partner;typ partnera\n"
+        "Lekcja muzealna w pałacu;workshops;50.0590, 22.4940;https://muzeum.przeworsk.pl;"
+        "Muzeum w Przeworsku;public\n"
+    )
+    at.file_uploader(key="sub_bulk_file").set_value(
+        ("oferty.csv", csv_text.encode("utf-8"), "text/csv")
+    ).run()
+    assert not at.exception
+    existing = "Muzeum w Przeworsku – Zespół Pałacowo-Parkowy"
+    assert any("wyglądają jak organizacje" in w.value for w in at.warning)
+    question = next(r for r in at.radio if (r.key or "").startswith("sub_bulk_partner_"))
+    assert question.value == "existing"
+    # The label is markdown: the partner's name is escaped in it.
+    assert existing in re.sub(r"\\(.)", r"\1", question.format_func("existing"))
+    at.button(key="sub_bulk_send").click().run()
+    assert not at.exception
+    queue = db.moderation_queue()
+    product = db.get_product(str(queue.iloc[0]["product_id"]))
+    assert product.partner_id == "partner-037", "no duplicate partner was created"
+    frame = db.partners_frame()
+    assert (frame["name"] == "Muzeum w Przeworsku").sum() == 0

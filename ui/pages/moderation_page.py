@@ -254,11 +254,6 @@ S = {
         "en": "Merged; offerings moved: {n}.",
         "uk": "Об'єднано; перенесено пропозицій: {n}.",
     },
-    "admins_only": {
-        "pl": "Łączenie partnerów jest dostępne dla administratorów.",
-        "en": "Merging partners is for administrators.",
-        "uk": "Об'єднання партнерів доступне адміністраторам.",
-    },
     "audit_intro": {
         "pl": "Ostatnie {n} wpisów, najnowsze na górze.",
         "en": "The last {n} entries, newest first.",
@@ -785,9 +780,8 @@ def save_partner(user: str, pick: str, frame: pd.DataFrame, logo: str, generatio
 def merge_section(user: str, role: str) -> None:
     st.subheader(tr("merge_title"), anchor=False)
     st.caption(tr("merge_intro"))
-    if role != "admin":
-        st.info(tr("admins_only"), icon=":material/admin_panel_settings:")
-        return
+    # Every staff role may merge (the audit log records who did it): duplicates from
+    # uploads are the moderators' daily work.
     frame = store.partners_frame()
     names = dict(zip(frame["id"], frame["name"], strict=True))
     ordered = sorted(names, key=lambda i: str(names[i]).casefold())
