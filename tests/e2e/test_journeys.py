@@ -164,42 +164,63 @@ def selectbox_text(page, label: str) -> str:
     return page.get_by_role("combobox", name=label, exact=True).input_value()
 
 
-def test_tourist_keeps_every_choice_through_two_language_switches(browser, server):
-    page = offline_page(browser, 1280, 1000)
+@pytest.mark.parametrize(
+    ("width", "height", "switches"), [(1280, 1000, ("en", "uk")), (375, 812, ("uk", "pl"))]
+)
+def test_tourist_keeps_every_choice_through_two_language_switches(
+    browser, server, width, height, switches
+):
+    page = offline_page(browser, width, height)
     try:
-        _tourist(page, server)
+        _tourist(page, server, width, switches)
     finally:
-        screenshot(page, "journey-tourist-last")
+        screenshot(page, f"journey-tourist-{width}-last")
 
 
-def _tourist(page, server):
+def close_sidebar_on_phone(page, width: int) -> None:
+    """On a phone the filter drawer covers the page: close it before using the page."""
+    sidebar = page.get_by_test_id("stSidebar")
+    if width < 768 and sidebar.get_attribute("data-collapsed") != "true":
+        page.get_by_test_id("stSidebarCollapseButton").locator("button").click()
+        page.wait_for_timeout(400)
+
+
+def check_view(page, lang: str) -> None:
+    """Search, both filters, the sort order and the product, as shown in ``lang``."""
+    words = TOURIST[lang]
+    page.get_by_role("heading", name=words["heading"]).wait_for(timeout=30_000)
+    no_exception(page)
+    one_map(page)
+    expect(page.get_by_role("textbox", name=words["search"])).to_have_value("zamek")
+    assert chosen_tags(page, words["categories"]) == [words["heritage"]]
+    assert chosen_tags(page, words["districts"]) == [words["district"]]
+    assert selectbox_text(page, words["sort"]) == words["sort_category"]
+    page.get_by_role("heading", name=words["product"]).wait_for(timeout=30_000)
+
+
+def _tourist(page, server, width, switches):
     page.goto(f"{server}/", wait_until="domcontentloaded")
     page.get_by_role("heading", name=TOURIST["pl"]["heading"]).wait_for(timeout=60_000)
     page.frame_locator(MAP_FRAME).locator(".leaflet-container").wait_for(timeout=60_000)
-    open_sidebar(page)
     search = page.get_by_role("textbox", name="Szukaj")
     search.fill("zamek")
     search.press("Enter")
     settle(page)
+    open_sidebar(page)
     pick(page, "Kategorie", TOURIST["pl"]["heritage"])
     pick(page, "Powiaty", TOURIST["pl"]["district"])
+    close_sidebar_on_phone(page, width)
     pick(page, "Sortuj", TOURIST["pl"]["sort_category"])
     page.get_by_role("button", name="Zamek w Krasiczynie").first.click()
     settle(page)
-    page.get_by_role("heading", name="Zamek w Krasiczynie").wait_for(timeout=30_000)
-    screenshot(page, "journey-tourist-pl")
+    check_view(page, "pl")
+    screenshot(page, f"journey-tourist-{width}-pl")
 
-    for lang in ("en", "uk"):
+    for lang in switches:
         choose_language(page, lang)
+        close_sidebar_on_phone(page, width)
+        check_view(page, lang)
         words = TOURIST[lang]
-        page.get_by_role("heading", name=words["heading"]).wait_for(timeout=30_000)
-        no_exception(page)
-        one_map(page)
-        assert page.get_by_role("textbox", name=words["search"]).input_value() == "zamek"
-        assert chosen_tags(page, words["categories"]) == [words["heritage"]]
-        assert chosen_tags(page, words["districts"]) == [words["district"]]
-        assert selectbox_text(page, words["sort"]) == words["sort_category"]
-        page.get_by_role("heading", name=words["product"]).wait_for(timeout=30_000)
         # The next interactions work too (the first one raised before): close the details
         # and open the product again from the list.
         page.get_by_role("button", name=words["close"]).click()
@@ -207,10 +228,20 @@ def _tourist(page, server):
         no_exception(page)
         page.get_by_role("button", name=words["product"]).first.click()
         settle(page)
-        page.get_by_role("heading", name=words["product"]).wait_for(timeout=30_000)
-        no_exception(page)
-        one_map(page)
-        screenshot(page, f"journey-tourist-{lang}")
+        check_view(page, lang)
+        screenshot(page, f"journey-tourist-{width}-{lang}")
+
+    # The address is the shared link: it reopens the same view in the same language.
+    link = page.url
+    other = offline_page(browser_of(page), width, 1000 if width > 375 else 812)
+    other.goto(link, wait_until="domcontentloaded")
+    check_view(other, switches[-1])
+    screenshot(other, f"journey-tourist-{width}-shared")
+    other.context.close()
+
+
+def browser_of(page):
+    return page.context.browser
 
 
 # -- partner -------------------------------------------------------------------------------
@@ -404,7 +435,7 @@ def _staff(page, server):
     page.get_by_role("button", name=PENDING).first.wait_for(timeout=60_000)
     frame = page.frame_locator(MAP_FRAME)
     frame.locator(".leaflet-marker-icon").first.wait_for(timeout=30_000)
-    assert page.get_by_text("Wyniki: 1 z").count() == 1
+    assert page.get_by_test_id("stMain").get_by_text("Wyniki: 1 z").count() == 1
     screenshot(page, "journey-staff-published")
 
 

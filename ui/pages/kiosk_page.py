@@ -149,8 +149,7 @@ MAP_HEIGHT = 760
 # must not wander into other pages), full width, body text 28 px at 1920×1080.
 KIOSK_CSS = """<style>
 [data-testid="stSidebar"],[data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"],[data-testid="stHeader"],[data-testid="stTopNav"],
-[data-testid="stToolbar"]{display:none !important}
+[data-testid="stExpandSidebarButton"],[data-testid="stTopNav"]{display:none !important}
 [data-testid="stMainBlockContainer"]{max-width:100% !important;padding:1.2rem 2rem 1rem !important}
 [data-testid="stMain"] h1{font-size:3rem !important;line-height:1.1}
 [data-testid="stMain"] h2{font-size:2.6rem !important;line-height:1.15}
