@@ -7,12 +7,13 @@ from pathlib import Path
 import streamlit as st
 
 from catalogue.taxonomy import LANGUAGES
+from ui import choice
 from ui.document import document_script
 from ui.errors import run_guarded
 from ui.i18n import LANGUAGE_NAMES, t
 from ui.mailer import ensure_sender
 from ui.staff_auth import USER_KEY
-from ui.state import current_language, get_store, partners, published_products
+from ui.state import KIOSK_FLAG, current_language, get_store, partners, published_products
 
 ROOT = Path(__file__).resolve().parent
 
@@ -49,7 +50,7 @@ st.html(
 if "lang" not in st.session_state:
     st.session_state["lang"] = current_language()
 with st.sidebar:
-    st.radio(
+    choice.radio(
         "Język / Language / Мова",
         list(LANGUAGES),
         key="lang",
@@ -76,7 +77,10 @@ pages = [
 pages.append(
     st.Page(default_path, title=t(default_title, lang), url_path=default_url, visibility="hidden")
 )
-page = st.navigation(pages, position="top")
+# The presentation (a fair screen) has no menu: visitors must not wander off into other
+# pages; only a staff exit on that page clears the flag.
+position = "hidden" if st.session_state.get(KIOSK_FLAG) else "top"
+page = st.navigation(pages, position=position)
 
 
 def _open_item(url_path: str) -> str | None:

@@ -721,8 +721,11 @@ def import_records(
     row_kind: str = "row",
     unquote: bool = True,
     extra_partners: Iterable[Partner] = (),
+    require_reachable: bool = False,
 ) -> ImportResult:
     """Validate already-read rows and store them; see :func:`import_file`.
+
+    ``require_reachable``: the partners' rule of :func:`catalogue.validation.validate_records`.
 
     ``extra_partners`` are saved in the same transaction and can be referred to by the rows
     (the sample catalogue's partners).
@@ -745,6 +748,7 @@ def import_records(
         row_kind=row_kind,
         source=source,
         unquote=unquote,
+        require_reachable=require_reachable,
     )
     result = ImportResult(report=report)
     if not report.ok and not valid_only:

@@ -321,15 +321,46 @@ def haversine_km(lat: float, lon: float, lats, lons) -> np.ndarray:
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
+def relevance(names: list[str], query: str) -> list[tuple[int, int]]:
+    """Rank of each folded name for the search ``query``: lower is more relevant.
+
+    Tiers: 0 the name is the query, 1 it starts with it, 2 every query word starts a word
+    of the name, 3 the name contains every word, 4 only other fields match; within a tier a
+    shorter name (more of it matched) comes first.
+    """
+    q = " ".join(fold_text(query).split())
+    words = q.split()
+    ranks = []
+    for name in names:
+        name = " ".join(str(name).split())
+        name_words = name.split()
+        if not words:
+            tier = 4
+        elif name == q:
+            tier = 0
+        elif name.startswith(q):
+            tier = 1
+        elif all(any(nw.startswith(w) for nw in name_words) for w in words):
+            tier = 2
+        elif all(w in name for w in words):
+            tier = 3
+        else:
+            tier = 4
+        ranks.append((tier, len(name)))
+    return ranks
+
+
 def sort_products(
     frame: pd.DataFrame,
     order: str = "name",
     origin: tuple[float, float] | None = None,
     lang: str = "pl",
+    query: str = "",
 ) -> pd.DataFrame:
     """Sort by ``order`` (one of :data:`SORT_ORDERS`); ``distance`` needs ``origin`` (lat, lon).
 
-    Adds ``distance_km`` when an origin is given.
+    With a search ``query`` the most relevant names come first (see :func:`relevance`) and
+    ``order`` only breaks ties. Adds ``distance_km`` when an origin is given.
     """
     if order not in SORT_ORDERS:
         raise ValueError(f"unknown sort order {order!r}; expected one of {SORT_ORDERS}")
@@ -356,6 +387,12 @@ def sort_products(
         }[order]
         for col in by[:-1]:
             keys[col] = frame[col].reset_index(drop=True)
+    if query.strip():
+        names = keys["_sort_name"] if "_sort_name" in keys else _sort_names(frame, lang)
+        ranks = relevance(list(names), query)
+        keys["_tier"] = [r[0] for r in ranks]
+        keys["_length"] = [r[1] for r in ranks]
+        by = ["_tier", "_length", *by]
     positions = keys.sort_values(by, kind="stable").index.to_numpy()
     out = frame.take(positions)
     if distance is not None:

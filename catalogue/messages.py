@@ -78,6 +78,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the value is missing but this field is required. Enter {field}.",
         "uk": "значення відсутнє, а це поле обов'язкове. Введіть {field}.",
     },
+    "partner_similar": {
+        "pl": "partnera „{partner}” nie ma w katalogu, ale jest podobny: „{existing}”. Jeśli "
+        "to ta sama organizacja, wybierz istniejącego partnera (w pliku: wpisz „{existing}”).",
+        "en": 'there is no partner "{partner}" in the catalogue, but there is a similar one: '
+        '"{existing}". If it is the same organisation, choose the existing partner (in the '
+        'file: write "{existing}").',
+        "uk": "партнера «{partner}» немає в каталозі, але є схожий: «{existing}». Якщо це та "
+        "сама організація, оберіть наявного партнера (у файлі: напишіть «{existing}»).",
+    },
+    "partner_required": {
+        "pl": "nie wiadomo, kto prowadzi tę ofertę. Podaj partnera: organizację z katalogu "
+        "albo nazwę nowej organizacji.",
+        "en": "it does not say who runs this offering. Give the partner: an organisation "
+        "from the catalogue or the name of a new one.",
+        "uk": "невідомо, хто проводить цю пропозицію. Вкажіть партнера: організацію з "
+        "каталогу або назву нової організації.",
+    },
+    "contact_required": {
+        "pl": "turysta nie ma jak się skontaktować. Podaj co najmniej jedno: telefon, "
+        "e-mail albo stronę internetową.",
+        "en": "a tourist has no way to get in touch. Give at least one: phone, e-mail or website.",
+        "uk": "турист не має як зв'язатися. Вкажіть хоча б одне: телефон, e-mail або вебсайт.",
+    },
     "unknown_category": {
         "pl": "nieznana kategoria „{value}”. Dozwolone: {allowed}.",
         "en": 'unknown category "{value}". Allowed: {allowed}.',

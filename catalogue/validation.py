@@ -786,6 +786,10 @@ _FIELD_NAMES: dict[str, dict[str, str]] = {
 # -- validation ---------------------------------------------------------------------------
 
 
+# Any one of these makes an offering reachable (``require_reachable``).
+CONTACT_COLUMNS = ("phone", "email", "website")
+
+
 def validate_records(
     records: list[Mapping],
     existing: pd.DataFrame | None = None,
@@ -797,6 +801,7 @@ def validate_records(
     row_kind: str = "row",
     source: str = "import",
     unquote: bool = True,
+    require_reachable: bool = False,
 ) -> tuple[list[Product | None], ValidationReport]:
     """Check rows from a partner file and build products, reporting every problem at once.
 
@@ -813,6 +818,10 @@ def validate_records(
 
     ``unquote`` undoes export's formula neutralisation (one ``'`` before ``=+-@``, tab, CR);
     it is for spreadsheet formats, so GeoJSON, exported without it, passes False.
+
+    ``require_reachable`` applies the rule for what partners submit (the form and the bulk
+    upload): every row names who runs it (``partner``) and at least one way to reach them
+    (``phone``, ``email`` or ``website``); see :data:`CONTACT_COLUMNS`.
     """
     check_language(lang)
     if row_kind not in ("row", "feature"):
@@ -820,6 +829,7 @@ def validate_records(
     validator = _Validator(
         records, existing, partners, lang, header, first_row, row_kind, source, unquote
     )
+    validator.require_reachable = require_reachable
     return validator.run()
 
 
@@ -853,6 +863,7 @@ class _Validator:
         self.row_kind = row_kind
         self.source = source
         self.unquote = unquote
+        self.require_reachable = False
         if header is None:
             header = []
             for record in records:
@@ -872,6 +883,7 @@ class _Validator:
             for r in self.partner_frame.itertuples()
         }
         self.new_partners: dict[str, Partner] = {}  # folded name -> partner
+        self.similar_cache: dict[str, tuple[str, str] | None] = {}
         self.used_ids: set[str] = set(self.existing_ids)
         # (row, id, name, lat, lon) of earlier rows, for duplicate checks
         self.earlier: list[tuple[int, str, str, float, float]] = []
@@ -1101,6 +1113,8 @@ class _Validator:
         website = self.website(row)
         email = self.email(row)
         phone = self.phone(row)
+        if self.require_reachable:
+            self.reachable(row)
         flags = {name: self.boolean(row, name) for name in _BOOL_COLUMNS}
         months = self.months(row)
         start, end = self.event_dates(row)
@@ -1329,6 +1343,13 @@ class _Validator:
         self.used_ids.add(candidate)
         return candidate
 
+    def reachable(self, row: _Row) -> None:
+        """Who runs the offering and how to reach them: the rule for partners' submissions."""
+        if is_blank(row.cells.get("partner")):
+            self.issue(row, "partner", "partner_required")
+        if all(is_blank(row.cells.get(name)) for name in CONTACT_COLUMNS):
+            self.issue(row, "", "contact_required")
+
     def partner(self, row: _Row) -> str:
         name = _text_value(row.cells.get("partner"))
         sector_raw = row.cells.get("partner_sector")
@@ -1371,6 +1392,18 @@ class _Validator:
                 )
             return partner_id
         key = fold(name)
+        similar = self.similar_partner(name)
+        if similar is not None:
+            # The same rule as for products: folded names alike. The uploader decides.
+            self.issue(
+                row,
+                "partner",
+                "partner_similar",
+                "warning",
+                partner=name,
+                existing=similar[1],
+                existing_id=similar[0],
+            )
         stated = self.sectors.get(key)
         if stated is None:
             self.issue(
@@ -1397,6 +1430,18 @@ class _Validator:
                 id=self.partner_slug(name), name=name, sector=stated[0], source=self.source
             )
         return self.new_partners[key].id
+
+    def similar_partner(self, name: str) -> tuple[str, str] | None:
+        """(id, name) of a known partner whose name is like ``name`` (:func:`similar_names`)."""
+        if name in self.similar_cache:
+            return self.similar_cache[name]
+        found = None
+        for partner_id, partner_name, _sector in self.partners_by_id.values():
+            if similar_names(name, str(partner_name)):
+                found = (str(partner_id), str(partner_name))
+                break
+        self.similar_cache[name] = found
+        return found
 
     def partner_slug(self, name: str) -> str:
         taken = set(self.partners_by_id) | {p.id for p in self.new_partners.values()}

@@ -51,6 +51,10 @@ CLUSTER_LABELS: dict[str, dict[str, str]] = {
         "other": "{n} пропозиції в цьому місці",
     },
 }
+# Zooming to results or to a chosen product stops here, so the surroundings stay in view
+# (a single result used to land at level 17).
+FIT_MAX_ZOOM = 13
+FOCUS_ZOOM = 14
 
 FLAG_SOCIAL_ECONOMY = 1
 FLAG_SELECTED = 2
@@ -90,6 +94,10 @@ color:#222;font-size:12px;font-weight:500;text-shadow:0 0 2px #fff,0 0 2px #fff,
 .place-label.anchor-top .pl-text{left:0;bottom:4px;transform:translateX(-50%)}
 .place-label.anchor-bottom .pl-text{left:0;top:4px;transform:translateX(-50%)}
 @media (max-width:360px){.map-legend{display:none}}
+.touch-hint{position:absolute;inset:0;z-index:1000;display:flex;align-items:center;justify-content:center;
+padding:1rem;text-align:center;background:rgba(0,0,0,.5);color:#fff;font:600 18px/1.3 system-ui,sans-serif;
+opacity:0;pointer-events:none;transition:opacity .2s}
+.touch-hint.show{opacity:1}
 </style>
 """
 
@@ -283,6 +291,55 @@ class LocalTileLayer(JSCSSMixin, MacroElement):
         self.bounds = _script_json([[south, west], [north, east]])
 
 
+TOUCH_HINT = {
+    "pl": "Użyj dwóch palców, aby przesunąć mapę",
+    "en": "Use two fingers to move the map",
+    "uk": "Використовуйте два пальці, щоб рухати мапу",
+}
+
+
+class TouchGestures(MacroElement):
+    """On touch screens one finger scrolls the page and two move the map (like Google Maps).
+
+    Leaflet's one-finger dragging is off on touch devices, so the map no longer traps a thumb
+    scrolling the page; it is switched on while two fingers touch the map, and a one-finger
+    swipe shows a short hint. Mouse dragging is unchanged.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(){
+            var map = {{ this._parent.get_name() }};
+            if (!(("ontouchstart" in window) || navigator.maxTouchPoints > 0)) { return; }
+            var box = map.getContainer(), timer = null;
+            var hint = L.DomUtil.create("div", "touch-hint", box);
+            hint.textContent = {{ this.text }};
+            map.dragging.disable();
+            box.addEventListener("touchstart", function(e){
+                if (e.touches.length > 1) { map.dragging.enable(); hint.classList.remove("show"); }
+            }, {passive: true});
+            box.addEventListener("touchmove", function(e){
+                if (e.touches.length === 1 && !map.dragging.enabled()) {
+                    hint.classList.add("show");
+                    clearTimeout(timer);
+                    timer = setTimeout(function(){ hint.classList.remove("show"); }, 1500);
+                }
+            }, {passive: true});
+            box.addEventListener("touchend", function(e){
+                if (e.touches.length === 0) { map.dragging.disable(); }
+            }, {passive: true});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name = "TouchGestures"
+        self.text = _script_json(TOUCH_HINT[check_language(lang)])
+
+
 class Legend(MacroElement):
     """Category legend (and the social-economy marking) as a Leaflet control."""
 
@@ -416,8 +473,11 @@ class ProductLayer(JSCSSMixin, MacroElement):
                     m.setView({{ this.focus }}, Math.max(m.getZoom(), {{ this.focus_zoom }}), {animate: false});
                     for (var i = 0; i < markers.length; i++) {
                         if (data[i][3] & 2) {
-                            if (cluster.getVisibleParent(markers[i]) !== markers[i]) {
-                                cluster.zoomToShowLayer(markers[i], function(){});
+                            // Open its cluster where it is rather than zooming in until
+                            // the cluster splits (co-located places went to level 17).
+                            var parent = cluster.getVisibleParent(markers[i]);
+                            if (parent && parent !== markers[i] && parent.spiderfy) {
+                                parent.spiderfy();
                             }
                             break;
                         }
@@ -432,7 +492,7 @@ class ProductLayer(JSCSSMixin, MacroElement):
                 window.productFitKey = {{ this.fit_key }};
                 setTimeout(function(){ settle(function(m){
                     var target = {{ this.fit_bounds or "null" }} || cluster.getBounds();
-                    m.fitBounds(target, {padding: [30, 30], maxZoom: 13, animate: false});
+                    m.fitBounds(target, {padding: [30, 30], maxZoom: {{ this.fit_max_zoom }}, animate: false});
                 }); }, 50);
             }
             {% endif %}
@@ -470,11 +530,12 @@ class ProductLayer(JSCSSMixin, MacroElement):
         self.cluster_label = _script_json(CLUSTER_LABELS[lang])
         self.locale = _script_json(lang)
         self.fit_bounds = _script_json(fit_bounds) if fit_bounds else None
+        self.fit_max_zoom = FIT_MAX_ZOOM
         self.fit_key = _script_json(fit_key) if fit_key else None
         selected = next((r for r in rows if r[3] & FLAG_SELECTED), None)
         self.focus = _script_json([selected[0], selected[1]]) if selected else None
         self.focus_key = _script_json(selected[5]) if selected else None
-        self.focus_zoom = 15
+        self.focus_zoom = FOCUS_ZOOM
         self.data = _script_json(rows)
         self.categories = _script_json([[c.colour, c.icon] for c in CATEGORIES])
         self.radius = int(cluster_radius)
@@ -596,6 +657,7 @@ def build_base_map(
     if offline:
         SchematicLayer(lang).add_to(fmap)
     Legend(lang, social_economy_label, legend_title).add_to(fmap)
+    TouchGestures(lang).add_to(fmap)
     fmap.fit_bounds([[south, west], [north, east]])
     return fmap
 

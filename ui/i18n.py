@@ -75,9 +75,42 @@ def t(key: str, lang: str, **params) -> str:
     return translate(COMMON, key, lang, **params)
 
 
+GMINA_KINDS: dict[str, dict[str, str]] = {
+    "miejska": {"pl": "gmina miejska", "en": "urban gmina", "uk": "міська гміна"},
+    "wiejska": {"pl": "gmina wiejska", "en": "rural gmina", "uk": "сільська гміна"},
+    "miejsko-wiejska": {
+        "pl": "gmina miejsko-wiejska",
+        "en": "urban-rural gmina",
+        "uk": "місько-сільська гміна",
+    },
+}
+
+
+def gmina_label(gmina, lang: str) -> str:
+    """``Jarosław — gmina miejska``: a gmina's name with its kind, unambiguous in ``lang``.
+
+    ``gmina`` is a record of :func:`geodata.load_gminy` (a dict or a row with ``name`` and
+    ``kind``); Jarosław, Radymno, Lubaczów, Przeworsk and Przemyśl each have two gminy.
+    """
+    get = gmina.get if isinstance(gmina, Mapping) else lambda f: getattr(gmina, f)
+    kind = GMINA_KINDS.get(str(get("kind")))
+    if kind is None:
+        raise ValueError(f"unknown gmina kind {get('kind')!r}; expected one of {list(GMINA_KINDS)}")
+    return f"{get('name')} — {kind[check_language(lang)]}"
+
+
 def month_name(month: int, lang: str) -> str:
     """Name of ``month`` (1–12) in ``lang``."""
     return MONTHS[check_language(lang)][month - 1]
 
 
-__all__ = ["LANGUAGES", "LANGUAGE_NAMES", "MONTHS", "month_name", "t", "translate"]
+__all__ = [
+    "GMINA_KINDS",
+    "LANGUAGES",
+    "LANGUAGE_NAMES",
+    "MONTHS",
+    "gmina_label",
+    "month_name",
+    "t",
+    "translate",
+]

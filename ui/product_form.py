@@ -43,7 +43,8 @@ from geodata import (
     parse_coordinates,
 )
 from mapview.builder import build_base_map
-from ui.i18n import month_name, translate
+from ui import choice
+from ui.i18n import gmina_label, month_name, translate
 from ui.state import get_store
 from ui.text import md_escape, md_link
 
@@ -94,11 +95,6 @@ F = {
         "uk": "Ця точка лежить поза п'ятьма повітами кластера.",
     },
     "gmina": {"pl": "Gmina", "en": "Municipality (gmina)", "uk": "Гміна"},
-    "gmina_auto": {
-        "pl": "ustal z położenia: {name}",
-        "en": "from the location: {name}",
-        "uk": "за розташуванням: {name}",
-    },
     "address": {"pl": "Adres", "en": "Address", "uk": "Адреса"},
     "partner_block": {
         "pl": "Kto prowadzi ofertę",
@@ -129,6 +125,7 @@ F = {
         "uk": "Правова форма (напр. асоціація, соціальний кооператив)",
     },
     "contact": {"pl": "Kontakt i ceny", "en": "Contact and prices", "uk": "Контакти і ціни"},
+    "contact_only": {"pl": "Kontakt", "en": "Contact", "uk": "Контакти"},
     "website": {"pl": "Strona internetowa", "en": "Website", "uk": "Вебсайт"},
     "email": {"pl": "E-mail", "en": "E-mail", "uk": "E-mail"},
     "phone": {"pl": "Telefon", "en": "Phone", "uk": "Телефон"},
@@ -330,7 +327,7 @@ def issues_by_column(report: ValidationReport) -> dict[str, list[ValidationIssue
     """Issues grouped by canonical column (the form passes canonical headers)."""
     grouped: dict[str, list[ValidationIssue]] = {}
     for issue in report.issues:
-        grouped.setdefault(issue.column or "", []).append(issue)
+        grouped.setdefault(issue_field(issue), []).append(issue)
     return grouped
 
 
@@ -363,12 +360,19 @@ def prepare(prefix: str, partners: pd.DataFrame) -> None:
     partner no longer in the registry (merged) is unset.
     """
     point = parsed_point(prefix)
-    gmina_key = k(prefix, "gmina")
-    allowed = {GMINA_AUTO}
-    if point is not None and point.district is not None:
-        allowed |= {g["teryt"] for g in gminy_of_district(point.district)}
-    if st.session_state.get(gmina_key) not in allowed:
+    gmina_key, guess_key = k(prefix, "gmina"), k(prefix, "_gmina_guess")
+    if point is None or point.district is None:
         st.session_state[gmina_key] = GMINA_AUTO
+        st.session_state.pop(guess_key, None)
+    else:
+        # Preselect the gmina the point is in; it follows the point until the partner
+        # picks another one.
+        allowed = {g["teryt"] for g in gminy_of_district(point.district)}
+        guess = guess_gmina(point.lat, point.lon, point.district)
+        current = st.session_state.get(gmina_key)
+        if current not in allowed or current == st.session_state.get(guess_key):
+            st.session_state[gmina_key] = guess
+        st.session_state[guess_key] = guess
     partner_key = k(prefix, "partner_id")
     known = set(partners["id"]) if len(partners) else set()
     if st.session_state.get(partner_key) not in known:
@@ -406,9 +410,17 @@ def catalogue_products(every_status: bool = False) -> pd.DataFrame:
 
 
 def validate(
-    prefix: str, lang: str, partners: pd.DataFrame, exclude_id: str | None = None
+    prefix: str,
+    lang: str,
+    partners: pd.DataFrame,
+    exclude_id: str | None = None,
+    require_reachable: bool = True,
 ) -> tuple[Product | None, ValidationReport, dict]:
-    """Validate the form like a one-row file; ``exclude_id``: the product being edited."""
+    """Validate the form like a one-row file; ``exclude_id``: the product being edited.
+
+    ``require_reachable``: partners must name who runs the offering and one contact (the
+    rule of :func:`catalogue.validation.validate_records`); staff editing may pass False.
+    """
     record = values_to_record(current_values(prefix))
     existing = catalogue_products()
     if exclude_id:
@@ -422,8 +434,85 @@ def validate(
         source="partner_form",
         # Typed text is literal: the apostrophe rule is for cells exported by this app.
         unquote=False,
+        require_reachable=require_reachable,
     )
+    if any(issue.code == "empty_file" for issue in report.issues):
+        # An untouched form is not "a file with no rows": name every field still to fill.
+        report.issues = [
+            ValidationIssue(2, column, code, "error")
+            for column, code in EMPTY_FORM_ISSUES
+            if require_reachable or code == "required"
+        ]
     return products[0], report, record
+
+
+# What an untouched form still needs, as (column, issue code).
+EMPTY_FORM_ISSUES = (
+    ("name", "required"),
+    ("category", "required"),
+    ("coordinates", "required"),
+    ("partner", "partner_required"),
+    ("", "contact_required"),
+)
+
+# The form's own words for issues whose file wording names rows and columns.
+FORM_MESSAGES: dict[tuple[str, str], dict[str, str]] = {
+    ("required", "name"): {
+        "pl": "Podaj nazwę oferty.",
+        "en": "Give the offering a name.",
+        "uk": "Вкажіть назву пропозиції.",
+    },
+    ("required", "category"): {
+        "pl": "Wybierz kategorię z listy.",
+        "en": "Choose a category from the list.",
+        "uk": "Оберіть категорію зі списку.",
+    },
+    ("required", "coordinates"): {
+        "pl": "Podaj lokalizację: wklej współrzędne albo kliknij mapę.",
+        "en": "Give the location: paste coordinates or click the map.",
+        "uk": "Вкажіть розташування: вставте координати або клацніть на мапі.",
+    },
+    ("partner_required", "partner"): {
+        "pl": "Podaj, kto prowadzi ofertę: wybierz partnera z listy albo wpisz nazwę nowej "
+        "organizacji.",
+        "en": "Say who runs the offering: choose a partner from the list or type the name "
+        "of a new organisation.",
+        "uk": "Вкажіть, хто проводить пропозицію: оберіть партнера зі списку або введіть "
+        "назву нової організації.",
+    },
+    ("contact_required", ""): {
+        "pl": "Podaj co najmniej jeden kontakt: telefon, e-mail albo stronę internetową.",
+        "en": "Give at least one contact: phone, e-mail or website.",
+        "uk": "Вкажіть хоча б один контакт: телефон, e-mail або вебсайт.",
+    },
+}
+
+# Form group of issues that concern no single column.
+FIELD_OF_CODE = {"contact_required": "contact"}
+
+
+def issue_text(issue: ValidationIssue, lang: str) -> str:
+    """What is wrong and how to fix it, in the form's words (no rows, no columns)."""
+    own = FORM_MESSAGES.get((issue.code, issue.column))
+    if own is not None:
+        return own.get(lang) or own["pl"]
+    detail = issue.detail(lang)
+    return detail[:1].upper() + detail[1:]
+
+
+def issue_field(issue: ValidationIssue) -> str:
+    """The form field (or group) an issue is shown at."""
+    return FIELD_OF_CODE.get(issue.code, issue.column or "")
+
+
+def issue_line(issue: ValidationIssue, lang: str) -> str:
+    """``Field: what to do`` for the list under the send button."""
+    field_name = issue_field(issue)
+    label = tr(field_name, lang) if field_name in F else ""
+    if field_name == "contact":
+        label = tr("contact_only", lang)
+    text = issue_text(issue, lang)
+    return f"{label}: {text}" if label else text
 
 
 # -- widgets ------------------------------------------------------------------------------
@@ -432,13 +521,17 @@ def validate(
 def show_issues(issues: list[ValidationIssue], lang: str, required_too: bool) -> None:
     """A field's issues right under it: errors red, warnings yellow."""
     for issue in issues:
-        if issue.code == "required" and not required_too:
+        if issue.code in REQUIRED_CODES and not required_too:
             continue
         if issue.severity == "error":
             # Messages quote what was typed (and other offerings' names): escape them.
-            st.error(md_escape(issue.detail(lang)), icon=":material/error:")
+            st.error(md_escape(issue_text(issue, lang)), icon=":material/error:")
         else:
-            st.warning(md_escape(issue.detail(lang)), icon=":material/warning:")
+            st.warning(md_escape(issue_text(issue, lang)), icon=":material/warning:")
+
+
+# Issues about what is not filled in yet: shown only once the partner tried to send.
+REQUIRED_CODES = ("required", "partner_required", "contact_required")
 
 
 def content_fields(
@@ -447,7 +540,7 @@ def content_fields(
     """Name, category and descriptions."""
     st.text_input(tr("name", lang) + " *", key=k(prefix, "name"), max_chars=200)
     show_issues(issues.get("name", []), lang, show_required)
-    st.selectbox(
+    choice.selectbox(
         tr("category", lang) + " *",
         [c.slug for c in CATEGORIES],
         key=k(prefix, "category"),
@@ -470,7 +563,7 @@ def content_fields(
 def _tri_state(prefix: str, name: str, lang: str) -> None:
     labels = {"": tr("unknown", lang), "tak": tr("yes", lang), "nie": tr("no", lang)}
     st.session_state.setdefault(k(prefix, name), "")
-    st.radio(
+    choice.radio(
         tr(name, lang),
         TRI_STATE,
         key=k(prefix, name),
@@ -489,9 +582,11 @@ def detail_fields(
     for name, limit in (("website", 500), ("email", 254), ("phone", 100), ("price", 200)):
         st.text_input(tr(name, lang), key=k(prefix, name), max_chars=limit)
         show_issues(issues.get(name, []), lang, show_required)
+        if name == "phone":
+            show_issues(issues.get("contact", []), lang, show_required)
     _tri_state(prefix, "free", lang)
     st.markdown(f"**{tr('when', lang)}**")
-    st.multiselect(
+    choice.multiselect(
         tr("months", lang),
         list(range(1, 13)),
         key=k(prefix, "months"),
@@ -512,7 +607,7 @@ def detail_fields(
         show_issues(issues.get("event_end", []), lang, show_required)
     for name in ("wheelchair", "family", "pets"):
         _tri_state(prefix, name, lang)
-    st.multiselect(
+    choice.multiselect(
         tr("languages", lang),
         list(OFFER_LANGUAGES),
         key=k(prefix, "languages"),
@@ -536,7 +631,7 @@ def partner_fields(
     """An existing partner from the registry, or a new organisation with its sector."""
     st.markdown(f"**{tr('partner_block', lang)}**")
     st.session_state.setdefault(k(prefix, "partner_mode"), "existing")
-    st.radio(
+    choice.radio(
         tr("partner_mode", lang),
         PARTNER_MODES,
         key=k(prefix, "partner_mode"),
@@ -545,7 +640,7 @@ def partner_fields(
     )
     if st.session_state[k(prefix, "partner_mode")] == "existing":
         names = dict(zip(partners["id"], partners["name"], strict=True)) if len(partners) else {}
-        st.selectbox(
+        choice.selectbox(
             tr("partner", lang),
             sorted(names, key=lambda pid: str(names[pid]).casefold()),
             key=k(prefix, "partner_id"),
@@ -555,7 +650,7 @@ def partner_fields(
         )
     else:
         st.text_input(tr("partner_name", lang), key=k(prefix, "partner_name"), max_chars=200)
-        st.selectbox(
+        choice.selectbox(
             tr("partner_sector", lang),
             [s.value for s in Sector],
             key=k(prefix, "partner_sector"),
@@ -566,7 +661,7 @@ def partner_fields(
         st.text_input(
             tr("partner_legal_form", lang), key=k(prefix, "partner_legal_form"), max_chars=200
         )
-    show_issues(issues.get("partner", []) + issues.get("partner_sector", []), lang, True)
+    show_issues(issues.get("partner", []) + issues.get("partner_sector", []), lang, show_required)
 
 
 @dataclass
@@ -669,18 +764,8 @@ def location_fields(
             lon=point.lon,
         )
     )
-    gminy = {g["teryt"]: g["name"] for g in gminy_of_district(point.district)}
-    guessed = guess_gmina(point.lat, point.lon, point.district)
-    st.selectbox(
-        tr("gmina", lang),
-        [GMINA_AUTO, *gminy],
-        key=gmina_key,
-        format_func=lambda g: (
-            tr("gmina_auto", lang, name=gminy.get(guessed, guessed))
-            if g == GMINA_AUTO
-            else gminy[g]
-        ),
-    )
+    gminy = {g["teryt"]: gmina_label(g, lang) for g in gminy_of_district(point.district)}
+    choice.selectbox(tr("gmina", lang), list(gminy), key=gmina_key, format_func=gminy.__getitem__)
     show_issues(issues.get("gmina", []), lang, show_required)
     return point
 
@@ -713,7 +798,9 @@ def preview(product: Product | None, record: dict, lang: str, partner_label: str
     if product and product.district_teryt:
         parts.append(md_escape(district_name(product.district_teryt, lang)))
         if product.gmina_teryt:
-            gminy = {g["teryt"]: g["name"] for g in gminy_of_district(product.district_teryt)}
+            gminy = {
+                g["teryt"]: gmina_label(g, lang) for g in gminy_of_district(product.district_teryt)
+            }
             parts.append(md_escape(gminy.get(product.gmina_teryt, product.gmina_teryt)))
     if parts:
         st.markdown(" · ".join(parts))

@@ -6,12 +6,16 @@ re-reads nothing until something is written.
 
 from __future__ import annotations
 
+import os
+from urllib.parse import urlsplit
+
 import pandas as pd
 import streamlit as st
 
 from catalogue.filters import prepare_frame
 from catalogue.storage import CatalogueStore, database_url
 from catalogue.taxonomy import DEFAULT_LANGUAGE, LANGUAGES
+from fairkit.pdf_common import BASE_URL_ENV, public_base_url
 from mapview.assets import ensure_local_assets
 
 
@@ -37,6 +41,10 @@ def _clean_photo_orphans(store: CatalogueStore) -> None:
         clean_orphans(referenced_files(store))
     except OSError:
         pass  # a read-only photo folder must not keep the map from starting
+
+
+# Set while a browser session shows the presentation; app.py then hides the navigation.
+KIOSK_FLAG = "kiosk_active"
 
 
 def get_store() -> CatalogueStore:
@@ -77,3 +85,21 @@ def current_language() -> str:
     if lang not in LANGUAGES:
         lang = st.query_params.get("lang", DEFAULT_LANGUAGE)
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def app_base_url(page_path: str = "") -> str:
+    """The app's address for every QR code and shared link, without a trailing slash.
+
+    ``PUBLIC_BASE_URL`` when it is set (the address visitors can reach, e.g. at a fair);
+    else this app's own address as the browser sees it, minus the calling page's
+    ``page_path`` (its ``url_path`` in ``app.py``, e.g. ``"druk"``).
+    """
+    if os.environ.get(BASE_URL_ENV, "").strip():
+        return public_base_url()
+    parts = urlsplit(st.context.url or "")
+    if parts.scheme in ("http", "https") and parts.netloc:
+        path = parts.path.rstrip("/")
+        if page_path:
+            path = path.removesuffix("/" + page_path)
+        return public_base_url(f"{parts.scheme}://{parts.netloc}{path}")
+    return public_base_url()

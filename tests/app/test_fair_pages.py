@@ -17,6 +17,7 @@ from fairkit.stats import localise_columns, social_economy_by_district, to_csv_b
 from fairkit.trips import GPX_NS, order_trip, trip_gpx
 from geodata import DISTRICT_TERYTS, district_name
 from tests.app.conftest import REPO_ROOT
+from tests.app.widgets import choice
 
 TRIP = "ui/pages/trip_page.py"
 KIOSK = "ui/pages/kiosk_page.py"
@@ -84,7 +85,7 @@ def test_trip_add_optimise_and_gpx(db):
     assert at.session_state["trip"] == []
     assert "trip_optimise" not in keys(at)
     for pid in ("sample-050", "sample-001", "sample-040", "sample-003"):
-        at.selectbox(key="trip_add_pick").set_value(pid)
+        choice(at, "selectbox", "trip_add_pick").set_value(pid)
         ok(at.button(key="trip_add").click().run())
     assert at.session_state["trip"] == ["sample-050", "sample-001", "sample-040", "sample-003"]
     ok(at.button(key="trip_optimise").click().run())
@@ -138,7 +139,7 @@ def test_presentation_steps_languages_and_district_tour(db):
     assert at.header[0].value == first
     ok(at.button(key="kiosk_lang_uk").click().run())
     assert at.title[0].value == "Відкрийте п'ять повітів"
-    ok(at.segmented_control(key="kiosk_mode").set_value("districts").run())
+    ok(choice(at, "segmented_control", "kiosk_mode").set_value("districts").run())
     assert at.header[0].value == district_name("1804", "uk")
     for _ in DISTRICT_TERYTS:
         ok(at.button(key="kiosk_next").click().run())
@@ -191,7 +192,7 @@ def test_statistics_answer_social_economy_per_district(db):
     for key in ("stats_csv_social_economy_by_district", "stats_xlsx"):
         assert any(key in d for d in downloads), downloads
     assert at.metric[0].value == str(len(frame))
-    ok(at.multiselect(key="stats_issue_filter").set_value(["stale"]).run())
+    ok(choice(at, "multiselect", "stats_issue_filter").set_value(["stale"]).run())
     assert any("Żadna oferta" in i.value for i in at.info)
 
 

@@ -14,6 +14,7 @@ from catalogue.model import Partner, Product
 from catalogue.storage import CatalogueStore
 from tests.app.conftest import REPO_ROOT
 from tests.app.map_args import component_args, marker_ids, marker_rows
+from tests.app.widgets import choice
 
 HOSTILE = "<img src=x onerror=alert(1)>${alert(2)}`"
 
@@ -68,7 +69,7 @@ def test_map_receives_every_published_product(sample_app):
 def test_each_multiselect_filter_narrows_the_map(key, value, check):
     at = run_app()
     before = len(marker_rows(at))
-    at.multiselect(key=key).set_value(value).run()
+    choice(at, "multiselect", key).set_value(value).run()
     rows = marker_rows(at)
     assert 0 < len(rows) < before
     assert check(rows)
@@ -96,7 +97,7 @@ def test_checkbox_filters_narrow_the_map(key):
 def test_month_filter_and_reset():
     at = run_app()
     before = len(marker_rows(at))
-    at.selectbox(key="f_month").set_value(1).run()
+    choice(at, "selectbox", "f_month").set_value(1).run()
     assert len(marker_rows(at)) < before  # summer-only offerings and August events drop out
     at.button(key="f_reset").click().run()
     assert len(marker_rows(at)) == before
@@ -104,8 +105,8 @@ def test_month_filter_and_reset():
 
 def test_filters_and_product_live_in_the_url():
     at = run_app()
-    at.multiselect(key="f_cat").set_value(["heritage"]).run()
-    at.multiselect(key="f_district").set_value(["1809"]).run()
+    choice(at, "multiselect", "f_cat").set_value(["heritage"]).run()
+    choice(at, "multiselect", "f_district").set_value(["1809"]).run()
     params = dict(at.query_params)
     assert params["cat"] == ["heritage"] or params["cat"] == "heritage"
     shown = marker_ids(at)
@@ -113,7 +114,7 @@ def test_filters_and_product_live_in_the_url():
     product = sorted(shown)[0]
     reopened = run_app({"cat": "heritage", "district": "1809", "product": product})
     assert marker_ids(reopened) == shown
-    assert reopened.multiselect(key="f_cat").value == ["heritage"]
+    assert choice(reopened, "multiselect", "f_cat").value == ["heritage"]
     # The shared product is open in the details panel and highlighted on the map.
     selected = [row for row in marker_rows(reopened) if row[3] & 2]
     assert [row[5] for row in selected] == [product]
@@ -123,10 +124,10 @@ def test_filters_and_product_live_in_the_url():
 def test_language_switch_changes_interface_and_taxonomy(sample_app):
     at = run_app()
     assert at.title[0].value == "Mapa produktów turystycznych"
-    at.radio(key="lang").set_value("en").run()
+    choice(at, "radio", "lang").set_value("en").run()
     assert at.title[0].value == "Tourist product map"
-    assert at.multiselect(key="f_cat").label == "Categories"
-    at.radio(key="lang").set_value("uk").run()
+    assert choice(at, "multiselect", "f_cat").label == "Categories"
+    choice(at, "radio", "lang").set_value("uk").run()
     assert at.title[0].value == "Мапа туристичних продуктів"
     assert at.query_params["lang"] in ("uk", ["uk"])
 
@@ -195,8 +196,8 @@ def test_missing_translation_falls_back_to_polish_with_a_note(tmp_path, monkeypa
 
 def test_social_economy_offerings_in_powiat_lubaczowski(sample_app):
     at = run_app()
-    at.multiselect(key="f_sector").set_value(["social_economy"]).run()
-    at.multiselect(key="f_district").set_value(["1809"]).run()
+    choice(at, "multiselect", "f_sector").set_value(["social_economy"]).run()
+    choice(at, "multiselect", "f_district").set_value(["1809"]).run()
     rows = marker_rows(at)
     assert rows and all(r[3] & 1 for r in rows)
     frame = CatalogueStore().products_frame()
@@ -220,13 +221,13 @@ def test_adding_a_product_to_the_trip_marks_it_on_the_map(sample_app):
 def test_gmina_and_date_range_filters_reach_the_map(sample_app):
     frame = CatalogueStore().products_frame()
     at = run_app()
-    at.multiselect(key="f_district").set_value(["1813"]).run()
-    at.multiselect(key="f_gmina").set_value(["1813042"]).run()
+    choice(at, "multiselect", "f_district").set_value(["1813"]).run()
+    choice(at, "multiselect", "f_gmina").set_value(["1813042"]).run()
     expected = set(frame[frame["gmina_teryt"] == "1813042"]["id"])
     assert expected and marker_ids(at) == expected
 
     at = run_app()
-    at.multiselect(key="f_cat").set_value(["events"]).run()
+    choice(at, "multiselect", "f_cat").set_value(["events"]).run()
     every_event = marker_ids(at)
     at.date_input(key="f_from").set_value(date(2027, 1, 1)).run()
     at.date_input(key="f_to").set_value(date(2027, 1, 31)).run()
@@ -239,7 +240,7 @@ def test_gmina_and_date_range_filters_reach_the_map(sample_app):
 
 def test_sort_by_distance_from_a_point_picked_on_the_map():
     at = run_app()
-    at.selectbox(key="sort").set_value("distance").run()
+    choice(at, "selectbox", "sort").set_value("distance").run()
     assert any("Kliknij mapę" in i.value for i in at.info)
     returned = component_args(at)["returned_objects"]
     assert "last_clicked" in returned  # a map click now picks the point

@@ -10,6 +10,7 @@ from catalogue.storage import CatalogueStore
 from tests.app.conftest import REPO_ROOT
 from tests.app.map_args import marker_ids
 from tests.app.test_map_page import HOSTILE, unescape
+from tests.app.widgets import choice
 
 PAGE = "ui/pages/partners_page.py"
 
@@ -75,12 +76,12 @@ def test_directory_lists_partners_with_offerings_or_membership(directory_db):
 
 def test_directory_filters_by_sector_and_district(directory_db):
     at = open_page()
-    at.multiselect(key="p_sector").set_value(["social_economy"]).run()
+    choice(at, "multiselect", "p_sector").set_value(["social_economy"]).run()
     assert set(listed_names(at)) == {
         "Spółdzielnia Socjalna z Żurawicy",
         "Warsztat Terapii Zajęciowej w Lubaczowie",
     }
-    at.multiselect(key="p_district").set_value(["1813"]).run()
+    choice(at, "multiselect", "p_district").set_value(["1813"]).run()
     assert listed_names(at) == ["Spółdzielnia Socjalna z Żurawicy"]
     at.text_input(key="p_q").set_value("zurawicy").run()
     assert listed_names(at) == ["Spółdzielnia Socjalna z Żurawicy"]
@@ -111,7 +112,7 @@ def test_hostile_partner_name_is_text(directory_db):
 
 def test_social_economy_of_a_district_in_one_click(directory_db):
     at = open_page()
-    pills = at.button_group(key="p_se_district")
+    pills = choice(at, "button_group", "p_se_district")
     pills.set_value("1813").run()
     assert at.session_state["p_sector"] == ["social_economy"]
     assert at.session_state["p_district"] == ["1813"]

@@ -21,8 +21,9 @@ from catalogue import staff
 from catalogue.messages import format_message
 from catalogue.storage import CatalogueStore
 from catalogue.validation import validate_records
-from geodata import gminy_of_district
+from geodata import gminy_of_district, guess_gmina, parse_coordinates
 from tests.app.conftest import REPO_ROOT
+from tests.app.widgets import choice
 
 SUBMIT = "ui/pages/submit_page.py"
 EDIT = "ui/pages/edit_page.py"
@@ -75,8 +76,12 @@ def submit(at: AppTest, name: str, point: str = POINT, **fields) -> str:
     """Fill the form by key, send it, and return the edit token shown once."""
     open_page(at, SUBMIT)
     at.text_input(key="sub_name").input(name).run()
-    at.selectbox(key="sub_category").select(fields.pop("category", "heritage")).run()
+    choice(at, "selectbox", "sub_category").select(fields.pop("category", "heritage")).run()
     at.text_input(key="sub_coordinates").input(point).run()
+    # Who runs it and how to reach them: required of every partner submission.
+    partner = choice(at, "selectbox", "sub_partner_id")
+    partner.set_value(fields.pop("partner_id", "partner-001")).run()
+    fields.setdefault("website", "https://www.jaroslaw.pl")
     for key, value in fields.items():
         widget = next(w for w in [*at.text_input, *at.text_area] if w.key == f"sub_{key}")
         widget.input(value).run()
@@ -122,7 +127,7 @@ def current_revision(store: CatalogueStore, product_id: str) -> int:
 
 
 def choose_revision(at: AppTest, store: CatalogueStore, product_id: str) -> AppTest:
-    at.selectbox(key="mod_current").select(current_revision(store, product_id)).run()
+    choice(at, "selectbox", "mod_current").select(current_revision(store, product_id)).run()
     return at
 
 
@@ -150,6 +155,16 @@ def test_submit_pending_hidden_then_approved_on_the_map(db):
     assert product.id in map_ids(at)
 
 
+def reachable(at: AppTest, partner_id: str = "partner-001") -> None:
+    """Name who runs the offering and give a contact (required of partners)."""
+    choice(at, "selectbox", "sub_partner_id").set_value(partner_id).run()
+    at.text_input(key="sub_website").input("https://www.jaroslaw.pl").run()
+
+
+def sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def test_validation_matches_import_and_keeps_what_was_typed(db):
     at = new_app()
     open_page(at, SUBMIT)
@@ -160,14 +175,22 @@ def test_validation_matches_import_and_keeps_what_was_typed(db):
         [{"name": "x", "category": "food", "coordinates": "52.2297, 21.0122", "phone": "123"}],
         lang="pl",
     )
-    import_messages = {i.detail("pl") for i in report.errors}
+    # The same rule and message as a file import, as a sentence of its own.
+    import_messages = {sentence(i.detail("pl")) for i in report.errors}
     errors = set(shown(at.error))
-    assert format_message("bad_phone", "pl", {"value": "123"}) in errors
+    assert sentence(format_message("bad_phone", "pl", {"value": "123"})) in errors
     assert any("poza" in m for m in import_messages) and import_messages & errors
     # Required fields are not nagged about before the first send.
-    assert not any("wymagane" in m for m in errors)
+    assert "Wybierz kategorię z listy." not in errors
     at.button(key="sub_send").click().run()
-    assert any("wymagane" in e.value for e in at.error), "category is required"
+    after = set(shown(at.error))
+    assert "Wybierz kategorię z listy." in after, "category is required"
+    assert (
+        "Podaj, kto prowadzi ofertę: wybierz partnera z listy albo wpisz nazwę nowej organizacji."
+        in after
+    )
+    # A phone was typed (even if it is wrong): no "give a contact" message.
+    assert not any("co najmniej jeden kontakt" in m for m in after)
     assert "sub_token" not in at.session_state
     # Nothing typed was lost.
     assert at.text_input(key="sub_name").value == "Pasieka pod Lasem"
@@ -177,7 +200,7 @@ def test_validation_matches_import_and_keeps_what_was_typed(db):
 
 def test_english_form_gives_english_messages(db):
     at = new_app()
-    at.sidebar.radio(key="lang").set_value("en").run()
+    choice(at.sidebar, "radio", "lang").set_value("en").run()
     open_page(at, SUBMIT)
     assert "Add an offering" in [t.value for t in at.title]
     at.text_input(key="sub_email").input("not-an-address").run()
@@ -189,15 +212,21 @@ def test_district_and_gmina_appear_when_the_point_is_set(db):
     open_page(at, SUBMIT)
     at.text_input(key="sub_coordinates").input("49°46'34\"N 22°38'57\"E").run()
     assert any("powiat przemyski" in m.value for m in at.markdown)
-    gmina = at.selectbox(key="sub_gmina")
-    assert gmina.value == "" and "Krasiczyn" in gmina.format_func(gmina.value)
+    gmina = choice(at, "selectbox", "sub_gmina")
+    # Preselected: the gmina the point lies in, stored as its TERYT, labelled with its kind.
+    assert gmina.value == guess_gmina(49.776111, 22.649167, "1813")
+    assert gmina.format_func(gmina.value) == "Krasiczyn — gmina wiejska"
+    assert "Przemyśl — gmina wiejska" in gmina.options
     other = next(g["teryt"] for g in gminy_of_district("1813") if g["name"] != "Krasiczyn")
-    at.selectbox(key="sub_gmina").select(other).run()
-    assert at.selectbox(key="sub_gmina").value == other
+    choice(at, "selectbox", "sub_gmina").select(other).run()
+    assert choice(at, "selectbox", "sub_gmina").value == other
     # Moving the point to another district resets a gmina chosen for the first one.
     at.text_input(key="sub_coordinates").input(POINT).run()
     assert any("powiat jarosławski" in m.value for m in at.markdown)
-    assert at.selectbox(key="sub_gmina").value == ""
+    point = parse_coordinates(POINT)
+    expected = guess_gmina(float(point.lat), float(point.lon), "1804")
+    assert choice(at, "selectbox", "sub_gmina").value == expected
+    assert choice(at, "selectbox", "sub_gmina").format_func(expected) == "Jarosław — gmina miejska"
     assert not at.exception
 
 
@@ -205,8 +234,9 @@ def test_possible_duplicate_is_shown_and_must_be_confirmed(db):
     at = new_app()
     open_page(at, SUBMIT)
     at.text_input(key="sub_name").input("Zamek Krasiczyn").run()
-    at.selectbox(key="sub_category").select("heritage").run()
+    choice(at, "selectbox", "sub_category").select("heritage").run()
     at.text_input(key="sub_coordinates").input("49.77615, 22.64920").run()
+    reachable(at)
     assert any("duplikat" in w.value for w in at.warning)
     assert any("Zamek w Krasiczynie" in m.value for m in at.markdown)
     at.button(key="sub_send").click().run()
@@ -220,17 +250,18 @@ def test_possible_duplicate_is_shown_and_must_be_confirmed(db):
 def test_new_partner_is_created_with_sector_and_legal_form(db):
     at = new_app()
     open_page(at, SUBMIT)
-    at.radio(key="sub_partner_mode").set_value("new").run()
+    choice(at, "radio", "sub_partner_mode").set_value("new").run()
     at.text_input(key="sub_partner_name").input("Koło Gospodyń Wiejskich w Testowie").run()
     at.text_input(key="sub_partner_legal_form").input("koło gospodyń wiejskich").run()
     at.text_input(key="sub_name").input("Pierogi z Testowa").run()
-    at.selectbox(key="sub_category").select("food").run()
+    choice(at, "selectbox", "sub_category").select("food").run()
     at.text_input(key="sub_coordinates").input(POINT).run()
+    at.text_input(key="sub_phone").input("+48 16 621 00 00").run()
     # The sector of a new partner is required, exactly as in a file.
     assert any("trzeba podać jego typ" in e.value for e in at.error)
     at.button(key="sub_send").click().run()
     assert "sub_token" not in at.session_state
-    at.selectbox(key="sub_partner_sector").select("social_economy").run()
+    choice(at, "selectbox", "sub_partner_sector").select("social_economy").run()
     at.button(key="sub_send").click().run()
     token = at.session_state["sub_token"]
     product = db.product_for_token(token)
@@ -259,8 +290,9 @@ def test_photos_are_stored_and_hostile_ones_refused(db, tmp_path):
     ).run()
     assert any("fake.jpg" in m and "JPEG, PNG ani WebP" in m for m in shown(at.error))
     at.text_input(key="sub_name").input("Galeria ze zdjęciami").run()
-    at.selectbox(key="sub_category").select("museum").run()
+    choice(at, "selectbox", "sub_category").select("museum").run()
     at.text_input(key="sub_coordinates").input(POINT).run()
+    reachable(at)
     at.button(key="sub_send").click().run()
     assert "sub_token" not in at.session_state, "a refused photo stops the send"
 
@@ -300,8 +332,9 @@ def test_hostile_images_are_refused_with_a_clear_message(db, tmp_path, name):
     at = new_app()
     open_page(at, SUBMIT)
     at.text_input(key="sub_name").input("Galeria Testowa").run()
-    at.selectbox(key="sub_category").select("museum").run()
+    choice(at, "selectbox", "sub_category").select("museum").run()
     at.text_input(key="sub_coordinates").input(POINT).run()
+    reachable(at)
     at.file_uploader(key="sub_photos").set_value([(name, content, "image/jpeg")]).run()
     at.button(key="sub_send").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -465,16 +498,23 @@ def test_bulk_upload_sends_valid_rows_for_review(db):
     open_page(at, SUBMIT)
     assert at.get("download_button"), "the template can be downloaded"
     csv_text = (
-        "nazwa;kategoria;współrzędne;telefon;id\n"
-        "Warsztaty Garncarskie Testowe;workshops;50.0163, 22.6777;;sample-001\n"
-        "Kuźnia Testowa;workshops;50.0301, 22.6601;16 621 12 34;\n"
-        "Zła Oferta;nieznana;52.2, 21.0;123;\n"
+        "nazwa;kategoria;współrzędne;telefon;strona;partner;id\n"
+        "Warsztaty Garncarskie Testowe;workshops;50.0163, 22.6777;;https://www.jaroslaw.pl;"
+        "Gmina Miejska Przemyśl;sample-001\n"
+        "Kuźnia Testowa;workshops;50.0301, 22.6601;16 621 12 34;;Gmina Miejska Przemyśl;\n"
+        "Zła Oferta;nieznana;52.2, 21.0;123;;;\n"
+        "Bez Kontaktu;workshops;50.0311, 22.6611;;;;\n"
     )
     at.file_uploader(key="sub_bulk_file").set_value(
         ("oferty.csv", csv_text.encode("utf-8"), "text/csv")
     ).run()
     assert not at.exception
-    assert any("**2** z 3" in m.value for m in at.markdown)
+    assert any("**2** z 4" in m.value for m in at.markdown)
+    # The partners' rule, row by row in the file's report: who runs it, how to reach them.
+    report = at.dataframe[0].value
+    row5 = report[report.iloc[:, 0] == "Wiersz 5"].iloc[:, 2].tolist()
+    assert format_message("contact_required", "pl") in row5
+    assert format_message("partner_required", "pl") in report.iloc[:, 2].tolist()
     assert any("id" in i.value for i in at.info), "ids are ignored for anonymous uploads"
     at.button(key="sub_bulk_send").click().run()
     assert not at.exception
@@ -510,7 +550,7 @@ def test_partner_registry_add_and_merge(db):
     at = new_app()
     login(at)
     at.text_input(key="mod_p_name").input("Fundacja Testowa").run()
-    at.selectbox(key="mod_p_sector").select("ngo").run()
+    choice(at, "selectbox", "mod_p_sector").select("ngo").run()
     at.text_input(key="mod_p_website").input("www.fundacja-testowa.pl").run()
     at.text_area(key="mod_p_description_en").input("A test foundation.").run()
     at.file_uploader(key="mod_p_logo_0").set_value(("logo.png", png(900, 300), "image/png")).run()
@@ -523,8 +563,8 @@ def test_partner_registry_add_and_merge(db):
 
     frame = db.partners_frame()
     some = frame[frame["published_count"] > 0].iloc[0]
-    at.selectbox(key="mod_merge_from").select(str(some["id"])).run()
-    at.selectbox(key="mod_merge_into").select("fundacja-testowa").run()
+    choice(at, "selectbox", "mod_merge_from").select(str(some["id"])).run()
+    choice(at, "selectbox", "mod_merge_into").select("fundacja-testowa").run()
     assert at.button(key="mod_merge").disabled
     at.checkbox(key="mod_merge_confirm").check().run()
     at.button(key="mod_merge").click().run()
@@ -608,3 +648,30 @@ def test_form_values_round_trip_through_validation():
         values_to_record({"partner_mode": "hack"})
     with pytest.raises(ValueError):
         values_to_record({"free": "maybe"})
+
+
+def test_bulk_upload_warns_about_a_similar_partner_and_uses_the_existing_one(db):
+    at = new_app()
+    open_page(at, SUBMIT)
+    csv_text = (
+        "nazwa;kategoria;współrzędne;strona;partner;typ partnera\n"
+        "Lekcja muzealna w pałacu;workshops;50.0590, 22.4940;https://muzeum.przeworsk.pl;"
+        "Muzeum w Przeworsku;public\n"
+    )
+    at.file_uploader(key="sub_bulk_file").set_value(
+        ("oferty.csv", csv_text.encode("utf-8"), "text/csv")
+    ).run()
+    assert not at.exception
+    existing = "Muzeum w Przeworsku – Zespół Pałacowo-Parkowy"
+    assert any("wyglądają jak organizacje" in w.value for w in at.warning)
+    question = next(r for r in at.radio if (r.key or "").startswith("sub_bulk_partner_"))
+    assert question.value == "existing"
+    # The label is markdown: the partner's name is escaped in it.
+    assert existing in re.sub(r"\\(.)", r"\1", question.format_func("existing"))
+    at.button(key="sub_bulk_send").click().run()
+    assert not at.exception
+    queue = db.moderation_queue()
+    product = db.get_product(str(queue.iloc[0]["product_id"]))
+    assert product.partner_id == "partner-037", "no duplicate partner was created"
+    frame = db.partners_frame()
+    assert (frame["name"] == "Muzeum w Przeworsku").sum() == 0

@@ -221,3 +221,23 @@ def test_prepare_frame_folds_again_only_what_changed(monkeypatch):
     assert ids(apply_filter(prepared, ProductFilter(text="lancut"))) == ["p7"]
     matching_old_text = ids(apply_filter(prepared, ProductFilter(text="zrodlowy")))
     assert "p7" not in matching_old_text and len(matching_old_text) == 49
+
+
+def test_search_ranks_exact_then_prefix_name_matches_first():
+    rows = frame(
+        [
+            {"id": "hotel", "name_pl": "Hotel w Zamku Krasiczyn"},
+            {"id": "canoe", "name_pl": "Spływ kajakowy z Krasiczyna"},
+            {"id": "castle", "name_pl": "Zamek w Krasiczynie"},
+            {"id": "other", "name_pl": "Park Krajobrazowy", "description_pl": "Krasiczyn"},
+            {"id": "exact", "name_pl": "Krasiczyn"},
+            {"id": "prefix", "name_pl": "Krasiczyn – zespół zamkowo-parkowy"},
+        ]
+    )
+    found = apply_filter(rows, ProductFilter(text="KRASICZYN"))
+    ranked = ids(sort_products(found, "name", query="KRASICZYN"))
+    assert ranked[:2] == ["exact", "prefix"]
+    assert ranked[2] == "castle", "the shortest name of those with a word starting so"
+    assert ranked[-1] == "other", "a match in the description only comes last"
+    # Without a search text the chosen order rules.
+    assert ids(sort_products(found, "name"))[0] == "hotel"

@@ -714,3 +714,23 @@ def test_every_message_exists_in_polish_and_english():
     assert "Przemyśl County" in format_message(
         "near_boundary", "en", {"lat": "1", "lon": "2", "district": localised}
     )
+
+
+def test_partner_submissions_need_a_partner_and_a_contact():
+    base = {"name": "Pasieka", "category": "food", "coordinates": "50.0163, 22.6777"}
+    rows = [
+        dict(base),
+        dict(base, name="Pasieka 2", partner="Gmina Miejska Przemyśl"),
+        dict(base, name="Pasieka 3", partner="Gmina Miejska Przemyśl", email="ul@przemysl.pl"),
+    ]
+    partners = pd.DataFrame(
+        [{"id": "partner-001", "name": "Gmina Miejska Przemyśl", "sector": "public"}]
+    )
+    products, report = validate_records(rows, partners=partners, require_reachable=True)
+    codes = {(i.row, i.column, i.code) for i in report.errors}
+    assert (2, "partner", "partner_required") in codes
+    assert (2, "", "contact_required") in codes and (3, "", "contact_required") in codes
+    assert report.valid_rows == [4] and products[2] is not None
+    assert "Wiersz 3: turysta nie ma jak się skontaktować" in report.to_text("pl")
+    # Staff imports and the sample keep their own rule: the check is asked for.
+    assert validate_records(rows, partners=partners)[1].valid_rows == [2, 3, 4]

@@ -102,6 +102,18 @@ def test_partner_submits_staff_approve_tourist_finds(browser, server):
     name_box.press("Tab")
     page.get_by_role("combobox", name="Kategoria *").click()
     page.get_by_role("option", name="Muzea i galerie").click()
+    # Who runs it and how to reach them: required of every partner submission.
+    partner = page.get_by_role("combobox", name="Partner", exact=True)
+    partner.click()
+    partner.press_sequentially("Gmina Miejska P")
+    page.get_by_role("option", name="Gmina Miejska Przemyśl", exact=True).click()
+    page.wait_for_timeout(300)
+    page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=60_000)
+    website = textbox(page, "Strona internetowa")
+    website.fill("https://www.przemysl.pl")
+    website.press("Tab")
+    page.wait_for_timeout(300)
+    page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=60_000)
 
     # Location by clicking the map.
     page.locator(MAP_FRAME).scroll_into_view_if_needed()

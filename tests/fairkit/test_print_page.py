@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.widgets import choice
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PAGE = "ui/pages/print_page.py"
 
@@ -72,14 +74,14 @@ def test_page_renders_and_offers_both_downloads():
 
 
 def test_current_map_filter_is_used_and_shown():
-    at = _print_page(lambda at: at.multiselect(key="f_district").set_value(["1809"]))
+    at = _print_page(lambda at: choice(at, "multiselect", "f_district").set_value(["1809"]))
     assert any("powiat: powiat lubaczowski" in i for i in _infos(at))
     chosen, total = _selected(at)
     assert 0 < chosen < total
     assert "print_download_brochure" in _downloads(at)
     # On a rerun of this page Streamlit has dropped the map's widget values; the map's URL
     # state still holds the same filter.
-    at.radio(key="print_format").set_value("a5").run()
+    choice(at, "radio", "print_format").set_value("a5").run()
     assert not at.exception
     assert any("powiat: powiat lubaczowski" in i for i in _infos(at))
     assert _selected(at)[0] == chosen
@@ -87,14 +89,14 @@ def test_current_map_filter_is_used_and_shown():
 
 def test_custom_selection():
     at = _print_page()
-    at.radio(key="print_source").set_value("custom").run()
-    at.multiselect(key="print_district").set_value(["1862"]).run()
-    at.multiselect(key="print_cat").set_value(["heritage"]).run()
+    choice(at, "radio", "print_source").set_value("custom").run()
+    choice(at, "multiselect", "print_district").set_value(["1862"]).run()
+    choice(at, "multiselect", "print_cat").set_value(["heritage"]).run()
     assert not at.exception
     chosen, total = _selected(at)
     assert 0 < chosen < total
-    at.radio(key="print_format").set_value("a5").run()
-    at.selectbox(key="print_lang").set_value("uk").run()
+    choice(at, "radio", "print_format").set_value("a5").run()
+    choice(at, "selectbox", "print_lang").set_value("uk").run()
     assert not at.exception
     assert set(_downloads(at)) == {"print_download_brochure", "print_download_card"}
 

@@ -319,7 +319,7 @@ def edit_form(token: str, product, revision) -> None:
         if tried and report.errors:
             st.error(tr("fix_first", n=len(report.errors)), icon=":material/error:")
             for issue in report.errors:
-                st.markdown("- " + md_escape(issue.message(lang)))
+                st.markdown("- " + md_escape(form.issue_line(issue, lang)))
         if clicked and report.ok and edited is not None:
             edited.source = product.source
             if report.new_partners:

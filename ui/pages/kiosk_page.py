@@ -15,7 +15,6 @@ in the start language and plays again. Panning the map is not reported to Python
 from __future__ import annotations
 
 import math
-import os
 import time
 from urllib.parse import urlencode
 
@@ -28,16 +27,18 @@ from streamlit_folium import st_folium
 
 from catalogue.filters import query_int
 from catalogue.locale_format import format_number, plural_text
+from catalogue.staff import authenticate
 from catalogue.taxonomy import category_label, sector_label
-from fairkit.pdf_common import BASE_URL_ENV, public_base_url
 from fairkit.qr import qr_png
 from fairkit.stats import featured_products, social_economy_by_district
 from fairkit.trips import stop_description, stop_name
 from geodata import DISTRICT_TERYTS, district_name, load_districts
 from mapview.builder import ProductLayer, _script_json, build_base_map, product_rows
 from mapview.tiles import basemap_label, load_tile_config
+from ui import choice
 from ui.i18n import LANGUAGE_NAMES, t, translate
-from ui.state import current_language, get_store, published_products
+from ui.staff_auth import client_id
+from ui.state import KIOSK_FLAG, app_base_url, current_language, get_store, published_products
 from ui.text import md_escape
 
 S = {
@@ -113,6 +114,14 @@ S = {
         "en": "The catalogue has no described offerings to show yet.",
         "uk": "У каталозі ще немає описаних пропозицій для показу.",
     },
+    "exit_user": {"pl": "Pracownik", "en": "Staff member", "uk": "Працівник"},
+    "exit_password": {"pl": "Hasło", "en": "Password", "uk": "Пароль"},
+    "exit": {"pl": "Zakończ pokaz", "en": "End the show", "uk": "Завершити показ"},
+    "exit_failed": {
+        "pl": "Pokaz może zakończyć tylko pracownik: sprawdź nazwę i hasło.",
+        "en": "Only staff can end the show: check the name and password.",
+        "uk": "Завершити показ може лише працівник: перевірте ім'я та пароль.",
+    },
     "settings": {
         "pl": "Ustawienia pokazu (obsługa stoiska)",
         "en": "Show settings (stand staff)",
@@ -156,18 +165,20 @@ S = {
 DEFAULT_INTERVAL = 12
 DEFAULT_IDLE = 90
 MAP_HEIGHT = 760
-# Static layout CSS only (no catalogue text): no sidebar, full width, large type.
+# Static layout CSS only (no catalogue text): no sidebar, no app header or menu (visitors
+# must not wander into other pages), full width, body text 28 px at 1920×1080.
 KIOSK_CSS = """<style>
 [data-testid="stSidebar"],[data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"]{display:none !important}
-[data-testid="stMainBlockContainer"]{max-width:100% !important;padding:4rem 2rem 1rem !important}
+[data-testid="stExpandSidebarButton"],[data-testid="stTopNav"]{display:none !important}
+[data-testid="stMainBlockContainer"]{max-width:100% !important;padding:1.2rem 2rem 1rem !important}
 [data-testid="stMain"] h1{font-size:3rem !important;line-height:1.1}
-[data-testid="stMain"] h2{font-size:2.3rem !important;line-height:1.15}
+[data-testid="stMain"] h2{font-size:2.6rem !important;line-height:1.15}
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
-[data-testid="stMain"] [data-testid="stMarkdownContainer"] li{font-size:1.35rem;line-height:1.45}
-[data-testid="stMain"] [data-testid="stCaptionContainer"]{font-size:1.1rem}
-[data-testid="stMain"] .stButton button{min-height:3.4rem;font-size:1.35rem;padding:0 1.4rem}
-[data-testid="stMain"] .stButton button p{font-size:1.35rem}
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] li{font-size:1.75rem;line-height:1.4}
+[data-testid="stMain"] [data-testid="stCaptionContainer"],
+[data-testid="stMain"] [data-testid="stCaptionContainer"] p{font-size:1.75rem}
+[data-testid="stMain"] .stButton button{min-height:3.4rem;font-size:1.75rem;padding:0 1.2rem}
+[data-testid="stMain"] .stButton button p{font-size:1.75rem}
 </style>"""
 
 lang = current_language()
@@ -228,6 +239,18 @@ class KioskHighlight(MacroElement):
         self.point = _script_json([round(float(lat), 6), round(float(lon), 6)])
 
 
+def exit_show() -> None:
+    """End presentation mode (navigation comes back) if a staff password is given."""
+    user = str(st.session_state.get("kiosk_exit_user") or "")
+    password = str(st.session_state.get("kiosk_exit_password") or "")
+    st.session_state["kiosk_exit_password"] = ""
+    if authenticate(get_store(), user, password, client_id()):
+        st.session_state.pop(KIOSK_FLAG, None)
+        st.session_state["kiosk_exit_ok"] = True
+    else:
+        st.session_state["kiosk_exit_failed"] = True
+
+
 def touch() -> None:
     """A visitor pressed a control: pause the autoplay until the idle time passes."""
     st.session_state["kiosk_touch"] = time.time()
@@ -256,13 +279,10 @@ def tour_changed() -> None:
 
 
 def app_root() -> str:
-    """The app's address for QR codes: ``PUBLIC_BASE_URL`` if configured, else this page's
-    URL minus its path. Never from the query string: a crafted link must not point every QR
-    code of the stand elsewhere."""
-    if os.environ.get(BASE_URL_ENV, "").strip():
-        return public_base_url()
-    url = (st.context.url or "").split("?")[0].rstrip("/")
-    return url.removesuffix("/prezentacja")
+    """The app's address for QR codes (``PUBLIC_BASE_URL`` if configured, else this page's
+    URL minus its path). Never from the query string or a form: a crafted link must not point
+    every QR code of the stand elsewhere."""
+    return app_base_url("prezentacja")
 
 
 def link(params: dict[str, str]) -> str:
@@ -312,7 +332,7 @@ def product_slide(row: pd.Series) -> None:
     st.header(md_escape(stop_name(row, lang)), anchor=False)
     place = district_name(row["district_teryt"], lang) if row.get("district_teryt") else ""
     st.markdown(f"**{md_escape(category_label(row['category'], lang))}** · {md_escape(place)}")
-    description = stop_description(row, lang, limit=300 if photo is not None else 420)
+    description = stop_description(row, lang, limit=220 if photo is not None else 320)
     if description:
         st.markdown(md_escape(description))
     partner = str(row.get("partner_name") or "")
@@ -355,7 +375,7 @@ def district_slide(teryt: str, frame: pd.DataFrame) -> None:
 
 
 def qr_block(url: str, caption: str) -> None:
-    qr_col, text_col = st.columns([1, 1], vertical_alignment="center")
+    qr_col, text_col = st.columns([2, 3], vertical_alignment="center")
     qr_col.image(qr_png(url, scale=10, border=2), width="stretch", alt=t("qr_alt", lang, url=url))
     text_col.markdown(f"**{caption}**")
     text_col.caption(md_escape(url))
@@ -386,6 +406,10 @@ def seed_settings() -> None:
     st.session_state.setdefault("kiosk_basemap", basemap if basemap in usable else usable[0])
 
 
+if not st.session_state.get(KIOSK_FLAG):
+    # app.py hides the navigation while this flag is set; it is cleared by a staff exit only.
+    st.session_state[KIOSK_FLAG] = True
+    st.rerun()
 st.html(KIOSK_CSS)
 seed_settings()
 everything = published_products()
@@ -407,7 +431,7 @@ with langs.container(horizontal=True, horizontal_alignment="right"):
             type="primary" if code == lang else "secondary",
         )
 
-st.segmented_control(
+choice.segmented_control(
     tr("tour"),
     ["featured", "districts"],
     key="kiosk_mode",
@@ -516,11 +540,22 @@ with st.expander(tr("settings"), icon=":material/settings:"):
     c2.slider(tr("idle"), 20, 600, step=10, key="kiosk_idle")
     c3.slider(tr("per_district"), 1, 5, key="kiosk_per_district")
     c4, c5 = st.columns([1, 2])
-    c4.radio(
+    choice.radio(
         tr("basemap"),
         list(load_tile_config().basemaps),
         key="kiosk_basemap",
         format_func=lambda b: basemap_label(b, lang),
         horizontal=True,
+        where=c4,
     )
     c5.markdown(f"{tr('public_url')}: `{app_root()}`", help=tr("public_url_help"))
+    # Leaving the presentation is a staff action: the password, every time.
+    with st.form("kiosk_exit_form", border=False):
+        e1, e2, e3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+        e1.text_input(tr("exit_user"), key="kiosk_exit_user", max_chars=64)
+        e2.text_input(tr("exit_password"), key="kiosk_exit_password", type="password")
+        e3.form_submit_button(tr("exit"), key="kiosk_exit", on_click=exit_show)
+    if st.session_state.pop("kiosk_exit_failed", False):
+        st.error(tr("exit_failed"), icon=":material/lock:")
+    if st.session_state.pop("kiosk_exit_ok", False):
+        st.switch_page("ui/pages/map_page.py")

@@ -24,13 +24,20 @@ from fairkit.qr import qr_png
 from geodata import DISTRICT_TERYTS, REGION_BOUNDS, district_name, load_gminy
 from mapview.builder import render_product_map
 from mapview.tiles import basemap_label, load_tile_config
-from ui.i18n import month_name, t, translate
-from ui.state import current_language, get_store, published_products
+from ui import choice
+from ui.i18n import gmina_label, month_name, t, translate
+from ui.state import app_base_url, current_language, get_store, published_products
 from ui.text import md_escape, md_link, safe_url
 from ui.trip_state import add_to_trip, in_trip, remove_from_trip, trip_ids
 
 S = {
     "filters": {"pl": "Filtry", "en": "Filters", "uk": "Фільтри"},
+    "about": {"pl": "O mapie", "en": "About the map", "uk": "Про мапу"},
+    "show_results": {
+        "pl": "Pokaż wyniki ({n})",
+        "en": "Show the results ({n})",
+        "uk": "Показати результати ({n})",
+    },
     "search": {"pl": "Szukaj", "en": "Search", "uk": "Пошук"},
     "search_help": {
         "pl": "Nazwa, opis lub tag; wielkość liter i polskie znaki nie mają znaczenia.",
@@ -228,15 +235,14 @@ def sidebar_filters() -> ProductFilter:
     gminy = load_gminy()
     with st.sidebar:
         st.subheader(tr("filters"))
-        st.text_input(tr("search"), key="f_q", help=tr("search_help"), max_chars=200)
-        st.multiselect(
+        choice.multiselect(
             tr("categories"),
             [c.slug for c in CATEGORIES],
             key="f_cat",
             placeholder=t("choose", lang),
             format_func=lambda slug: category_label(slug, lang),
         )
-        st.multiselect(
+        choice.multiselect(
             tr("districts"),
             list(DISTRICT_TERYTS),
             key="f_district",
@@ -245,27 +251,25 @@ def sidebar_filters() -> ProductFilter:
         )
         chosen = st.session_state.get("f_district") or list(DISTRICT_TERYTS)
         gmina_rows = gminy[gminy["powiat_teryt"].isin(chosen)]
-        gmina_names = {
-            row.teryt: f"{row.name} ({_gmina_kind(row.kind)})" for row in gmina_rows.itertuples()
-        }
+        gmina_names = {row.teryt: gmina_label(row, lang) for row in gmina_rows.itertuples()}
         st.session_state["f_gmina"] = [
             g for g in st.session_state.get("f_gmina", []) if g in gmina_names
         ]
-        st.multiselect(
+        choice.multiselect(
             tr("gminy"),
             list(gmina_names),
             key="f_gmina",
             format_func=gmina_names.__getitem__,
             placeholder=t("choose", lang),
         )
-        st.multiselect(
+        choice.multiselect(
             tr("sectors"),
             [s.value for s in Sector],
             key="f_sector",
             placeholder=t("choose", lang),
             format_func=lambda s: ("★ " if s == "social_economy" else "") + sector_label(s, lang),
         )
-        st.selectbox(
+        choice.selectbox(
             tr("month"),
             [None, *range(1, 13)],
             key="f_month",
@@ -281,7 +285,7 @@ def sidebar_filters() -> ProductFilter:
         st.checkbox(tr("pets"), key="f_pets")
         st.button(tr("reset"), key="f_reset", on_click=reset_filters, icon=":material/restart_alt:")
         st.divider()
-        st.radio(
+        choice.radio(
             tr("basemap"),
             list(TILES.basemaps),
             key="basemap",
@@ -305,19 +309,6 @@ def sidebar_filters() -> ProductFilter:
         pets=bool(st.session_state.get("f_pets")),
         text=st.session_state.get("f_q", ""),
     )
-
-
-def _gmina_kind(kind: str) -> str:
-    labels = {
-        "miejska": {"pl": "miasto", "en": "town", "uk": "місто"},
-        "wiejska": {"pl": "gmina wiejska", "en": "rural", "uk": "сільська"},
-        "miejsko-wiejska": {
-            "pl": "gmina miejsko-wiejska",
-            "en": "town and rural",
-            "uk": "місько-сільська",
-        },
-    }
-    return labels.get(kind, {}).get(lang, kind)
 
 
 def display_name(row: pd.Series) -> tuple[str, bool]:
@@ -382,6 +373,17 @@ def select_product(product_id: str | None) -> None:
 
 
 PAGE_SIZE = 12
+
+JUMP_TO_RESULTS = """<script>
+(function(){
+  var close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (close && window.innerWidth < 768) { close.click(); }
+  setTimeout(function(){
+    var map = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+    if (map) { map.scrollIntoView({block: "start", behavior: "smooth"}); }
+  }, 350);
+})();
+</script>"""
 
 
 def change_list_page(step: int) -> None:
@@ -570,22 +572,42 @@ apply_url(everything)
 flt = sidebar_filters()
 
 st.title(t("app_title", lang), anchor=False)
-st.caption(f"{tr('intro')}  \n{t('sample_note', lang)}")
+# Folded, so that on a phone the first screen is the search box, the count and the map.
+with st.expander(tr("about"), icon=":material/info:"):
+    st.caption(f"{tr('intro')}  \n{t('sample_note', lang)}")
 
 filtered = apply_filter(everything, flt)
 sort_options = list(SORT_ORDERS)
 sort_order = st.session_state.get("sort", "name")
 origin = st.session_state.get("origin") if sort_order == "distance" else None
 shown = sort_products(
-    filtered, "name" if sort_order == "distance" and origin is None else sort_order, origin, lang
+    filtered,
+    "name" if sort_order == "distance" and origin is None else sort_order,
+    origin,
+    lang,
+    query=flt.text,
 )
 selected_id = st.session_state.get("product")
 if selected_id and selected_id not in set(everything["id"]):
     selected_id = st.session_state["product"] = None
 
-summary, sort_col = st.columns([3, 2], vertical_alignment="bottom")
-summary.markdown(tr("results", n=len(shown), total=len(everything)))
-sort_col.selectbox(tr("sort"), sort_options, key="sort", format_func=lambda o: tr(f"sort_{o}"))
+search_col, sort_col = st.columns([3, 2], vertical_alignment="bottom")
+search_col.text_input(tr("search"), key="f_q", help=tr("search_help"), max_chars=200)
+st.markdown(tr("results", n=len(shown), total=len(everything)))
+with st.sidebar:
+    # The filters sit in a drawer on a phone: say what they give and lead back to it.
+    st.markdown(tr("results", n=len(shown), total=len(everything)))
+    if st.button(
+        tr("show_results", n=len(shown)),
+        key="f_show_results",
+        type="primary",
+        icon=":material/list:",
+        width="stretch",
+    ):
+        st.session_state["_jump_to_results"] = True
+choice.selectbox(
+    tr("sort"), sort_options, key="sort", format_func=lambda o: tr(f"sort_{o}"), where=sort_col
+)
 if sort_order == "distance":
     if origin is None:
         st.info(tr("pick_origin"), icon=":material/touch_app:")
@@ -623,7 +645,11 @@ with map_col:
     if shown.empty:
         st.warning(tr("no_results"), icon=":material/filter_alt_off:")
 
-base_url = (st.context.url or "").split("?")[0]
+if st.session_state.pop("_jump_to_results", False):
+    # Static script (no catalogue text): close the phone's filter drawer, show the results.
+    st.html(JUMP_TO_RESULTS, unsafe_allow_javascript=True)
+
+base_url = app_base_url("mapa") + "/"
 share_url = base_url + ("?" + urlencode(share_params(flt)) if share_params(flt) else "")
 with side_col:
     if selected_id:

@@ -30,9 +30,9 @@ from catalogue.taxonomy import Sector, Status, category_label, sector_label
 from catalogue.validation import months_to_text
 from geodata import district_name, gminy_of_district, load_gminy, locate
 from mapview.builder import build_base_map
-from ui import mailer
+from ui import choice, mailer
 from ui import product_form as form
-from ui.i18n import translate
+from ui.i18n import gmina_label, translate
 from ui.staff_auth import require_staff
 from ui.state import current_language, get_store, partners, published_products
 from ui.text import md_escape
@@ -254,11 +254,6 @@ S = {
         "en": "Merged; offerings moved: {n}.",
         "uk": "Об'єднано; перенесено пропозицій: {n}.",
     },
-    "admins_only": {
-        "pl": "Łączenie partnerów jest dostępne dla administratorów.",
-        "en": "Merging partners is for administrators.",
-        "uk": "Об'єднання партнерів доступне адміністраторам.",
-    },
     "audit_intro": {
         "pl": "Ostatnie {n} wpisów, najnowsze na górze.",
         "en": "The last {n} entries, newest first.",
@@ -292,7 +287,7 @@ FIELD_LABELS = {
 
 lang = current_language()
 store = get_store()
-GMINA_NAMES = {str(r.teryt): str(r.name) for r in load_gminy().itertuples()}
+GMINA_ROWS = {str(r.teryt): r for r in load_gminy().itertuples()}
 
 
 def tr(key: str, **params) -> str:
@@ -324,7 +319,8 @@ def show_value(name: str, value) -> str:
         except ValueError:
             return str(value)
     if name == "gmina_teryt":
-        return GMINA_NAMES.get(str(value), str(value))
+        row = GMINA_ROWS.get(str(value))
+        return gmina_label(row, lang) if row is not None else str(value)
     if isinstance(value, bool):
         return form.tr("yes" if value else "no", lang)
     if isinstance(value, list | tuple):
@@ -388,7 +384,7 @@ def inbox(user: str, queue: pd.DataFrame) -> None:
         )
     if st.session_state.get("mod_current") not in ids:
         st.session_state["mod_current"] = ids[0]
-    st.selectbox(tr("current"), ids, key="mod_current", format_func=labels.__getitem__)
+    choice.selectbox(tr("current"), ids, key="mod_current", format_func=labels.__getitem__)
     review(int(st.session_state["mod_current"]), user)
 
 
@@ -440,7 +436,7 @@ def district_check(after: dict) -> None:
             icon=":material/wrong_location:",
         )
         return
-    gminy = {g["teryt"]: g["name"] for g in gminy_of_district(location.teryt)}
+    gminy = {g["teryt"]: gmina_label(g, lang) for g in gminy_of_district(location.teryt)}
     gmina = gminy.get(str(after.get("gmina_teryt") or ""), tr("none_value"))
     st.success(
         tr("district_ok", district=district_name(location.teryt, lang), gmina=gmina),
@@ -551,7 +547,9 @@ def edit_then_approve(revision_id: int, revision: dict, product, user: str) -> N
     draft = product_from_content(revision["data"])
     form.load_values(P, form.product_to_values(draft), revision_id)
     form.prepare(P, partner_frame)
-    edited, report, _record = form.validate(P, lang, partner_frame, exclude_id=product.id)
+    edited, report, _record = form.validate(
+        P, lang, partner_frame, exclude_id=product.id, require_reachable=False
+    )
     issues = form.issues_by_column(report)
     left, right = st.columns(2, gap="large")
     with left:
@@ -618,7 +616,7 @@ def stale_tab(user: str, stale: pd.DataFrame) -> None:
 def published_tab(user: str) -> None:
     frame = published_products()
     names = dict(zip(frame["id"], frame["name_pl"], strict=True))
-    st.selectbox(
+    choice.selectbox(
         tr("archive_pick"),
         sorted(names, key=lambda i: str(names[i]).casefold()),
         key="mod_archive_pick",
@@ -695,7 +693,7 @@ def partners_tab(user: str) -> None:
         st.session_state["mod_p_pick"] = st.session_state.pop("mod_p_pick_next")
     if st.session_state.get("mod_p_pick") not in options:
         st.session_state["mod_p_pick"] = NEW_PARTNER
-    st.selectbox(
+    choice.selectbox(
         tr("partner_pick"),
         options,
         key="mod_p_pick",
@@ -704,12 +702,12 @@ def partners_tab(user: str) -> None:
     pick = st.session_state["mod_p_pick"]
     load_partner(pick, frame)
     gminy = load_gminy()
-    gmina_names = {str(r.teryt): str(r.name) for r in gminy.itertuples()}
+    gmina_names = {str(r.teryt): gmina_label(r, lang) for r in gminy.itertuples()}
     with st.container(border=True):
         left, right = st.columns(2, gap="large")
         with left:
             st.text_input(tr("p_name"), key="mod_p_name", max_chars=200)
-            st.selectbox(
+            choice.selectbox(
                 tr("p_sector"),
                 [s.value for s in Sector],
                 key="mod_p_sector",
@@ -720,7 +718,7 @@ def partners_tab(user: str) -> None:
             st.text_input(tr("p_legal_form"), key="mod_p_legal_form", max_chars=200)
             if st.session_state.get("mod_p_gmina_teryt") not in ("", *gmina_names):
                 st.session_state["mod_p_gmina_teryt"] = ""
-            st.selectbox(
+            choice.selectbox(
                 tr("p_gmina"),
                 ["", *gmina_names],
                 key="mod_p_gmina_teryt",
@@ -800,16 +798,19 @@ def save_partner(user: str, pick: str, frame: pd.DataFrame, logo: str, generatio
 def merge_section(user: str, role: str) -> None:
     st.subheader(tr("merge_title"), anchor=False)
     st.caption(tr("merge_intro"))
-    if role != "admin":
-        st.info(tr("admins_only"), icon=":material/admin_panel_settings:")
-        return
+    # Every staff role may merge (the audit log records who did it): duplicates from
+    # uploads are the moderators' daily work.
     frame = store.partners_frame()
     names = dict(zip(frame["id"], frame["name"], strict=True))
     ordered = sorted(names, key=lambda i: str(names[i]).casefold())
     label = lambda i: f"{names.get(i, i)} ({i})"  # noqa: E731 - a one-line format function
     a_col, b_col = st.columns(2)
-    a_col.selectbox(tr("merge_from"), ordered, key="mod_merge_from", index=None, format_func=label)
-    b_col.selectbox(tr("merge_into"), ordered, key="mod_merge_into", index=None, format_func=label)
+    choice.selectbox(
+        tr("merge_from"), ordered, key="mod_merge_from", index=None, format_func=label, where=a_col
+    )
+    choice.selectbox(
+        tr("merge_into"), ordered, key="mod_merge_into", index=None, format_func=label, where=b_col
+    )
     st.checkbox(tr("merge_confirm"), key="mod_merge_confirm")
     source, target = st.session_state.get("mod_merge_from"), st.session_state.get("mod_merge_into")
     ready = bool(

@@ -12,6 +12,7 @@ from catalogue.partners import PartnerFilter, filter_partners, listed_partners, 
 from catalogue.taxonomy import SECTOR_EXPLANATIONS, Sector, category_label, sector_label
 from geodata import DISTRICT_TERYTS, district_name, load_gminy
 from mapview.builder import render_product_map
+from ui import choice
 from ui.i18n import t, translate
 from ui.state import current_language, partners, published_products
 from ui.text import md_escape, md_link
@@ -120,7 +121,7 @@ def directory(listed: pd.DataFrame) -> None:
     for col, (sector, n) in zip(cols, counts.items(), strict=True):
         col.metric(sector_badge(sector), n)
     st.info(SECTOR_EXPLANATIONS["social_economy"][lang], icon=":material/volunteer_activism:")
-    st.pills(
+    choice.pills(
         tr("se_in"),
         list(DISTRICT_TERYTS),
         key="p_se_district",
@@ -128,19 +129,21 @@ def directory(listed: pd.DataFrame) -> None:
         on_change=social_economy_in_district,
     )
     c1, c2, c3 = st.columns([2, 2, 3])
-    c1.multiselect(
+    choice.multiselect(
         tr("sectors"),
         [s.value for s in Sector],
         key="p_sector",
         format_func=sector_badge,
         placeholder=t("choose", lang),
+        where=c1,
     )
-    c2.multiselect(
+    choice.multiselect(
         tr("districts"),
         list(DISTRICT_TERYTS),
         key="p_district",
         placeholder=t("choose", lang),
         format_func=lambda t: district_name(t, lang),
+        where=c2,
     )
     c3.text_input(tr("search"), key="p_q", max_chars=200)
     flt = PartnerFilter(

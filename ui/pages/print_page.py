@@ -6,7 +6,6 @@ the options and caches the files per catalogue version and options.
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -18,15 +17,14 @@ from catalogue.taxonomy import CATEGORIES, LANGUAGES, Sector, category_label, se
 from fairkit.brochure import build_brochure
 from fairkit.card import build_card, photo_path
 from fairkit.pdf_common import (
-    BASE_URL_ENV,
     BROCHURE_FORMATS,
     FontMissingError,
     describe_filter,
-    public_base_url,
 )
 from geodata import DISTRICT_TERYTS, district_name
+from ui import choice
 from ui.i18n import LANGUAGE_NAMES, t, translate
-from ui.state import current_language, get_store, published_products
+from ui.state import app_base_url, current_language, get_store, published_products
 from ui.text import md_escape
 
 S = {
@@ -168,13 +166,7 @@ def map_filter() -> ProductFilter:
 
 def page_base_url() -> str:
     """Start of printed links: ``PUBLIC_BASE_URL`` if set, else this app's own address."""
-    if os.environ.get(BASE_URL_ENV, "").strip():
-        return public_base_url()
-    parts = urlsplit(st.context.url or "")
-    if parts.scheme in ("http", "https") and parts.netloc:
-        path = parts.path.rstrip("/").removesuffix("/druk")
-        return public_base_url(f"{parts.scheme}://{parts.netloc}{path}")
-    return public_base_url()
+    return app_base_url("druk")
 
 
 def _filter_key(flt: ProductFilter) -> tuple[tuple[str, str], ...]:
@@ -203,26 +195,29 @@ def _card_pdf(url: str, version: int, product_id: str, doc_lang: str, base: str)
 
 def custom_filter() -> ProductFilter:
     c1, c2, c3 = st.columns(3)
-    districts = c1.multiselect(
+    districts = choice.multiselect(
         tr("districts"),
         list(DISTRICT_TERYTS),
         key="print_district",
         placeholder=t("choose", lang),
         format_func=lambda teryt: district_name(teryt, lang),
+        where=c1,
     )
-    categories = c2.multiselect(
+    categories = choice.multiselect(
         tr("categories"),
         [c.slug for c in CATEGORIES],
         key="print_cat",
         placeholder=t("choose", lang),
         format_func=lambda slug: category_label(slug, lang),
+        where=c2,
     )
-    sectors = c3.multiselect(
+    sectors = choice.multiselect(
         tr("sectors"),
         [s.value for s in Sector],
         key="print_sector",
         placeholder=t("choose", lang),
         format_func=lambda s: sector_label(s, lang),
+        where=c3,
     )
     return ProductFilter(
         categories=tuple(categories), districts=tuple(districts), sectors=tuple(sectors)
@@ -248,17 +243,22 @@ st.subheader(tr("options"), anchor=False)
 if st.session_state.get("print_lang") not in LANGUAGES:
     st.session_state["print_lang"] = lang
 o1, o2 = st.columns(2)
-fmt = o1.radio(
+fmt = choice.radio(
     tr("format"),
     list(BROCHURE_FORMATS),
     key="print_format",
     format_func=lambda f: tr(f"format_{f}"),
     horizontal=True,
+    where=o1,
 )
-doc_lang = o2.selectbox(
-    tr("doc_lang"), list(LANGUAGES), key="print_lang", format_func=LANGUAGE_NAMES.__getitem__
+doc_lang = choice.selectbox(
+    tr("doc_lang"),
+    list(LANGUAGES),
+    key="print_lang",
+    format_func=LANGUAGE_NAMES.__getitem__,
+    where=o2,
 )
-source = st.radio(
+source = choice.radio(
     tr("source"),
     ["map", "custom"],
     key="print_source",
@@ -307,7 +307,7 @@ with card_col:
     ids = list(selected["id"].astype(str))
     if st.session_state.get("print_card_product") not in ids:
         st.session_state["print_card_product"] = ids[0]
-    product_id = st.selectbox(
+    product_id = choice.selectbox(
         tr("card_product"),
         ids,
         key="print_card_product",

@@ -36,6 +36,7 @@ from fairkit.stats import (
     to_xlsx_bytes,
 )
 from geodata import DISTRICT_TERYTS, district_name, load_districts
+from ui import choice
 from ui.i18n import translate
 from ui.staff_auth import require_staff
 from ui.state import current_language, get_store, partners, published_products
@@ -470,7 +471,7 @@ with tab_quality:
     st.caption(tr("quality_note", days=STALE_DAYS))
     table(summary, tr("quality_title"), "data_quality")
     st.subheader(tr("issues_title"), anchor=False)
-    chosen = st.multiselect(
+    chosen = choice.multiselect(
         tr("issue_filter"),
         flags,
         default=flags,

@@ -37,9 +37,9 @@ from catalogue.photos import (
     store_photos,
 )
 from catalogue.taxonomy import Source, Status
-from catalogue.validation import canonical_column, validate_records
+from catalogue.validation import canonical_column, fold, validate_records
 from fairkit.qr import qr_png
-from ui import mailer
+from ui import choice, mailer
 from ui import product_form as form
 from ui.i18n import translate
 from ui.state import current_language, get_store, partners
@@ -91,6 +91,29 @@ S = {
         "pl": "To jest inna oferta niż podobna w katalogu — wyślij mimo to",
         "en": "This is a different offering from the similar one — send anyway",
         "uk": "Це інша пропозиція, ніж схожа в каталозі — надіслати все одно",
+    },
+    "similar_partners": {
+        "pl": "Niektórzy partnerzy z pliku wyglądają jak organizacje, które już są w katalogu. "
+        "Wybierz, czy to ta sama organizacja, żeby nie powstał duplikat.",
+        "en": "Some partners in the file look like organisations already in the catalogue. "
+        "Choose whether it is the same one, so that no duplicate is created.",
+        "uk": "Деякі партнери з файлу схожі на організації, які вже є в каталозі. Оберіть, чи "
+        "це та сама організація, щоб не з'явився дублікат.",
+    },
+    "similar_partner": {
+        "pl": "Partner „{name}” z pliku to…",
+        "en": "The partner “{name}” in the file is…",
+        "uk": "Партнер «{name}» з файлу — це…",
+    },
+    "use_existing": {
+        "pl": "ten z katalogu: {name}",
+        "en": "the one in the catalogue: {name}",
+        "uk": "той, що в каталозі: {name}",
+    },
+    "create_new": {
+        "pl": "nowa organizacja: {name}",
+        "en": "a new organisation: {name}",
+        "uk": "нова організація: {name}",
     },
     "send": {
         "pl": "Wyślij do sprawdzenia",
@@ -333,7 +356,7 @@ def single_form() -> None:
         if other:
             with st.expander(form.tr("warnings_title", lang), icon=":material/warning:"):
                 for issue in other:
-                    st.markdown(md_escape(issue.message(lang)))
+                    st.markdown(md_escape(form.issue_line(issue, lang)))
         clicked = st.button(
             tr("send"), key="sub_send", type="primary", on_click=mark_tried, icon=":material/send:"
         )
@@ -341,7 +364,7 @@ def single_form() -> None:
         if tried and errors:
             st.error(tr("fix_first", n=len(errors)), icon=":material/error:")
             for issue in errors:
-                st.markdown("- " + md_escape(issue.message(lang)))
+                st.markdown("- " + md_escape(form.issue_line(issue, lang)))
         if not clicked or errors or product is None:
             return
         if duplicates and not st.session_state.get("sub_duplicate_ok"):
@@ -360,6 +383,45 @@ def issues_table(report) -> pd.DataFrame:
             tr("col_message"): [i.detail(lang) for i in report.issues],
         }
     )
+
+
+def similar_partner_choices(report, records: list[dict], header: list[str]) -> list[dict]:
+    """Ask, for each new partner named like a known one, which to use; rows get the answer.
+
+    Choosing the known partner puts its id into the file's partner cells (the validator
+    matches partners by id or name), so no duplicate organisation is created.
+    """
+    similar: dict[str, tuple[str, str]] = {}
+    for issue in report.issues:
+        if issue.code == "partner_similar":
+            similar.setdefault(
+                str(issue.params["partner"]),
+                (str(issue.params["existing_id"]), str(issue.params["existing"])),
+            )
+    if not similar:
+        return records
+    column = next((h for h in header if canonical_column(h) == "partner"), None)
+    if column is None:
+        return records
+    st.warning(tr("similar_partners"), icon=":material/groups:")
+    chosen: dict[str, str] = {}
+    for n, (name, (existing_id, existing_name)) in enumerate(sorted(similar.items())):
+        answer = choice.radio(
+            tr("similar_partner", name=md_escape(name)),
+            ["existing", "new"],
+            key=f"sub_bulk_partner_{n}_{fold(name)}",
+            format_func=lambda o, e=existing_name, m=name: (
+                tr("use_existing", name=md_escape(e))
+                if o == "existing"
+                else tr("create_new", name=md_escape(m))
+            ),
+        )
+        if answer == "existing":
+            chosen[fold(name)] = existing_id
+    return [
+        {**r, column: chosen.get(fold(str(r.get(column) or "").strip()), r.get(column))}
+        for r in records
+    ]
 
 
 def bulk_upload() -> None:
@@ -394,13 +456,17 @@ def bulk_upload() -> None:
         return
     partner_frame = partners()
     existing = form.catalogue_products(every_status=True)
-    _products, report = validate_records(
-        records,
-        existing,
-        lang,
-        header=header,
-        partners=partner_frame[["id", "name", "sector"]] if len(partner_frame) else None,
-    )
+    known = partner_frame[["id", "name", "sector"]] if len(partner_frame) else None
+
+    def check(rows: list[dict]):
+        return validate_records(
+            rows, existing, lang, header=header, partners=known, require_reachable=True
+        )[1]
+
+    report = check(records)
+    records = similar_partner_choices(report, records, header)
+    if any(i.code == "partner_similar" for i in report.issues):
+        report = check(records)
     st.markdown(
         tr(
             "bulk_summary",
@@ -428,6 +494,7 @@ def bulk_upload() -> None:
             actor="partner-upload",
             lang=lang,
             source=Source.IMPORT.value,
+            require_reachable=True,
         )
         mailed = mailer.bulk_submitted(store, result.created_ids, lang)
         st.session_state["sub_bulk_done"] = (

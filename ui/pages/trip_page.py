@@ -31,8 +31,9 @@ from fairkit.trips import (
 )
 from geodata import district_name
 from mapview.builder import ProductLayer, _script_json, build_base_map, product_rows
+from ui import choice
 from ui.i18n import t, translate
-from ui.state import current_language, published_products
+from ui.state import app_base_url, current_language, published_products
 from ui.text import md_escape
 from ui.trip_state import (
     add_to_trip,
@@ -201,7 +202,7 @@ class TripRoute(MacroElement):
 
 def trip_link(ids: list[str]) -> str:
     """Absolute URL of this page with the trip (and a non-Polish language)."""
-    base = (st.context.url or "").split("?")[0]
+    base = app_base_url("wycieczka") + "/wycieczka"
     params = {"trip": trip_param(ids)}
     if lang != "pl":
         params["lang"] = lang
@@ -243,7 +244,7 @@ rows = everything.drop_duplicates("id").set_index("id", drop=False)
 candidates = everything[~everything["id"].isin(stops)]
 names = {str(r["id"]): label(r) for _, r in candidates.iterrows()}
 pick_col, add_col = st.columns([5, 1], vertical_alignment="bottom")
-pick_col.selectbox(
+choice.selectbox(
     tr("add_pick"),
     sorted(names, key=lambda i: names[i].casefold()),
     index=None,
@@ -251,6 +252,7 @@ pick_col.selectbox(
     format_func=names.__getitem__,
     placeholder=t("choose", lang),
     disabled=len(stops) >= MAX_STOPS,
+    where=pick_col,
 )
 add_col.button(
     tr("add"),
