@@ -717,8 +717,12 @@ def export_catalogue(
     out: str | Path | BinaryIO,
     *,
     statuses: Iterable[str] = (Status.PUBLISHED.value,),
+    excel_pl: bool = False,
 ) -> int:
     """Write the catalogue as ``csv`` (UTF-8 with BOM, comma), ``xlsx`` or ``geojson``.
+
+    ``excel_pl`` makes the CSV the Polish-Excel variant: ``;`` between cells and a decimal
+    comma in lat/lon (the importer reads both).
 
     ``store_or_frame`` is a store (its products with ``statuses``) or a DataFrame shaped like
     :meth:`CatalogueStore.products_frame`. ``out`` is a path or a binary file object.
@@ -734,7 +738,7 @@ def export_catalogue(
         frame = store_or_frame
     rows = export_rows(frame)
     if fmt == "csv":
-        data = _csv_bytes(rows)
+        data = _csv_bytes(rows, excel_pl=excel_pl)
     elif fmt == "xlsx":
         data = _xlsx_bytes(rows)
     else:
@@ -761,9 +765,9 @@ def _cell(value: object) -> object:
     return value
 
 
-def _csv_bytes(rows: list[dict]) -> bytes:
+def _csv_bytes(rows: list[dict], excel_pl: bool = False) -> bytes:
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=";" if excel_pl else ",", lineterminator="\r\n")
     writer.writerow(EXPORT_COLUMNS)
     for row in rows:
         values = []
@@ -772,7 +776,7 @@ def _csv_bytes(rows: list[dict]) -> bytes:
             if isinstance(value, date):
                 value = value.isoformat()
             elif isinstance(value, float):
-                value = repr(value)
+                value = repr(value).replace(".", ",") if excel_pl else repr(value)
             values.append(_cell("" if value is None else value))
         writer.writerow(values)
     # The BOM makes Excel open the file as UTF-8 instead of the system code page.
