@@ -10,9 +10,13 @@ import urllib.request
 import pytest
 
 from catalogue.storage import CatalogueStore
+from fairkit.brochure import build_brochure
+from fairkit.card import build_card
+from fairkit.pdf_common import product_link
 from publish import build_site
 from publish.nginx import free_port, serve
 from tests.e2e.conftest import offline_page, screenshot
+from tests.fairkit.print_helpers import decode_qr
 from tests.publish.conftest import APP, HOSTILE, parse_head, populate
 
 
@@ -127,3 +131,33 @@ def test_offline_search_finds_offerings_without_polish_letters(browser, nginx):
     frame = page.frame_locator("iframe[src='map.html']")
     frame.locator(".leaflet-container").wait_for()
     page.context.close()
+
+
+def test_printed_qr_codes_open_the_static_page(built, nginx, tmp_path, monkeypatch):
+    store, _, _, _ = built
+    monkeypatch.setenv("PUBLIC_SITE_URL", nginx)
+    frame = store.products_frame()
+    row = frame[frame["id"] == "sample-019"].iloc[0].to_dict()
+    card = tmp_path / "card.pdf"
+    card.write_bytes(build_card(row, lang="en", base_url=APP).data)
+    (link,) = decode_qr(card, 1)
+    assert link == f"{nginx}/en/offer/sample-019.html"
+    status, _, body = fetch(link)
+    head = parse_head(body)
+    assert status == 200 and row["name_en"] in head.title
+    # The static page leads on to the live map.
+    assert f'href="{APP}/?product=sample-019&amp;lang=en"' in body.decode()
+    brochure = tmp_path / "brochure.pdf"
+    chosen = frame[frame["id"].isin(["sample-019", "sample-001"])]
+    brochure.write_bytes(build_brochure(chosen, fmt="a5", base_url=APP).data)
+    links = [code for page in range(1, 4) for code in decode_qr(brochure, page)]
+    assert f"{nginx}/pl/offer/sample-019.html" in links
+    assert all(link.startswith(f"{nginx}/pl/offer/") for link in links)
+
+
+def test_without_a_static_site_qr_codes_keep_the_app_link(monkeypatch):
+    monkeypatch.delenv("PUBLIC_SITE_URL", raising=False)
+    assert product_link("sample-019", APP, lang="en") == f"{APP}/?product=sample-019&lang=en"
+    monkeypatch.setenv("PUBLIC_SITE_URL", "ftp://nope")
+    with pytest.raises(ValueError, match="absolute http"):
+        product_link("sample-019", APP)

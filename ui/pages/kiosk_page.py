@@ -26,6 +26,7 @@ from jinja2 import Template
 from streamlit_folium import st_folium
 
 from catalogue.taxonomy import category_label, sector_label
+from fairkit.pdf_common import product_link, public_site_url
 from fairkit.qr import qr_png
 from fairkit.stats import featured_products, social_economy_by_district
 from fairkit.trips import stop_description, stop_name
@@ -301,7 +302,8 @@ def product_slide(row: pd.Series) -> None:
             star = "★ " if sector == "social_economy" else ""
             badge = f" · {star}{md_escape(sector_label(sector, lang))}"
         st.markdown(f"{tr('partner')}: {md_escape(partner)}{badge}")
-    url = link({"product": str(row["id"])})
+    pid = str(row["id"])
+    url = product_link(pid, lang=lang) if public_site_url() else link({"product": pid})
     if photo is None:
         qr_block(url, tr("scan"))
         return

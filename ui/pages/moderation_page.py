@@ -30,6 +30,7 @@ from catalogue.taxonomy import Sector, Status, category_label, sector_label
 from catalogue.validation import months_to_text
 from geodata import district_name, gminy_of_district, load_gminy, locate
 from mapview.builder import build_base_map
+from publish import rebuild_in_background
 from ui import product_form as form
 from ui.i18n import translate
 from ui.staff_auth import require_staff
@@ -291,6 +292,7 @@ FIELD_LABELS = {
 
 lang = current_language()
 store = get_store()
+rebuild_in_background(store)  # approvals, archiving, photos: refresh the static site
 GMINA_NAMES = {str(r.teryt): str(r.name) for r in load_gminy().itertuples()}
 
 

@@ -32,6 +32,7 @@ from catalogue.photos import (
 from catalogue.taxonomy import Source, Status
 from catalogue.validation import canonical_column, validate_records
 from fairkit.qr import qr_png
+from publish import rebuild_in_background
 from ui import product_form as form
 from ui.i18n import translate
 from ui.state import current_language, get_store, partners
@@ -183,6 +184,7 @@ S = {
 
 lang = current_language()
 store = get_store()
+rebuild_in_background(store)  # bulk files and submissions: refresh the static site
 
 
 def tr(key: str, **params) -> str:
