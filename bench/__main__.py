@@ -26,7 +26,15 @@ from bench.common import (
 )
 from bench.synthetic import SEED, SIZES
 
-SECTIONS: tuple[str, ...] = ("map", "streamlit", "browser", "locate", "import", "cold")
+SECTIONS: tuple[str, ...] = (
+    "map",
+    "streamlit",
+    "browser",
+    "locate",
+    "import",
+    "cold",
+    "publish",
+)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

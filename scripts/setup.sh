@@ -23,3 +23,5 @@ fi
 .venv/bin/python -m mapview assets
 # Create the SQLite database on its embedded default path and load the sample catalogue if empty.
 .venv/bin/python -m catalogue init
+# Build the static public site (static/site/, served at /app/static/site/) from that catalogue.
+.venv/bin/python -m publish
