@@ -212,3 +212,22 @@ def test_a_directory_not_built_by_publish_is_refused(built, tmp_path):
     with pytest.raises(ValueError, match="not a site built by publish"):
         build_site(store, tmp_path / "site", base_url=APP, site_url=SITE)
     assert (tmp_path / "site" / "precious.txt").read_text() == "keep me"
+
+
+def test_command_line_imports_then_publishes(built, tmp_path, monkeypatch, capsys):
+    from publish.__main__ import main
+
+    _, out, _ = built
+    monkeypatch.setenv("CATALOGUE_DB", str(tmp_path / "fresh.sqlite"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    site = tmp_path / "site"
+    data = out / "data" / "catalogue-excel.csv"
+    args = ["--out", str(site), "--base-url", APP, "--site-url", SITE, "--import", str(data)]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert "files written" in printed
+    assert (site / "pl" / "offer" / "x-hostile.html").is_file()
+    assert main(["--out", str(site), "--base-url", APP, "--site-url", SITE]) == 0
+    assert "0 files written" in capsys.readouterr().out
+    assert main(["--out", str(site), "--site-url", "ftp://x"]) == 2
+    assert "absolute http(s) URL" in capsys.readouterr().err
