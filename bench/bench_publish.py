@@ -111,6 +111,7 @@ def _app_phone(base: str, timeout: float) -> None:
         origin=base,
         open_timeout=timeout,
         max_size=None,
+        ping_interval=None,  # a busy app misses keepalive pings; the phone's timeout rules
     ) as ws:
         msg = BackMsg()
         msg.rerun_script.query_string = f"product={QR_PRODUCT}"
