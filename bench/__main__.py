@@ -26,7 +26,16 @@ from bench.common import (
 )
 from bench.synthetic import SEED, SIZES
 
-SECTIONS: tuple[str, ...] = ("map", "streamlit", "browser", "locate", "import", "cold", "prepare")
+SECTIONS: tuple[str, ...] = (
+    "map",
+    "streamlit",
+    "browser",
+    "locate",
+    "import",
+    "cold",
+    "prepare",
+    "publish",
+)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -1257,6 +1257,27 @@ class CatalogueStore:
             rows = conn.execute(query).mappings().all()
         return [dict(r) for r in rows]
 
+    def published_photos(self) -> dict[str, list[dict]]:
+        """Reviewed photo rows of every published product, by product id, in order.
+
+        One query with the same rule (``review`` approved) as ``photos_for(..., reviewed_only=True)``; the static
+        publisher uses it instead of one query per product.
+        """
+        query = (
+            sa.select(photos_table)
+            .join(products_table, products_table.c.id == photos_table.c.product_id)
+            .where(
+                products_table.c.status == Status.PUBLISHED.value,
+                photos_table.c.review == PhotoReview.APPROVED.value,
+            )
+            .order_by(photos_table.c.product_id, photos_table.c.position, photos_table.c.id)
+        )
+        out: dict[str, list[dict]] = {}
+        with self.read() as conn:
+            for row in conn.execute(query).mappings():
+                out.setdefault(row["product_id"], []).append(dict(row))
+        return out
+
     def remove_photo(
         self, product_id: str, photo_id: str, actor: str, role: Role = Role.PARTNER
     ) -> dict | None:

@@ -24,8 +24,12 @@ from catalogue.filters import ProductFilter
 from catalogue.links import (  # noqa: F401 - re-exported for the print modules
     BASE_URL_ENV,
     DEFAULT_BASE_URL,
+    SITE_URL_ENV,
+    app_product_link,
     product_link,
     public_base_url,
+    public_site_url,
+    site_page_path,
 )
 from catalogue.locale_format import price_for_reader
 from catalogue.taxonomy import (
@@ -407,7 +411,10 @@ __all__ = [
     "is_sample",
     "label",
     "localised",
+    "app_product_link",
     "product_link",
+    "public_site_url",
+    "site_page_path",
     "public_base_url",
     "shorten",
     "write_atomic",

@@ -49,3 +49,5 @@ fi
 if [ ! -f .tools/node_modules/axe-core/axe.min.js ]; then
     npm install --prefix .tools --no-save --no-audit --no-fund --silent axe-core@4.14.1
 fi
+# Build the static public site (static/site/, served at /app/static/site/) from that catalogue.
+.venv/bin/python -m publish

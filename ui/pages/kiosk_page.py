@@ -29,6 +29,7 @@ from catalogue.filters import query_int
 from catalogue.locale_format import format_number, plural_text
 from catalogue.staff import authenticate
 from catalogue.taxonomy import category_label, sector_label
+from fairkit.pdf_common import product_link, public_site_url
 from fairkit.qr import qr_png
 from fairkit.stats import featured_products, social_economy_by_district
 from fairkit.trips import stop_description, stop_name
@@ -343,7 +344,8 @@ def product_slide(row: pd.Series) -> None:
             star = "★ " if sector == "social_economy" else ""
             badge = f" · {star}{md_escape(sector_label(sector, lang))}"
         st.markdown(f"{tr('partner')}: {md_escape(partner)}{badge}")
-    url = link({"product": str(row["id"])})
+    pid = str(row["id"])
+    url = product_link(pid, lang=lang) if public_site_url() else link({"product": pid})
     if photo is None:
         qr_block(url, tr("scan"))
         return

@@ -30,6 +30,7 @@ from catalogue.taxonomy import Sector, Status, category_label, sector_label
 from catalogue.validation import months_to_text
 from geodata import district_name, gminy_of_district, load_gminy, locate
 from mapview.builder import build_base_map
+from publish import rebuild_in_background
 from ui import choice, mailer
 from ui import product_form as form
 from ui.i18n import gmina_label, translate
@@ -288,6 +289,7 @@ FIELD_LABELS = {
 lang = current_language()
 store = get_store()
 GMINA_ROWS = {str(r.teryt): r for r in load_gminy().itertuples()}
+rebuild_in_background(store)  # approvals, archiving, photos: refresh the static site
 
 
 def tr(key: str, **params) -> str:

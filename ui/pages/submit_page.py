@@ -39,6 +39,7 @@ from catalogue.photos import (
 from catalogue.taxonomy import Source, Status
 from catalogue.validation import canonical_column, fold, validate_records
 from fairkit.qr import qr_png
+from publish import rebuild_in_background
 from ui import choice, mailer
 from ui import product_form as form
 from ui.i18n import translate
@@ -218,6 +219,7 @@ S = {
 
 lang = current_language()
 store = get_store()
+rebuild_in_background(store)  # bulk files and submissions: refresh the static site
 
 
 def tr(key: str, **params) -> str:

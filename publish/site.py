@@ -1,0 +1,728 @@
+"""Build the static site from the published catalogue: incremental, atomic, one at a time.
+
+Layout on disk, for ``--out DIR``::
+
+    DIR -> .DIR.versions/000042      (a symlink, swapped atomically with rename(2))
+    .DIR.versions/000041/…           (the previous version, kept for readers mid-request)
+    .DIR.versions/000042.state.json  (what was built: content keys and hashes per file)
+    .DIR.lock                        (flock: a second build waits for the first)
+
+Each build makes a new version directory. A page whose inputs did not change is not even
+rendered; a page that renders to the same bytes as before is not written either: both are
+hard links to the previous version's file, so their bytes and mtimes stay. Readers (nginx,
+Streamlit's static serving) follow the symlink per request and never see a half-written
+site. Only published offerings are read (``products_frame``), only reviewed photos
+(``published_photos``).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape as xml_escape
+
+import numpy as np
+import pandas as pd
+
+from catalogue.filters import haversine_km, nearby_products, prepare_frame
+from catalogue.partners import listed_partners
+from catalogue.photos import resolve as resolve_photo
+from catalogue.storage import CatalogueStore
+from catalogue.taxonomy import CATEGORY_BY_SLUG, LANGUAGES, sector_label
+from fairkit.offline import offline_map_html
+from fairkit.pdf_common import public_base_url, public_site_url, site_page_path
+from geodata import DISTRICT_TERYTS, district_name, fold_text
+from publish import opendata
+from publish.pages import (
+    NEARBY_LIMIT,
+    NEARBY_RADIUS_KM,
+    TEMPLATE_DIR,
+    Links,
+    clean,
+    district_context,
+    entry,
+    environment,
+    index_context,
+    localised,
+    offer_context,
+    partner_context,
+    render,
+    script_json,
+)
+from publish.text import text
+
+log = logging.getLogger("publish")
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_OUT = REPO_ROOT / "static" / "site"
+OUT_ENV = "PUBLIC_SITE_DIR"
+KEEP_VERSIONS = 2
+# Above this many changed offerings every offering page is recomputed (a full build).
+INCREMENTAL_LIMIT = 300
+_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_SAFE_FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
+
+
+def default_out_dir() -> Path:
+    """Where the site goes: ``PUBLIC_SITE_DIR``, else ``static/site/`` (served at
+    ``/app/static/site/`` by the app's static serving)."""
+    configured = os.environ.get(OUT_ENV, "").strip()
+    return Path(configured) if configured else DEFAULT_OUT
+
+
+def site_url_for(base_url: str | None = None, site_url: str | None = None) -> str:
+    """The site's public address: ``site_url``/``PUBLIC_SITE_URL``, else the app's
+    ``PUBLIC_BASE_URL`` + ``/app/static/site`` (the embedded default)."""
+    return public_site_url(site_url) or f"{public_base_url(base_url)}/app/static/site"
+
+
+@dataclass
+class BuildResult:
+    """What a build did: files ``written`` (new bytes), ``kept`` (linked unchanged),
+    ``removed`` (paths of the previous version that are gone), in ``seconds``."""
+
+    out_dir: Path
+    version_dir: Path
+    catalogue_version: int
+    offerings: int
+    written: list[str] = field(default_factory=list)
+    kept: int = 0
+    removed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def files(self) -> int:
+        return len(self.written) + self.kept
+
+
+@dataclass
+class _Output:
+    key: str
+    make: Callable[[], bytes] | None = None
+    source: Path | None = None
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _key(*parts) -> str:
+    blob = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
+
+
+def _code_version() -> str:
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for path in sorted([*here.glob("*.py"), *TEMPLATE_DIR.iterdir()]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _database_id(url: str) -> str:
+    # The state names the database the site came from without keeping its password.
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+
+
+# -- locking, versions and the atomic swap ------------------------------------------------
+
+
+def _versions_dir(out: Path) -> Path:
+    return out.parent / f".{out.name}.versions"
+
+
+@contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out.parent / f".{out.name}.lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def current_version_dir(out: Path) -> Path | None:
+    """The version directory ``out`` points at, or None before the first build."""
+    if out.is_symlink():
+        target = out.parent / os.readlink(out)
+        return target if target.is_dir() else None
+    if out.exists():
+        raise ValueError(
+            f"{out} exists and is not a site built by publish (a symlink to a version "
+            "directory): move it away or choose another --out"
+        )
+    return None
+
+
+def load_state(out: str | os.PathLike) -> dict:
+    """The state of the current build of the site at ``out`` (empty before the first)."""
+    out = Path(out)
+    current = current_version_dir(out)
+    if current is None:
+        return {}
+    path = current.parent / f"{current.name}.state.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _swap(out: Path, version_dir: Path) -> None:
+    temp = out.parent / f".{out.name}.swap-{os.getpid()}-{threading.get_ident()}"
+    if temp.is_symlink() or temp.exists():
+        temp.unlink()
+    os.symlink(os.path.relpath(version_dir, out.parent), temp)
+    os.replace(temp, out)  # rename(2) over the old symlink: atomic for every reader
+
+
+def _clean_old_versions(versions: Path, keep: Path) -> None:
+    numbered = sorted(p for p in versions.iterdir() if p.is_dir() and p.name.isdigit())
+    for old in numbered[:-KEEP_VERSIONS]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)
+            (versions / f"{old.name}.state.json").unlink(missing_ok=True)
+
+
+def _next_version_dir(versions: Path) -> Path:
+    versions.mkdir(parents=True, exist_ok=True)
+    numbers = [int(p.name) for p in versions.iterdir() if p.name.isdigit()]
+    path = versions / f"{(max(numbers) + 1) if numbers else 1:06d}"
+    path.mkdir()
+    return path
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+# -- reading the catalogue ----------------------------------------------------------------
+
+
+def _published(store: CatalogueStore) -> pd.DataFrame:
+    frame = prepare_frame(store.products_frame())
+    ok = (
+        frame["id"].astype(str).str.match(_SAFE_ID)
+        & frame["category"].isin(CATEGORY_BY_SLUG)
+        & frame["lat"].notna()
+        & frame["lon"].notna()
+    )
+    return frame[ok.to_numpy(dtype=bool)].reset_index(drop=True)
+
+
+def _first_photo(rows: list[dict]) -> dict | None:
+    for photo in rows:
+        try:
+            path = resolve_photo(str(photo.get("path") or ""))
+        except ValueError:
+            continue  # a path outside the photo directory is never opened
+        name = f"{photo['id']}{path.suffix.lower()}"
+        if path.is_file() and _SAFE_FILE.match(name):
+            return {
+                "file": name,
+                "source": str(path),
+                "width": int(photo.get("width") or 0),
+                "height": int(photo.get("height") or 0),
+                "stamp": f"{path.stat().st_size}:{path.stat().st_mtime_ns}",
+            }
+    return None
+
+
+_HASHED_SKIP = {"search_text", "sort_name"}
+
+
+def _row_hashes(frame: pd.DataFrame, photos: dict[str, dict | None]) -> dict[str, str]:
+    cols = [c for c in frame.columns if c not in _HASHED_SKIP]
+    out = {}
+    for record in frame[cols].to_dict("records"):
+        pid = str(record["id"])
+        photo = photos.get(pid)
+        out[pid] = _key(record, photo and {k: photo[k] for k in ("file", "stamp")})
+    return out
+
+
+# -- the build ----------------------------------------------------------------------------
+
+
+def build_site(
+    store: CatalogueStore,
+    out_dir: str | os.PathLike | None = None,
+    *,
+    base_url: str | None = None,
+    site_url: str | None = None,
+    licence: str | None = None,
+    full: bool = False,
+) -> BuildResult:
+    """Build the static site of ``store``'s published catalogue into ``out_dir``.
+
+    ``base_url`` is the app's address (``PUBLIC_BASE_URL``), ``site_url`` the site's
+    (``PUBLIC_SITE_URL``, default ``<base>/app/static/site``); ``licence`` a code of
+    :data:`publish.opendata.LICENCES` (``PUBLIC_DATA_LICENCE``, default CC BY 4.0).
+    ``full`` re-renders every page (unchanged bytes are still kept). Concurrent calls queue
+    on a file lock; readers see the old site until the new one is complete.
+    """
+    out = Path(out_dir) if out_dir is not None else default_out_dir()
+    out = out.parent.resolve() / out.name
+    links = Links(site_url_for(base_url, site_url), public_base_url(base_url))
+    licence = opendata.check_licence(
+        licence or os.environ.get(opendata.LICENCE_ENV, "").strip() or opendata.DEFAULT_LICENCE
+    )
+    with _locked(out):
+        return _build(store, out, links, licence, full)
+
+
+def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: bool) -> BuildResult:
+    started = time.perf_counter()
+    version = store.catalogue_version()  # read first: a write during the build is seen next time
+    frame = _published(store)
+    partners = store.partners_frame()
+    photo_rows = store.published_photos()
+    photos = {pid: _first_photo(photo_rows.get(pid, [])) for pid in frame["id"]}
+    hashes = _row_hashes(frame, photos)
+
+    current = current_version_dir(out)
+    prev = load_state(out) if current is not None else {}
+    salt = _key(links.site, links.app, licence, _code_version())
+    prev_files: dict[str, list[str]] = prev.get("files", {}) if current is not None else {}
+    prev_keys = (
+        {p: v[0] for p, v in prev_files.items()} if prev.get("salt") == salt and not full else {}
+    )
+    prev_rows: dict[str, list] = prev.get("rows", {})
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    removed = {
+        k: v
+        for k, v in prev.get("removed", {}).items()
+        if k not in hashes
+        and datetime.fromisoformat(v) > now - timedelta(days=opendata.REMOVALS_KEPT_DAYS)
+    }
+    for pid in prev_rows:
+        if pid not in hashes:
+            removed[pid] = now.isoformat()
+
+    affected = _affected(frame, hashes, prev_rows, bool(prev_keys))
+    env = environment()
+    outputs: dict[str, _Output] = {}
+    by_id = {pid: i for i, pid in enumerate(frame["id"])}
+    names = {
+        pid: {lang: localised(row, "name", lang)[0] for lang in LANGUAGES}
+        for pid, row in zip(frame["id"], frame.to_dict("records"), strict=True)
+    }
+
+    # Offering pages: recomputed only where the offering or one near it changed.
+    slim = frame[["id", "lat", "lon"]]
+    lats, lons = frame["lat"].to_numpy(float), frame["lon"].to_numpy(float)
+    for pid, row in zip(frame["id"], frame.to_dict("records"), strict=True):
+        paths = {lang: site_page_path("offer", pid, lang) for lang in LANGUAGES}
+        if pid not in affected and all(p in prev_keys for p in paths.values()):
+            for path in paths.values():
+                outputs[path] = _Output(prev_keys[path])
+            continue
+        near = _nearby(slim, lats, lons, by_id[pid], pid)
+        nearby = [{"id": n, "names": names[n], "km": km} for n, km in near]
+        photo = photos.get(pid)
+        for lang, path in paths.items():
+            ctx = offer_context(row, lang, links, nearby, photo)
+            ctx["asset_prefix"] = "../../"
+            outputs[path] = _Output(_key(ctx), _maker(env, "offer.html", ctx))
+    for photo in photos.values():
+        if photo:
+            outputs[f"photos/{photo['file']}"] = _Output(
+                photo["stamp"], source=Path(photo["source"])
+            )
+
+    # Lists: partners, districts, the index, search data, the map, sitemap and open data.
+    records = frame.to_dict("records")
+    listed = listed_partners(partners, frame)
+    offers_by_partner: dict[str, list[dict]] = {}
+    offers_by_district: dict[str, list[dict]] = {}
+    for row in records:
+        offers_by_partner.setdefault(clean(row.get("partner_id")), []).append(row)
+        offers_by_district.setdefault(clean(row.get("district_teryt")), []).append(row)
+    partner_pages = []
+    for partner in listed.to_dict("records"):
+        pid = clean(partner["id"])
+        if not _SAFE_ID.match(pid):
+            continue
+        partner_pages.append(partner)
+        for lang in LANGUAGES:
+            offers = _sorted_entries(offers_by_partner.get(pid, []), lang, links)
+            ctx = partner_context(partner, offers, lang, links)
+            ctx["asset_prefix"] = "../../"
+            outputs[site_page_path("partner", pid, lang)] = _Output(
+                _key(ctx), _maker(env, "partner.html", ctx)
+            )
+    for teryt in DISTRICT_TERYTS:
+        for lang in LANGUAGES:
+            offers = _sorted_entries(offers_by_district.get(teryt, []), lang, links)
+            ctx = district_context(teryt, offers, lang, links)
+            ctx["asset_prefix"] = "../../"
+            outputs[site_page_path("district", teryt, lang)] = _Output(
+                _key(ctx), _maker(env, "district.html", ctx)
+            )
+
+    everything = _key(sorted(hashes.items()))
+    for lang in LANGUAGES:
+        ctx = index_context(
+            lang,
+            links,
+            len(frame),
+            [
+                {
+                    "name": district_name(t, lang),
+                    "url": links.page("district", t, lang),
+                    "count": len(offers_by_district.get(t, [])),
+                }
+                for t in DISTRICT_TERYTS
+            ],
+            [
+                {
+                    "name": clean(p["name"]),
+                    "url": links.page("partner", clean(p["id"]), lang),
+                    "social": clean(p.get("sector")) == "social_economy",
+                    "sector": sector_label("social_economy", lang),
+                }
+                for p in sorted(partner_pages, key=lambda p: fold_text(clean(p["name"])))
+            ],
+            [
+                {"url": links.root(f"data/{name}"), "label": text(label, lang)}
+                for name, _media, label in opendata.DATA_FILES
+            ],
+            opendata.licence_info(licence),
+        )
+        ctx["asset_prefix"] = "../"
+        outputs[f"{lang}/index.html"] = _Output(_key(ctx), _maker(env, "index.html", ctx))
+        outputs[f"{lang}/search.js"] = _Output(
+            _key("search", lang, everything), _search_maker(records, lang, links)
+        )
+        outputs[f"{lang}/map.html"] = _Output(
+            _key("map", lang, everything), _map_maker(frame, lang)
+        )
+    outputs["index.html"] = _Output(_key("root", links.site), lambda: _root_index(links))
+    for asset in ("style.css", "search.js"):
+        source = TEMPLATE_DIR / asset
+        outputs[asset] = _Output(_sha(source.read_bytes()), source.read_bytes)
+    html_paths = sorted(p for p in outputs if p.endswith(".html") and "/" in p)
+    outputs["sitemap.xml"] = _Output(
+        _key("sitemap", html_paths, links.site), lambda: _sitemap(html_paths, links)
+    )
+    outputs["robots.txt"] = _Output(
+        _key("robots", links.site),
+        lambda: f"User-agent: *\nAllow: /\nSitemap: {links.root('sitemap.xml')}\n".encode(),
+    )
+    data_key = _key("data", everything, removed, licence)
+    host = urlsplit(links.site).hostname or "localhost"
+    modified = max(
+        (opendata.updated_at(r) for r in records if opendata.updated_at(r)), default=None
+    )
+    makers = {
+        "catalogue.geojson": lambda: opendata.geojson_bytes(frame),
+        "catalogue.csv": lambda: opendata.csv_bytes(frame),
+        "catalogue-excel.csv": lambda: opendata.csv_bytes(frame, excel_pl=True),
+        "events.ics": lambda: opendata.ics_bytes(frame, links, host),
+        "changes.json": lambda: opendata.changes_bytes(frame, removed, links),
+        "dcat.jsonld": lambda: opendata.dcat_bytes(
+            links, licence, modified.isoformat() if modified else None, len(frame)
+        ),
+    }
+    for name, make in makers.items():
+        outputs[f"data/{name}"] = _Output(data_key, make)
+
+    result = _write_version(out, current, prev_files, prev_keys, outputs, version, len(frame))
+    state = {
+        "salt": salt,
+        "catalogue_version": version,
+        "database": _database_id(store.url),
+        "built_at": now.isoformat(),
+        "rows": {
+            pid: [h, float(lats[by_id[pid]]), float(lons[by_id[pid]])] for pid, h in hashes.items()
+        },
+        "removed": removed,
+        "files": result.pop("files"),
+    }
+    version_dir = result["version_dir"]
+    state_path = version_dir.parent / f"{version_dir.name}.state.json"
+    state_path.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+    _swap(out, version_dir)
+    _clean_old_versions(version_dir.parent, version_dir)
+    build = BuildResult(
+        out_dir=out,
+        version_dir=version_dir,
+        catalogue_version=version,
+        offerings=len(frame),
+        written=result["written"],
+        kept=result["kept"],
+        removed=sorted(set(prev_files) - set(outputs)),
+        seconds=time.perf_counter() - started,
+    )
+    log.info(
+        "published %d offerings: %d files written, %d kept, %d removed in %.2f s",
+        build.offerings,
+        len(build.written),
+        build.kept,
+        len(build.removed),
+        build.seconds,
+    )
+    return build
+
+
+def _maker(env, template: str, ctx: dict) -> Callable[[], bytes]:
+    return lambda: render(env, template, ctx)
+
+
+def _sorted_entries(rows: list[dict], lang: str, links: Links) -> list[dict]:
+    items = [entry(row, lang, links) for row in rows]
+    return sorted(items, key=lambda e: (fold_text(e["name"]), e["url"]))
+
+
+def _affected(
+    frame: pd.DataFrame, hashes: dict[str, str], prev_rows: dict[str, list], incremental: bool
+) -> set[str]:
+    """Offerings whose page may differ: changed ones and those within the nearby radius of
+    a changed one's old or new position; every offering for a first or large build."""
+    ids = set(hashes)
+    if not incremental:
+        return ids
+    changed = {pid for pid, h in hashes.items() if pid not in prev_rows or prev_rows[pid][0] != h}
+    gone = set(prev_rows) - ids
+    if len(changed) + len(gone) > INCREMENTAL_LIMIT:
+        return ids
+    points = [(prev_rows[p][1], prev_rows[p][2]) for p in (changed | gone) if p in prev_rows]
+    index = frame.set_index("id")
+    points += [(float(index.at[p, "lat"]), float(index.at[p, "lon"])) for p in changed]
+    affected = set(changed)
+    lats, lons = frame["lat"].to_numpy(float), frame["lon"].to_numpy(float)
+    all_ids = frame["id"].to_numpy()
+    for lat, lon in points:
+        near = haversine_km(lat, lon, lats, lons) <= NEARBY_RADIUS_KM + 1e-9
+        affected.update(all_ids[near].tolist())
+    return affected
+
+
+_DEG_LAT_KM = 111.0
+
+
+def _nearby(slim: pd.DataFrame, lats, lons, i: int, pid: str) -> list[tuple[str, float]]:
+    """(id, km) of the offerings near row ``i`` via :func:`catalogue.filters.nearby_products`
+    on a bounding-box preselection (the distance rule stays the catalogue's)."""
+    lat, lon = float(lats[i]), float(lons[i])
+    dlat = NEARBY_RADIUS_KM / _DEG_LAT_KM * 1.05
+    dlon = dlat / max(np.cos(np.radians(lat)), 0.1)
+    box = (np.abs(lats - lat) <= dlat) & (np.abs(lons - lon) <= dlon)
+    near = nearby_products(slim[box], lat, lon, NEARBY_RADIUS_KM, exclude_id=pid).head(NEARBY_LIMIT)
+    return [(str(n), float(km)) for n, km in zip(near["id"], near["distance_km"], strict=True)]
+
+
+def _search_maker(records: list[dict], lang: str, links: Links) -> Callable[[], bytes]:
+    def make() -> bytes:
+        items = []
+        for row in records:
+            name, _ = localised(row, "name", lang)
+            teryt = clean(row.get("district_teryt"))
+            place = district_name(teryt, lang) if teryt else ""
+            category = CATEGORY_BY_SLUG[row["category"]].label(lang)
+            folded = fold_text(
+                " ".join(
+                    [clean(row.get(f"name_{c}")) for c in LANGUAGES]
+                    + [clean(row.get("address")), clean(row.get("tags")), place, category]
+                )
+            )
+            items.append(
+                [folded, name, links.page("offer", row["id"], lang), f"{category} · {place}"]
+            )
+        items.sort(key=lambda it: (fold_text(it[1]), it[2]))
+        return f"window.SITE_SEARCH={script_json(items)};\n".encode()
+
+    return make
+
+
+def _map_maker(frame: pd.DataFrame, lang: str) -> Callable[[], bytes]:
+    def make() -> bytes:
+        stamps = [opendata.updated_at(r) for r in frame.to_dict("records")]
+        as_of = max((s for s in stamps if s), default=datetime(2000, 1, 1, tzinfo=UTC)).date()
+        page = offline_map_html(frame, lang=lang, basemap="osm", as_of=as_of)
+        # folium names its elements with random ids; number them so that a rebuild of the
+        # same catalogue gives the same bytes.
+        return _stable_ids(page).encode("utf-8")
+
+    return make
+
+
+_FOLIUM_ID = re.compile(r"\b([a-z_]+)_([0-9a-f]{32})\b")
+
+
+def _stable_ids(page: str) -> str:
+    seen: dict[str, str] = {}
+
+    def number(match: re.Match) -> str:
+        token = match.group(2)
+        seen.setdefault(token, f"{len(seen):032x}")
+        return f"{match.group(1)}_{seen[token]}"
+
+    return _FOLIUM_ID.sub(number, page)
+
+
+def _root_index(links: Links) -> bytes:
+    target = links.index("pl")
+    alternates = "\n".join(
+        f'<link rel="alternate" hreflang="{c}" href="{links.index(c)}">' for c in LANGUAGES
+    )
+    choices = " · ".join(
+        f'<a href="{c}/index.html" hreflang="{c}">{text("site_title", c)}</a>' for c in LANGUAGES
+    )
+    page = (
+        '<!DOCTYPE html>\n<html lang="pl">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{text('site_title', 'pl')} · {text('cluster_name', 'pl')}</title>\n"
+        f'<meta name="description" content="{text("cluster_name", "pl")}">\n'
+        f'<link rel="canonical" href="{target}">\n{alternates}\n'
+        f'<link rel="alternate" hreflang="x-default" href="{target}">\n'
+        '<meta http-equiv="refresh" content="0; url=pl/index.html">\n</head>\n'
+        f"<body><p>{choices}</p></body>\n</html>\n"
+    )
+    return page.encode("utf-8")
+
+
+def _sitemap(html_paths: list[str], links: Links) -> bytes:
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for path in html_paths:
+        if path.endswith("/map.html"):
+            continue
+        lines.append(f"<url><loc>{xml_escape(links.root(path))}</loc></url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _write_version(
+    out: Path,
+    current: Path | None,
+    prev_files: dict[str, list[str]],
+    prev_keys: dict[str, str],
+    outputs: dict[str, _Output],
+    version: int,
+    offerings: int,
+) -> dict:
+    """Write the new version directory; unchanged files are hard links to the current one."""
+    version_dir = _next_version_dir(_versions_dir(out))
+    written: list[str] = []
+    kept = 0
+    files: dict[str, list[str]] = {}
+    try:
+        for path, output in outputs.items():
+            target = version_dir / path
+            old = current / path if current is not None else None
+            old_ok = old is not None and path in prev_files and old.is_file()
+            if old_ok and prev_keys.get(path) == output.key:
+                _link_or_copy(old, target)
+                files[path] = [output.key, prev_files[path][1]]
+                kept += 1
+                continue
+            if output.source is not None:
+                _link_or_copy(output.source, target)
+                files[path] = [output.key, output.key]
+                written.append(path)
+                continue
+            if output.make is None:
+                raise RuntimeError(f"no previous file and no renderer for {path}")
+            data = output.make()
+            digest = _sha(data)
+            if old_ok and prev_files[path][1] == digest:
+                _link_or_copy(old, target)
+                kept += 1
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+                written.append(path)
+            files[path] = [output.key, digest]
+    except BaseException:
+        shutil.rmtree(version_dir, ignore_errors=True)
+        raise
+    return {"version_dir": version_dir, "written": written, "kept": kept, "files": files}
+
+
+# -- rebuilding from the app --------------------------------------------------------------
+
+
+class _Rebuilder(threading.Thread):
+    """One daemon thread per (database, site): waits for requests, lets them settle for
+    ``delay`` seconds, rebuilds if the catalogue version moved; also polls every ``poll`` s
+    so that writes from another process (``python -m catalogue import``) are picked up."""
+
+    def __init__(self, store: CatalogueStore, out: Path, delay: float, poll: float) -> None:
+        super().__init__(name=f"publish-{out.name}", daemon=True)
+        self.store, self.out, self.delay, self.poll = store, out, delay, poll
+        self.wake = threading.Event()
+        self.last_result: BuildResult | None = None
+        self.last_error: BaseException | None = None
+
+    def run(self) -> None:  # pragma: no cover - timing-driven; exercised by tests via wake
+        while True:
+            self.wake.wait(self.poll)
+            while self.wake.is_set():  # debounce: a burst of approvals is one rebuild
+                self.wake.clear()
+                time.sleep(self.delay)
+            try:
+                self.rebuild_if_needed()
+            except Exception as exc:  # noqa: BLE001 - a failed build must never stop the app
+                self.last_error = exc
+                log.exception("publishing the static site failed")
+
+    def rebuild_if_needed(self) -> BuildResult | None:
+        state = load_state(self.out)
+        # Only a site built from this very database is kept up to date: a test or another
+        # catalogue never overwrites it.
+        if not state or state.get("database") != _database_id(self.store.url):
+            return None
+        if state.get("catalogue_version") == self.store.catalogue_version():
+            return None
+        self.last_result = build_site(self.store, self.out)
+        return self.last_result
+
+
+_rebuilders: dict[tuple[str, str], _Rebuilder] = {}
+_rebuilders_lock = threading.Lock()
+
+
+def rebuild_in_background(
+    store: CatalogueStore,
+    out_dir: str | os.PathLike | None = None,
+    delay: float = 1.0,
+    poll: float = 30.0,
+) -> _Rebuilder:
+    """Ask for a rebuild of the static site after a change (never blocks the caller).
+
+    Debounced in a daemon thread: requests within ``delay`` seconds make one build, and it
+    runs only if the catalogue changed since the site was built from this database. Call it
+    wherever staff or partners change what is public (approve, archive, import, photos).
+    """
+    out = Path(out_dir) if out_dir is not None else default_out_dir()
+    out = out.parent.resolve() / out.name
+    key = (store.url, str(out))
+    with _rebuilders_lock:
+        worker = _rebuilders.get(key)
+        if worker is None or not worker.is_alive():
+            worker = _Rebuilder(store, out, delay, poll)
+            _rebuilders[key] = worker
+            worker.start()
+    worker.wake.set()
+    return worker
