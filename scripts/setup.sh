@@ -38,7 +38,7 @@ NPM_STAMP=mapview/js/node_modules/.lock.sha256
 NPM_WANTED="$(sha256sum mapview/js/package-lock.json | cut -d' ' -f1)"
 if [ "$(cat "$NPM_STAMP" 2>/dev/null)" != "$NPM_WANTED" ]; then
     npm ci --prefix mapview/js --no-audit --no-fund --ignore-scripts --silent
-    echo "$NPM_WANTED" > "$NPM_STAMP"
+    mkdir -p "$(dirname "$NPM_STAMP")" && echo "$NPM_WANTED" > "$NPM_STAMP"
 fi
 # Copy Leaflet and plugins from the pinned xstatic packages (and pmtiles) into static/vendor/.
 .venv/bin/python -m mapview assets

@@ -1,7 +1,9 @@
-"""scripts/setup.sh: a second start with unchanged requirements runs no pip (no network)."""
+"""scripts/setup.sh: a second start with unchanged requirements runs no pip and no npm (no
+network)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,11 +15,18 @@ FAKE_PYTHON = """#!/usr/bin/env bash
 echo "$*" >> "$(dirname "$0")/../../calls.log"
 """
 
+# Stands in for npm: records the call and leaves what an install would (axe-core's file).
+FAKE_NPM = """#!/usr/bin/env bash
+echo "npm $*" >> calls.log
+if [ "$1" = install ]; then mkdir -p .tools/node_modules/axe-core; touch .tools/node_modules/axe-core/axe.min.js; fi
+"""
+
 
 def _run(root: Path) -> list[str]:
     (root / "calls.log").unlink(missing_ok=True)
+    env = dict(os.environ, PATH=f"{root / 'fakebin'}:{os.environ['PATH']}")
     subprocess.run(
-        ["bash", "scripts/setup.sh"], cwd=root, check=True, capture_output=True, timeout=60
+        ["bash", "scripts/setup.sh"], cwd=root, check=True, capture_output=True, timeout=60, env=env
     )
     return (root / "calls.log").read_text().splitlines()
 
@@ -30,11 +39,21 @@ def test_pip_runs_only_when_requirements_change(tmp_path):
     python.parent.mkdir(parents=True)
     python.write_text(FAKE_PYTHON)
     python.chmod(0o755)
+    npm = tmp_path / "fakebin" / "npm"
+    npm.parent.mkdir()
+    npm.write_text(FAKE_NPM)
+    npm.chmod(0o755)
+    (tmp_path / "mapview" / "js").mkdir(parents=True)
+    lock = REPO_ROOT / "mapview" / "js" / "package-lock.json"
+    shutil.copy(lock, tmp_path / "mapview" / "js" / "package-lock.json")
 
     first = _run(tmp_path)
     assert any(c.startswith("-m pip install") for c in first)
     assert "-m catalogue init" in first
+    assert any(c.startswith("npm ci") for c in first)
+    assert any(c.startswith("npm install") and "axe-core" in c for c in first)
     second = _run(tmp_path)
     assert not any("pip" in c for c in second) and "-m catalogue init" in second
+    assert not any(c.startswith("npm") for c in second), second
     (tmp_path / "requirements.txt").write_text("alembic==1.20.1\nMako==1.4.3\n")
     assert any(c.startswith("-m pip install --quiet -r") for c in _run(tmp_path))
