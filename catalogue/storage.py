@@ -514,8 +514,15 @@ class CatalogueStore:
             existing.update({row["id"]: dict(row) for row in rows})
         inserts, updates, audits = [], [], []
         for product, prepared in products:
-            values = {**prepared, "updated_at": now}
             before = existing.get(product.id)
+            # The lifecycle table decides (and raises before anything is written, so the
+            # whole import rolls back); an archived import withdraws queued edits.
+            move = import_action(product.status)
+            source = before["status"] if before is not None else None
+            status = step(Subject.OFFERING, source, move, Role.IMPORT, product.id)
+            if move == Action.IMPORT_ARCHIVED and before is not None:
+                self._withdraw_pending(conn, product.id, now, actor, move, Role.IMPORT)
+            values = {**prepared, "status": status, "updated_at": now}
             if before is None:
                 values["created_at"] = product.created_at or now
                 inserts.append(values)
