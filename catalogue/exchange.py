@@ -64,6 +64,10 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "description_uk",
     "partner",
     "partner_sector",
+    "partner_legal_form",
+    "partner_nip",
+    "partner_regon",
+    "partner_krs",
     "gmina",
     "district",
     "address",
@@ -73,6 +77,7 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "price",
     "free",
     "months",
+    "opening_hours",
     "event_start",
     "event_end",
     "wheelchair",
@@ -519,6 +524,7 @@ _COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
     "price": ("price",),
     "free": ("free",),
     "months": ("months",),
+    "opening_hours": ("opening_hours",),
     "event_start": ("event_start",),
     "event_end": ("event_end",),
     "wheelchair": ("wheelchair",),
@@ -538,6 +544,8 @@ def _merge_update(new: Product, current: Product | None, columns: dict[str, str]
     for column, names in _COLUMN_FIELDS.items():
         if column not in columns:
             changes.update({name: getattr(current, name) for name in names})
+    if new.opening_hours and "opening_hours" in columns:
+        changes.pop("months", None)  # derived from the new rule
     if "gmina" not in columns and (new.lat, new.lon) == (current.lat, current.lon):
         # Same point, no gmina column: keep the gmina (and district) decided earlier.
         changes.update(gmina_teryt=current.gmina_teryt, district_teryt=current.district_teryt)
@@ -688,6 +696,10 @@ def export_rows(frame: pd.DataFrame) -> list[dict]:
                 "description_uk": product.description_uk,
                 "partner": _plain(record.get("partner_name")),
                 "partner_sector": _plain(record.get("partner_sector")),
+                "partner_legal_form": _plain(record.get("partner_legal_form")),
+                "partner_nip": _plain(record.get("partner_nip")),
+                "partner_regon": _plain(record.get("partner_regon")),
+                "partner_krs": _plain(record.get("partner_krs")),
                 "gmina": product.gmina_teryt,
                 "district": product.district_teryt,
                 "address": product.address,
@@ -697,6 +709,7 @@ def export_rows(frame: pd.DataFrame) -> list[dict]:
                 "price": product.price,
                 "free": _yes_no(product.free),
                 "months": months_to_text(product.months),
+                "opening_hours": product.opening_hours,
                 "event_start": product.event_start,
                 "event_end": product.event_end,
                 "wheelchair": _yes_no(product.wheelchair),
@@ -853,6 +866,12 @@ _TEMPLATE_HELP: dict[str, str] = {
     "partner": "Nazwa organizacji prowadzącej ofertę. Nowy partner wymaga kolumny „typ partnera”.",
     "partner_sector": "Typ partnera: sektor publiczny, biznes, organizacja pozarządowa, "
     "ekonomia społeczna (wystarczy w jednym wierszu danego partnera).",
+    "partner_legal_form": "Forma prawna nowego partnera, np. stowarzyszenie, fundacja, "
+    "spółdzielnia socjalna, KGW, CIS, ZAZ, gmina, spółka, jednoosobowa działalność "
+    "gospodarcza.",
+    "partner_nip": "NIP nowego partnera (10 cyfr, sprawdzana cyfra kontrolna).",
+    "partner_regon": "REGON nowego partnera (9 lub 14 cyfr, sprawdzana cyfra kontrolna).",
+    "partner_krs": "Numer KRS nowego partnera (do 10 cyfr), jeśli jest w KRS.",
     "gmina": "Nazwa gminy (np. Krasiczyn, „miasto Jarosław”, „gmina Jarosław”) albo kod "
     "TERYT; puste = ustalona z położenia.",
     "address": "Adres, np. ul. Zamkowa 2, Krasiczyn.",
@@ -863,6 +882,9 @@ _TEMPLATE_HELP: dict[str, str] = {
     "price": "Cena słownie lub liczbą, np. „20 zł, ulgowy 10 zł”.",
     "free": "Czy bezpłatne: tak / nie / puste (nie wiadomo).",
     "months": "Kiedy dostępne: 5-9, maj-wrzesień, V-IX, 5,6,7, 11-2 albo „cały rok”.",
+    "opening_hours": "Godziny otwarcia w zapisie OpenStreetMap, np. Tu-Su 09:00-17:00; PH off; "
+    "Jan-Mar off (dni: Mo Tu We Th Fr Sa Su; PH = święta; off = nieczynne). Gdy podane, "
+    "miesiące wynikają z nich.",
     "event_start": "Tylko wydarzenia: data początku, 2027-08-15 albo 15.08.2027.",
     "event_end": "Tylko wydarzenia: data końca (nie wcześniej niż początek).",
     "wheelchair": "Dostępne dla osób na wózkach: tak / nie / puste.",

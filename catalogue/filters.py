@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
+from catalogue.opening_hours import is_open_at, is_open_on
 from catalogue.taxonomy import CATEGORY_SLUGS, Sector
 from geodata import fold_text
 
 EARTH_RADIUS_KM = 6371.0088
+LOCAL_TIMEZONE = ZoneInfo("Europe/Warsaw")
 SORT_ORDERS: tuple[str, ...] = ("name", "category", "district", "distance")
 _ACCESS_FLAGS: tuple[str, ...] = ("wheelchair", "family", "pets")
 _SEARCH_SOURCES: tuple[str, ...] = (
@@ -39,6 +42,9 @@ class ProductFilter:
 
     ``month`` is 1–12; ``date_from``/``date_to`` bound events by their dates and other
     products by their months; ``text`` is matched case- and diacritics-insensitively.
+    ``open_now`` keeps what its opening hours say is open at the moment of filtering
+    (Polish time, Polish public holidays) and ``open_on`` what opens at some time that day;
+    both also keep events running then, and drop what states no opening hours (unknown).
     """
 
     categories: tuple[str, ...] = ()
@@ -52,6 +58,8 @@ class ProductFilter:
     wheelchair: bool = False
     family: bool = False
     pets: bool = False
+    open_now: bool = False
+    open_on: date | None = None
     text: str = ""
     extra: Mapping[str, str] = field(default_factory=dict, compare=False)
 
@@ -92,6 +100,10 @@ class ProductFilter:
         for key in ("free_only", "wheelchair", "family", "pets"):
             if getattr(self, key):
                 params[key.removesuffix("_only")] = "1"
+        if self.open_now:
+            params["open"] = "now"
+        if self.open_on:
+            params["open_on"] = self.open_on.isoformat()
         if self.text.strip():
             params["q"] = self.text.strip()
         return params
@@ -131,6 +143,8 @@ class ProductFilter:
             wheelchair=params.get("wheelchair") == "1",
             family=params.get("family") == "1",
             pets=params.get("pets") == "1",
+            open_now=params.get("open") == "now",
+            open_on=day("open_on"),
             text=(params.get("q") or "")[:200],
         )
 
@@ -174,8 +188,18 @@ def prepare_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def apply_filter(frame: pd.DataFrame, flt: ProductFilter) -> pd.DataFrame:
-    """Rows of a :func:`prepare_frame` frame that match ``flt``, in the frame's order."""
+def local_now() -> datetime:
+    """The wall-clock time in Poland now, naive (what opening hours are written in)."""
+    return datetime.now(LOCAL_TIMEZONE).replace(tzinfo=None)
+
+
+def apply_filter(
+    frame: pd.DataFrame, flt: ProductFilter, now: datetime | None = None
+) -> pd.DataFrame:
+    """Rows of a :func:`prepare_frame` frame that match ``flt``, in the frame's order.
+
+    ``now`` (naive Polish time, default the clock) is the moment ``open_now`` asks about.
+    """
     if frame.empty:
         return frame
     # A plain boolean array: combining aligned pandas Series costs more than the tests.
@@ -198,9 +222,28 @@ def apply_filter(frame: pd.DataFrame, flt: ProductFilter) -> pd.DataFrame:
         mask &= open_in_period(frame, *period).to_numpy(dtype=bool)
     if flt.date_from or flt.date_to:
         mask &= open_in_period(frame, flt.date_from, flt.date_to).to_numpy(dtype=bool)
+    if flt.open_now:
+        moment = now or local_now()
+        mask &= open_mask(frame, lambda rule: is_open_at(rule, moment), moment.date())
+    if flt.open_on:
+        day = flt.open_on
+        mask &= open_mask(frame, lambda rule: is_open_on(rule, day), day)
     if flt.text.strip():
         mask &= text_matches(frame["search_text"], flt.text).to_numpy(dtype=bool)
     return frame[mask]
+
+
+def open_mask(frame: pd.DataFrame, rule_open, day: date) -> np.ndarray:
+    """Boolean array: the row's opening-hours rule answers ``rule_open(rule) is True``, or
+    the row has no rule and is an event running on ``day``. Each distinct rule is asked
+    once."""
+    rules = frame["opening_hours"] if "opening_hours" in frame else pd.Series("", frame.index)
+    rules = rules.fillna("").astype(str)
+    answers = {rule: rule_open(rule) is True for rule in rules.unique() if rule}
+    by_rule = rules.map(lambda rule: answers.get(rule, False)).to_numpy(dtype=bool)
+    running = open_in_period(frame, day, day).to_numpy(dtype=bool)
+    is_event = (frame["event_start"].notna() | frame["event_end"].notna()).to_numpy(dtype=bool)
+    return by_rule | ((rules == "").to_numpy(dtype=bool) & is_event & running)
 
 
 def text_matches(search_text: pd.Series, query: str) -> pd.Series:

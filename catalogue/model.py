@@ -30,6 +30,14 @@ class Partner:
     description_uk: str = ""
     logo_path: str = ""
     source: str = ""
+    nip: str = ""  # 10 digits, checksum checked (catalogue.identity)
+    regon: str = ""  # 9 or 14 digits
+    krs: str = ""  # 10 digits
+    legal_form_code: str = ""  # a key of catalogue.taxonomy.LEGAL_FORMS, "" = not stated
+    social_enterprise: bool | None = None  # on the voivode's list (ustawa z 5 VIII 2022)
+    se_decision_number: str = ""
+    se_decision_date: date | None = None
+    owes: str = ""  # the OWES (social economy support centre) that supports the partner
 
     def description(self, lang: str = DEFAULT_LANGUAGE) -> tuple[str, bool]:
         """Description in ``lang`` and whether it fell back to Polish."""
@@ -76,6 +84,7 @@ class Product:
     decided_by: str = ""
     decided_at: datetime | None = None
     decision_note: str = ""
+    opening_hours: str = ""  # OSM opening_hours rule, checked by catalogue.opening_hours
 
     def name(self, lang: str = DEFAULT_LANGUAGE) -> tuple[str, bool]:
         """Name in ``lang`` and whether it fell back to Polish."""

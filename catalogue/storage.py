@@ -48,6 +48,15 @@ partners_table = sa.Table(
     sa.Column("source", sa.Text, nullable=False, default=""),
     sa.Column("created_at", sa.DateTime(timezone=True)),
     sa.Column("updated_at", sa.DateTime(timezone=True)),
+    # Legal identity (migration 0100): numbers as digits, "" = not stated.
+    sa.Column("nip", sa.Text, nullable=False, default="", server_default=""),
+    sa.Column("regon", sa.Text, nullable=False, default="", server_default=""),
+    sa.Column("krs", sa.Text, nullable=False, default="", server_default=""),
+    sa.Column("legal_form_code", sa.Text, nullable=False, default="", server_default=""),
+    sa.Column("se_decision_number", sa.Text, nullable=False, default="", server_default=""),
+    sa.Column("owes", sa.Text, nullable=False, default="", server_default=""),
+    sa.Column("social_enterprise", sa.Boolean, nullable=True),
+    sa.Column("se_decision_date", sa.Date, nullable=True),
 )
 
 products_table = sa.Table(
@@ -91,6 +100,8 @@ products_table = sa.Table(
     sa.Column("decision_note", sa.Text, nullable=False, default=""),
     # sha256 of the partner's private edit token; the token itself is never stored.
     sa.Column("edit_token_hash", sa.String(64), nullable=True, unique=True),
+    # OpenStreetMap opening_hours rule (migration 0100), "" = not stated.
+    sa.Column("opening_hours", sa.Text, nullable=False, default="", server_default=""),
     sa.Index("ix_products_status", "status"),
 )
 
@@ -155,6 +166,7 @@ meta_table = sa.Table(
 )
 
 _BOOL_FIELDS = ("free", "wheelchair", "family", "pets")
+_PARTNER_IDENTITY = ("nip", "regon", "krs")
 MAX_PHOTOS_PER_PRODUCT = 5
 SUBMIT_ATTEMPTS = 5
 
@@ -554,6 +566,8 @@ class CatalogueStore:
                 partners_table.c.name.label("partner_name"),
                 partners_table.c.sector.label("partner_sector"),
                 partners_table.c.member.label("partner_member"),
+                *(partners_table.c[name].label(f"partner_{name}") for name in _PARTNER_IDENTITY),
+                partners_table.c.legal_form_code.label("partner_legal_form"),
             )
             .select_from(
                 products_table.outerjoin(
@@ -566,8 +580,9 @@ class CatalogueStore:
         with self.read() as conn:
             rows = conn.execute(query).mappings().all()
         columns = [c.name for c in cols] + ["partner_name", "partner_sector", "partner_member"]
+        columns += [f"partner_{name}" for name in _PARTNER_IDENTITY] + ["partner_legal_form"]
         frame = pd.DataFrame(rows, columns=columns)
-        for col in ("partner_name", "partner_sector"):
+        for col in ("partner_name", "partner_sector", *columns[-4:]):
             frame[col] = frame[col].fillna("")
         return frame
 

@@ -32,11 +32,14 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from catalogue.identity import IdentityError, check_krs, check_nip, check_regon
 from catalogue.messages import format_location, format_message
 from catalogue.model import ALL_MONTHS, Partner, Product
+from catalogue.opening_hours import OpeningHoursError, check_rule, open_months
 from catalogue.taxonomy import (
     CATEGORIES,
     LANGUAGES,
+    LEGAL_FORMS,
     SECTOR_LABELS,
     Sector,
     Status,
@@ -111,6 +114,11 @@ COLUMNS: dict[str, str] = {
     "tags": "tagi",
     "source": "źródło",
     "status": "status",
+    "opening_hours": "godziny otwarcia",
+    "partner_nip": "NIP partnera",
+    "partner_regon": "REGON partnera",
+    "partner_krs": "KRS partnera",
+    "partner_legal_form": "forma prawna partnera",
 }
 
 # Further spellings people use; compared after _header_key() folding.
@@ -140,6 +148,11 @@ _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "languages": ("jezyki obslugi",),
     "tags": ("slowa kluczowe", "keywords"),
     "source": ("zrodlo danych",),
+    "opening_hours": ("godziny", "godziny otwarcia osm", "opening hours", "hours"),
+    "partner_nip": ("nip",),
+    "partner_regon": ("regon",),
+    "partner_krs": ("krs", "numer krs"),
+    "partner_legal_form": ("forma prawna", "legal form"),
 }
 
 _TEXT_COLUMNS: tuple[str, ...] = (
@@ -551,6 +564,34 @@ def parse_sector(value: object) -> str:
     if code is None:
         raise ValueError(f"unknown sector {value!r}")
     return code
+
+
+def parse_legal_form(value: object) -> str:
+    """A slug of :data:`~catalogue.taxonomy.LEGAL_FORMS` from a slug, a label in any language
+    or a common spelling (``KGW``, ``spółka z o.o.``); ``ValueError`` otherwise."""
+    key = fold(str(value))
+    code = _legal_form_keys().get(key)
+    if code is None:
+        raise ValueError(f"unknown legal form {value!r}")
+    return code
+
+
+@functools.cache
+def _legal_form_keys() -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for form in LEGAL_FORMS:
+        names = (form.slug, form.label_pl, form.label_en, form.label_uk, *form.aliases)
+        for name in names:
+            keys[fold(name)] = form.slug
+            # "koło gospodyń wiejskich (KGW)" is also found as "KGW" and without the bracket.
+            for part in re.split(r"\s*[()]\s*", name):
+                if part.strip():
+                    keys.setdefault(fold(part), form.slug)
+    return keys
+
+
+def _allowed_legal_forms() -> dict[str, str]:
+    return {lang: ", ".join(f.label(lang) for f in LEGAL_FORMS) for lang in LANGUAGES}
 
 
 def parse_category(value: object) -> str:
@@ -1031,12 +1072,19 @@ class _Validator:
             used = "coordinates" if _text_value(row.cells.get("coordinates")) else "lat"
             district, gmina = self.place(row, *point, used)
         product_id = self.product_id(row, texts.get("name") or "")
+        identity = self.identity(row)
         partner_id = self.partner(row)
+        if identity and partner_id:
+            self.attach_identity(row, partner_id, identity)
+        opening_hours = self.opening_hours(row)
         website = self.website(row)
         email = self.email(row)
         phone = self.phone(row)
         flags = {name: self.boolean(row, name) for name in _BOOL_COLUMNS}
         months = self.months(row)
+        if opening_hours:
+            # The rule is the more precise statement: the months facet follows it.
+            months = list(open_months(opening_hours))
         start, end = self.event_dates(row)
         languages = self.languages(row)
         tags = self.tags(row)
@@ -1080,6 +1128,7 @@ class _Validator:
             status=Status.DRAFT.value,
             source=self.source,
             source_note=texts["source"],
+            opening_hours=opening_hours,
         )
         return product
 
@@ -1331,6 +1380,75 @@ class _Validator:
                 id=self.partner_slug(name), name=name, sector=stated[0], source=self.source
             )
         return self.new_partners[key].id
+
+    def identity(self, row: _Row) -> dict[str, str]:
+        """NIP, REGON, KRS and legal form of the row's partner, checked; {} if none given."""
+        found: dict[str, str] = {}
+        for column, field_name, check, digits in (
+            ("partner_nip", "nip", check_nip, "10"),
+            ("partner_regon", "regon", check_regon, "9 / 14"),
+            ("partner_krs", "krs", check_krs, "10"),
+        ):
+            value = _text_value(row.cells.get(column))
+            if not value:
+                continue
+            try:
+                found[field_name] = check(value)
+            except IdentityError as exc:
+                self.issue(
+                    row,
+                    column,
+                    f"bad_identity_{exc.reason}",
+                    value=value,
+                    kind=field_name.upper(),
+                    digits=digits,
+                )
+        raw = row.cells.get("partner_legal_form")
+        if not is_blank(raw):
+            try:
+                found["legal_form_code"] = parse_legal_form(raw)
+            except ValueError:
+                self.issue(
+                    row,
+                    "partner_legal_form",
+                    "bad_legal_form",
+                    value=_text_value(raw),
+                    allowed=_allowed_legal_forms(),
+                )
+        return found
+
+    def attach_identity(self, row: _Row, partner_id: str, identity: dict[str, str]) -> None:
+        """Give a new partner the numbers its first rows state; existing ones keep theirs."""
+        for partner in self.new_partners.values():
+            if partner.id == partner_id:
+                for name, value in identity.items():
+                    if not getattr(partner, name):
+                        setattr(partner, name, value)
+                return
+        self.issue(
+            row,
+            "partner",
+            "partner_identity_ignored",
+            "warning",
+            partner=self.partners_by_id[partner_id][1],
+        )
+
+    def opening_hours(self, row: _Row) -> str:
+        raw = cell_text(row.cells.get("opening_hours"))
+        if not raw.strip():
+            return ""
+        try:
+            return check_rule(raw)
+        except OpeningHoursError as exc:
+            self.issue(
+                row,
+                "opening_hours",
+                "bad_opening_hours",
+                value=exc.rule,
+                position=exc.position or "?",
+                fragment=exc.fragment,
+            )
+            return ""
 
     def partner_slug(self, name: str) -> str:
         taken = set(self.partners_by_id) | {p.id for p in self.new_partners.values()}
