@@ -284,3 +284,38 @@ def test_details_show_reviewed_photos_only(tmp_path, monkeypatch):
     images = run_app({"product": "with-photo"}).get("image")
     assert len(images) == 2  # the photo and the QR code of the share link
     assert len(run_app({"product": "no-photo"}).get("image")) == 1  # the QR code only
+
+
+def test_open_on_a_date_filters_the_map_and_details_show_hours_in_words(tmp_path, monkeypatch):
+    monkeypatch.setenv("CATALOGUE_DB", str(tmp_path / "hours.sqlite"))
+    store = CatalogueStore()
+    store.create_schema()
+    common = {"category": "museum", "district_teryt": "1804", "gmina_teryt": "1804011",
+              "status": "published"}  # fmt: skip
+    store.save_products(
+        [
+            Product(
+                id="museum",
+                name_pl="Kamienica Orsettich",
+                lat=50.0165,
+                lon=22.6779,
+                opening_hours="Tu-Su 09:00-17:00; PH off",
+                **common,
+            ),
+            Product(
+                id="no-hours", name_pl="Rynek w Jarosławiu", lat=50.0163, lon=22.6777, **common
+            ),
+        ],  # fmt: skip
+        actor="test",
+    )
+    at = run_app({"product": "museum", "lang": "en"})
+    assert set(marker_ids(at)) == {"museum", "no-hours"}
+    assert any(
+        "Opening hours:** Tue–Sun 9:00–17:00, closed on public holidays" in unescape(m.value)
+        for m in at.markdown
+    )
+    at.date_input(key="f_open_on").set_value(date(2027, 6, 15)).run()  # a Tuesday
+    assert set(marker_ids(at)) == {"museum"}
+    assert at.query_params["open_on"] == "2027-06-15"
+    at.date_input(key="f_open_on").set_value(date(2027, 6, 14)).run()  # a Monday
+    assert marker_ids(at) == set()

@@ -12,10 +12,12 @@ from catalogue.filters import (
     SORT_ORDERS,
     ProductFilter,
     apply_filter,
+    local_now,
     nearby_products,
     sort_products,
 )
 from catalogue.model import months_from_mask
+from catalogue.opening_hours import describe, is_open_at
 from catalogue.photos import resolve as resolve_photo
 from catalogue.taxonomy import CATEGORIES, SECTOR_EXPLANATIONS, Sector, category_label, sector_label
 from fairkit.qr import qr_png
@@ -54,6 +56,19 @@ S = {
         "uk": "Для сімей з дітьми",
     },
     "pets": {"pl": "Ze zwierzętami", "en": "Pets allowed", "uk": "З тваринами"},
+    "open_now": {"pl": "Otwarte teraz", "en": "Open now", "uk": "Відкрито зараз"},
+    "open_on": {"pl": "Otwarte w dniu", "en": "Open on", "uk": "Відкрито в день"},
+    "open_help": {
+        "pl": "Według godzin otwarcia podanych przez partnera (czas polski, z polskimi "
+        "świętami); oferty bez podanych godzin są pomijane.",
+        "en": "By the opening hours the partner gave (Polish time and public holidays); "
+        "offerings without opening hours are left out.",
+        "uk": "За годинами роботи, які вказав партнер (польський час і свята); пропозиції "
+        "без годин роботи пропускаються.",
+    },
+    "opening_hours": {"pl": "Godziny otwarcia", "en": "Opening hours", "uk": "Години роботи"},
+    "is_open": {"pl": "teraz otwarte", "en": "open now", "uk": "зараз відкрито"},
+    "is_closed": {"pl": "teraz zamknięte", "en": "closed now", "uk": "зараз зачинено"},
     "reset": {"pl": "Wyczyść filtry", "en": "Reset filters", "uk": "Скинути фільтри"},
     "basemap": {"pl": "Podkład mapy", "en": "Base map", "uk": "Підкладка"},
     "basemap_osm": {"pl": "OpenStreetMap", "en": "OpenStreetMap", "uk": "OpenStreetMap"},
@@ -174,6 +189,8 @@ FILTER_DEFAULTS: dict[str, object] = {
     "f_wheelchair": False,
     "f_family": False,
     "f_pets": False,
+    "f_open_now": False,
+    "f_open_on": None,
 }
 
 lang = current_language()
@@ -213,6 +230,8 @@ def apply_url(frame: pd.DataFrame) -> None:
         f_wheelchair=flt.wheelchair,
         f_family=flt.family,
         f_pets=flt.pets,
+        f_open_now=flt.open_now,
+        f_open_on=flt.open_on,
     )
     product = params.get("product")
     st.session_state["product"] = product if product and product in set(frame["id"]) else None
@@ -280,6 +299,8 @@ def sidebar_filters() -> ProductFilter:
         c1, c2 = st.columns(2)
         c1.date_input(tr("date_from"), key="f_from", format="DD.MM.YYYY")
         c2.date_input(tr("date_to"), key="f_to", format="DD.MM.YYYY")
+        st.checkbox(tr("open_now"), key="f_open_now", help=tr("open_help"))
+        st.date_input(tr("open_on"), key="f_open_on", format="DD.MM.YYYY", help=tr("open_help"))
         st.checkbox(tr("free"), key="f_free")
         st.checkbox(tr("wheelchair"), key="f_wheelchair")
         st.checkbox(tr("family"), key="f_family")
@@ -308,6 +329,8 @@ def sidebar_filters() -> ProductFilter:
         wheelchair=bool(st.session_state.get("f_wheelchair")),
         family=bool(st.session_state.get("f_family")),
         pets=bool(st.session_state.get("f_pets")),
+        open_now=bool(st.session_state.get("f_open_now")),
+        open_on=st.session_state.get("f_open_on"),
         text=st.session_state.get("f_q", ""),
     )
 
@@ -487,6 +510,11 @@ def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> N
     if price:
         facts.append(f"**{tr('price')}:** {md_escape(price)}")
     facts.append(f"**{tr('availability')}:** {md_escape(availability_text(row))}")
+    rule = str(row.get("opening_hours") or "")
+    if rule:
+        state = is_open_at(rule, local_now())
+        now_text = "" if state is None else f" ({tr('is_open' if state else 'is_closed')})"
+        facts.append(f"**{tr('opening_hours')}:** {md_escape(describe(rule, lang))}{now_text}")
     access = [tr(f"acc_{f}") for f in ("wheelchair", "family", "pets") if row.get(f) is True]
     if access:
         facts.append(f"**{tr('accessibility')}:** " + ", ".join(access))
