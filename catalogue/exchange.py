@@ -19,6 +19,7 @@ from typing import BinaryIO
 
 import pandas as pd
 
+from catalogue.identity import IdentityError, check_krs, check_nip, check_regon
 from catalogue.model import Partner, Product
 from catalogue.storage import CatalogueStore, now_utc, row_to_product
 from catalogue.taxonomy import CATEGORIES, SECTOR_LABELS, Sector, Source, Status
@@ -32,6 +33,8 @@ from catalogue.validation import (
     neutralise,
     normalise_url,
     parse_bool,
+    parse_date,
+    parse_legal_form,
     parse_sector,
     unneutralise,
     validate_records,
@@ -618,6 +621,11 @@ def read_partners_file(path: str | Path, source: str = Source.SAMPLE.value) -> l
         except ValueError:
             problems.append(f"row {number}: member must be yes/no")
             continue
+        try:
+            identity = _partner_identity(cells)
+        except ValueError as exc:
+            problems.append(f"row {number}: {exc}")
+            continue
         partners.append(
             Partner(
                 id=pid,
@@ -631,11 +639,36 @@ def read_partners_file(path: str | Path, source: str = Source.SAMPLE.value) -> l
                 description_en=cells.get("description_en", ""),
                 description_uk=cells.get("description_uk", ""),
                 source=cells.get("source", "") or source,
+                **identity,
             )
         )
     if problems:
         raise SampleDataError(f"{path}: " + "; ".join(problems))
     return partners
+
+
+def _partner_identity(cells: dict[str, str]) -> dict:
+    """The optional identity columns of a partners file, checked (``ValueError`` naming the
+    column); see :mod:`catalogue.identity` and :data:`catalogue.taxonomy.LEGAL_FORMS`."""
+    found: dict = {}
+    for column, check in (("nip", check_nip), ("regon", check_regon), ("krs", check_krs)):
+        try:
+            found[column] = check(cells.get(column, ""))
+        except IdentityError as exc:
+            raise ValueError(f"{column}: {exc}") from None
+    if cells.get("legal_form_code"):
+        try:
+            found["legal_form_code"] = parse_legal_form(cells["legal_form_code"])
+        except ValueError as exc:
+            raise ValueError(f"legal_form_code: {exc}") from None
+    try:
+        found["social_enterprise"] = parse_bool(cells.get("social_enterprise", ""))
+        found["se_decision_date"] = parse_date(cells.get("se_decision_date", ""))
+    except ValueError as exc:
+        raise ValueError(f"social_enterprise / se_decision_date: {exc}") from None
+    found["se_decision_number"] = cells.get("se_decision_number", "")
+    found["owes"] = cells.get("owes", "")
+    return found
 
 
 def load_sample_catalogue(
