@@ -20,7 +20,7 @@ from typing import BinaryIO
 import pandas as pd
 
 from catalogue.identity import IdentityError, check_krs, check_nip, check_regon
-from catalogue.model import Partner, Product
+from catalogue.model import ACCESS_FACTS, Partner, Product
 from catalogue.storage import CatalogueStore, now_utc, row_to_product
 from catalogue.taxonomy import CATEGORIES, SECTOR_LABELS, Sector, Source, Status
 from catalogue.validation import (
@@ -86,6 +86,7 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "wheelchair",
     "family",
     "pets",
+    *ACCESS_FACTS,
     "languages",
     "tags",
     "source",
@@ -533,6 +534,7 @@ _COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
     "wheelchair": ("wheelchair",),
     "family": ("family",),
     "pets": ("pets",),
+    **{name: (name,) for name in ACCESS_FACTS},
     "languages": ("languages",),
     "tags": ("tags",),
     "source": ("source_note",),
@@ -748,6 +750,7 @@ def export_rows(frame: pd.DataFrame) -> list[dict]:
                 "wheelchair": _yes_no(product.wheelchair),
                 "family": _yes_no(product.family),
                 "pets": _yes_no(product.pets),
+                **{name: _yes_no(getattr(product, name)) for name in ACCESS_FACTS},
                 "languages": ";".join(product.languages),
                 "tags": ";".join(product.tags),
                 "source": product.source_note,
@@ -865,7 +868,7 @@ def _geojson_bytes(rows: list[dict]) -> bytes:
             if column in ("lat", "lon"):
                 continue
             value = row[column]
-            if column in ("free", "wheelchair", "family", "pets"):
+            if column in ("free", "wheelchair", "family", "pets", *ACCESS_FACTS):
                 value = None if value == "" else value == "yes"
             elif column in ("languages", "tags"):
                 value = [v for v in value.split(";") if v]
@@ -922,7 +925,14 @@ _TEMPLATE_HELP: dict[str, str] = {
     "event_end": "Tylko wydarzenia: data końca (nie wcześniej niż początek).",
     "wheelchair": "Dostępne dla osób na wózkach: tak / nie / puste.",
     "family": "Dla rodzin z dziećmi: tak / nie / puste.",
-    "pets": "Można ze zwierzętami: tak / nie / puste.",
+    "pets": "Można ze zwierzętami (psy): tak / nie / puste.",
+    "step_free": "Wejście bez schodów (lub z rampą): tak / nie / puste (nie wiadomo).",
+    "accessible_toilet": "Toaleta dostępna dla osób z niepełnosprawnościami: tak / nie / puste.",
+    "disabled_parking": "Miejsca parkingowe dla osób z niepełnosprawnościami: tak / nie / puste.",
+    "info_blind": "Informacja dla osób niewidomych (audiodeskrypcja, Braille, makiety): "
+    "tak / nie / puste.",
+    "info_deaf": "Informacja dla osób niesłyszących (PJM, napisy, pętla indukcyjna): "
+    "tak / nie / puste.",
     "languages": "Języki obsługi: kody lub nazwy, np. pl;en albo polski, angielski.",
     "tags": "Słowa kluczowe rozdzielone średnikiem lub przecinkiem.",
     "source": "Skąd pochodzą informacje (np. strona gminy).",
@@ -1014,7 +1024,7 @@ def write_template(out_xlsx: str | Path | BinaryIO) -> None:
     for validation, columns in (
         (category_list, ("category",)),
         (sector_list, ("partner_sector",)),
-        (yes_no, ("free", "wheelchair", "family", "pets")),
+        (yes_no, ("free", "wheelchair", "family", "pets", *ACCESS_FACTS)),
     ):
         # Typed values other than the list (a slug, "yes") stay allowed; the importer checks.
         validation.showErrorMessage = False

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from catalogue.model import ACCESS_FACTS
 from catalogue.opening_hours import is_open_at, is_open_on
 from catalogue.taxonomy import CATEGORY_SLUGS, Sector
 from geodata import fold_text
@@ -23,6 +24,7 @@ EARTH_RADIUS_KM = 6371.0088
 LOCAL_TIMEZONE = ZoneInfo("Europe/Warsaw")
 SORT_ORDERS: tuple[str, ...] = ("name", "category", "district", "distance")
 _ACCESS_FLAGS: tuple[str, ...] = ("wheelchair", "family", "pets")
+_FACTS: frozenset[str] = frozenset(ACCESS_FACTS)
 _SEARCH_SOURCES: tuple[str, ...] = (
     "name_pl",
     "name_en",
@@ -58,6 +60,7 @@ class ProductFilter:
     wheelchair: bool = False
     family: bool = False
     pets: bool = False
+    access: tuple[str, ...] = ()  # facts of catalogue.model.ACCESS_FACTS that must be true
     open_now: bool = False
     open_on: date | None = None
     text: str = ""
@@ -69,6 +72,9 @@ class ProductFilter:
                 raise ValueError(f"unknown category {slug!r}; expected one of {CATEGORY_SLUGS}")
         for sector in self.sectors:
             Sector(sector)  # raises ValueError for an unknown sector
+        for fact in self.access:
+            if fact not in _FACTS:
+                raise ValueError(f"unknown accessibility fact {fact!r}; expected {ACCESS_FACTS}")
         if self.month is not None and not 1 <= self.month <= 12:
             raise ValueError(f"month {self.month!r} outside 1–12")
         if self.date_from and self.date_to and self.date_to < self.date_from:
@@ -100,6 +106,8 @@ class ProductFilter:
         for key in ("free_only", "wheelchair", "family", "pets"):
             if getattr(self, key):
                 params[key.removesuffix("_only")] = "1"
+        if self.access:
+            params["access"] = ",".join(self.access)
         if self.open_now:
             params["open"] = "now"
         if self.open_on:
@@ -143,6 +151,7 @@ class ProductFilter:
             wheelchair=params.get("wheelchair") == "1",
             family=params.get("family") == "1",
             pets=params.get("pets") == "1",
+            access=listed("access", _FACTS.__contains__),
             open_now=params.get("open") == "now",
             open_on=day("open_on"),
             text=(params.get("q") or "")[:200],
@@ -217,6 +226,11 @@ def apply_filter(
     for flag in _ACCESS_FLAGS:
         if getattr(flt, flag):
             mask &= _true(frame[flag]).to_numpy(dtype=bool)
+    for fact in flt.access:
+        # Unknown (missing column or NULL) is not a yes.
+        if fact not in frame:
+            return frame.iloc[0:0]
+        mask &= _true(frame[fact]).to_numpy(dtype=bool)
     if flt.month is not None:
         period = _month_bounds(flt.month, flt.date_from or date.today())
         mask &= open_in_period(frame, *period).to_numpy(dtype=bool)

@@ -12,6 +12,15 @@ from datetime import date, datetime
 from catalogue.taxonomy import DEFAULT_LANGUAGE, check_language
 
 ALL_MONTHS: tuple[int, ...] = tuple(range(1, 13))
+# Accessibility facts beyond the wheelchair/family/pets flags (migration 0100); each is
+# True / False / None (unknown stays unknown). ``pets`` is the "dogs allowed" fact.
+ACCESS_FACTS: tuple[str, ...] = (
+    "step_free",
+    "accessible_toilet",
+    "disabled_parking",
+    "info_blind",
+    "info_deaf",
+)
 
 
 @dataclass
@@ -85,6 +94,11 @@ class Product:
     decided_at: datetime | None = None
     decision_note: str = ""
     opening_hours: str = ""  # OSM opening_hours rule, checked by catalogue.opening_hours
+    step_free: bool | None = None  # entrance without steps
+    accessible_toilet: bool | None = None
+    disabled_parking: bool | None = None  # parking places for disabled people
+    info_blind: bool | None = None  # information for blind visitors (audio, Braille, tactile)
+    info_deaf: bool | None = None  # information for deaf visitors (PJM, captions, loop)
 
     def name(self, lang: str = DEFAULT_LANGUAGE) -> tuple[str, bool]:
         """Name in ``lang`` and whether it fell back to Polish."""

@@ -23,7 +23,13 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from catalogue.model import Partner, Product, months_from_mask, months_to_mask
+from catalogue.model import (
+    ACCESS_FACTS,
+    Partner,
+    Product,
+    months_from_mask,
+    months_to_mask,
+)
 from catalogue.taxonomy import Status
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -102,6 +108,7 @@ products_table = sa.Table(
     sa.Column("edit_token_hash", sa.String(64), nullable=True, unique=True),
     # OpenStreetMap opening_hours rule (migration 0100), "" = not stated.
     sa.Column("opening_hours", sa.Text, nullable=False, default="", server_default=""),
+    *(sa.Column(name, sa.Boolean, nullable=True) for name in ACCESS_FACTS),
     sa.Index("ix_products_status", "status"),
 )
 
@@ -165,7 +172,7 @@ meta_table = sa.Table(
     sa.Column("value", sa.Text, nullable=False),
 )
 
-_BOOL_FIELDS = ("free", "wheelchair", "family", "pets")
+_BOOL_FIELDS = ("free", "wheelchair", "family", "pets", *ACCESS_FACTS)
 _PARTNER_IDENTITY = ("nip", "regon", "krs")
 MAX_PHOTOS_PER_PRODUCT = 5
 SUBMIT_ATTEMPTS = 5

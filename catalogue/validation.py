@@ -34,7 +34,7 @@ import pandas as pd
 
 from catalogue.identity import IdentityError, check_krs, check_nip, check_regon
 from catalogue.messages import format_location, format_message
-from catalogue.model import ALL_MONTHS, Partner, Product
+from catalogue.model import ACCESS_FACTS, ALL_MONTHS, Partner, Product
 from catalogue.opening_hours import OpeningHoursError, check_rule, open_months
 from catalogue.taxonomy import (
     CATEGORIES,
@@ -119,6 +119,11 @@ COLUMNS: dict[str, str] = {
     "partner_regon": "REGON partnera",
     "partner_krs": "KRS partnera",
     "partner_legal_form": "forma prawna partnera",
+    "step_free": "wejście bez schodów",
+    "accessible_toilet": "toaleta dla niepełnosprawnych",
+    "disabled_parking": "parking dla niepełnosprawnych",
+    "info_blind": "informacja dla niewidomych",
+    "info_deaf": "informacja dla niesłyszących",
 }
 
 # Further spellings people use; compared after _header_key() folding.
@@ -144,7 +149,6 @@ _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "event_end": ("koniec", "koniec wydarzenia", "data zakonczenia", "end"),
     "wheelchair": ("wozek", "wozki", "dostepne dla wozkow", "wheelchair accessible"),
     "family": ("dla rodzin", "family friendly"),
-    "pets": ("ze zwierzetami", "pets allowed"),
     "languages": ("jezyki obslugi",),
     "tags": ("slowa kluczowe", "keywords"),
     "source": ("zrodlo danych",),
@@ -153,6 +157,12 @@ _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "partner_regon": ("regon",),
     "partner_krs": ("krs", "numer krs"),
     "partner_legal_form": ("forma prawna", "legal form"),
+    "step_free": ("bez schodow", "step free entrance", "bez barier"),
+    "accessible_toilet": ("toaleta dostepna", "wheelchair toilet"),
+    "disabled_parking": ("parking dla osob z niepelnosprawnosciami", "disabled parking"),
+    "info_blind": ("dla niewidomych", "information for blind visitors"),
+    "info_deaf": ("dla nieslyszacych", "information for deaf visitors"),
+    "pets": ("ze zwierzetami", "pets allowed", "psy", "dogs allowed"),
 }
 
 _TEXT_COLUMNS: tuple[str, ...] = (
@@ -167,7 +177,7 @@ _TEXT_COLUMNS: tuple[str, ...] = (
     "source",
 )
 _MULTILINE: frozenset[str] = frozenset({"description", "description_en", "description_uk"})
-_BOOL_COLUMNS: tuple[str, ...] = ("free", "wheelchair", "family", "pets")
+_BOOL_COLUMNS: tuple[str, ...] = ("free", "wheelchair", "family", "pets", *ACCESS_FACTS)
 
 _TRUE = frozenset({"tak", "t", "yes", "y", "true", "1", "x", "prawda", "так"})
 _FALSE = frozenset({"nie", "n", "no", "false", "0", "falsz", "ні", "нi"})
@@ -1129,6 +1139,7 @@ class _Validator:
             source=self.source,
             source_note=texts["source"],
             opening_hours=opening_hours,
+            **{name: flags[name] for name in ACCESS_FACTS},
         )
         return product
 

@@ -303,7 +303,12 @@ def test_open_on_a_date_filters_the_map_and_details_show_hours_in_words(tmp_path
                 **common,
             ),
             Product(
-                id="no-hours", name_pl="Rynek w Jarosławiu", lat=50.0163, lon=22.6777, **common
+                id="no-hours",
+                name_pl="Rynek w Jarosławiu",
+                lat=50.0163,
+                lon=22.6777,
+                step_free=True,
+                **common,
             ),
         ],  # fmt: skip
         actor="test",
@@ -319,3 +324,7 @@ def test_open_on_a_date_filters_the_map_and_details_show_hours_in_words(tmp_path
     assert at.query_params["open_on"] == "2027-06-15"
     at.date_input(key="f_open_on").set_value(date(2027, 6, 14)).run()  # a Monday
     assert marker_ids(at) == set()
+    at = run_app()
+    at.checkbox(key="f_step_free").check().run()  # the museum's entrance is not known
+    assert marker_ids(at) == {"no-hours"}
+    assert at.query_params["access"] == "step_free"

@@ -27,7 +27,14 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 OLD_SCHEMA = REPO_ROOT / "tests" / "data" / "catalogue" / "schema_before_migrations.sql"
 # Columns later revisions add, with the empty value old rows must get.
 _ADDED_AFTER_BASELINE = {
-    "products": ("opening_hours",),
+    "products": (
+        "opening_hours",
+        "step_free",
+        "accessible_toilet",
+        "disabled_parking",
+        "info_blind",
+        "info_deaf",
+    ),
     "partners": (
         "nip",
         "regon",

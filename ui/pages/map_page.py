@@ -16,7 +16,7 @@ from catalogue.filters import (
     nearby_products,
     sort_products,
 )
-from catalogue.model import months_from_mask
+from catalogue.model import ACCESS_FACTS, months_from_mask
 from catalogue.opening_hours import describe, is_open_at
 from catalogue.photos import resolve as resolve_photo
 from catalogue.taxonomy import CATEGORIES, SECTOR_EXPLANATIONS, Sector, category_label, sector_label
@@ -56,6 +56,32 @@ S = {
         "uk": "Для сімей з дітьми",
     },
     "pets": {"pl": "Ze zwierzętami", "en": "Pets allowed", "uk": "З тваринами"},
+    "more_access": {
+        "pl": "Więcej o dostępności",
+        "en": "More accessibility",
+        "uk": "Більше про доступність",
+    },
+    "step_free": {"pl": "Wejście bez schodów", "en": "Step-free entrance", "uk": "Вхід без сходів"},
+    "accessible_toilet": {
+        "pl": "Toaleta dla niepełnosprawnych",
+        "en": "Accessible toilet",
+        "uk": "Туалет для людей з інвалідністю",
+    },
+    "disabled_parking": {
+        "pl": "Parking dla niepełnosprawnych",
+        "en": "Disabled parking",
+        "uk": "Паркінг для людей з інвалідністю",
+    },
+    "info_blind": {
+        "pl": "Informacja dla niewidomych",
+        "en": "Information for blind visitors",
+        "uk": "Інформація для незрячих",
+    },
+    "info_deaf": {
+        "pl": "Informacja dla niesłyszących",
+        "en": "Information for deaf visitors",
+        "uk": "Інформація для нечуючих",
+    },
     "open_now": {"pl": "Otwarte teraz", "en": "Open now", "uk": "Відкрито зараз"},
     "open_on": {"pl": "Otwarte w dniu", "en": "Open on", "uk": "Відкрито в день"},
     "open_help": {
@@ -173,7 +199,7 @@ S = {
         "Любачівського, Перемишльського, Переворського та міста Перемишля.",
     },
 }
-for _flag in ("wheelchair", "family", "pets"):
+for _flag in ("wheelchair", "family", "pets", *ACCESS_FACTS):
     S[f"acc_{_flag}"] = S[_flag]
 
 FILTER_DEFAULTS: dict[str, object] = {
@@ -189,6 +215,7 @@ FILTER_DEFAULTS: dict[str, object] = {
     "f_wheelchair": False,
     "f_family": False,
     "f_pets": False,
+    **{f"f_{fact}": False for fact in ACCESS_FACTS},
     "f_open_now": False,
     "f_open_on": None,
 }
@@ -230,6 +257,7 @@ def apply_url(frame: pd.DataFrame) -> None:
         f_wheelchair=flt.wheelchair,
         f_family=flt.family,
         f_pets=flt.pets,
+        **{f"f_{fact}": fact in flt.access for fact in ACCESS_FACTS},
         f_open_now=flt.open_now,
         f_open_on=flt.open_on,
     )
@@ -305,6 +333,9 @@ def sidebar_filters() -> ProductFilter:
         st.checkbox(tr("wheelchair"), key="f_wheelchair")
         st.checkbox(tr("family"), key="f_family")
         st.checkbox(tr("pets"), key="f_pets")
+        with st.expander(tr("more_access")):
+            for fact in ACCESS_FACTS:
+                st.checkbox(tr(fact), key=f"f_{fact}")
         st.button(tr("reset"), key="f_reset", on_click=reset_filters, icon=":material/restart_alt:")
         st.divider()
         st.radio(
@@ -329,6 +360,7 @@ def sidebar_filters() -> ProductFilter:
         wheelchair=bool(st.session_state.get("f_wheelchair")),
         family=bool(st.session_state.get("f_family")),
         pets=bool(st.session_state.get("f_pets")),
+        access=tuple(f for f in ACCESS_FACTS if st.session_state.get(f"f_{f}")),
         open_now=bool(st.session_state.get("f_open_now")),
         open_on=st.session_state.get("f_open_on"),
         text=st.session_state.get("f_q", ""),
@@ -515,7 +547,11 @@ def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> N
         state = is_open_at(rule, local_now())
         now_text = "" if state is None else f" ({tr('is_open' if state else 'is_closed')})"
         facts.append(f"**{tr('opening_hours')}:** {md_escape(describe(rule, lang))}{now_text}")
-    access = [tr(f"acc_{f}") for f in ("wheelchair", "family", "pets") if row.get(f) is True]
+    access = [
+        tr(f"acc_{f}")
+        for f in ("wheelchair", "family", "pets", *ACCESS_FACTS)
+        if row.get(f) is True
+    ]
     if access:
         facts.append(f"**{tr('accessibility')}:** " + ", ".join(access))
     if row.get("languages"):

@@ -1,6 +1,7 @@
 """Content model: opening hours of offerings; legal identity of partners.
 
-Adds ``products.opening_hours`` (an OpenStreetMap ``opening_hours`` rule, "" = not stated)
+Adds ``products.opening_hours`` (an OpenStreetMap ``opening_hours`` rule, "" = not stated),
+the accessibility facts of :data:`catalogue.model.ACCESS_FACTS` (NULL = unknown)
 and to ``partners`` the NIP, REGON and KRS numbers, the legal form from the fixed list of
 :data:`catalogue.taxonomy.LEGAL_FORMS`, the social-enterprise status (voivode's list under
 the 2022 act: decision number and date) and the OWES that supports the partner. Existing
@@ -21,6 +22,7 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
+_ACCESS_FACTS = ("step_free", "accessible_toilet", "disabled_parking", "info_blind", "info_deaf")
 _PARTNER_TEXT = ("nip", "regon", "krs", "legal_form_code", "se_decision_number", "owes")
 
 
@@ -29,6 +31,8 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("opening_hours", sa.Text(), nullable=False, server_default="")
         )
+        for name in _ACCESS_FACTS:
+            batch_op.add_column(sa.Column(name, sa.Boolean(), nullable=True))
     with op.batch_alter_table("partners", schema=None) as batch_op:
         for name in _PARTNER_TEXT:
             batch_op.add_column(sa.Column(name, sa.Text(), nullable=False, server_default=""))
@@ -41,4 +45,6 @@ def downgrade() -> None:
         for name in ("se_decision_date", "social_enterprise", *reversed(_PARTNER_TEXT)):
             batch_op.drop_column(name)
     with op.batch_alter_table("products", schema=None) as batch_op:
+        for name in reversed(_ACCESS_FACTS):
+            batch_op.drop_column(name)
         batch_op.drop_column("opening_hours")
