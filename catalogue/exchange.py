@@ -89,6 +89,7 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     *ACCESS_FACTS,
     "languages",
     "tags",
+    "badges",
     "source",
     "status",
 )
@@ -537,6 +538,7 @@ _COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
     **{name: (name,) for name in ACCESS_FACTS},
     "languages": ("languages",),
     "tags": ("tags",),
+    "badges": ("badges",),
     "source": ("source_note",),
 }
 
@@ -753,6 +755,7 @@ def export_rows(frame: pd.DataFrame) -> list[dict]:
                 **{name: _yes_no(getattr(product, name)) for name in ACCESS_FACTS},
                 "languages": ";".join(product.languages),
                 "tags": ";".join(product.tags),
+                "badges": ";".join(product.badges),
                 "source": product.source_note,
                 "status": product.status,
             }
@@ -935,6 +938,8 @@ _TEMPLATE_HELP: dict[str, str] = {
     "tak / nie / puste.",
     "languages": "Języki obsługi: kody lub nazwy, np. pl;en albo polski, angielski.",
     "tags": "Słowa kluczowe rozdzielone średnikiem lub przecinkiem.",
+    "badges": "Wyróżnienia z listy koordynatora, rozdzielone średnikiem: unesco, sad_v, "
+    "sad_vi, sad_vii, pot, lpt, pzjt; tylko te, które przyznało źródło (np. lista UNESCO).",
     "source": "Skąd pochodzą informacje (np. strona gminy).",
     "id": "Zostaw puste dla nowej oferty. Id istniejącej oferty (z eksportu) ją aktualizuje.",
 }

@@ -17,7 +17,7 @@ import pandas as pd
 
 from catalogue.model import ACCESS_FACTS
 from catalogue.opening_hours import is_open_at, is_open_on
-from catalogue.taxonomy import CATEGORY_SLUGS, Sector
+from catalogue.taxonomy import BADGE_BY_SLUG, CATEGORY_SLUGS, Sector
 from geodata import fold_text
 
 EARTH_RADIUS_KM = 6371.0088
@@ -61,6 +61,7 @@ class ProductFilter:
     family: bool = False
     pets: bool = False
     access: tuple[str, ...] = ()  # facts of catalogue.model.ACCESS_FACTS that must be true
+    badges: tuple[str, ...] = ()  # slugs of catalogue.taxonomy.BADGES; any one of them
     open_now: bool = False
     open_on: date | None = None
     text: str = ""
@@ -72,6 +73,9 @@ class ProductFilter:
                 raise ValueError(f"unknown category {slug!r}; expected one of {CATEGORY_SLUGS}")
         for sector in self.sectors:
             Sector(sector)  # raises ValueError for an unknown sector
+        for badge in self.badges:
+            if badge not in BADGE_BY_SLUG:
+                raise ValueError(f"unknown badge {badge!r}; expected one of {tuple(BADGE_BY_SLUG)}")
         for fact in self.access:
             if fact not in _FACTS:
                 raise ValueError(f"unknown accessibility fact {fact!r}; expected {ACCESS_FACTS}")
@@ -108,6 +112,8 @@ class ProductFilter:
                 params[key.removesuffix("_only")] = "1"
         if self.access:
             params["access"] = ",".join(self.access)
+        if self.badges:
+            params["badge"] = ",".join(self.badges)
         if self.open_now:
             params["open"] = "now"
         if self.open_on:
@@ -152,6 +158,7 @@ class ProductFilter:
             family=params.get("family") == "1",
             pets=params.get("pets") == "1",
             access=listed("access", _FACTS.__contains__),
+            badges=listed("badge", BADGE_BY_SLUG.__contains__),
             open_now=params.get("open") == "now",
             open_on=day("open_on"),
             text=(params.get("q") or "")[:200],
@@ -226,6 +233,13 @@ def apply_filter(
     for flag in _ACCESS_FLAGS:
         if getattr(flt, flag):
             mask &= _true(frame[flag]).to_numpy(dtype=bool)
+    if flt.badges:
+        held = frame["badges"].fillna("").astype(str) if "badges" in frame else None
+        if held is None:
+            return frame.iloc[0:0]
+        wanted = set(flt.badges)
+        has = held.map(lambda text: bool(wanted & set(text.split(";"))))
+        mask &= has.to_numpy(dtype=bool)
     for fact in flt.access:
         # Unknown (missing column or NULL) is not a yes.
         if fact not in frame:

@@ -331,6 +331,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "uk": "id «{value}» некоректний: дозволені латинські літери без діакритики, цифри, "
         "«-», «_» і «.» (щонайбільше 64 символи). Для нової пропозиції залиште порожнім.",
     },
+    "bad_badge": {
+        "pl": "nieznane wyróżnienie „{value}”. Wyróżnienia nadaje koordynator klastra według "
+        "list, które je przyznają; dozwolone: {allowed}.",
+        "en": 'unknown badge "{value}". Badges are given by the cluster staff from the lists '
+        "that award them; allowed: {allowed}.",
+        "uk": "невідома відзнака «{value}». Відзнаки надає координатор кластера за списками, "
+        "що їх присуджують; дозволені: {allowed}.",
+    },
     "bad_sector": {
         "pl": "nieznany typ partnera „{value}”. Dozwolone: {allowed}.",
         "en": 'unknown partner sector "{value}". Allowed: {allowed}.',

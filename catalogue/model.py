@@ -99,6 +99,7 @@ class Product:
     disabled_parking: bool | None = None  # parking places for disabled people
     info_blind: bool | None = None  # information for blind visitors (audio, Braille, tactile)
     info_deaf: bool | None = None  # information for deaf visitors (PJM, captions, loop)
+    badges: list[str] = field(default_factory=list)  # slugs of catalogue.taxonomy.BADGES
 
     def name(self, lang: str = DEFAULT_LANGUAGE) -> tuple[str, bool]:
         """Name in ``lang`` and whether it fell back to Polish."""

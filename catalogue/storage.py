@@ -109,6 +109,7 @@ products_table = sa.Table(
     # OpenStreetMap opening_hours rule (migration 0100), "" = not stated.
     sa.Column("opening_hours", sa.Text, nullable=False, default="", server_default=""),
     *(sa.Column(name, sa.Boolean, nullable=True) for name in ACCESS_FACTS),
+    sa.Column("badges", sa.Text, nullable=False, default="", server_default=""),
     sa.Index("ix_products_status", "status"),
 )
 
@@ -1238,6 +1239,7 @@ def _product_to_row(product: Product) -> dict:
     values = {k: v for k, v in asdict(product).items() if k in products_table.c}
     values["tags"] = ";".join(product.tags)
     values["languages"] = ";".join(product.languages)
+    values["badges"] = ";".join(product.badges)
     values["months_mask"] = months_to_mask(product.months)
     values["partner_id"] = product.partner_id or None
     return values
@@ -1249,8 +1251,9 @@ def row_to_product(row) -> Product:
     kwargs = {
         k: data[k]
         for k in data
-        if k in Product.__dataclass_fields__ and k not in ("tags", "languages", "months")
+        if k in Product.__dataclass_fields__ and k not in ("tags", "languages", "months", "badges")
     }
+    kwargs["badges"] = _split(data.get("badges"))
     kwargs["tags"] = _split(data.get("tags"))
     kwargs["languages"] = _split(data.get("languages"))
     kwargs["months"] = months_from_mask(_int_or_none(data.get("months_mask")))

@@ -209,3 +209,40 @@ def legal_form_label(slug: str, lang: str = DEFAULT_LANGUAGE) -> str:
         raise ValueError(
             f"unknown legal form {slug!r}; expected one of {', '.join(LEGAL_FORM_BY_SLUG)}"
         ) from None
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A distinction an offering holds, kept by cluster staff with the list that awards it."""
+
+    slug: str
+    label_pl: str
+    label_en: str
+    label_uk: str
+    source: str  # the public list or register that awards it
+
+    def label(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """Label in ``lang`` (one of :data:`LANGUAGES`)."""
+        return getattr(self, f"label_{check_language(lang)}")
+
+
+# Staff-maintained: a badge is given to an offering only where its source lists it.
+BADGES: tuple[Badge, ...] = (
+    Badge("unesco", "Światowe Dziedzictwo UNESCO", "UNESCO World Heritage", "Світова спадщина ЮНЕСКО",
+          "https://whc.unesco.org/en/list/1424"),
+    Badge("sad_v", "Szlak Architektury Drewnianej: trasa V (przemyska)", "Wooden Architecture Route: V (Przemyśl)",
+          "Шлях дерев'яної архітектури: маршрут V (перемишльський)", "https://www.podkarpackie.travel"),
+    Badge("sad_vi", "Szlak Architektury Drewnianej: trasa VI (lubaczowska)", "Wooden Architecture Route: VI (Lubaczów)",
+          "Шлях дерев'яної архітектури: маршрут VI (любачівський)", "https://www.podkarpackie.travel"),
+    Badge("sad_vii", "Szlak Architektury Drewnianej: trasa VII (rzeszowsko-jarosławska)",
+          "Wooden Architecture Route: VII (Rzeszów–Jarosław)", "Шлях дерев'яної архітектури: маршрут VII (ряшівсько-ярославський)",
+          "https://www.podkarpackie.travel"),
+    Badge("pot", "Certyfikat Polskiej Organizacji Turystycznej", "Polish Tourism Organisation certificate",
+          "Сертифікат Польської туристичної організації", "https://www.pot.gov.pl"),
+    Badge("lpt", "Lista Produktów Tradycyjnych", "List of Traditional Products", "Перелік традиційних продуктів",
+          "https://www.gov.pl/web/rolnictwo/lista-produktow-tradycyjnych"),
+    Badge("pzjt", "Podkarpacki Znak Jakości Turystycznej", "Podkarpackie Tourism Quality Mark",
+          "Підкарпатський знак якості туризму", "https://www.podkarpackie.travel"),
+)  # fmt: skip
+
+BADGE_BY_SLUG: dict[str, Badge] = {b.slug: b for b in BADGES}

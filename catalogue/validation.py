@@ -37,6 +37,7 @@ from catalogue.messages import format_location, format_message
 from catalogue.model import ACCESS_FACTS, ALL_MONTHS, Partner, Product
 from catalogue.opening_hours import OpeningHoursError, check_rule, open_months
 from catalogue.taxonomy import (
+    BADGES,
     CATEGORIES,
     LANGUAGES,
     LEGAL_FORMS,
@@ -124,6 +125,7 @@ COLUMNS: dict[str, str] = {
     "disabled_parking": "parking dla niepełnosprawnych",
     "info_blind": "informacja dla niewidomych",
     "info_deaf": "informacja dla niesłyszących",
+    "badges": "wyróżnienia",
 }
 
 # Further spellings people use; compared after _header_key() folding.
@@ -162,6 +164,7 @@ _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "disabled_parking": ("parking dla osob z niepelnosprawnosciami", "disabled parking"),
     "info_blind": ("dla niewidomych", "information for blind visitors"),
     "info_deaf": ("dla nieslyszacych", "information for deaf visitors"),
+    "badges": ("wyroznienie", "certyfikaty", "badge"),
     "pets": ("ze zwierzetami", "pets allowed", "psy", "dogs allowed"),
 }
 
@@ -598,6 +601,19 @@ def _legal_form_keys() -> dict[str, str]:
                 if part.strip():
                     keys.setdefault(fold(part), form.slug)
     return keys
+
+
+@functools.cache
+def _badge_keys() -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for badge in BADGES:
+        for name in (badge.slug, badge.label_pl, badge.label_en, badge.label_uk):
+            keys[fold(name)] = badge.slug
+    return keys
+
+
+def _allowed_badges() -> dict[str, str]:
+    return {lang: ", ".join(f"{b.slug} ({b.label(lang)})" for b in BADGES) for lang in LANGUAGES}
 
 
 def _allowed_legal_forms() -> dict[str, str]:
@@ -1098,6 +1114,7 @@ class _Validator:
         start, end = self.event_dates(row)
         languages = self.languages(row)
         tags = self.tags(row)
+        badges = self.badges(row)
         self.status(row)
         name = texts.get("name") or ""
         if point is not None and name:
@@ -1140,6 +1157,7 @@ class _Validator:
             source_note=texts["source"],
             opening_hours=opening_hours,
             **{name: flags[name] for name in ACCESS_FACTS},
+            badges=badges,
         )
         return product
 
@@ -1554,6 +1572,16 @@ class _Validator:
             allowed = ", ".join(OFFER_LANGUAGES)
             self.issue(row, "languages", "bad_language", value=str(exc), allowed=allowed)
             return []
+
+    def badges(self, row: _Row) -> list[str]:
+        found = []
+        for value in parse_tags(cell_text(row.cells.get("badges"))):
+            slug = _badge_keys().get(fold(value))
+            if slug is None:
+                self.issue(row, "badges", "bad_badge", value=value, allowed=_allowed_badges())
+            elif slug not in found:
+                found.append(slug)
+        return found
 
     def tags(self, row: _Row) -> list[str]:
         value = cell_text(row.cells.get("tags"))

@@ -167,3 +167,19 @@ def test_sample_partners_have_legal_forms_from_the_list():
     assert len(coded) >= 45
     assert set(partners.loc[partners["legal_form"].str.startswith("Centrum Integracji"),
                             "legal_form_code"]) == {"cis"}  # fmt: skip
+
+
+def test_badges_are_checked_against_the_staff_list_and_filterable(sqlite_store):
+    from catalogue.exchange import load_sample_catalogue
+    from catalogue.filters import ProductFilter, apply_filter, prepare_frame
+
+    rows = [_row(badges="UNESCO; Lista Produktów Tradycyjnych"), _row(name="B", badges="michelin")]
+    products, report = validate_records(rows)
+    assert products[0].badges == ["unesco", "lpt"] and products[1] is None
+    text = report.to_text("pl")
+    assert "Wiersz 3, kolumna „badges”" in text and "nieznane wyróżnienie „michelin”" in text
+    load_sample_catalogue(sqlite_store)
+    frame = prepare_frame(sqlite_store.products_frame())
+    unesco = apply_filter(frame, ProductFilter(badges=("unesco",)))
+    assert set(unesco["id"]) == {"sample-054", "sample-058"}  # Chotyniec and Radruż
+    assert ProductFilter.from_query_params({"badge": "unesco,nope"}).badges == ("unesco",)

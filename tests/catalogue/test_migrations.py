@@ -34,6 +34,7 @@ _ADDED_AFTER_BASELINE = {
         "disabled_parking",
         "info_blind",
         "info_deaf",
+        "badges",
     ),
     "partners": (
         "nip",

@@ -19,7 +19,15 @@ from catalogue.filters import (
 from catalogue.model import ACCESS_FACTS, months_from_mask
 from catalogue.opening_hours import describe, is_open_at
 from catalogue.photos import resolve as resolve_photo
-from catalogue.taxonomy import CATEGORIES, SECTOR_EXPLANATIONS, Sector, category_label, sector_label
+from catalogue.taxonomy import (
+    BADGE_BY_SLUG,
+    BADGES,
+    CATEGORIES,
+    SECTOR_EXPLANATIONS,
+    Sector,
+    category_label,
+    sector_label,
+)
 from fairkit.qr import qr_png
 from geodata import DISTRICT_TERYTS, REGION_BOUNDS, district_name, load_gminy
 from mapview.builder import BASEMAPS, render_product_map
@@ -82,6 +90,7 @@ S = {
         "en": "Information for deaf visitors",
         "uk": "Інформація для нечуючих",
     },
+    "badges": {"pl": "Wyróżnienia", "en": "Badges", "uk": "Відзнаки"},
     "open_now": {"pl": "Otwarte teraz", "en": "Open now", "uk": "Відкрито зараз"},
     "open_on": {"pl": "Otwarte w dniu", "en": "Open on", "uk": "Відкрито в день"},
     "open_help": {
@@ -216,6 +225,7 @@ FILTER_DEFAULTS: dict[str, object] = {
     "f_family": False,
     "f_pets": False,
     **{f"f_{fact}": False for fact in ACCESS_FACTS},
+    **{f"f_badge_{badge.slug}": False for badge in BADGES},
     "f_open_now": False,
     "f_open_on": None,
 }
@@ -258,6 +268,7 @@ def apply_url(frame: pd.DataFrame) -> None:
         f_family=flt.family,
         f_pets=flt.pets,
         **{f"f_{fact}": fact in flt.access for fact in ACCESS_FACTS},
+        **{f"f_badge_{b.slug}": b.slug in flt.badges for b in BADGES},
         f_open_now=flt.open_now,
         f_open_on=flt.open_on,
     )
@@ -336,6 +347,9 @@ def sidebar_filters() -> ProductFilter:
         with st.expander(tr("more_access")):
             for fact in ACCESS_FACTS:
                 st.checkbox(tr(fact), key=f"f_{fact}")
+        with st.expander(tr("badges")):
+            for badge in BADGES:
+                st.checkbox(badge.label(lang), key=f"f_badge_{badge.slug}")
         st.button(tr("reset"), key="f_reset", on_click=reset_filters, icon=":material/restart_alt:")
         st.divider()
         st.radio(
@@ -361,6 +375,7 @@ def sidebar_filters() -> ProductFilter:
         family=bool(st.session_state.get("f_family")),
         pets=bool(st.session_state.get("f_pets")),
         access=tuple(f for f in ACCESS_FACTS if st.session_state.get(f"f_{f}")),
+        badges=tuple(b.slug for b in BADGES if st.session_state.get(f"f_badge_{b.slug}")),
         open_now=bool(st.session_state.get("f_open_now")),
         open_on=st.session_state.get("f_open_on"),
         text=st.session_state.get("f_q", ""),
@@ -554,6 +569,11 @@ def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> N
     ]
     if access:
         facts.append(f"**{tr('accessibility')}:** " + ", ".join(access))
+    held = [BADGE_BY_SLUG[b] for b in str(row.get("badges") or "").split(";") if b in BADGE_BY_SLUG]
+    if held:
+        facts.append(
+            f"**{tr('badges')}:** " + ", ".join(md_link(b.label(lang), b.source) for b in held)
+        )
     if row.get("languages"):
         facts.append(
             f"**{tr('languages')}:** {md_escape(str(row['languages']).replace(';', ', '))}"

@@ -1,7 +1,8 @@
 """Content model: opening hours of offerings; legal identity of partners.
 
 Adds ``products.opening_hours`` (an OpenStreetMap ``opening_hours`` rule, "" = not stated),
-the accessibility facts of :data:`catalogue.model.ACCESS_FACTS` (NULL = unknown)
+the accessibility facts of :data:`catalogue.model.ACCESS_FACTS` (NULL = unknown), the
+``;``-joined badge slugs of :data:`catalogue.taxonomy.BADGES`
 and to ``partners`` the NIP, REGON and KRS numbers, the legal form from the fixed list of
 :data:`catalogue.taxonomy.LEGAL_FORMS`, the social-enterprise status (voivode's list under
 the 2022 act: decision number and date) and the OWES that supports the partner. Existing
@@ -33,6 +34,7 @@ def upgrade() -> None:
         )
         for name in _ACCESS_FACTS:
             batch_op.add_column(sa.Column(name, sa.Boolean(), nullable=True))
+        batch_op.add_column(sa.Column("badges", sa.Text(), nullable=False, server_default=""))
     with op.batch_alter_table("partners", schema=None) as batch_op:
         for name in _PARTNER_TEXT:
             batch_op.add_column(sa.Column(name, sa.Text(), nullable=False, server_default=""))
@@ -45,6 +47,7 @@ def downgrade() -> None:
         for name in ("se_decision_date", "social_enterprise", *reversed(_PARTNER_TEXT)):
             batch_op.drop_column(name)
     with op.batch_alter_table("products", schema=None) as batch_op:
+        batch_op.drop_column("badges")
         for name in reversed(_ACCESS_FACTS):
             batch_op.drop_column(name)
         batch_op.drop_column("opening_hours")
