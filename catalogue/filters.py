@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from catalogue.events import UPCOMING_VIEWS, running_mask, upcoming_window
 from catalogue.model import ACCESS_FACTS
 from catalogue.opening_hours import is_open_at, is_open_on
 from catalogue.taxonomy import BADGE_BY_SLUG, CATEGORY_SLUGS, Sector
@@ -62,6 +63,7 @@ class ProductFilter:
     pets: bool = False
     access: tuple[str, ...] = ()  # facts of catalogue.model.ACCESS_FACTS that must be true
     badges: tuple[str, ...] = ()  # slugs of catalogue.taxonomy.BADGES; any one of them
+    upcoming: str | None = None  # an event view of catalogue.events.UPCOMING_VIEWS
     open_now: bool = False
     open_on: date | None = None
     text: str = ""
@@ -73,6 +75,8 @@ class ProductFilter:
                 raise ValueError(f"unknown category {slug!r}; expected one of {CATEGORY_SLUGS}")
         for sector in self.sectors:
             Sector(sector)  # raises ValueError for an unknown sector
+        if self.upcoming is not None and self.upcoming not in UPCOMING_VIEWS:
+            raise ValueError(f"unknown upcoming view {self.upcoming!r}; expected {UPCOMING_VIEWS}")
         for badge in self.badges:
             if badge not in BADGE_BY_SLUG:
                 raise ValueError(f"unknown badge {badge!r}; expected one of {tuple(BADGE_BY_SLUG)}")
@@ -114,6 +118,8 @@ class ProductFilter:
             params["access"] = ",".join(self.access)
         if self.badges:
             params["badge"] = ",".join(self.badges)
+        if self.upcoming:
+            params["upcoming"] = self.upcoming
         if self.open_now:
             params["open"] = "now"
         if self.open_on:
@@ -159,6 +165,7 @@ class ProductFilter:
             pets=params.get("pets") == "1",
             access=listed("access", _FACTS.__contains__),
             badges=listed("badge", BADGE_BY_SLUG.__contains__),
+            upcoming=params.get("upcoming") if params.get("upcoming") in UPCOMING_VIEWS else None,
             open_now=params.get("open") == "now",
             open_on=day("open_on"),
             text=(params.get("q") or "")[:200],
@@ -250,6 +257,9 @@ def apply_filter(
         mask &= open_in_period(frame, *period).to_numpy(dtype=bool)
     if flt.date_from or flt.date_to:
         mask &= open_in_period(frame, flt.date_from, flt.date_to).to_numpy(dtype=bool)
+    if flt.upcoming:
+        first, last = upcoming_window(flt.upcoming, (now or local_now()).date())
+        mask &= running_mask(frame, first, last).to_numpy(dtype=bool)
     if flt.open_now:
         moment = now or local_now()
         mask &= open_mask(frame, lambda rule: is_open_at(rule, moment), moment.date())

@@ -331,6 +331,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "uk": "id «{value}» некоректний: дозволені латинські літери без діакритики, цифри, "
         "«-», «_» і «.» (щонайбільше 64 символи). Для нової пропозиції залиште порожнім.",
     },
+    "bad_recurrence": {
+        "pl": "nie można odczytać powtarzania „{value}”. Podaj regułę iCalendar, np. "
+        "FREQ=YEARLY (co roku w dniu z „data od”), FREQ=YEARLY;BYMONTH=8;BYDAY=3SA (trzecia "
+        "sobota sierpnia) albo FREQ=WEEKLY;BYDAY=SA (co sobotę), i wypełnij „data od”.",
+        "en": 'cannot read the recurrence "{value}". Give an iCalendar rule, e.g. FREQ=YEARLY '
+        "(every year on the start date), FREQ=YEARLY;BYMONTH=8;BYDAY=3SA (third Saturday of "
+        "August) or FREQ=WEEKLY;BYDAY=SA (every Saturday), and fill in the start date.",
+        "uk": "не вдається прочитати повторення «{value}». Вкажіть правило iCalendar, напр. "
+        "FREQ=YEARLY (щороку в дату початку) або FREQ=WEEKLY;BYDAY=SA (щосуботи), і "
+        "заповніть дату початку.",
+    },
+    "bad_time": {
+        "pl": "„{value}” nie jest godziną. Podaj np. 18:00 albo 10:00-16:00.",
+        "en": '"{value}" is not a time of day. Give e.g. 18:00 or 10:00-16:00.',
+        "uk": "«{value}» не є часом. Вкажіть напр. 18:00 або 10:00-16:00.",
+    },
     "bad_badge": {
         "pl": "nieznane wyróżnienie „{value}”. Wyróżnienia nadaje koordynator klastra według "
         "list, które je przyznają; dozwolone: {allowed}.",

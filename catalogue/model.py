@@ -100,6 +100,8 @@ class Product:
     info_blind: bool | None = None  # information for blind visitors (audio, Braille, tactile)
     info_deaf: bool | None = None  # information for deaf visitors (PJM, captions, loop)
     badges: list[str] = field(default_factory=list)  # slugs of catalogue.taxonomy.BADGES
+    event_rrule: str = ""  # recurrence of the event (iCalendar RRULE), see catalogue.events
+    event_time: str = ""  # "HH:MM" or "HH:MM-HH:MM", Polish local time
 
     def name(self, lang: str = DEFAULT_LANGUAGE) -> tuple[str, bool]:
         """Name in ``lang`` and whether it fell back to Polish."""

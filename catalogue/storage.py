@@ -110,6 +110,8 @@ products_table = sa.Table(
     sa.Column("opening_hours", sa.Text, nullable=False, default="", server_default=""),
     *(sa.Column(name, sa.Boolean, nullable=True) for name in ACCESS_FACTS),
     sa.Column("badges", sa.Text, nullable=False, default="", server_default=""),
+    sa.Column("event_rrule", sa.Text, nullable=False, default="", server_default=""),
+    sa.Column("event_time", sa.Text, nullable=False, default="", server_default=""),
     sa.Index("ix_products_status", "status"),
 )
 

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from catalogue.events import check_rrule, parse_time
 from catalogue.identity import IdentityError, check_krs, check_nip, check_regon
 from catalogue.messages import format_location, format_message
 from catalogue.model import ACCESS_FACTS, ALL_MONTHS, Partner, Product
@@ -126,6 +127,8 @@ COLUMNS: dict[str, str] = {
     "info_blind": "informacja dla niewidomych",
     "info_deaf": "informacja dla niesłyszących",
     "badges": "wyróżnienia",
+    "event_rrule": "powtarzanie",
+    "event_time": "godzina",
 }
 
 # Further spellings people use; compared after _header_key() folding.
@@ -165,6 +168,8 @@ _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "info_blind": ("dla niewidomych", "information for blind visitors"),
     "info_deaf": ("dla nieslyszacych", "information for deaf visitors"),
     "badges": ("wyroznienie", "certyfikaty", "badge"),
+    "event_rrule": ("rrule", "recurrence", "powtarza sie", "cyklicznie"),
+    "event_time": ("godzina wydarzenia", "time", "time of day"),
     "pets": ("ze zwierzetami", "pets allowed", "psy", "dogs allowed"),
 }
 
@@ -1115,6 +1120,8 @@ class _Validator:
         languages = self.languages(row)
         tags = self.tags(row)
         badges = self.badges(row)
+        recurrence = self.recurrence(row, start)
+        event_time = self.event_time(row)
         self.status(row)
         name = texts.get("name") or ""
         if point is not None and name:
@@ -1158,6 +1165,8 @@ class _Validator:
             opening_hours=opening_hours,
             **{name: flags[name] for name in ACCESS_FACTS},
             badges=badges,
+            event_rrule=recurrence,
+            event_time=event_time,
         )
         return product
 
@@ -1572,6 +1581,25 @@ class _Validator:
             allowed = ", ".join(OFFER_LANGUAGES)
             self.issue(row, "languages", "bad_language", value=str(exc), allowed=allowed)
             return []
+
+    def recurrence(self, row: _Row, start: date | None) -> str:
+        value = _text_value(row.cells.get("event_rrule"))
+        if not value:
+            return ""
+        try:
+            return check_rrule(value, start)
+        except ValueError:
+            self.issue(row, "event_rrule", "bad_recurrence", value=value)
+            return ""
+
+    def event_time(self, row: _Row) -> str:
+        value = _text_value(row.cells.get("event_time"))
+        try:
+            parse_time(value)
+        except ValueError:
+            self.issue(row, "event_time", "bad_time", value=value)
+            return ""
+        return value.replace(" ", "")
 
     def badges(self, row: _Row) -> list[str]:
         found = []

@@ -328,3 +328,34 @@ def test_open_on_a_date_filters_the_map_and_details_show_hours_in_words(tmp_path
     at.checkbox(key="f_step_free").check().run()  # the museum's entrance is not known
     assert marker_ids(at) == {"no-hours"}
     assert at.query_params["access"] == "step_free"
+
+
+def test_this_weekend_and_events_ics_on_the_map_page(tmp_path, monkeypatch):
+
+    monkeypatch.setenv("CATALOGUE_DB", str(tmp_path / "events.sqlite"))
+    store = CatalogueStore()
+    store.create_schema()
+    common = {"category": "events", "district_teryt": "1804", "gmina_teryt": "1804011",
+              "status": "published", "lat": 50.0163, "lon": 22.6777}  # fmt: skip
+    store.save_products(
+        [
+            # Every Saturday and Sunday since 2020: in every "this weekend".
+            Product(
+                id="market",
+                name_pl="Targ",
+                event_start=date(2020, 1, 4),
+                event_rrule="FREQ=WEEKLY;BYDAY=SA,SU",
+                event_time="08:00-13:00",
+                **common,
+            ),
+            Product(id="past", name_pl="Koncert", event_start=date(2021, 6, 12), **common),
+        ],  # fmt: skip
+        actor="test",
+    )
+    at = run_app()
+    assert marker_ids(at) == {"market", "past"}
+    at.checkbox(key="f_weekend").check().run()
+    assert marker_ids(at) == {"market"}
+    assert at.query_params["upcoming"] == "weekend"
+    (button,) = [b for b in at.get("download_button") if b.proto.label.startswith("Wydarzenia")]
+    assert button.proto.label == "Wydarzenia do kalendarza (events.ics)"

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from catalogue.events import calendar_bytes
 from catalogue.filters import (
     SORT_ORDERS,
     ProductFilter,
@@ -91,6 +92,23 @@ S = {
         "uk": "Інформація для нечуючих",
     },
     "badges": {"pl": "Wyróżnienia", "en": "Badges", "uk": "Відзнаки"},
+    "weekend": {
+        "pl": "Wydarzenia w ten weekend",
+        "en": "Events this weekend",
+        "uk": "Події цих вихідних",
+    },
+    "30days": {
+        "pl": "Wydarzenia w najbliższych 30 dniach",
+        "en": "Events in the next 30 days",
+        "uk": "Події в найближчі 30 днів",
+    },
+    "ics_all": {
+        "pl": "Wydarzenia do kalendarza (events.ics)",
+        "en": "Events to your calendar (events.ics)",
+        "uk": "Події в календар (events.ics)",
+    },
+    "ics_one": {"pl": "Dodaj do kalendarza", "en": "Add to calendar", "uk": "Додати в календар"},
+    "event_time": {"pl": "Godzina", "en": "Time", "uk": "Час"},
     "open_now": {"pl": "Otwarte teraz", "en": "Open now", "uk": "Відкрито зараз"},
     "open_on": {"pl": "Otwarte w dniu", "en": "Open on", "uk": "Відкрито в день"},
     "open_help": {
@@ -226,6 +244,8 @@ FILTER_DEFAULTS: dict[str, object] = {
     "f_pets": False,
     **{f"f_{fact}": False for fact in ACCESS_FACTS},
     **{f"f_badge_{badge.slug}": False for badge in BADGES},
+    "f_weekend": False,
+    "f_30days": False,
     "f_open_now": False,
     "f_open_on": None,
 }
@@ -269,6 +289,8 @@ def apply_url(frame: pd.DataFrame) -> None:
         f_pets=flt.pets,
         **{f"f_{fact}": fact in flt.access for fact in ACCESS_FACTS},
         **{f"f_badge_{b.slug}": b.slug in flt.badges for b in BADGES},
+        f_weekend=flt.upcoming == "weekend",
+        f_30days=flt.upcoming == "30days",
         f_open_now=flt.open_now,
         f_open_on=flt.open_on,
     )
@@ -338,6 +360,8 @@ def sidebar_filters() -> ProductFilter:
         c1, c2 = st.columns(2)
         c1.date_input(tr("date_from"), key="f_from", format="DD.MM.YYYY")
         c2.date_input(tr("date_to"), key="f_to", format="DD.MM.YYYY")
+        st.checkbox(tr("weekend"), key="f_weekend")
+        st.checkbox(tr("30days"), key="f_30days")
         st.checkbox(tr("open_now"), key="f_open_now", help=tr("open_help"))
         st.date_input(tr("open_on"), key="f_open_on", format="DD.MM.YYYY", help=tr("open_help"))
         st.checkbox(tr("free"), key="f_free")
@@ -376,6 +400,9 @@ def sidebar_filters() -> ProductFilter:
         pets=bool(st.session_state.get("f_pets")),
         access=tuple(f for f in ACCESS_FACTS if st.session_state.get(f"f_{f}")),
         badges=tuple(b.slug for b in BADGES if st.session_state.get(f"f_badge_{b.slug}")),
+        upcoming="30days"
+        if st.session_state.get("f_30days")
+        else ("weekend" if st.session_state.get("f_weekend") else None),
         open_now=bool(st.session_state.get("f_open_now")),
         open_on=st.session_state.get("f_open_on"),
         text=st.session_state.get("f_q", ""),
@@ -557,6 +584,8 @@ def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> N
     if price:
         facts.append(f"**{tr('price')}:** {md_escape(price)}")
     facts.append(f"**{tr('availability')}:** {md_escape(availability_text(row))}")
+    if row.get("event_time"):
+        facts.append(f"**{tr('event_time')}:** {md_escape(str(row['event_time']))}")
     rule = str(row.get("opening_hours") or "")
     if rule:
         state = is_open_at(rule, local_now())
@@ -619,6 +648,15 @@ def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> N
     with st.expander(tr("share"), icon=":material/share:"):
         st.code(share_url, language=None)
         st.image(qr_png(share_url, scale=4), width=160)
+    if pd.notna(row.get("event_start")):
+        st.download_button(
+            tr("ics_one"),
+            calendar_bytes([row.to_dict()], share_url.split("?")[0]),
+            file_name=f"{row['id']}.ics",
+            mime="text/calendar",
+            key="ics_one",
+            icon=":material/event:",
+        )
     st.button(tr("close"), key="close_details", on_click=select_product, args=(None,))
 
 
@@ -715,6 +753,16 @@ with side_col:
     else:
         results_list(shown)
         st.caption(f"{tr('share')}: " + md_escape(share_url))
+        events = shown[shown["event_start"].notna()] if "event_start" in shown else shown.iloc[0:0]
+        if not events.empty:
+            st.download_button(
+                tr("ics_all"),
+                calendar_bytes(events.to_dict("records"), base_url),
+                file_name="events.ics",
+                mime="text/calendar",
+                key="ics_all",
+                icon=":material/calendar_month:",
+            )
 
 wanted = share_params(flt)
 st.session_state["_map_params"] = wanted

@@ -2,7 +2,8 @@
 
 Adds ``products.opening_hours`` (an OpenStreetMap ``opening_hours`` rule, "" = not stated),
 the accessibility facts of :data:`catalogue.model.ACCESS_FACTS` (NULL = unknown), the
-``;``-joined badge slugs of :data:`catalogue.taxonomy.BADGES`
+``;``-joined badge slugs of :data:`catalogue.taxonomy.BADGES`, an event's recurrence
+(iCalendar RRULE) and time of day
 and to ``partners`` the NIP, REGON and KRS numbers, the legal form from the fixed list of
 :data:`catalogue.taxonomy.LEGAL_FORMS`, the social-enterprise status (voivode's list under
 the 2022 act: decision number and date) and the OWES that supports the partner. Existing
@@ -35,6 +36,8 @@ def upgrade() -> None:
         for name in _ACCESS_FACTS:
             batch_op.add_column(sa.Column(name, sa.Boolean(), nullable=True))
         batch_op.add_column(sa.Column("badges", sa.Text(), nullable=False, server_default=""))
+        for name in ("event_rrule", "event_time"):
+            batch_op.add_column(sa.Column(name, sa.Text(), nullable=False, server_default=""))
     with op.batch_alter_table("partners", schema=None) as batch_op:
         for name in _PARTNER_TEXT:
             batch_op.add_column(sa.Column(name, sa.Text(), nullable=False, server_default=""))
@@ -47,6 +50,8 @@ def downgrade() -> None:
         for name in ("se_decision_date", "social_enterprise", *reversed(_PARTNER_TEXT)):
             batch_op.drop_column(name)
     with op.batch_alter_table("products", schema=None) as batch_op:
+        batch_op.drop_column("event_time")
+        batch_op.drop_column("event_rrule")
         batch_op.drop_column("badges")
         for name in reversed(_ACCESS_FACTS):
             batch_op.drop_column(name)
