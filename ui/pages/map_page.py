@@ -363,6 +363,9 @@ def sidebar_filters() -> ProductFilter:
         st.checkbox(tr("weekend"), key="f_weekend")
         st.checkbox(tr("30days"), key="f_30days")
         st.checkbox(tr("open_now"), key="f_open_now", help=tr("open_help"))
+        # A date input left without state would show (and filter by) today: the state is
+        # dropped while another page is open, so "not set" is restored explicitly.
+        st.session_state.setdefault("f_open_on", None)
         st.date_input(tr("open_on"), key="f_open_on", format="DD.MM.YYYY", help=tr("open_help"))
         st.checkbox(tr("free"), key="f_free")
         st.checkbox(tr("wheelchair"), key="f_wheelchair")
