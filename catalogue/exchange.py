@@ -22,8 +22,9 @@ from typing import BinaryIO
 
 import pandas as pd
 
+from catalogue.identity import IdentityError, check_krs, check_nip, check_regon
 from catalogue.messages import format_message
-from catalogue.model import Partner, Product
+from catalogue.model import ACCESS_FACTS, Partner, Product
 from catalogue.storage import CatalogueStore, now_utc, row_to_product
 from catalogue.taxonomy import CATEGORIES, SECTOR_LABELS, Sector, Source, Status
 from catalogue.validation import (
@@ -37,6 +38,8 @@ from catalogue.validation import (
     neutralise,
     normalise_url,
     parse_bool,
+    parse_date,
+    parse_legal_form,
     parse_sector,
     unneutralise,
     validate_records,
@@ -68,6 +71,10 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "description_uk",
     "partner",
     "partner_sector",
+    "partner_legal_form",
+    "partner_nip",
+    "partner_regon",
+    "partner_krs",
     "gmina",
     "district",
     "address",
@@ -77,13 +84,18 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "price",
     "free",
     "months",
+    "opening_hours",
     "event_start",
     "event_end",
+    "event_time",
+    "event_rrule",
     "wheelchair",
     "family",
     "pets",
+    *ACCESS_FACTS,
     "languages",
     "tags",
+    "badges",
     "source",
     "status",
 )
@@ -830,13 +842,18 @@ _COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
     "price": ("price",),
     "free": ("free",),
     "months": ("months",),
+    "opening_hours": ("opening_hours",),
     "event_start": ("event_start",),
     "event_end": ("event_end",),
+    "event_time": ("event_time",),
+    "event_rrule": ("event_rrule",),
     "wheelchair": ("wheelchair",),
     "family": ("family",),
     "pets": ("pets",),
+    **{name: (name,) for name in ACCESS_FACTS},
     "languages": ("languages",),
     "tags": ("tags",),
+    "badges": ("badges",),
     "source": ("source_note",),
 }
 
@@ -849,6 +866,8 @@ def _merge_update(new: Product, current: Product | None, columns: dict[str, str]
     for column, names in _COLUMN_FIELDS.items():
         if column not in columns:
             changes.update({name: getattr(current, name) for name in names})
+    if new.opening_hours and "opening_hours" in columns:
+        changes.pop("months", None)  # derived from the new rule
     if "gmina" not in columns and (new.lat, new.lon) == (current.lat, current.lon):
         # Same point, no gmina column: keep the gmina (and district) decided earlier.
         changes.update(gmina_teryt=current.gmina_teryt, district_teryt=current.district_teryt)
@@ -921,6 +940,11 @@ def read_partners_file(path: str | Path, source: str = Source.SAMPLE.value) -> l
         except ValueError:
             problems.append(f"row {number}: member must be yes/no")
             continue
+        try:
+            identity = _partner_identity(cells)
+        except ValueError as exc:
+            problems.append(f"row {number}: {exc}")
+            continue
         partners.append(
             Partner(
                 id=pid,
@@ -934,11 +958,36 @@ def read_partners_file(path: str | Path, source: str = Source.SAMPLE.value) -> l
                 description_en=cells.get("description_en", ""),
                 description_uk=cells.get("description_uk", ""),
                 source=cells.get("source", "") or source,
+                **identity,
             )
         )
     if problems:
         raise SampleDataError(f"{path}: " + "; ".join(problems))
     return partners
+
+
+def _partner_identity(cells: dict[str, str]) -> dict:
+    """The optional identity columns of a partners file, checked (``ValueError`` naming the
+    column); see :mod:`catalogue.identity` and :data:`catalogue.taxonomy.LEGAL_FORMS`."""
+    found: dict = {}
+    for column, check in (("nip", check_nip), ("regon", check_regon), ("krs", check_krs)):
+        try:
+            found[column] = check(cells.get(column, ""))
+        except IdentityError as exc:
+            raise ValueError(f"{column}: {exc}") from None
+    if cells.get("legal_form_code"):
+        try:
+            found["legal_form_code"] = parse_legal_form(cells["legal_form_code"])
+        except ValueError as exc:
+            raise ValueError(f"legal_form_code: {exc}") from None
+    try:
+        found["social_enterprise"] = parse_bool(cells.get("social_enterprise", ""))
+        found["se_decision_date"] = parse_date(cells.get("se_decision_date", ""))
+    except ValueError as exc:
+        raise ValueError(f"social_enterprise / se_decision_date: {exc}") from None
+    found["se_decision_number"] = cells.get("se_decision_number", "")
+    found["owes"] = cells.get("owes", "")
+    return found
 
 
 def load_sample_catalogue(
@@ -999,6 +1048,10 @@ def export_rows(frame: pd.DataFrame) -> list[dict]:
                 "description_uk": product.description_uk,
                 "partner": _plain(record.get("partner_name")),
                 "partner_sector": _plain(record.get("partner_sector")),
+                "partner_legal_form": _plain(record.get("partner_legal_form")),
+                "partner_nip": _plain(record.get("partner_nip")),
+                "partner_regon": _plain(record.get("partner_regon")),
+                "partner_krs": _plain(record.get("partner_krs")),
                 "gmina": product.gmina_teryt,
                 "district": product.district_teryt,
                 "address": product.address,
@@ -1008,13 +1061,18 @@ def export_rows(frame: pd.DataFrame) -> list[dict]:
                 "price": product.price,
                 "free": _yes_no(product.free),
                 "months": months_to_text(product.months),
+                "opening_hours": product.opening_hours,
                 "event_start": product.event_start,
                 "event_end": product.event_end,
+                "event_time": product.event_time,
+                "event_rrule": product.event_rrule,
                 "wheelchair": _yes_no(product.wheelchair),
                 "family": _yes_no(product.family),
                 "pets": _yes_no(product.pets),
+                **{name: _yes_no(getattr(product, name)) for name in ACCESS_FACTS},
                 "languages": ";".join(product.languages),
                 "tags": ";".join(product.tags),
+                "badges": ";".join(product.badges),
                 "source": product.source_note,
                 "status": product.status,
             }
@@ -1164,7 +1222,7 @@ def _geojson_bytes(rows: list[dict]) -> bytes:
             if column in ("lat", "lon"):
                 continue
             value = row[column]
-            if column in ("free", "wheelchair", "family", "pets"):
+            if column in ("free", "wheelchair", "family", "pets", *ACCESS_FACTS):
                 value = None if value == "" else value == "yes"
             elif column in ("languages", "tags"):
                 value = [v for v in value.split(";") if v]
@@ -1198,6 +1256,12 @@ _TEMPLATE_HELP: dict[str, str] = {
     "partner": "Nazwa organizacji prowadzącej ofertę. Nowy partner wymaga kolumny „typ partnera”.",
     "partner_sector": "Typ partnera: sektor publiczny, biznes, organizacja pozarządowa, "
     "ekonomia społeczna (wystarczy w jednym wierszu danego partnera).",
+    "partner_legal_form": "Forma prawna nowego partnera, np. stowarzyszenie, fundacja, "
+    "spółdzielnia socjalna, KGW, CIS, ZAZ, gmina, spółka, jednoosobowa działalność "
+    "gospodarcza.",
+    "partner_nip": "NIP nowego partnera (10 cyfr, sprawdzana cyfra kontrolna).",
+    "partner_regon": "REGON nowego partnera (9 lub 14 cyfr, sprawdzana cyfra kontrolna).",
+    "partner_krs": "Numer KRS nowego partnera (do 10 cyfr), jeśli jest w KRS.",
     "gmina": "Nazwa gminy (np. Krasiczyn, „miasto Jarosław”, „gmina Jarosław”) albo kod "
     "TERYT; puste = ustalona z położenia.",
     "address": "Adres, np. ul. Zamkowa 2, Krasiczyn.",
@@ -1208,13 +1272,28 @@ _TEMPLATE_HELP: dict[str, str] = {
     "price": "Cena słownie lub liczbą, np. „20 zł, ulgowy 10 zł”.",
     "free": "Czy bezpłatne: tak / nie / puste (nie wiadomo).",
     "months": "Kiedy dostępne: 5-9, maj-wrzesień, V-IX, 5,6,7, 11-2 albo „cały rok”.",
+    "opening_hours": "Godziny otwarcia w zapisie OpenStreetMap, np. Tu-Su 09:00-17:00; PH off; "
+    "Jan-Mar off (dni: Mo Tu We Th Fr Sa Su; PH = święta; off = nieczynne). Gdy podane, "
+    "miesiące wynikają z nich.",
     "event_start": "Tylko wydarzenia: data początku, 2027-08-15 albo 15.08.2027.",
     "event_end": "Tylko wydarzenia: data końca (nie wcześniej niż początek).",
+    "event_time": "Tylko wydarzenia: godzina, np. 18:00 albo 10:00-16:00.",
+    "event_rrule": "Tylko wydarzenia cykliczne: reguła iCalendar, np. FREQ=YEARLY (co roku w "
+    "dniu „data od”), FREQ=YEARLY;BYMONTH=8;BYDAY=3SA, FREQ=WEEKLY;BYDAY=SA.",
     "wheelchair": "Dostępne dla osób na wózkach: tak / nie / puste.",
     "family": "Dla rodzin z dziećmi: tak / nie / puste.",
-    "pets": "Można ze zwierzętami: tak / nie / puste.",
+    "pets": "Można ze zwierzętami (psy): tak / nie / puste.",
+    "step_free": "Wejście bez schodów (lub z rampą): tak / nie / puste (nie wiadomo).",
+    "accessible_toilet": "Toaleta dostępna dla osób z niepełnosprawnościami: tak / nie / puste.",
+    "disabled_parking": "Miejsca parkingowe dla osób z niepełnosprawnościami: tak / nie / puste.",
+    "info_blind": "Informacja dla osób niewidomych (audiodeskrypcja, Braille, makiety): "
+    "tak / nie / puste.",
+    "info_deaf": "Informacja dla osób niesłyszących (PJM, napisy, pętla indukcyjna): "
+    "tak / nie / puste.",
     "languages": "Języki obsługi: kody lub nazwy, np. pl;en albo polski, angielski.",
     "tags": "Słowa kluczowe rozdzielone średnikiem lub przecinkiem.",
+    "badges": "Wyróżnienia z listy koordynatora, rozdzielone średnikiem: unesco, sad_v, "
+    "sad_vi, sad_vii, pot, lpt, pzjt; tylko te, które przyznało źródło (np. lista UNESCO).",
     "source": "Skąd pochodzą informacje (np. strona gminy).",
     "id": "Zostaw puste dla nowej oferty. Id istniejącej oferty (z eksportu) ją aktualizuje.",
 }
@@ -1304,7 +1383,7 @@ def write_template(out_xlsx: str | Path | BinaryIO) -> None:
     for validation, columns in (
         (category_list, ("category",)),
         (sector_list, ("partner_sector",)),
-        (yes_no, ("free", "wheelchair", "family", "pets")),
+        (yes_no, ("free", "wheelchair", "family", "pets", *ACCESS_FACTS)),
     ):
         # Typed values other than the list (a slug, "yes") stay allowed; the importer checks.
         validation.showErrorMessage = False

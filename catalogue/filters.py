@@ -10,17 +10,23 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
-from catalogue.taxonomy import CATEGORY_SLUGS, Sector
+from catalogue.events import UPCOMING_VIEWS, running_mask, upcoming_window
+from catalogue.model import ACCESS_FACTS
+from catalogue.opening_hours import is_open_at, is_open_on
+from catalogue.taxonomy import BADGE_BY_SLUG, CATEGORY_SLUGS, Sector
 from geodata import fold_text
 
 EARTH_RADIUS_KM = 6371.0088
+LOCAL_TIMEZONE = ZoneInfo("Europe/Warsaw")
 SORT_ORDERS: tuple[str, ...] = ("name", "category", "district", "distance")
 _ACCESS_FLAGS: tuple[str, ...] = ("wheelchair", "family", "pets")
+_FACTS: frozenset[str] = frozenset(ACCESS_FACTS)
 _SEARCH_SOURCES: tuple[str, ...] = (
     "name_pl",
     "name_en",
@@ -40,6 +46,9 @@ class ProductFilter:
 
     ``month`` is 1–12; ``date_from``/``date_to`` bound events by their dates and other
     products by their months; ``text`` is matched case- and diacritics-insensitively.
+    ``open_now`` keeps what its opening hours say is open at the moment of filtering
+    (Polish time, Polish public holidays) and ``open_on`` what opens at some time that day;
+    both also keep events running then, and drop what states no opening hours (unknown).
     """
 
     categories: tuple[str, ...] = ()
@@ -53,6 +62,11 @@ class ProductFilter:
     wheelchair: bool = False
     family: bool = False
     pets: bool = False
+    access: tuple[str, ...] = ()  # facts of catalogue.model.ACCESS_FACTS that must be true
+    badges: tuple[str, ...] = ()  # slugs of catalogue.taxonomy.BADGES; any one of them
+    upcoming: str | None = None  # an event view of catalogue.events.UPCOMING_VIEWS
+    open_now: bool = False
+    open_on: date | None = None
     text: str = ""
     extra: Mapping[str, str] = field(default_factory=dict, compare=False)
 
@@ -62,6 +76,14 @@ class ProductFilter:
                 raise ValueError(f"unknown category {slug!r}; expected one of {CATEGORY_SLUGS}")
         for sector in self.sectors:
             Sector(sector)  # raises ValueError for an unknown sector
+        if self.upcoming is not None and self.upcoming not in UPCOMING_VIEWS:
+            raise ValueError(f"unknown upcoming view {self.upcoming!r}; expected {UPCOMING_VIEWS}")
+        for badge in self.badges:
+            if badge not in BADGE_BY_SLUG:
+                raise ValueError(f"unknown badge {badge!r}; expected one of {tuple(BADGE_BY_SLUG)}")
+        for fact in self.access:
+            if fact not in _FACTS:
+                raise ValueError(f"unknown accessibility fact {fact!r}; expected {ACCESS_FACTS}")
         if self.month is not None and not 1 <= self.month <= 12:
             raise ValueError(f"month {self.month!r} outside 1–12")
         if self.date_from and self.date_to and self.date_to < self.date_from:
@@ -93,6 +115,16 @@ class ProductFilter:
         for key in ("free_only", "wheelchair", "family", "pets"):
             if getattr(self, key):
                 params[key.removesuffix("_only")] = "1"
+        if self.access:
+            params["access"] = ",".join(self.access)
+        if self.badges:
+            params["badge"] = ",".join(self.badges)
+        if self.upcoming:
+            params["upcoming"] = self.upcoming
+        if self.open_now:
+            params["open"] = "now"
+        if self.open_on:
+            params["open_on"] = self.open_on.isoformat()
         if self.text.strip():
             params["q"] = self.text.strip()
         return params
@@ -131,6 +163,11 @@ class ProductFilter:
             wheelchair=params.get("wheelchair") == "1",
             family=params.get("family") == "1",
             pets=params.get("pets") == "1",
+            access=listed("access", _FACTS.__contains__),
+            badges=listed("badge", BADGE_BY_SLUG.__contains__),
+            upcoming=params.get("upcoming") if params.get("upcoming") in UPCOMING_VIEWS else None,
+            open_now=params.get("open") == "now",
+            open_on=day("open_on"),
             text=(params.get("q") or "")[:200],
         )
 
@@ -232,8 +269,18 @@ _SEARCH_FOLDS = _FoldMemo()
 _NAME_FOLDS = _FoldMemo()
 
 
-def apply_filter(frame: pd.DataFrame, flt: ProductFilter) -> pd.DataFrame:
-    """Rows of a :func:`prepare_frame` frame that match ``flt``, in the frame's order."""
+def local_now() -> datetime:
+    """The wall-clock time in Poland now, naive (what opening hours are written in)."""
+    return datetime.now(LOCAL_TIMEZONE).replace(tzinfo=None)
+
+
+def apply_filter(
+    frame: pd.DataFrame, flt: ProductFilter, now: datetime | None = None
+) -> pd.DataFrame:
+    """Rows of a :func:`prepare_frame` frame that match ``flt``, in the frame's order.
+
+    ``now`` (naive Polish time, default the clock) is the moment ``open_now`` asks about.
+    """
     if frame.empty:
         return frame
     # A plain boolean array: combining aligned pandas Series costs more than the tests.
@@ -251,14 +298,48 @@ def apply_filter(frame: pd.DataFrame, flt: ProductFilter) -> pd.DataFrame:
     for flag in _ACCESS_FLAGS:
         if getattr(flt, flag):
             mask &= _true(frame[flag]).to_numpy(dtype=bool)
+    if flt.badges:
+        held = frame["badges"].fillna("").astype(str) if "badges" in frame else None
+        if held is None:
+            return frame.iloc[0:0]
+        wanted = set(flt.badges)
+        has = held.map(lambda text: bool(wanted & set(text.split(";"))))
+        mask &= has.to_numpy(dtype=bool)
+    for fact in flt.access:
+        # Unknown (missing column or NULL) is not a yes.
+        if fact not in frame:
+            return frame.iloc[0:0]
+        mask &= _true(frame[fact]).to_numpy(dtype=bool)
     if flt.month is not None:
         period = _month_bounds(flt.month, flt.date_from or date.today())
         mask &= open_in_period(frame, *period).to_numpy(dtype=bool)
     if flt.date_from or flt.date_to:
         mask &= open_in_period(frame, flt.date_from, flt.date_to).to_numpy(dtype=bool)
+    if flt.upcoming:
+        first, last = upcoming_window(flt.upcoming, (now or local_now()).date())
+        mask &= running_mask(frame, first, last).to_numpy(dtype=bool)
+    if flt.open_now:
+        moment = now or local_now()
+        mask &= open_mask(frame, lambda rule: is_open_at(rule, moment), moment.date())
+    if flt.open_on:
+        day = flt.open_on
+        mask &= open_mask(frame, lambda rule: is_open_on(rule, day), day)
     if flt.text.strip():
         mask &= text_matches(frame["search_text"], flt.text).to_numpy(dtype=bool)
     return frame[mask]
+
+
+def open_mask(frame: pd.DataFrame, rule_open, day: date) -> np.ndarray:
+    """Boolean array: the row's opening-hours rule answers ``rule_open(rule) is True``, or
+    the row has no rule and is an event running on ``day``. Each distinct rule is asked
+    once."""
+    rules = frame["opening_hours"] if "opening_hours" in frame else pd.Series("", frame.index)
+    rules = rules.fillna("").astype(str)
+    answers = {rule: rule_open(rule) is True for rule in rules.unique() if rule}
+    by_rule = rules.map(lambda rule: answers.get(rule, False)).to_numpy(dtype=bool)
+    running = open_in_period(frame, day, day).to_numpy(dtype=bool)
+    is_event = (frame["event_start"].notna() | frame["event_end"].notna()).to_numpy(dtype=bool)
+    return by_rule | ((rules == "").to_numpy(dtype=bool) & is_event & running)
 
 
 def text_matches(search_text: pd.Series, query: str) -> pd.Series:

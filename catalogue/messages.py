@@ -233,6 +233,51 @@ MESSAGES: dict[str, dict[str, str]] = {
         "uk": "не вдається прочитати місяці «{value}». Вкажіть напр. 5-9, V-IX, 5,6,7, 11-2 "
         "або «all year».",
     },
+    "bad_opening_hours": {
+        "pl": "nie można odczytać godzin otwarcia „{value}”: błąd od znaku {position} "
+        "(„{fragment}”). Użyj zapisu OpenStreetMap, np. Tu-Su 09:00-17:00; PH off; "
+        "Jan-Mar off (dni Mo Tu We Th Fr Sa Su, godziny 09:00-17:00, PH = święta).",
+        "en": 'cannot read the opening hours "{value}": the error starts at character '
+        '{position} ("{fragment}"). Use the OpenStreetMap syntax, e.g. Tu-Su 09:00-17:00; '
+        "PH off; Jan-Mar off (days Mo Tu We Th Fr Sa Su, hours 09:00-17:00, PH = public "
+        "holidays).",
+        "uk": "не вдається прочитати години роботи «{value}»: помилка від символу {position} "
+        "(«{fragment}»). Використайте запис OpenStreetMap, напр. Tu-Su 09:00-17:00; PH off; "
+        "Jan-Mar off (дні Mo Tu We Th Fr Sa Su, години 09:00-17:00, PH = свята).",
+    },
+    "bad_identity_form": {
+        "pl": "„{value}” nie jest numerem {kind}. {kind} ma {digits} cyfr; kreski i spacje "
+        "można pominąć. Przepisz numer z dokumentu albo zostaw puste.",
+        "en": '"{value}" is not a {kind} number. A {kind} has {digits} digits; dashes and '
+        "spaces may be left out. Copy the number from a document or leave it empty.",
+        "uk": "«{value}» не є номером {kind}. {kind} має {digits} цифр; дефіси та пробіли "
+        "можна пропустити. Перепишіть номер із документа або залиште порожнім.",
+    },
+    "bad_identity_checksum": {
+        "pl": "numer {kind} „{value}” ma błędną cyfrę kontrolną, więc jest przepisany z "
+        "błędem. Sprawdź go w rejestrze (REGON: wyszukiwarkaregon.stat.gov.pl) i popraw.",
+        "en": 'the {kind} "{value}" has a wrong check digit, so it was copied with a '
+        "mistake. Look it up in the register (REGON: wyszukiwarkaregon.stat.gov.pl) and "
+        "correct it.",
+        "uk": "номер {kind} «{value}» має неправильну контрольну цифру, тобто переписаний з "
+        "помилкою. Перевірте його в реєстрі (REGON: wyszukiwarkaregon.stat.gov.pl) і "
+        "виправте.",
+    },
+    "bad_legal_form": {
+        "pl": "nieznana forma prawna „{value}”. Dozwolone: {allowed}.",
+        "en": 'unknown legal form "{value}". Allowed: {allowed}.',
+        "uk": "невідома організаційно-правова форма «{value}». Дозволені: {allowed}.",
+    },
+    "partner_identity_ignored": {
+        "pl": "partner „{partner}” jest już w katalogu; plik z ofertami nie zmienia jego "
+        "danych rejestrowych (NIP, REGON, KRS, forma prawna). Zmiany zgłoś koordynatorowi "
+        "klastra.",
+        "en": 'partner "{partner}" is already in the catalogue; a file of offerings does not '
+        "change its registration data (NIP, REGON, KRS, legal form). Ask the cluster staff "
+        "to change them.",
+        "uk": "партнер «{partner}» уже є в каталозі; файл пропозицій не змінює його "
+        "реєстраційних даних (NIP, REGON, KRS, форма). Зверніться до координатора кластера.",
+    },
     "bad_date": {
         "pl": "„{value}” nie jest datą. Podaj datę jako 2027-08-15 albo 15.08.2027.",
         "en": '"{value}" is not a date. Give the date as 2027-08-15 or 15.08.2027.',
@@ -311,6 +356,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         '"_" and "." (at most 64 characters). Leave it empty for a new offering.',
         "uk": "id «{value}» некоректний: дозволені латинські літери без діакритики, цифри, "
         "«-», «_» і «.» (щонайбільше 64 символи). Для нової пропозиції залиште порожнім.",
+    },
+    "bad_recurrence": {
+        "pl": "nie można odczytać powtarzania „{value}”. Podaj regułę iCalendar, np. "
+        "FREQ=YEARLY (co roku w dniu z „data od”), FREQ=YEARLY;BYMONTH=8;BYDAY=3SA (trzecia "
+        "sobota sierpnia) albo FREQ=WEEKLY;BYDAY=SA (co sobotę), i wypełnij „data od”.",
+        "en": 'cannot read the recurrence "{value}". Give an iCalendar rule, e.g. FREQ=YEARLY '
+        "(every year on the start date), FREQ=YEARLY;BYMONTH=8;BYDAY=3SA (third Saturday of "
+        "August) or FREQ=WEEKLY;BYDAY=SA (every Saturday), and fill in the start date.",
+        "uk": "не вдається прочитати повторення «{value}». Вкажіть правило iCalendar, напр. "
+        "FREQ=YEARLY (щороку в дату початку) або FREQ=WEEKLY;BYDAY=SA (щосуботи), і "
+        "заповніть дату початку.",
+    },
+    "bad_time": {
+        "pl": "„{value}” nie jest godziną. Podaj np. 18:00 albo 10:00-16:00.",
+        "en": '"{value}" is not a time of day. Give e.g. 18:00 or 10:00-16:00.',
+        "uk": "«{value}» не є часом. Вкажіть напр. 18:00 або 10:00-16:00.",
+    },
+    "bad_badge": {
+        "pl": "nieznane wyróżnienie „{value}”. Wyróżnienia nadaje koordynator klastra według "
+        "list, które je przyznają; dozwolone: {allowed}.",
+        "en": 'unknown badge "{value}". Badges are given by the cluster staff from the lists '
+        "that award them; allowed: {allowed}.",
+        "uk": "невідома відзнака «{value}». Відзнаки надає координатор кластера за списками, "
+        "що їх присуджують; дозволені: {allowed}.",
     },
     "bad_sector": {
         "pl": "nieznany typ partnera „{value}”. Dozwolone: {allowed}.",

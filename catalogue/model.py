@@ -12,6 +12,15 @@ from datetime import date, datetime
 from catalogue.taxonomy import DEFAULT_LANGUAGE, check_language
 
 ALL_MONTHS: tuple[int, ...] = tuple(range(1, 13))
+# Accessibility facts beyond the wheelchair/family/pets flags (migration 0100); each is
+# True / False / None (unknown stays unknown). ``pets`` is the "dogs allowed" fact.
+ACCESS_FACTS: tuple[str, ...] = (
+    "step_free",
+    "accessible_toilet",
+    "disabled_parking",
+    "info_blind",
+    "info_deaf",
+)
 
 
 @dataclass
@@ -30,6 +39,14 @@ class Partner:
     description_uk: str = ""
     logo_path: str = ""
     source: str = ""
+    nip: str = ""  # 10 digits, checksum checked (catalogue.identity)
+    regon: str = ""  # 9 or 14 digits
+    krs: str = ""  # 10 digits
+    legal_form_code: str = ""  # a key of catalogue.taxonomy.LEGAL_FORMS, "" = not stated
+    social_enterprise: bool | None = None  # on the voivode's list (ustawa z 5 VIII 2022)
+    se_decision_number: str = ""
+    se_decision_date: date | None = None
+    owes: str = ""  # the OWES (social economy support centre) that supports the partner
 
     def description(self, lang: str = DEFAULT_LANGUAGE) -> tuple[str, bool]:
         """Description in ``lang`` and whether it fell back to Polish."""
@@ -76,6 +93,15 @@ class Product:
     decided_by: str = ""
     decided_at: datetime | None = None
     decision_note: str = ""
+    opening_hours: str = ""  # OSM opening_hours rule, checked by catalogue.opening_hours
+    step_free: bool | None = None  # entrance without steps
+    accessible_toilet: bool | None = None
+    disabled_parking: bool | None = None  # parking places for disabled people
+    info_blind: bool | None = None  # information for blind visitors (audio, Braille, tactile)
+    info_deaf: bool | None = None  # information for deaf visitors (PJM, captions, loop)
+    badges: list[str] = field(default_factory=list)  # slugs of catalogue.taxonomy.BADGES
+    event_rrule: str = ""  # recurrence of the event (iCalendar RRULE), see catalogue.events
+    event_time: str = ""  # "HH:MM" or "HH:MM-HH:MM", Polish local time
 
     def name(self, lang: str = DEFAULT_LANGUAGE) -> tuple[str, bool]:
         """Name in ``lang`` and whether it fell back to Polish."""

@@ -32,7 +32,13 @@ from catalogue.lifecycle import (
     import_action,
     step,
 )
-from catalogue.model import Partner, Product, months_from_mask, months_to_mask
+from catalogue.model import (
+    ACCESS_FACTS,
+    Partner,
+    Product,
+    months_from_mask,
+    months_to_mask,
+)
 from catalogue.taxonomy import Status
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -57,6 +63,15 @@ partners_table = sa.Table(
     sa.Column("source", sa.Text, nullable=False, default=""),
     sa.Column("created_at", sa.DateTime(timezone=True)),
     sa.Column("updated_at", sa.DateTime(timezone=True)),
+    # Legal identity (migration 0100): numbers as digits, "" = not stated.
+    sa.Column("nip", sa.Text, nullable=False, default="", server_default=""),
+    sa.Column("regon", sa.Text, nullable=False, default="", server_default=""),
+    sa.Column("krs", sa.Text, nullable=False, default="", server_default=""),
+    sa.Column("legal_form_code", sa.Text, nullable=False, default="", server_default=""),
+    sa.Column("se_decision_number", sa.Text, nullable=False, default="", server_default=""),
+    sa.Column("owes", sa.Text, nullable=False, default="", server_default=""),
+    sa.Column("social_enterprise", sa.Boolean, nullable=True),
+    sa.Column("se_decision_date", sa.Date, nullable=True),
 )
 
 products_table = sa.Table(
@@ -105,6 +120,12 @@ products_table = sa.Table(
     sa.Column("decision_note", sa.Text, nullable=False, default=""),
     # sha256 of the partner's private edit token; the token itself is never stored.
     sa.Column("edit_token_hash", sa.String(64), nullable=True, unique=True),
+    # OpenStreetMap opening_hours rule (migration 0100), "" = not stated.
+    sa.Column("opening_hours", sa.Text, nullable=False, default="", server_default=""),
+    *(sa.Column(name, sa.Boolean, nullable=True) for name in ACCESS_FACTS),
+    sa.Column("badges", sa.Text, nullable=False, default="", server_default=""),
+    sa.Column("event_rrule", sa.Text, nullable=False, default="", server_default=""),
+    sa.Column("event_time", sa.Text, nullable=False, default="", server_default=""),
     sa.Index("ix_products_status", "status"),
 )
 
@@ -182,7 +203,8 @@ meta_table = sa.Table(
     sa.Column("value", sa.Text, nullable=False),
 )
 
-_BOOL_FIELDS = ("free", "wheelchair", "family", "pets")
+_BOOL_FIELDS = ("free", "wheelchair", "family", "pets", *ACCESS_FACTS)
+_PARTNER_IDENTITY = ("nip", "regon", "krs")
 MAX_PHOTOS_PER_PRODUCT = 5
 SUBMIT_ATTEMPTS = 5
 
@@ -666,6 +688,8 @@ class CatalogueStore:
                 partners_table.c.name.label("partner_name"),
                 partners_table.c.sector.label("partner_sector"),
                 partners_table.c.member.label("partner_member"),
+                *(partners_table.c[name].label(f"partner_{name}") for name in _PARTNER_IDENTITY),
+                partners_table.c.legal_form_code.label("partner_legal_form"),
             )
             .select_from(
                 products_table.outerjoin(
@@ -678,8 +702,9 @@ class CatalogueStore:
         with self.read() as conn:
             rows = conn.execute(query).mappings().all()
         columns = [c.name for c in cols] + ["partner_name", "partner_sector", "partner_member"]
+        columns += [f"partner_{name}" for name in _PARTNER_IDENTITY] + ["partner_legal_form"]
         frame = pd.DataFrame(rows, columns=columns)
-        for col in ("partner_name", "partner_sector"):
+        for col in ("partner_name", "partner_sector", *columns[-4:]):
             frame[col] = frame[col].fillna("")
         return frame
 
@@ -1461,6 +1486,7 @@ def _product_to_row(product: Product) -> dict:
     values = {k: v for k, v in asdict(product).items() if k in products_table.c}
     values["tags"] = ";".join(product.tags)
     values["languages"] = ";".join(product.languages)
+    values["badges"] = ";".join(product.badges)
     values["months_mask"] = months_to_mask(product.months)
     values["partner_id"] = product.partner_id or None
     return values
@@ -1472,8 +1498,9 @@ def row_to_product(row) -> Product:
     kwargs = {
         k: data[k]
         for k in data
-        if k in Product.__dataclass_fields__ and k not in ("tags", "languages", "months")
+        if k in Product.__dataclass_fields__ and k not in ("tags", "languages", "months", "badges")
     }
+    kwargs["badges"] = _split(data.get("badges"))
     kwargs["tags"] = _split(data.get("tags"))
     kwargs["languages"] = _split(data.get("languages"))
     kwargs["months"] = months_from_mask(_int_or_none(data.get("months_mask")))

@@ -158,3 +158,91 @@ class Source(StrEnum):
 def category_label(slug: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """Label of category ``slug`` in ``lang``."""
     return get_category(slug).label(lang)
+
+
+@dataclass(frozen=True)
+class LegalForm:
+    """A legal form of a partner with labels per language and the sector it usually has."""
+
+    slug: str
+    label_pl: str
+    label_en: str
+    label_uk: str
+    sector: str
+    aliases: tuple[str, ...] = ()
+
+    def label(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """Label in ``lang`` (one of :data:`LANGUAGES`)."""
+        return getattr(self, f"label_{check_language(lang)}")
+
+
+# The one list of legal forms (research on the scale of the social economy counts by it).
+LEGAL_FORMS: tuple[LegalForm, ...] = (
+    LegalForm("stowarzyszenie", "stowarzyszenie", "association", "асоціація", "ngo"),
+    LegalForm("fundacja", "fundacja", "foundation", "фонд", "ngo"),
+    LegalForm("spoldzielnia_socjalna", "spółdzielnia socjalna", "social cooperative", "соціальний кооператив", "social_economy"),
+    LegalForm("spoldzielnia", "spółdzielnia", "cooperative", "кооператив", "business"),
+    LegalForm("kgw", "koło gospodyń wiejskich (KGW)", "rural women's circle (KGW)", "гурток сільських господинь (KGW)", "ngo", ("koło gospodyń wiejskich",)),
+    LegalForm("cis", "centrum integracji społecznej (CIS)", "social integration centre (CIS)", "центр соціальної інтеграції (CIS)", "social_economy", ("centrum integracji społecznej",)),
+    LegalForm("kis", "klub integracji społecznej (KIS)", "social integration club (KIS)", "клуб соціальної інтеграції (KIS)", "social_economy", ("klub integracji społecznej",)),
+    LegalForm("wtz", "warsztat terapii zajęciowej (WTZ)", "occupational therapy workshop (WTZ)", "майстерня трудотерапії (WTZ)", "social_economy", ("warsztat terapii zajęciowej",)),
+    LegalForm("zaz", "zakład aktywności zawodowej (ZAZ)", "vocational activity establishment (ZAZ)", "заклад професійної активності (ZAZ)", "social_economy", ("zakład aktywności zawodowej",)),
+    LegalForm("gmina", "gmina", "municipality (gmina)", "ґміна", "public", ("jednostka samorządu terytorialnego",)),
+    LegalForm("powiat", "powiat", "district (powiat)", "повіт", "public"),
+    LegalForm("wojewodztwo", "samorząd województwa", "voivodeship self-government", "самоврядування воєводства", "public"),
+    LegalForm("instytucja_kultury", "instytucja kultury", "cultural institution", "установа культури", "public"),
+    LegalForm("jednostka_publiczna", "inna jednostka publiczna", "other public body", "інша публічна установа", "public", ("organ administracji rządowej", "urząd administracji rządowej")),
+    LegalForm("koscielna_osoba_prawna", "kościelna osoba prawna (parafia, zakon)", "church legal person (parish, order)", "церковна юридична особа (парафія, орден)", "ngo", ("parafia", "dom zakonny")),
+    LegalForm("spolka", "spółka (z o.o., akcyjna, osobowa)", "company", "товариство (компанія)", "business", ("spółka z o.o.", "spółka akcyjna")),
+    LegalForm("jdg", "jednoosobowa działalność gospodarcza", "sole proprietorship", "фізична особа-підприємець", "business", ("jdg",)),
+    LegalForm("gospodarstwo_rolne", "gospodarstwo rolne / agroturystyczne", "farm / agritourism", "фермерське / агротуристичне господарство", "business"),
+)  # fmt: skip
+
+LEGAL_FORM_BY_SLUG: dict[str, LegalForm] = {f.slug: f for f in LEGAL_FORMS}
+
+
+def legal_form_label(slug: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Label of legal form ``slug`` in ``lang``; ``ValueError`` for an unknown slug."""
+    try:
+        return LEGAL_FORM_BY_SLUG[slug].label(lang)
+    except KeyError:
+        raise ValueError(
+            f"unknown legal form {slug!r}; expected one of {', '.join(LEGAL_FORM_BY_SLUG)}"
+        ) from None
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A distinction an offering holds, kept by cluster staff with the list that awards it."""
+
+    slug: str
+    label_pl: str
+    label_en: str
+    label_uk: str
+    source: str  # the public list or register that awards it
+
+    def label(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """Label in ``lang`` (one of :data:`LANGUAGES`)."""
+        return getattr(self, f"label_{check_language(lang)}")
+
+
+# Staff-maintained: a badge is given to an offering only where its source lists it.
+BADGES: tuple[Badge, ...] = (
+    Badge("unesco", "Światowe Dziedzictwo UNESCO", "UNESCO World Heritage", "Світова спадщина ЮНЕСКО",
+          "https://whc.unesco.org/en/list/1424"),
+    Badge("sad_v", "Szlak Architektury Drewnianej: trasa V (przemyska)", "Wooden Architecture Route: V (Przemyśl)",
+          "Шлях дерев'яної архітектури: маршрут V (перемишльський)", "https://www.podkarpackie.travel"),
+    Badge("sad_vi", "Szlak Architektury Drewnianej: trasa VI (lubaczowska)", "Wooden Architecture Route: VI (Lubaczów)",
+          "Шлях дерев'яної архітектури: маршрут VI (любачівський)", "https://www.podkarpackie.travel"),
+    Badge("sad_vii", "Szlak Architektury Drewnianej: trasa VII (rzeszowsko-jarosławska)",
+          "Wooden Architecture Route: VII (Rzeszów–Jarosław)", "Шлях дерев'яної архітектури: маршрут VII (ряшівсько-ярославський)",
+          "https://www.podkarpackie.travel"),
+    Badge("pot", "Certyfikat Polskiej Organizacji Turystycznej", "Polish Tourism Organisation certificate",
+          "Сертифікат Польської туристичної організації", "https://www.pot.gov.pl"),
+    Badge("lpt", "Lista Produktów Tradycyjnych", "List of Traditional Products", "Перелік традиційних продуктів",
+          "https://www.gov.pl/web/rolnictwo/lista-produktow-tradycyjnych"),
+    Badge("pzjt", "Podkarpacki Znak Jakości Turystycznej", "Podkarpackie Tourism Quality Mark",
+          "Підкарпатський знак якості туризму", "https://www.podkarpackie.travel"),
+)  # fmt: skip
+
+BADGE_BY_SLUG: dict[str, Badge] = {b.slug: b for b in BADGES}

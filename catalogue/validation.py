@@ -32,11 +32,16 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from catalogue.events import check_rrule, parse_time
+from catalogue.identity import IdentityError, check_krs, check_nip, check_regon
 from catalogue.messages import format_location, format_message
-from catalogue.model import ALL_MONTHS, Partner, Product
+from catalogue.model import ACCESS_FACTS, ALL_MONTHS, Partner, Product
+from catalogue.opening_hours import OpeningHoursError, check_rule, open_months
 from catalogue.taxonomy import (
+    BADGES,
     CATEGORIES,
     LANGUAGES,
+    LEGAL_FORMS,
     SECTOR_LABELS,
     Sector,
     Status,
@@ -111,6 +116,19 @@ COLUMNS: dict[str, str] = {
     "tags": "tagi",
     "source": "źródło",
     "status": "status",
+    "opening_hours": "godziny otwarcia",
+    "partner_nip": "NIP partnera",
+    "partner_regon": "REGON partnera",
+    "partner_krs": "KRS partnera",
+    "partner_legal_form": "forma prawna partnera",
+    "step_free": "wejście bez schodów",
+    "accessible_toilet": "toaleta dla niepełnosprawnych",
+    "disabled_parking": "parking dla niepełnosprawnych",
+    "info_blind": "informacja dla niewidomych",
+    "info_deaf": "informacja dla niesłyszących",
+    "badges": "wyróżnienia",
+    "event_rrule": "powtarzanie",
+    "event_time": "godzina",
 }
 
 # Further spellings people use; compared after _header_key() folding.
@@ -136,10 +154,23 @@ _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "event_end": ("koniec", "koniec wydarzenia", "data zakonczenia", "end"),
     "wheelchair": ("wozek", "wozki", "dostepne dla wozkow", "wheelchair accessible"),
     "family": ("dla rodzin", "family friendly"),
-    "pets": ("ze zwierzetami", "pets allowed"),
     "languages": ("jezyki obslugi",),
     "tags": ("slowa kluczowe", "keywords"),
     "source": ("zrodlo danych",),
+    "opening_hours": ("godziny", "godziny otwarcia osm", "opening hours", "hours"),
+    "partner_nip": ("nip",),
+    "partner_regon": ("regon",),
+    "partner_krs": ("krs", "numer krs"),
+    "partner_legal_form": ("forma prawna", "legal form"),
+    "step_free": ("bez schodow", "step free entrance", "bez barier"),
+    "accessible_toilet": ("toaleta dostepna", "wheelchair toilet"),
+    "disabled_parking": ("parking dla osob z niepelnosprawnosciami", "disabled parking"),
+    "info_blind": ("dla niewidomych", "information for blind visitors"),
+    "info_deaf": ("dla nieslyszacych", "information for deaf visitors"),
+    "badges": ("wyroznienie", "certyfikaty", "badge"),
+    "event_rrule": ("rrule", "recurrence", "powtarza sie", "cyklicznie"),
+    "event_time": ("godzina wydarzenia", "time", "time of day"),
+    "pets": ("ze zwierzetami", "pets allowed", "psy", "dogs allowed"),
 }
 
 _TEXT_COLUMNS: tuple[str, ...] = (
@@ -154,7 +185,7 @@ _TEXT_COLUMNS: tuple[str, ...] = (
     "source",
 )
 _MULTILINE: frozenset[str] = frozenset({"description", "description_en", "description_uk"})
-_BOOL_COLUMNS: tuple[str, ...] = ("free", "wheelchair", "family", "pets")
+_BOOL_COLUMNS: tuple[str, ...] = ("free", "wheelchair", "family", "pets", *ACCESS_FACTS)
 
 _TRUE = frozenset({"tak", "t", "yes", "y", "true", "1", "x", "prawda", "так"})
 _FALSE = frozenset({"nie", "n", "no", "false", "0", "falsz", "ні", "нi"})
@@ -617,6 +648,47 @@ def parse_sector(value: object) -> str:
     if code is None:
         raise ValueError(f"unknown sector {value!r}")
     return code
+
+
+def parse_legal_form(value: object) -> str:
+    """A slug of :data:`~catalogue.taxonomy.LEGAL_FORMS` from a slug, a label in any language
+    or a common spelling (``KGW``, ``spółka z o.o.``); ``ValueError`` otherwise."""
+    key = fold(str(value))
+    code = _legal_form_keys().get(key)
+    if code is None:
+        raise ValueError(f"unknown legal form {value!r}")
+    return code
+
+
+@functools.cache
+def _legal_form_keys() -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for form in LEGAL_FORMS:
+        names = (form.slug, form.label_pl, form.label_en, form.label_uk, *form.aliases)
+        for name in names:
+            keys[fold(name)] = form.slug
+            # "koło gospodyń wiejskich (KGW)" is also found as "KGW" and without the bracket.
+            for part in re.split(r"\s*[()]\s*", name):
+                if part.strip():
+                    keys.setdefault(fold(part), form.slug)
+    return keys
+
+
+@functools.cache
+def _badge_keys() -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for badge in BADGES:
+        for name in (badge.slug, badge.label_pl, badge.label_en, badge.label_uk):
+            keys[fold(name)] = badge.slug
+    return keys
+
+
+def _allowed_badges() -> dict[str, str]:
+    return {lang: ", ".join(f"{b.slug} ({b.label(lang)})" for b in BADGES) for lang in LANGUAGES}
+
+
+def _allowed_legal_forms() -> dict[str, str]:
+    return {lang: ", ".join(f.label(lang) for f in LEGAL_FORMS) for lang in LANGUAGES}
 
 
 def parse_category(value: object) -> str:
@@ -1109,7 +1181,11 @@ class _Validator:
             used = "coordinates" if _text_value(row.cells.get("coordinates")) else "lat"
             district, gmina = self.place(row, *point, used)
         product_id = self.product_id(row, texts.get("name") or "")
+        identity = self.identity(row)
         partner_id = self.partner(row)
+        if identity and partner_id:
+            self.attach_identity(row, partner_id, identity)
+        opening_hours = self.opening_hours(row)
         website = self.website(row)
         email = self.email(row)
         phone = self.phone(row)
@@ -1117,9 +1193,15 @@ class _Validator:
             self.reachable(row)
         flags = {name: self.boolean(row, name) for name in _BOOL_COLUMNS}
         months = self.months(row)
+        if opening_hours:
+            # The rule is the more precise statement: the months facet follows it.
+            months = list(open_months(opening_hours))
         start, end = self.event_dates(row)
         languages = self.languages(row)
         tags = self.tags(row)
+        badges = self.badges(row)
+        recurrence = self.recurrence(row, start)
+        event_time = self.event_time(row)
         self.status(row)
         name = texts.get("name") or ""
         if point is not None and name:
@@ -1160,6 +1242,11 @@ class _Validator:
             status=Status.DRAFT.value,
             source=self.source,
             source_note=texts["source"],
+            opening_hours=opening_hours,
+            **{name: flags[name] for name in ACCESS_FACTS},
+            badges=badges,
+            event_rrule=recurrence,
+            event_time=event_time,
         )
         return product
 
@@ -1443,6 +1530,75 @@ class _Validator:
         self.similar_cache[name] = found
         return found
 
+    def identity(self, row: _Row) -> dict[str, str]:
+        """NIP, REGON, KRS and legal form of the row's partner, checked; {} if none given."""
+        found: dict[str, str] = {}
+        for column, field_name, check, digits in (
+            ("partner_nip", "nip", check_nip, "10"),
+            ("partner_regon", "regon", check_regon, "9 / 14"),
+            ("partner_krs", "krs", check_krs, "10"),
+        ):
+            value = _text_value(row.cells.get(column))
+            if not value:
+                continue
+            try:
+                found[field_name] = check(value)
+            except IdentityError as exc:
+                self.issue(
+                    row,
+                    column,
+                    f"bad_identity_{exc.reason}",
+                    value=value,
+                    kind=field_name.upper(),
+                    digits=digits,
+                )
+        raw = row.cells.get("partner_legal_form")
+        if not is_blank(raw):
+            try:
+                found["legal_form_code"] = parse_legal_form(raw)
+            except ValueError:
+                self.issue(
+                    row,
+                    "partner_legal_form",
+                    "bad_legal_form",
+                    value=_text_value(raw),
+                    allowed=_allowed_legal_forms(),
+                )
+        return found
+
+    def attach_identity(self, row: _Row, partner_id: str, identity: dict[str, str]) -> None:
+        """Give a new partner the numbers its first rows state; existing ones keep theirs."""
+        for partner in self.new_partners.values():
+            if partner.id == partner_id:
+                for name, value in identity.items():
+                    if not getattr(partner, name):
+                        setattr(partner, name, value)
+                return
+        self.issue(
+            row,
+            "partner",
+            "partner_identity_ignored",
+            "warning",
+            partner=self.partners_by_id[partner_id][1],
+        )
+
+    def opening_hours(self, row: _Row) -> str:
+        raw = cell_text(row.cells.get("opening_hours"))
+        if not raw.strip():
+            return ""
+        try:
+            return check_rule(raw)
+        except OpeningHoursError as exc:
+            self.issue(
+                row,
+                "opening_hours",
+                "bad_opening_hours",
+                value=exc.rule,
+                position=exc.position or "?",
+                fragment=exc.fragment,
+            )
+            return ""
+
     def partner_slug(self, name: str) -> str:
         taken = set(self.partners_by_id) | {p.id for p in self.new_partners.values()}
         base = slugify(name, 60)
@@ -1536,6 +1692,35 @@ class _Validator:
             allowed = ", ".join(OFFER_LANGUAGES)
             self.issue(row, "languages", "bad_language", value=str(exc), allowed=allowed)
             return []
+
+    def recurrence(self, row: _Row, start: date | None) -> str:
+        value = _text_value(row.cells.get("event_rrule"))
+        if not value:
+            return ""
+        try:
+            return check_rrule(value, start)
+        except ValueError:
+            self.issue(row, "event_rrule", "bad_recurrence", value=value)
+            return ""
+
+    def event_time(self, row: _Row) -> str:
+        value = _text_value(row.cells.get("event_time"))
+        try:
+            parse_time(value)
+        except ValueError:
+            self.issue(row, "event_time", "bad_time", value=value)
+            return ""
+        return value.replace(" ", "")
+
+    def badges(self, row: _Row) -> list[str]:
+        found = []
+        for value in parse_tags(cell_text(row.cells.get("badges"))):
+            slug = _badge_keys().get(fold(value))
+            if slug is None:
+                self.issue(row, "badges", "bad_badge", value=value, allowed=_allowed_badges())
+            elif slug not in found:
+                found.append(slug)
+        return found
 
     def tags(self, row: _Row) -> list[str]:
         value = cell_text(row.cells.get("tags"))

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from catalogue.exchange import csv_bytes
-from catalogue.taxonomy import CATEGORIES, SECTOR_LABELS, Sector, check_language
+from catalogue.taxonomy import CATEGORIES, LEGAL_FORMS, SECTOR_LABELS, Sector, check_language
 from catalogue.validation import writable_text
 from geodata import DISTRICT_TERYTS, district_name
 
@@ -89,6 +89,15 @@ for _sector, _labels in SECTOR_LABELS.items():
     COLUMNS[f"seated_{_sector}"] = {
         lang: _SEATED[lang].format(s=_labels[lang]) for lang in ("pl", "en", "uk")
     }
+
+for _form in LEGAL_FORMS:
+    COLUMNS[f"lf_{_form.slug}"] = {lang: _form.label(lang) for lang in ("pl", "en", "uk")}
+COLUMNS["lf_unknown"] = {"pl": "Forma nieznana", "en": "Form unknown", "uk": "Форма невідома"}
+COLUMNS["social_enterprises"] = {
+    "pl": "Przedsiębiorstwa społeczne (wykaz wojewody)",
+    "en": "Social enterprises (voivode's list)",
+    "uk": "Соціальні підприємства (реєстр воєводи)",
+}
 
 QUALITY_FLAGS: tuple[str, ...] = (
     "missing_en",
@@ -284,6 +293,34 @@ def partners_by_district(
     for col in ("partners_active", "social_economy_active"):
         out[col] = out[col].astype(int)
     return out
+
+
+def legal_forms_by_district(partners: pd.DataFrame, lang: str = "pl") -> pd.DataFrame:
+    """Partners seated in each district by legal form, with social enterprises counted.
+
+    Columns: ``teryt``, ``district``, one ``lf_<slug>`` per form of
+    :data:`~catalogue.taxonomy.LEGAL_FORMS` (fixed order, zeros kept so reports compare),
+    ``lf_unknown`` (no form stated), ``social_enterprises`` (on the voivode's list) and
+    ``partners``; the last row is the total.
+    """
+    check_language(lang)
+    seat = _district_key(_text(partners, "gmina_teryt").str[:4])
+    rows = sorted(set(_district_rows(seat, lang)), key=lambda k: (k == OTHER, k))
+    slugs = [f.slug for f in LEGAL_FORMS]
+    forms = _text(partners, "legal_form_code")
+    forms = forms.where(forms.isin(slugs), "unknown")
+    counts = pd.crosstab(seat, forms) if len(partners) else pd.DataFrame(dtype=int)
+    counts = counts.reindex(index=rows, columns=[*slugs, "unknown"], fill_value=0)
+    out = counts.fillna(0).astype(int).reset_index(drop=True)
+    out.columns = [f"lf_{c}" for c in [*slugs, "unknown"]]
+    out.insert(0, "district", [_district_label(k, lang) for k in rows])
+    out.insert(0, "teryt", [k if k != OTHER else "" for k in rows])
+    flag = partners["social_enterprise"] if "social_enterprise" in partners else pd.Series()
+    is_se = flag.map(lambda v: v is True or v == 1).astype(bool) if len(flag) else flag
+    out["social_enterprises"] = [int(is_se[seat == k].sum()) if len(flag) else 0 for k in rows]
+    out["partners"] = [int((seat == k).sum()) for k in rows]
+    lf_cols = [c for c in out.columns if c.startswith("lf_")]
+    return _with_total(out, lang, [*lf_cols, "social_enterprises", "partners"])
 
 
 # -- data quality and featured products -----------------------------------------------------

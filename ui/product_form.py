@@ -26,6 +26,7 @@ from jinja2 import Template
 from streamlit_folium import st_folium
 
 from catalogue.model import Product
+from catalogue.opening_hours import describe
 from catalogue.taxonomy import CATEGORIES, Sector, Status, category_label, sector_label
 from catalogue.validation import (
     OFFER_LANGUAGES,
@@ -137,6 +138,22 @@ F = {
         "en": "Months when it is available",
         "uk": "Місяці, коли пропозиція доступна",
     },
+    "opening_hours": {
+        "pl": "Godziny otwarcia (zapis OpenStreetMap)",
+        "en": "Opening hours (OpenStreetMap syntax)",
+        "uk": "Години роботи (запис OpenStreetMap)",
+    },
+    "opening_hours_help": {
+        "pl": "Np. Tu-Su 09:00-17:00; PH off; Jan-Mar off — wt.–nd. 9–17, nieczynne w święta "
+        "i od stycznia do marca. Dni: Mo Tu We Th Fr Sa Su. Gdy podane, miesiące wynikają z "
+        "nich.",
+        "en": "E.g. Tu-Su 09:00-17:00; PH off; Jan-Mar off — Tue–Sun 9–17, closed on public "
+        "holidays and January to March. Days: Mo Tu We Th Fr Sa Su. When given, the months "
+        "follow from it.",
+        "uk": "Напр. Tu-Su 09:00-17:00; PH off; Jan-Mar off — вт–нд 9–17, зачинено у свята "
+        "та з січня по березень. Дні: Mo Tu We Th Fr Sa Su. Якщо вказано, місяці "
+        "визначаються з нього.",
+    },
     "event_start": {
         "pl": "Wydarzenie: data początku",
         "en": "Event: start date",
@@ -210,6 +227,7 @@ PROFILE_FIELDS: tuple[str, ...] = (
     "price",
     "free",
     "months",
+    "opening_hours",
     "event_start",
     "event_end",
     "wheelchair",
@@ -264,6 +282,7 @@ def product_to_values(product: Product) -> dict:
         "price": product.price,
         "free": _yes_no(product.free),
         "months": list(product.months),
+        "opening_hours": product.opening_hours,
         "event_start": product.event_start,
         "event_end": product.event_end,
         "wheelchair": _yes_no(product.wheelchair),
@@ -294,6 +313,7 @@ def values_to_record(values: dict) -> dict:
         "price": values.get("price") or "",
         "free": values.get("free") or "",
         "months": months_to_text(values.get("months") or []),
+        "opening_hours": values.get("opening_hours") or "",
         "event_start": _iso(values.get("event_start")),
         "event_end": _iso(values.get("event_end")),
         "wheelchair": values.get("wheelchair") or "",
@@ -594,6 +614,14 @@ def detail_fields(
         placeholder=tr("choose", lang),
     )
     show_issues(issues.get("months", []), lang, show_required)
+    st.text_input(
+        tr("opening_hours", lang),
+        key=k(prefix, "opening_hours"),
+        max_chars=500,
+        help=tr("opening_hours_help", lang),
+        placeholder="Tu-Su 09:00-17:00; PH off",
+    )
+    show_issues(issues.get("opening_hours", []), lang, show_required)
     c1, c2 = st.columns(2)
     with c1:
         st.date_input(
@@ -822,6 +850,9 @@ def preview(product: Product | None, record: dict, lang: str, partner_label: str
         if product.months:
             months = ", ".join(month_name(m, lang) for m in product.months)
             facts.append(f"**{tr('months', lang)}:** {md_escape(months)}")
+        if product.opening_hours:
+            hours = describe(product.opening_hours, lang)
+            facts.append(f"**{tr('opening_hours', lang)}:** {md_escape(hours)}")
         if product.tags:
             facts.append(f"**{tr('tags', lang)}:** {md_escape(', '.join(product.tags))}")
     if facts:

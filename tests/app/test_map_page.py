@@ -286,3 +286,78 @@ def test_details_show_reviewed_photos_only(tmp_path, monkeypatch):
     images = run_app({"product": "with-photo"}).get("image")
     assert len(images) == 2  # the photo and the QR code of the share link
     assert len(run_app({"product": "no-photo"}).get("image")) == 1  # the QR code only
+
+
+def test_open_on_a_date_filters_the_map_and_details_show_hours_in_words(tmp_path, monkeypatch):
+    monkeypatch.setenv("CATALOGUE_DB", str(tmp_path / "hours.sqlite"))
+    store = CatalogueStore()
+    store.create_schema()
+    common = {"category": "museum", "district_teryt": "1804", "gmina_teryt": "1804011",
+              "status": "published"}  # fmt: skip
+    store.save_products(
+        [
+            Product(
+                id="museum",
+                name_pl="Kamienica Orsettich",
+                lat=50.0165,
+                lon=22.6779,
+                opening_hours="Tu-Su 09:00-17:00; PH off",
+                **common,
+            ),
+            Product(
+                id="no-hours",
+                name_pl="Rynek w Jarosławiu",
+                lat=50.0163,
+                lon=22.6777,
+                step_free=True,
+                **common,
+            ),
+        ],  # fmt: skip
+        actor="test",
+    )
+    at = run_app({"product": "museum", "lang": "en"})
+    assert set(marker_ids(at)) == {"museum", "no-hours"}
+    assert any(
+        "Opening hours:** Tue–Sun 9:00–17:00, closed on public holidays" in unescape(m.value)
+        for m in at.markdown
+    )
+    at.date_input(key="f_open_on").set_value(date(2027, 6, 15)).run()  # a Tuesday
+    assert set(marker_ids(at)) == {"museum"}
+    assert at.query_params["open_on"] == "2027-06-15"
+    at.date_input(key="f_open_on").set_value(date(2027, 6, 14)).run()  # a Monday
+    assert marker_ids(at) == set()
+    at = run_app()
+    at.checkbox(key="f_step_free").check().run()  # the museum's entrance is not known
+    assert marker_ids(at) == {"no-hours"}
+    assert at.query_params["access"] == "step_free"
+
+
+def test_this_weekend_and_events_ics_on_the_map_page(tmp_path, monkeypatch):
+
+    monkeypatch.setenv("CATALOGUE_DB", str(tmp_path / "events.sqlite"))
+    store = CatalogueStore()
+    store.create_schema()
+    common = {"category": "events", "district_teryt": "1804", "gmina_teryt": "1804011",
+              "status": "published", "lat": 50.0163, "lon": 22.6777}  # fmt: skip
+    store.save_products(
+        [
+            # Every Saturday and Sunday since 2020: in every "this weekend".
+            Product(
+                id="market",
+                name_pl="Targ",
+                event_start=date(2020, 1, 4),
+                event_rrule="FREQ=WEEKLY;BYDAY=SA,SU",
+                event_time="08:00-13:00",
+                **common,
+            ),
+            Product(id="past", name_pl="Koncert", event_start=date(2021, 6, 12), **common),
+        ],  # fmt: skip
+        actor="test",
+    )
+    at = run_app()
+    assert marker_ids(at) == {"market", "past"}
+    at.checkbox(key="f_weekend").check().run()
+    assert marker_ids(at) == {"market"}
+    assert at.query_params["upcoming"] == "weekend"
+    (button,) = [b for b in at.get("download_button") if b.proto.label.startswith("Wydarzenia")]
+    assert button.proto.label == "Wydarzenia do kalendarza (events.ics)"

@@ -117,3 +117,30 @@ def test_social_economy_of_a_district_in_one_click(directory_db):
     assert at.session_state["p_sector"] == ["social_economy"]
     assert at.session_state["p_district"] == ["1813"]
     assert listed_names(at) == ["Spółdzielnia Socjalna z Żurawicy"]
+
+
+def test_profile_shows_legal_identity_and_register_links(tmp_path, monkeypatch):
+    from datetime import date
+
+    monkeypatch.setenv("CATALOGUE_DB", str(tmp_path / "identity.sqlite"))
+    store = CatalogueStore()
+    store.create_schema()
+    partner = Partner(
+        id="coop", name="Spółdzielnia Socjalna z Żurawicy", sector="social_economy",
+        legal_form="spółdzielnia socjalna osób prawnych", legal_form_code="spoldzielnia_socjalna",
+        nip="1234563218", regon="123456785", krs="0000012345", social_enterprise=True,
+        se_decision_number="PS-I.1234.5.2024", se_decision_date=date(2024, 3, 1),
+        owes="OWES w Przemyślu",
+    )  # fmt: skip
+    product = Product(id="c1", name_pl="Catering", category="food", lat=49.82, lon=22.79,
+                      district_teryt="1813", gmina_teryt="1813102", partner_id="coop",
+                      status="published")  # fmt: skip
+    store.save_products([product], actor="test", partners=[partner])
+    at = open_page({"partner": "coop"})
+    text = "\n".join(unescape(m.value) for m in at.markdown)
+    assert "Forma prawna: spółdzielnia socjalna" in text and "osób prawnych" not in text
+    assert "decyzja nr PS-I.1234.5.2024 z dnia 01.03.2024" in text
+    assert "Wsparcie OWES: OWES w Przemyślu" in text
+    krs = "[KRS 0000012345 — wyszukiwarka KRS (Ministerstwo Sprawiedliwości)]"
+    assert f"{krs}(https://wyszukiwarka-krs.ms.gov.pl/)" in text
+    assert "REGON 123456785" in text and "NIP 1234563218" in text

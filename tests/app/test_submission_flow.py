@@ -675,3 +675,21 @@ def test_bulk_upload_warns_about_a_similar_partner_and_uses_the_existing_one(db)
     assert product.partner_id == "partner-037", "no duplicate partner was created"
     frame = db.partners_frame()
     assert (frame["name"] == "Muzeum w Przeworsku").sum() == 0
+
+
+def test_form_checks_opening_hours_with_the_position_and_keeps_the_rule(db):
+    at = new_app()
+    open_page(at, SUBMIT)
+    at.text_input(key="sub_opening_hours").input("Tu-Su 09:00-1700").run()
+    expected = format_message(
+        "bad_opening_hours",
+        "pl",
+        {"value": "Tu-Su 09:00-1700", "position": 13, "fragment": "1700"},
+    )
+    assert expected in shown(at.error)
+    at.text_input(key="sub_name").input("Muzeum w Jarosławiu").run()
+    at.selectbox(key="sub_category").select("museum").run()
+    at.text_input(key="sub_coordinates").input(POINT).run()
+    at.text_input(key="sub_opening_hours").input("Tu-Su 09:00-17:00; PH off").run()
+    assert not any("godzin otwarcia" in m for m in shown(at.error))
+    assert any("wt.–nd. 9:00–17:00, nieczynne w święta" in m for m in shown(at.markdown))

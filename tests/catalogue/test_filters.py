@@ -241,3 +241,26 @@ def test_search_ranks_exact_then_prefix_name_matches_first():
     assert ranked[-1] == "other", "a match in the description only comes last"
     # Without a search text the chosen order rules.
     assert ids(sort_products(found, "name"))[0] == "hotel"
+
+
+def test_accessibility_facts_filter_and_unknown_is_not_yes():
+    rows = frame(
+        [
+            {"id": "ramp", "step_free": True, "info_blind": True},
+            {"id": "stairs", "step_free": False, "info_blind": True},
+            {"id": "unknown", "step_free": None, "info_blind": None},
+        ]
+    )
+    found = apply_filter(rows, ProductFilter(access=("step_free",)))
+    assert list(found["id"]) == ["ramp"]
+    both = apply_filter(rows, ProductFilter(access=("step_free", "info_blind")))
+    assert list(both["id"]) == ["ramp"]
+    assert list(apply_filter(rows, ProductFilter(access=("info_blind",)))["id"]) == [
+        "ramp",
+        "stairs",
+    ]
+    params = ProductFilter(access=("step_free", "info_deaf")).to_query_params()
+    assert params["access"] == "step_free,info_deaf"
+    assert ProductFilter.from_query_params({"access": "step_free,bogus"}).access == ("step_free",)
+    with pytest.raises(ValueError, match="accessibility fact"):
+        ProductFilter(access=("lift",))

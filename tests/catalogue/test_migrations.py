@@ -25,6 +25,28 @@ from tests.catalogue.filled import fill_catalogue
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 OLD_SCHEMA = REPO_ROOT / "tests" / "data" / "catalogue" / "schema_before_migrations.sql"
+# Columns later revisions add, with the empty value old rows must get.
+_ADDED_AFTER_BASELINE = {
+    "products": (
+        "opening_hours",
+        "step_free",
+        "accessible_toilet",
+        "disabled_parking",
+        "info_blind",
+        "info_deaf",
+        "badges",
+    ),
+    "partners": (
+        "nip",
+        "regon",
+        "krs",
+        "legal_form_code",
+        "social_enterprise",
+        "se_decision_number",
+        "se_decision_date",
+        "owes",
+    ),
+}
 TABLES = ("partners", "products", "revisions", "photos", "audit_log", "staff", "meta")
 
 
@@ -123,8 +145,15 @@ def test_database_of_old_main_upgrades_with_nothing_lost(old_database, tmp_path,
     store.create_schema()
     with store.read() as conn:
         assert migrations.current_revision(conn) == migrations.head_revision()
-    # Only the old columns (reflected before the upgrade) are compared.
+    # Every old column keeps its values (read through the pre-upgrade reflection) ...
     assert _rows(old_engine, old) == before
+    # ... and the fields added after the baseline start empty (unknown).
+    upgraded = _old_tables(old_engine)
+    with old_engine.connect() as conn:
+        for name, added in _ADDED_AFTER_BASELINE.items():
+            assert set(added) <= set(upgraded[name].columns.keys())
+            values = conn.execute(sa.select(*(upgraded[name].c[c] for c in added))).all()
+            assert values and {v for row in values for v in row} <= {"", None}
     old_engine.dispose()
 
     # The upgraded database works through the store as it did.

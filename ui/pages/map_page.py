@@ -8,18 +8,29 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from catalogue.events import calendar_bytes
 from catalogue.filters import (
     SORT_ORDERS,
     ProductFilter,
     apply_filter,
+    local_now,
     nearby_products,
     query_point,
     sort_products,
 )
 from catalogue.locale_format import format_date, format_distance_km, price_for_reader
-from catalogue.model import months_from_mask
+from catalogue.model import ACCESS_FACTS, months_from_mask
+from catalogue.opening_hours import describe, is_open_at
 from catalogue.photos import resolve as resolve_photo
-from catalogue.taxonomy import CATEGORIES, SECTOR_EXPLANATIONS, Sector, category_label, sector_label
+from catalogue.taxonomy import (
+    BADGE_BY_SLUG,
+    BADGES,
+    CATEGORIES,
+    SECTOR_EXPLANATIONS,
+    Sector,
+    category_label,
+    sector_label,
+)
 from fairkit.qr import qr_png
 from geodata import DISTRICT_TERYTS, REGION_BOUNDS, district_name, load_gminy
 from mapview.builder import render_product_map
@@ -64,6 +75,63 @@ S = {
         "uk": "Для сімей з дітьми",
     },
     "pets": {"pl": "Ze zwierzętami", "en": "Pets allowed", "uk": "З тваринами"},
+    "more_access": {
+        "pl": "Więcej o dostępności",
+        "en": "More accessibility",
+        "uk": "Більше про доступність",
+    },
+    "step_free": {"pl": "Wejście bez schodów", "en": "Step-free entrance", "uk": "Вхід без сходів"},
+    "accessible_toilet": {
+        "pl": "Toaleta dla niepełnosprawnych",
+        "en": "Accessible toilet",
+        "uk": "Туалет для людей з інвалідністю",
+    },
+    "disabled_parking": {
+        "pl": "Parking dla niepełnosprawnych",
+        "en": "Disabled parking",
+        "uk": "Паркінг для людей з інвалідністю",
+    },
+    "info_blind": {
+        "pl": "Informacja dla niewidomych",
+        "en": "Information for blind visitors",
+        "uk": "Інформація для незрячих",
+    },
+    "info_deaf": {
+        "pl": "Informacja dla niesłyszących",
+        "en": "Information for deaf visitors",
+        "uk": "Інформація для нечуючих",
+    },
+    "badges": {"pl": "Wyróżnienia", "en": "Badges", "uk": "Відзнаки"},
+    "weekend": {
+        "pl": "Wydarzenia w ten weekend",
+        "en": "Events this weekend",
+        "uk": "Події цих вихідних",
+    },
+    "30days": {
+        "pl": "Wydarzenia w najbliższych 30 dniach",
+        "en": "Events in the next 30 days",
+        "uk": "Події в найближчі 30 днів",
+    },
+    "ics_all": {
+        "pl": "Wydarzenia do kalendarza (events.ics)",
+        "en": "Events to your calendar (events.ics)",
+        "uk": "Події в календар (events.ics)",
+    },
+    "ics_one": {"pl": "Dodaj do kalendarza", "en": "Add to calendar", "uk": "Додати в календар"},
+    "event_time": {"pl": "Godzina", "en": "Time", "uk": "Час"},
+    "open_now": {"pl": "Otwarte teraz", "en": "Open now", "uk": "Відкрито зараз"},
+    "open_on": {"pl": "Otwarte w dniu", "en": "Open on", "uk": "Відкрито в день"},
+    "open_help": {
+        "pl": "Według godzin otwarcia podanych przez partnera (czas polski, z polskimi "
+        "świętami); oferty bez podanych godzin są pomijane.",
+        "en": "By the opening hours the partner gave (Polish time and public holidays); "
+        "offerings without opening hours are left out.",
+        "uk": "За годинами роботи, які вказав партнер (польський час і свята); пропозиції "
+        "без годин роботи пропускаються.",
+    },
+    "opening_hours": {"pl": "Godziny otwarcia", "en": "Opening hours", "uk": "Години роботи"},
+    "is_open": {"pl": "teraz otwarte", "en": "open now", "uk": "зараз відкрито"},
+    "is_closed": {"pl": "teraz zamknięte", "en": "closed now", "uk": "зараз зачинено"},
     "reset": {"pl": "Wyczyść filtry", "en": "Reset filters", "uk": "Скинути фільтри"},
     "basemap": {"pl": "Podkład mapy", "en": "Base map", "uk": "Підкладка"},
     "results": {
@@ -161,7 +229,7 @@ S = {
         "Любачівського, Перемишльського, Переворського та міста Перемишля.",
     },
 }
-for _flag in ("wheelchair", "family", "pets"):
+for _flag in ("wheelchair", "family", "pets", *ACCESS_FACTS):
     S[f"acc_{_flag}"] = S[_flag]
 
 FILTER_DEFAULTS: dict[str, object] = {
@@ -177,6 +245,12 @@ FILTER_DEFAULTS: dict[str, object] = {
     "f_wheelchair": False,
     "f_family": False,
     "f_pets": False,
+    **{f"f_{fact}": False for fact in ACCESS_FACTS},
+    **{f"f_badge_{badge.slug}": False for badge in BADGES},
+    "f_weekend": False,
+    "f_30days": False,
+    "f_open_now": False,
+    "f_open_on": None,
 }
 
 lang = current_language()
@@ -220,6 +294,12 @@ def apply_url(frame: pd.DataFrame) -> None:
         f_wheelchair=flt.wheelchair,
         f_family=flt.family,
         f_pets=flt.pets,
+        **{f"f_{fact}": fact in flt.access for fact in ACCESS_FACTS},
+        **{f"f_badge_{b.slug}": b.slug in flt.badges for b in BADGES},
+        f_weekend=flt.upcoming == "weekend",
+        f_30days=flt.upcoming == "30days",
+        f_open_now=flt.open_now,
+        f_open_on=flt.open_on,
     )
     product = params.get("product")
     st.session_state["product"] = product if product and product in set(frame["id"]) else None
@@ -279,10 +359,23 @@ def sidebar_filters() -> ProductFilter:
         c1, c2 = st.columns(2)
         c1.date_input(tr("date_from"), key="f_from", format="DD.MM.YYYY")
         c2.date_input(tr("date_to"), key="f_to", format="DD.MM.YYYY")
+        st.checkbox(tr("weekend"), key="f_weekend")
+        st.checkbox(tr("30days"), key="f_30days")
+        st.checkbox(tr("open_now"), key="f_open_now", help=tr("open_help"))
+        # A date input left without state would show (and filter by) today: the state is
+        # dropped while another page is open, so "not set" is restored explicitly.
+        st.session_state.setdefault("f_open_on", None)
+        st.date_input(tr("open_on"), key="f_open_on", format="DD.MM.YYYY", help=tr("open_help"))
         st.checkbox(tr("free"), key="f_free")
         st.checkbox(tr("wheelchair"), key="f_wheelchair")
         st.checkbox(tr("family"), key="f_family")
         st.checkbox(tr("pets"), key="f_pets")
+        with st.expander(tr("more_access")):
+            for fact in ACCESS_FACTS:
+                st.checkbox(tr(fact), key=f"f_{fact}")
+        with st.expander(tr("badges")):
+            for badge in BADGES:
+                st.checkbox(badge.label(lang), key=f"f_badge_{badge.slug}")
         st.button(tr("reset"), key="f_reset", on_click=reset_filters, icon=":material/restart_alt:")
         st.divider()
         choice.radio(
@@ -307,6 +400,13 @@ def sidebar_filters() -> ProductFilter:
         wheelchair=bool(st.session_state.get("f_wheelchair")),
         family=bool(st.session_state.get("f_family")),
         pets=bool(st.session_state.get("f_pets")),
+        access=tuple(f for f in ACCESS_FACTS if st.session_state.get(f"f_{f}")),
+        badges=tuple(b.slug for b in BADGES if st.session_state.get(f"f_badge_{b.slug}")),
+        upcoming="30days"
+        if st.session_state.get("f_30days")
+        else ("weekend" if st.session_state.get("f_weekend") else None),
+        open_now=bool(st.session_state.get("f_open_now")),
+        open_on=st.session_state.get("f_open_on"),
         text=st.session_state.get("f_q", ""),
     )
 
@@ -486,9 +586,25 @@ def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> N
     if price:
         facts.append(f"**{tr('price')}:** {md_escape(price)}")
     facts.append(f"**{tr('availability')}:** {md_escape(availability_text(row))}")
-    access = [tr(f"acc_{f}") for f in ("wheelchair", "family", "pets") if row.get(f) is True]
+    if row.get("event_time"):
+        facts.append(f"**{tr('event_time')}:** {md_escape(str(row['event_time']))}")
+    rule = str(row.get("opening_hours") or "")
+    if rule:
+        state = is_open_at(rule, local_now())
+        now_text = "" if state is None else f" ({tr('is_open' if state else 'is_closed')})"
+        facts.append(f"**{tr('opening_hours')}:** {md_escape(describe(rule, lang))}{now_text}")
+    access = [
+        tr(f"acc_{f}")
+        for f in ("wheelchair", "family", "pets", *ACCESS_FACTS)
+        if row.get(f) is True
+    ]
     if access:
         facts.append(f"**{tr('accessibility')}:** " + ", ".join(access))
+    held = [BADGE_BY_SLUG[b] for b in str(row.get("badges") or "").split(";") if b in BADGE_BY_SLUG]
+    if held:
+        facts.append(
+            f"**{tr('badges')}:** " + ", ".join(md_link(b.label(lang), b.source) for b in held)
+        )
     if row.get("languages"):
         facts.append(
             f"**{tr('languages')}:** {md_escape(str(row['languages']).replace(';', ', '))}"
@@ -536,6 +652,15 @@ def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> N
     with st.expander(tr("share"), icon=":material/share:"):
         st.code(share_url, language=None)
         st.image(qr_png(share_url, scale=4), width=160, alt=t("qr_alt", lang, url=share_url))
+    if pd.notna(row.get("event_start")):
+        st.download_button(
+            tr("ics_one"),
+            calendar_bytes([row.to_dict()], share_url.split("?")[0]),
+            file_name=f"{row['id']}.ics",
+            mime="text/calendar",
+            key="ics_one",
+            icon=":material/event:",
+        )
     st.button(tr("close"), key="close_details", on_click=select_product, args=(None,))
 
 
@@ -657,6 +782,16 @@ with side_col:
     else:
         results_list(shown)
         st.caption(f"{tr('share')}: " + md_escape(share_url))
+        events = shown[shown["event_start"].notna()] if "event_start" in shown else shown.iloc[0:0]
+        if not events.empty:
+            st.download_button(
+                tr("ics_all"),
+                calendar_bytes(events.to_dict("records"), base_url),
+                file_name="events.ics",
+                mime="text/calendar",
+                key="ics_all",
+                icon=":material/calendar_month:",
+            )
 
 wanted = share_params(flt)
 st.session_state["_map_params"] = wanted

@@ -25,6 +25,7 @@ from fairkit.stats import (
     QUALITY_FLAGS,
     STALE_DAYS,
     district_category_counts,
+    legal_forms_by_district,
     localise_columns,
     partners_by_district,
     products_per_district,
@@ -176,6 +177,7 @@ S = {
                      "uk": "Повіти x категорії"},
     "sheet_sectors": {"pl": "Sektory", "en": "Sectors", "uk": "Сектори"},
     "sheet_partners": {"pl": "Partnerzy", "en": "Partners", "uk": "Партнери"},
+    "sheet_legal_forms": {"pl": "Formy prawne", "en": "Legal forms", "uk": "Правові форми"},
     "sheet_quality": {"pl": "Jakość danych", "en": "Data quality", "uk": "Якість даних"},
     "sheet_issues": {"pl": "Oferty z brakami", "en": "Offerings with gaps",
                      "uk": "Пропозиції з прогалинами"},
@@ -396,6 +398,7 @@ se = social_economy_by_district(everything, lang)
 matrix = district_category_counts(everything, lang)
 sectors = sector_counts(everything, lang)
 partner_table = partners_by_district(all_partners, everything, lang)
+legal_forms = legal_forms_by_district(all_partners, lang)
 issues = quality_issues(everything, lang, photo_counts=photo_counts(everything))
 summary = quality_summary(issues, lang)
 flags = [f for f in QUALITY_FLAGS if f in issues.columns]
@@ -489,6 +492,7 @@ sheets = {
     tr("sheet_matrix"): matrix,
     tr("sheet_sectors"): sectors,
     tr("sheet_partners"): partner_table,
+    tr("sheet_legal_forms"): legal_forms.drop(columns=["teryt"]),
     tr("sheet_quality"): summary,
     tr("sheet_issues"): issues[issues["issues"] > 0].drop(columns=["teryt"]),
 }

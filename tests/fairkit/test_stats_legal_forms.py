@@ -1,0 +1,44 @@
+"""Partners by legal form and social-enterprise status per district, and its XLSX sheet."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from openpyxl import load_workbook
+
+from catalogue.exchange import SAMPLE_PARTNERS, read_partners_file
+from fairkit.stats import legal_forms_by_district, localise_columns, to_xlsx_bytes
+
+
+def test_legal_forms_and_social_enterprises_per_district():
+    partners = pd.DataFrame(
+        [
+            {"id": "a", "gmina_teryt": "1809011", "legal_form_code": "spoldzielnia_socjalna",
+             "social_enterprise": True},
+            {"id": "b", "gmina_teryt": "1809022", "legal_form_code": "kgw", "social_enterprise": None},
+            {"id": "c", "gmina_teryt": "1804011", "legal_form_code": "", "social_enterprise": False},
+            {"id": "d", "gmina_teryt": "1804011", "legal_form_code": "cis", "social_enterprise": True},
+        ]
+    )  # fmt: skip
+    table = legal_forms_by_district(partners, "en").set_index("teryt")
+    assert table.loc["1809", "lf_spoldzielnia_socjalna"] == 1 and table.loc["1809", "lf_kgw"] == 1
+    assert table.loc["1809", "social_enterprises"] == 1 and table.loc["1809", "partners"] == 2
+    assert table.loc["1804", "lf_unknown"] == 1 and table.loc["1804", "lf_cis"] == 1
+    total = table.iloc[-1]
+    assert (total["district"], total["partners"], total["social_enterprises"]) == ("Total", 4, 2)
+    assert total["lf_fundacja"] == 0  # every form of the fixed list is a column
+
+
+def test_sample_partners_sheet_in_the_workbook():
+    partners = pd.DataFrame([p.__dict__ for p in read_partners_file(SAMPLE_PARTNERS)])
+    table = legal_forms_by_district(partners, "pl")
+    assert int(table.iloc[-1]["partners"]) == len(partners)
+    assert int(table.iloc[-1]["lf_cis"]) == int((partners["legal_form_code"] == "cis").sum()) > 0
+    data = to_xlsx_bytes({"Formy prawne": localise_columns(table, "pl")})
+    sheet = load_workbook(io.BytesIO(data))["Formy prawne"]
+    header = [c.value for c in sheet[1]]
+    assert (
+        "spółdzielnia socjalna" in header
+        and "Przedsiębiorstwa społeczne (wykaz wojewody)" in header
+    )
