@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from catalogue.locale_format import price_for_reader
 from catalogue.model import months_from_mask
 from catalogue.taxonomy import (
     LANGUAGES,
@@ -315,7 +316,7 @@ def offer_context(
         "website": http_url(row.get("website")),
         "email": clean(row.get("email")),
         "phones": [p.strip() for p in clean(row.get("phone")).split(";") if p.strip()],
-        "price": clean(row.get("price")) or (text("free", lang) if flag(row.get("free")) else ""),
+        "price": price_for_reader(clean(row.get("price")), flag(row.get("free")), lang),
         "availability": availability(row, lang),
         "access": [text(f, lang) for f in ("wheelchair", "family", "pets") if flag(row.get(f))],
         "languages": [x for x in clean(row.get("languages")).split(";") if x],

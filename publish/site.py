@@ -45,6 +45,7 @@ from catalogue.taxonomy import CATEGORY_BY_SLUG, LANGUAGES, sector_label
 from fairkit.offline import offline_map_html
 from fairkit.pdf_common import public_base_url, public_site_url, site_page_path
 from geodata import DISTRICT_TERYTS, district_name, fold_text
+from mapview.tiles import load_tile_config
 from publish import opendata
 from publish.pages import (
     NEARBY_LIMIT,
@@ -558,7 +559,11 @@ def _map_maker(frame: pd.DataFrame, lang: str) -> Callable[[], bytes]:
     def make() -> bytes:
         stamps = [opendata.updated_at(r) for r in frame.to_dict("records")]
         as_of = max((s for s in stamps if s), default=datetime(2000, 1, 1, tzinfo=UTC)).date()
-        page = offline_map_html(frame, lang=lang, basemap="osm", as_of=as_of)
+        # Online tiles only where the operator configured them (mapview.tiles); otherwise
+        # the schematic base inside the page, which works with no network at all.
+        tiles = load_tile_config()
+        basemap = "online" if "online" in tiles.basemaps else "offline"
+        page = offline_map_html(frame, lang=lang, basemap=basemap, as_of=as_of, tiles=tiles)
         # folium names its elements with random ids; number them so that a rebuild of the
         # same catalogue gives the same bytes.
         return _stable_ids(page).encode("utf-8")
