@@ -141,6 +141,10 @@ def test_profile_shows_legal_identity_and_register_links(tmp_path, monkeypatch):
     assert "Forma prawna: spółdzielnia socjalna" in text and "osób prawnych" not in text
     assert "decyzja nr PS-I.1234.5.2024 z dnia 01.03.2024" in text
     assert "Wsparcie OWES: OWES w Przemyślu" in text
-    krs = "[KRS 0000012345 — wyszukiwarka KRS (Ministerstwo Sprawiedliwości)]"
+    # md_link shows the real host after the label.
+    krs = (
+        "[KRS 0000012345 — wyszukiwarka KRS (Ministerstwo Sprawiedliwości)"
+        " (wyszukiwarka-krs.ms.gov.pl)]"
+    )
     assert f"{krs}(https://wyszukiwarka-krs.ms.gov.pl/)" in text
     assert "REGON 123456785" in text and "NIP 1234563218" in text
