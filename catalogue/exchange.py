@@ -709,7 +709,20 @@ def _read_for_import(
     # GeoJSON has features, not spreadsheet rows: number them from 1.
     if file_format(name) == "geojson":
         return records, header, {"first_row": 1, "row_kind": "feature", "unquote": False}
+    # The template's example row, left as written, is not an offering: blank rows are skipped
+    # by the validator (row numbers stay those of the sheet); an edited example imports.
+    records = [{k: None for k in r} if _is_untouched_example(r) else r for r in records]
     return records, header, {"first_row": 2, "row_kind": "row"}
+
+
+def _is_untouched_example(record: dict) -> bool:
+    """True for :data:`TEMPLATE_EXAMPLE` exactly as :func:`write_template` wrote it."""
+    filled = {}
+    for header, value in record.items():
+        column = canonical_column(header)
+        if column is not None and not is_blank(value):
+            filled[column] = str(value).strip()
+    return filled == {column: str(value) for column, value in TEMPLATE_EXAMPLE.items()}
 
 
 def _catalogue_frames(store: CatalogueStore) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -147,9 +147,18 @@ def test_template_is_readable_by_the_importer(cli, tmp_path):
     assert product.phone == "" and product.email == ""  # nothing invented
 
 
-def test_template_example_imports_in_process(sqlite_store, tmp_path):
+def test_template_example_left_as_written_is_not_imported(sqlite_store, tmp_path):
     path = tmp_path / "szablon.xlsx"
     write_template(path)
+    result = import_file(sqlite_store, path, valid_only=True)
+    assert result.imported == 0
+    assert sqlite_store.get_product("zamek-w-krasiczynie") is None
+    # One cell overwritten: the row is the partner's own now and imports.
+    book = load_workbook(path)
+    sheet = book["Oferty"]
+    column = [c.value for c in sheet[1]].index("nazwa") + 1
+    sheet.cell(row=2, column=column, value="Zamek w Krasiczynie – zwiedzanie")
+    book.save(path)
     result = import_file(sqlite_store, path)
     assert result.report.ok and result.imported == 1
 
