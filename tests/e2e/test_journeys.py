@@ -308,7 +308,8 @@ def message_after(page, label: str) -> str:
         '+ [data-testid="stElementContainer"] [data-testid="stAlert"] '
         '[data-testid="stMarkdownContainer"]'
     )
-    return box.first.inner_text(timeout=10_000).strip()
+    # As a person reads it: the word joiners that stop autolinks are invisible.
+    return box.first.inner_text(timeout=10_000).replace("\u2060", "").strip()
 
 
 def type_into(page, label: str, text: str) -> None:
