@@ -31,6 +31,7 @@ from tests.app.test_submission_flow import (
     open_page,
     submit,
 )
+from tests.app.widgets import choice
 from tests.mail.conftest import REPO_ROOT, html_part, links, text_part
 
 PUBLIC = "https://mapa.example.org"
@@ -54,7 +55,7 @@ def new_app(lang: str = "pl") -> AppTest:
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90)
     at.run()
     if lang != "pl":
-        at.radio(key="lang").set_value(lang).run()
+        choice(at, "radio", "lang").set_value(lang).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -71,7 +72,7 @@ def open_link(at: AppTest, link: str) -> AppTest:
     params.pop("_path")
     lang = params.pop("lang", None)
     if lang:
-        at.radio(key="lang").set_value(lang).run()
+        choice(at, "radio", "lang").set_value(lang).run()
     return open_page(at, EDIT, **params)
 
 
@@ -174,11 +175,13 @@ def test_bulk_rows_each_get_their_own_link(db, smtp):
     at = new_app()
     open_page(at, SUBMIT)
     csv_text = (
-        "nazwa;kategoria;współrzędne;e-mail\n"
-        "Warsztaty Garncarskie Testowe;workshops;50.0163, 22.6777;garncarz@example.org\n"
-        "Kuźnia Testowa;workshops;50.0301, 22.6601;kowal@example.org\n"
-        "Pasieka Testowa;food;50.0400, 22.6500;pszczelarz@example.org\n"
-        "Bez Adresu Testowa;workshops;50.0450, 22.6400;\n"
+        "nazwa;kategoria;współrzędne;partner;typ partnera;e-mail;strona www\n"
+        "Warsztaty Garncarskie Testowe;workshops;50.0163, 22.6777;Koło Testowe;ngo;"
+        "garncarz@example.org;\n"
+        "Kuźnia Testowa;workshops;50.0301, 22.6601;Koło Testowe;ngo;kowal@example.org;\n"
+        "Pasieka Testowa;food;50.0400, 22.6500;Koło Testowe;ngo;pszczelarz@example.org;\n"
+        # Reachable through its website only: accepted, but no address to send a link to.
+        "Bez Adresu Testowa;workshops;50.0450, 22.6400;Koło Testowe;ngo;;https://www.jaroslaw.pl\n"
     )
     at.file_uploader(key="sub_bulk_file").set_value(
         ("oferty.csv", csv_text.encode("utf-8"), "text/csv")
