@@ -140,10 +140,6 @@ def check_both_widths(page, found: dict, name: str) -> None:
     page.set_viewport_size({"width": WIDTHS[0][0], "height": WIDTHS[0][1]})
 
 
-@pytest.mark.xfail(
-    reason="Known open (issue 19): failed in the first full run after merging the journeys, hostile-input and base-map branches; not yet diagnosed. Reported, not counted as passing.",
-    strict=False,
-)
 @pytest.mark.parametrize("lang", ["pl", "en", "uk"])
 def test_no_serious_axe_violation_on_any_page(browser, server, lang):
     """Every page file of app.py (staff pages logged out and in) at 1280 and 375 px."""
@@ -171,8 +167,10 @@ def test_no_serious_axe_violation_on_any_page(browser, server, lang):
         # Signed in: statistics (still open from the last state), then moderation.
         log_in(page, lang)
         check_both_widths(page, found, "stats")
+        # The staff session (issue 12) carries over: moderation opens signed in.
         visit(page, server, f"moderacja{q}")
-        log_in(page, lang)
+        login_button = page.get_by_role("button", name=PAGE_TITLES[lang]["login_button"])
+        assert login_button.count() == 0, "signed in on statistics, asked again on moderation"
         check_both_widths(page, found, "moderation")
     finally:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -209,10 +207,6 @@ def tab_until(page, test, limit: int = 40, key: str = "Tab") -> dict:
     pytest.fail(f"{key} x{limit} never reached the element; focus is on {active(page)}")
 
 
-@pytest.mark.xfail(
-    reason="Known open (issue 19): failed in the first full run after merging the journeys, hostile-input and base-map branches; not yet diagnosed. Reported, not counted as passing.",
-    strict=False,
-)
 def test_keyboard_journey_search_filter_open_and_back(browser, server):
     page = offline_page(browser, 1280, 900)
     try:
@@ -225,20 +219,22 @@ def test_keyboard_journey_search_filter_open_and_back(browser, server):
             document.activeElement.outerHTML.slice(0, 200)]"""
         )
         assert active(page)["text"] == "Przejdź do listy wyników"
-        # Search, then a category filter, typed from the keyboard.
-        tab_until(page, lambda a: a["tag"] == "INPUT" and a["label"] == "Szukaj", 10)
-        page.keyboard.type("zamek")
-        page.keyboard.press("Enter")
-        settle(page)
-        assert active(page)["label"] == "Szukaj"  # the rerun left focus where it was
-        tab_until(page, lambda a: a["key"] == "st-key-f_cat" and a["tag"] == "INPUT", 5)
+        # The filters come first (the sidebar), then the search box: a category filter,
+        # then a search, typed from the keyboard. Choice widgets carry their page key plus a
+        # digest of their labels (issue 12), hence the prefix.
+        tab_until(page, lambda a: a["key"].startswith("st-key-f_cat-") and a["tag"] == "INPUT", 8)
         page.keyboard.type("Zabytki")
         page.keyboard.press("Enter")
         page.keyboard.press("Escape")
         settle(page)
+        tab_until(page, lambda a: a["tag"] == "INPUT" and a["label"] == "Szukaj", 60)
+        page.keyboard.type("zamek")
+        page.keyboard.press("Enter")
+        settle(page)
+        assert active(page)["label"] == "Szukaj"  # the rerun left focus where it was
         page.get_by_text("Wyniki:").first.wait_for()
         # Back to the skip link, and from it to the first result.
-        tab_until(page, lambda a: a["id"] == "a11y-skip", 20, "Shift+Tab")
+        tab_until(page, lambda a: a["id"] == "a11y-skip", 80, "Shift+Tab")
         page.keyboard.press("Enter")
         first = active(page)
         assert first["tag"] == "BUTTON" and first["key"].startswith("st-key-pick_"), first
