@@ -52,6 +52,7 @@ STREAMLIT_STRINGS: dict[str, dict[str, str]] = {
     "Main menu": {"pl": "Menu główne", "uk": "Головне меню"},
     "Running...": {"pl": "Trwa…", "uk": "Виконується…"},
     "Press Enter to apply": {"pl": "Naciśnij Enter, aby zastosować", "uk": "Натисніть Enter"},
+    "Choose date": {"pl": "Wybierz datę", "uk": "Виберіть дату"},
 }
 
 

@@ -301,3 +301,30 @@ def test_mapa_path_opens_the_map_not_page_not_found(browser, server):
         assert page.evaluate("document.title") == "Map · Tourist product map"
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "skip", "choose_date"),
+    [
+        ("pl", "Przejdź do treści strony", "Wybierz datę"),
+        ("uk", "Перейти до основного вмісту", "Виберіть дату"),
+    ],
+)
+def test_streamlits_own_strings_speak_the_readers_language(
+    browser, server, lang, skip, choose_date
+):
+    """Streamlit's skip link and the date picker's button, which no API parameter translates."""
+    page = offline_page(browser, 1280, 900)
+    try:
+        visit(page, server, f"?lang={lang}")
+        page.wait_for_function(
+            "(t) => [...document.querySelectorAll('a')].some(a => a.innerText.trim() === t)",
+            arg=skip,
+            timeout=30_000,
+        )
+        buttons = page.locator(".st-key-f_from button")
+        buttons.first.wait_for()
+        assert buttons.first.get_attribute("aria-label") == choose_date
+        assert page.locator("[aria-label='Choose date']").count() == 0
+    finally:
+        page.context.close()

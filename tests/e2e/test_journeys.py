@@ -319,20 +319,25 @@ def type_into(page, label: str, text: str) -> None:
     settle(page)
 
 
-def test_partner_keeps_what_was_typed_sees_messages_at_the_field_and_edits(browser, server):
-    page = offline_page(browser, 1280, 1100)
+@pytest.mark.parametrize(("width", "height"), [(1280, 1100), (375, 812)])
+def test_partner_keeps_what_was_typed_sees_messages_at_the_field_and_edits(
+    browser, server, width, height
+):
+    page = offline_page(browser, width, height)
     try:
-        _partner(page, server)
+        _partner(page, server, f"{width} px")
     finally:
-        screenshot(page, "journey-partner-last")
+        screenshot(page, f"journey-partner-last-{width}")
 
 
-def _partner(page, server):
+def _partner(page, server, tag: str):
+    """The partner journey; ``tag`` keeps each run's offering name its own."""
+    name = f"Warsztaty ceramiczne ({tag}) — dzień próbny"
     words = FORM["pl"]
     page.goto(f"{server}/dodaj", wait_until="domcontentloaded")
     page.get_by_role("heading", name=words["heading"]).wait_for(timeout=60_000)
     settle(page)
-    type_into(page, words["name"], "Warsztaty ceramiczne — dzień próbny")
+    type_into(page, words["name"], name)
     type_into(page, words["description"], "Zajęcia z toczenia na kole.")
     pick(page, words["category"], words["workshops"])
     pick(page, words["partner"], PARTNER)
@@ -343,13 +348,14 @@ def _partner(page, server):
     assert message_after(page, words["coordinates"]) == words["need_location"]
     assert message_after(page, words["phone"]) == words["need_contact"]
     assert "Wiersz" not in page.get_by_test_id("stMain").inner_text()
-    screenshot(page, "journey-partner-errors-pl")
+    screenshot(page, f"journey-partner-errors-pl-{tag[:-3]}")
 
     choose_language(page, "en")
+    close_sidebar_on_phone(page, page.viewport_size["width"])
     words = FORM["en"]
     page.get_by_role("heading", name=words["heading"]).wait_for(timeout=30_000)
     no_exception(page)
-    assert textbox(page, words["name"]).input_value() == "Warsztaty ceramiczne — dzień próbny"
+    assert textbox(page, words["name"]).input_value() == name
     assert textbox(page, words["description"]).input_value() == "Zajęcia z toczenia na kole."
     assert selectbox_text(page, words["category"]) == words["workshops"]
     assert selectbox_text(page, words["partner"]) == PARTNER
@@ -359,9 +365,10 @@ def _partner(page, server):
     type_into(page, words["coordinates"], "50.0163, 22.6777")
     type_into(page, words["website"], "https://www.jaroslaw.pl")
     assert selectbox_text(page, words["gmina"]) == words["town"]
-    screenshot(page, "journey-partner-filled-en")
+    screenshot(page, f"journey-partner-filled-en-{tag[:-3]}")
 
     choose_language(page, "uk")
+    close_sidebar_on_phone(page, page.viewport_size["width"])
     words = FORM["uk"]
     page.get_by_role("heading", name=words["heading"]).wait_for(timeout=30_000)
     no_exception(page)
@@ -373,22 +380,20 @@ def _partner(page, server):
     link_box.wait_for(timeout=60_000)
     link = link_box.inner_text().strip()
     no_exception(page)
-    screenshot(page, "journey-partner-sent-uk")
+    screenshot(page, f"journey-partner-sent-uk-{tag[:-3]}")
 
     # The private link opens the offering for editing, as it was sent.
     page.goto(link, wait_until="domcontentloaded")
     page.get_by_role("heading", name="Popraw ofertę").wait_for(timeout=60_000)
     settle(page)
     words = FORM["pl"]
-    expect(textbox(page, words["name"])).to_have_value(
-        "Warsztaty ceramiczne — dzień próbny", timeout=30_000
-    )
+    expect(textbox(page, words["name"])).to_have_value(name, timeout=30_000)
     assert selectbox_text(page, words["gmina"]) == words["town"]
-    type_into(page, words["name"], "Warsztaty ceramiczne")
+    type_into(page, words["name"], f"Warsztaty ceramiczne ({tag})")
     page.get_by_role("button", name="Wyślij zmiany do sprawdzenia").click()
     page.get_by_text("Zmiany wysłane do sprawdzenia.").wait_for(timeout=60_000)
     no_exception(page)
-    screenshot(page, "journey-partner-edited")
+    screenshot(page, f"journey-partner-edited-{tag[:-3]}")
 
 
 # -- staff ---------------------------------------------------------------------------------

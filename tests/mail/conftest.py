@@ -105,13 +105,30 @@ def mail_env(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def smtp(mail_env, monkeypatch):
-    """A running SMTP server that the app sends to (SMTP_URL with login)."""
+def smtp(mail_env, monkeypatch, request):
+    """A running SMTP server that the app sends to (SMTP_URL with login).
+
+    What it received is kept as text in ``test-artifacts/mail/<test>.txt`` (headers and the
+    plain part), for the reader of a run to see the messages partners would get.
+    """
     server = SmtpServer(free_port())
     server.start()
     monkeypatch.setenv("SMTP_URL", server.url)
     yield server
     server.stop()
+    if server.messages:
+        folder = REPO_ROOT / "test-artifacts" / "mail"
+        folder.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.name)
+        (folder / f"{name}.txt").write_text(
+            "\n\n".join(
+                f"To: {m['To']}\nSubject: {m['Subject']}\n\n{text_part(m)}".rstrip()
+                + "\n"
+                + "-" * 72
+                for m in server.messages
+            ),
+            encoding="utf-8",
+        )
 
 
 @pytest.fixture
