@@ -13,6 +13,7 @@ import sys
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import MAP_FRAME, REPO_ROOT, offline_page, screenshot, start_app, stop_app
 
@@ -238,7 +239,8 @@ def test_partner_submits_staff_approve_tourist_finds(browser, server):
     page.goto(link, wait_until="domcontentloaded")
     page.get_by_text("opublikowana — widoczna na mapie").wait_for(timeout=60_000)
     page.get_by_role("button", name="Wyślij zmiany do sprawdzenia").wait_for(timeout=60_000)
-    assert textbox(page, "Nazwa oferty *").input_value() == HOSTILE.strip()
+    # The form is filled from the offering as the page settles (a run may still be drawing).
+    expect(textbox(page, "Nazwa oferty *")).to_have_value(HOSTILE.strip(), timeout=30_000)
     page.wait_for_timeout(1000)
     screenshot(page, "edit-link-published")
     page.goto(f"{base}/moja-oferta?token=not-a-real-token", wait_until="domcontentloaded")
