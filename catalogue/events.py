@@ -10,7 +10,7 @@ repeats it (``FREQ=YEARLY`` on the same date, ``FREQ=YEARLY;BYMONTH=8;BYDAY=3SA`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -119,22 +119,48 @@ def _until_end_of_day(rule: str) -> str:
     return re.sub(r"UNTIL=(\d{8})(?=;|$)", widen, rule)
 
 
-def calendar_bytes(rows: Iterable[dict], base_url: str = "") -> bytes:
-    """An iCalendar file of the events in ``rows`` (products-frame records); every text
-    goes through ``icalendar``, which escapes it. ``base_url`` + ``?product=id`` is URL."""
+def _text(value) -> str:
+    """Stripped text of a frame cell; None/NaN give ``""``."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value).strip()
+
+
+def calendar_bytes(
+    rows: Iterable[dict],
+    base_url: str = "",
+    *,
+    url_for: Callable[[str], str] | None = None,
+    uid_host: str = "mapa-klastra",
+    name: str | None = None,
+    stamp_for: Callable[[dict], datetime | None] | None = None,
+) -> bytes:
+    """An iCalendar (RFC 5545) file of the events in ``rows`` (products-frame records).
+
+    The one writer of events: the map's downloads and the static site's ``events.ics``.
+    Every text goes through ``icalendar``, which escapes it. The link of an event is
+    ``url_for(id)``, else ``base_url`` + ``?product=id``; ``uid_host`` makes the UID
+    (``id@uid_host``); ``name`` is the calendar's name; ``stamp_for(row)`` its DTSTAMP
+    (the static site passes the row's last change, so unchanged events keep their bytes).
+    An event with only an end date is a one-day event on that date.
+    """
     cal = icalendar.Calendar()
     cal.add("prodid", "-//RKESiI Jarosław//Mapa produktów turystycznych//PL")
     cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-timezone", TIMEZONE)
+    if name:
+        cal.add("x-wr-calname", name)
     for row in rows:
-        start = _day(row.get("event_start"))
+        start = _day(row.get("event_start")) or _day(row.get("event_end"))
         if start is None:
             continue
         end = _day(row.get("event_end")) or start
+        product_id = _text(row.get("id"))
         event = icalendar.Event()
-        event.add("uid", f"{row['id']}@mapa-klastra")
-        event.add("summary", str(row.get("name_pl") or ""))
-        hours = parse_time(str(row.get("event_time") or ""))
+        event.add("uid", f"{product_id}@{uid_host}")
+        event.add("summary", _text(row.get("name_pl")))
+        hours = parse_time(_text(row.get("event_time")))
         if hours:
             zone = ZoneInfo(TIMEZONE)
             event.add("dtstart", datetime.combine(start, hours[0], tzinfo=zone))
@@ -143,17 +169,22 @@ def calendar_bytes(rows: Iterable[dict], base_url: str = "") -> bytes:
         else:
             event.add("dtstart", start)
             event.add("dtend", end + timedelta(days=1))  # DTEND of an all-day event is exclusive
-        rule = str(row.get("event_rrule") or "")
+        rule = _text(row.get("event_rrule"))
         if rule:
             if hours:
                 rule = _until_end_of_day(rule)
             event.add("rrule", icalendar.vRecur.from_ical(rule))
-        if row.get("address"):
-            event.add("location", str(row["address"]))
+        stamp = stamp_for(row) if stamp_for else None
+        if stamp is not None:
+            event.add("dtstamp", stamp)
+        if _text(row.get("address")):
+            event.add("location", _text(row.get("address")))
         event.add("geo", (float(row["lat"]), float(row["lon"])))
-        if base_url:
-            event.add("url", f"{base_url.rstrip('/')}/?product={row['id']}")
-        description = str(row.get("description_pl") or "")
+        if url_for is not None:
+            event.add("url", url_for(product_id))
+        elif base_url:
+            event.add("url", f"{base_url.rstrip('/')}/?product={product_id}")
+        description = _text(row.get("description_pl"))
         if description:
             event.add("description", description)
         cal.add_component(event)

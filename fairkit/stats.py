@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from catalogue.exchange import csv_bytes
+from catalogue.model import ACCESS_FACTS
 from catalogue.taxonomy import CATEGORIES, LEGAL_FORMS, SECTOR_LABELS, Sector, check_language
 from catalogue.validation import writable_text
 from geodata import DISTRICT_TERYTS, district_name
@@ -98,6 +99,63 @@ COLUMNS["social_enterprises"] = {
     "en": "Social enterprises (voivode's list)",
     "uk": "Соціальні підприємства (реєстр воєводи)",
 }
+
+# Accessibility facts counted per district (True only; unknown stays unknown) and the
+# opening-season groups, from the 12-bit ``months_mask`` (bit m-1 = month m; 0 = not stated).
+ACCESS_COUNTED: tuple[str, ...] = ("wheelchair", *ACCESS_FACTS, "pets")
+SEASONS: dict[str, tuple[int, ...]] = {
+    "winter": (12, 1, 2),
+    "spring": (3, 4, 5),
+    "summer": (6, 7, 8),
+    "autumn": (9, 10, 11),
+}
+for _key, _labels in {
+    "wheelchair": ("Dla wózków", "Wheelchair accessible", "Доступно для візків"),
+    "step_free": ("Wejście bez schodów", "Step-free entrance", "Вхід без сходів"),
+    "accessible_toilet": ("Toaleta dostępna", "Accessible toilet", "Доступний туалет"),
+    "disabled_parking": (
+        "Parking dla niepełnosprawnych",
+        "Disabled parking",
+        "Паркування для людей з інвалідністю",
+    ),
+    "info_blind": (
+        "Informacja dla niewidomych",
+        "Information for blind visitors",
+        "Інформація для незрячих",
+    ),
+    "info_deaf": (
+        "Informacja dla niesłyszących",
+        "Information for deaf visitors",
+        "Інформація для нечуючих",
+    ),
+    "pets": ("Psy mile widziane", "Dogs allowed", "Можна з собаками"),
+    "access_unknown": (
+        "Dostępność nieopisana",
+        "Accessibility not stated",
+        "Доступність не вказана",
+    ),
+    "all_year": ("Cały rok", "All year", "Цілий рік"),
+    "seasonal": ("Sezonowo", "Seasonal", "Сезонно"),
+    "winter": ("Otwarte zimą (XII–II)", "Open in winter (Dec–Feb)", "Відкрито взимку (груд.–лют.)"),
+    "spring": (
+        "Otwarte wiosną (III–V)",
+        "Open in spring (Mar–May)",
+        "Відкрито навесні (бер.–трав.)",
+    ),
+    "summer": (
+        "Otwarte latem (VI–VIII)",
+        "Open in summer (Jun–Aug)",
+        "Відкрито влітку (черв.–серп.)",
+    ),
+    "autumn": (
+        "Otwarte jesienią (IX–XI)",
+        "Open in autumn (Sep–Nov)",
+        "Відкрито восени (вер.–лист.)",
+    ),
+    "events": ("Wydarzenia z datą", "Dated events", "Події з датою"),
+    "season_unknown": ("Sezon nieopisany", "Season not stated", "Сезон не вказано"),
+}.items():
+    COLUMNS[_key] = dict(zip(("pl", "en", "uk"), _labels, strict=True))
 
 QUALITY_FLAGS: tuple[str, ...] = (
     "missing_en",
@@ -340,6 +398,67 @@ COMPLETENESS_FIELDS: tuple[str, ...] = (
     "languages",
     "tags",
 )
+
+
+def _stated_true(products: pd.DataFrame, col: str) -> pd.Series:
+    """True where the fact ``col`` is stated as yes (False and unknown are not counted)."""
+    if col not in products.columns:
+        return pd.Series(False, index=products.index)
+    return products[col].map(lambda v: v is True or (not isinstance(v, bool) and v == 1))
+
+
+def _stated(products: pd.DataFrame, col: str) -> pd.Series:
+    """True where the fact ``col`` is stated at all (yes or no)."""
+    if col not in products.columns:
+        return pd.Series(False, index=products.index)
+    return products[col].map(lambda v: isinstance(v, bool) or v in (0, 1))
+
+
+def access_season_by_district(products: pd.DataFrame, lang: str = "pl") -> pd.DataFrame:
+    """Offerings per district by accessibility fact and by opening season, for reports.
+
+    Columns: ``teryt``, ``district``, ``products``; one per fact of :data:`ACCESS_COUNTED`
+    (offerings where it is stated as yes) and ``access_unknown`` (none of them stated);
+    ``all_year`` (open every month), ``seasonal`` (some months only), one per season of
+    :data:`SEASONS` (open in at least one of its months; all-year offerings count in every
+    season), ``events`` (dated events, counted apart from months) and ``season_unknown``
+    (neither months nor dates). The last row is the total.
+    """
+    check_language(lang)
+    keys = _district_key(_text(products, "district_teryt"))
+    rows = _district_rows(keys, lang)
+    months = pd.to_numeric(products.get("months_mask", 0), errors="coerce")
+    months = pd.Series(months, index=products.index).fillna(0).astype(int)
+    dated = pd.Series(False, index=products.index)
+    for col in ("event_start", "event_end"):
+        if col in products.columns:
+            dated |= products[col].notna()
+    undated = ~dated
+    flags: dict[str, pd.Series] = {f: _stated_true(products, f) for f in ACCESS_COUNTED}
+    any_stated = pd.Series(False, index=products.index)
+    for fact in ACCESS_COUNTED:
+        any_stated |= _stated(products, fact)
+    flags["access_unknown"] = ~any_stated
+    flags["all_year"] = undated & (months == 0xFFF)
+    flags["seasonal"] = undated & (months != 0) & (months != 0xFFF)
+    for season, season_months in SEASONS.items():
+        bits = sum(1 << (m - 1) for m in season_months)
+        flags[season] = undated & ((months & bits) != 0)
+    flags["events"] = dated
+    flags["season_unknown"] = undated & (months == 0)
+    counts = {
+        name: keys[flag.to_numpy(dtype=bool)].value_counts().reindex(rows, fill_value=0)
+        for name, flag in flags.items()
+    }
+    out = pd.DataFrame(
+        {
+            "teryt": [k if k != OTHER else "" for k in rows],
+            "district": [_district_label(k, lang) for k in rows],
+            "products": keys.value_counts().reindex(rows, fill_value=0).to_numpy(dtype=int),
+            **{name: c.to_numpy(dtype=int) for name, c in counts.items()},
+        }
+    )
+    return _with_total(out, lang, ["products", *flags])
 
 
 def completeness(products: pd.DataFrame) -> pd.Series:

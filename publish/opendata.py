@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pandas as pd
-from icalendar import Calendar, Event, vGeo
 
+from catalogue.events import calendar_bytes
 from catalogue.exchange import export_catalogue
-from publish.pages import Links, clean, iso_date, localised
+from publish.pages import Links, clean
 
 # Licences staff may choose (allow-list); CC BY 4.0 is the default.
 LICENCES: dict[str, dict[str, str]] = {
@@ -97,34 +97,15 @@ def updated_at(row) -> datetime | None:
 
 
 def ics_bytes(frame: pd.DataFrame, links: Links, host: str) -> bytes:
-    """iCalendar (RFC 5545) of the offerings with event dates, all-day events in Polish."""
-    cal = Calendar()
-    cal.add("prodid", "-//RKESI//Mapa produktow turystycznych//PL")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", "Wydarzenia · Mapa produktów turystycznych")
-    for _, row in frame.iterrows():
-        start = iso_date(row.get("event_start")) or iso_date(row.get("event_end"))
-        if not start:
-            continue
-        end = iso_date(row.get("event_end")) or start
-        pid = clean(row["id"])
-        event = Event()
-        event.add("uid", f"{pid}@{host}")
-        event.add("summary", clean(row.get("name_pl")))
-        event.add("dtstart", pd.Timestamp(start).date())
-        # DTEND of an all-day event is exclusive: the day after the last day.
-        event.add("dtend", pd.Timestamp(end).date() + timedelta(days=1))
-        event.add("dtstamp", updated_at(row) or datetime(2000, 1, 1, tzinfo=UTC))
-        description, _ = localised(row, "description", "pl")
-        if description:
-            event.add("description", description)
-        if clean(row.get("address")):
-            event.add("location", clean(row.get("address")))
-        event.add("geo", vGeo((float(row["lat"]), float(row["lon"]))))
-        event.add("url", links.page("offer", pid, "pl"))
-        cal.add_component(event)
-    return cal.to_ical()
+    """iCalendar (RFC 5545) of the offerings with event dates, in Polish: the catalogue's one
+    event writer (recurrence and times included), linking each to its static page."""
+    return calendar_bytes(
+        frame.to_dict("records"),
+        url_for=lambda product_id: links.page("offer", product_id, "pl"),
+        uid_host=host,
+        name="Wydarzenia · Mapa produktów turystycznych",
+        stamp_for=lambda row: updated_at(row) or datetime(2000, 1, 1, tzinfo=UTC),
+    )
 
 
 def changes_bytes(frame: pd.DataFrame, removed: dict[str, str], links: Links) -> bytes:

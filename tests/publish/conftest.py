@@ -77,6 +77,7 @@ def populate(store: CatalogueStore) -> dict:
             "x-event", "Jarmark Jarosławski (test)", category="events",
             event_start=__import__("datetime").date(2027, 8, 14),
             event_end=__import__("datetime").date(2027, 8, 16), free=True,
+            event_rrule="FREQ=YEARLY",
         ),
     )  # fmt: skip
     publish_new(

@@ -159,6 +159,9 @@ def test_events_ics_parses_with_icalendar(built):
     assert event.decoded("dtstart").isoformat() == "2027-08-14"
     assert event.decoded("dtend").isoformat() == "2027-08-17"  # exclusive end
     assert str(event["url"]) == f"{SITE}/pl/offer/x-event.html"
+    # The same writer as the map's downloads: the yearly recurrence is in the open data too.
+    assert event["rrule"].to_ical() == b"FREQ=YEARLY"
+    assert event.decoded("dtstamp").tzinfo is not None
 
 
 def test_excel_csv_reimports_through_the_importer(built, tmp_path):

@@ -24,6 +24,7 @@ from catalogue.taxonomy import CATEGORIES
 from fairkit.stats import (
     QUALITY_FLAGS,
     STALE_DAYS,
+    access_season_by_district,
     district_category_counts,
     legal_forms_by_district,
     localise_columns,
@@ -178,6 +179,13 @@ S = {
     "sheet_sectors": {"pl": "Sektory", "en": "Sectors", "uk": "Сектори"},
     "sheet_partners": {"pl": "Partnerzy", "en": "Partners", "uk": "Партнери"},
     "sheet_legal_forms": {"pl": "Formy prawne", "en": "Legal forms", "uk": "Правові форми"},
+    "sheet_access": {"pl": "Dostępność i sezon", "en": "Access and season",
+                     "uk": "Доступність і сезон"},
+    "access_title": {"pl": "Oferty według dostępności i sezonu", "en": "Offerings by accessibility and season",
+                     "uk": "Пропозиції за доступністю та сезоном"},
+    "access_note": {"pl": "Liczone są tylko fakty podane jako „tak”; nieopisane zostają nieopisane.",
+                    "en": "Only facts stated as “yes” are counted; what is not stated stays unknown.",
+                    "uk": "Враховано лише факти, вказані як «так»; невказане лишається невідомим."},
     "sheet_quality": {"pl": "Jakość danych", "en": "Data quality", "uk": "Якість даних"},
     "sheet_issues": {"pl": "Oferty z brakami", "en": "Offerings with gaps",
                      "uk": "Пропозиції з прогалинами"},
@@ -399,6 +407,7 @@ matrix = district_category_counts(everything, lang)
 sectors = sector_counts(everything, lang)
 partner_table = partners_by_district(all_partners, everything, lang)
 legal_forms = legal_forms_by_district(all_partners, lang)
+access = access_season_by_district(everything, lang)
 issues = quality_issues(everything, lang, photo_counts=photo_counts(everything))
 summary = quality_summary(issues, lang)
 flags = [f for f in QUALITY_FLAGS if f in issues.columns]
@@ -442,6 +451,9 @@ with tab_districts:
     st.subheader(tr("matrix_title"), anchor=False)
     st.altair_chart(matrix_chart(matrix), width="stretch")
     table(matrix, tr("matrix_title"), "districts_categories")
+    st.subheader(tr("access_title"), anchor=False)
+    st.caption(tr("access_note"))
+    table(access, tr("access_title"), "access_season")
     st.subheader(tr("map_title"), anchor=False)
     st.altair_chart(choropleth(products_per_district(everything)), width="stretch")
 
@@ -493,6 +505,7 @@ sheets = {
     tr("sheet_sectors"): sectors,
     tr("sheet_partners"): partner_table,
     tr("sheet_legal_forms"): legal_forms.drop(columns=["teryt"]),
+    tr("sheet_access"): access,
     tr("sheet_quality"): summary,
     tr("sheet_issues"): issues[issues["issues"] > 0].drop(columns=["teryt"]),
 }
