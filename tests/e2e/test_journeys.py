@@ -560,6 +560,8 @@ def _phone(page, server):
     )
     page.wait_for_timeout(800)
     box = page.locator(MAP_FRAME).bounding_box()
-    assert -5 <= box["y"] < 812, box
+    # The map is back on screen: its top at the top of the screen, or at most a quarter of
+    # it scrolled past (the page may still settle by a line or two after the jump).
+    assert -0.25 * box["height"] <= box["y"] < 812, box
     no_exception(page)
     screenshot(page, "journey-phone-results")
