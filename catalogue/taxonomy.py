@@ -117,6 +117,43 @@ SECTOR_LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+
+# Labels of the accessibility and audience facts (filters, details, statistics): one owner.
+ACCESS_LABELS: dict[str, dict[str, str]] = {
+    "wheelchair": {
+        "pl": "Dostępne dla wózków",
+        "en": "Wheelchair accessible",
+        "uk": "Доступно для візків",
+    },
+    "family": {
+        "pl": "Dla rodzin z dziećmi",
+        "en": "Families with children",
+        "uk": "Для сімей з дітьми",
+    },
+    "pets": {"pl": "Ze zwierzętami", "en": "Pets allowed", "uk": "З тваринами"},
+    "step_free": {"pl": "Wejście bez schodów", "en": "Step-free entrance", "uk": "Вхід без сходів"},
+    "accessible_toilet": {
+        "pl": "Toaleta dla niepełnosprawnych",
+        "en": "Accessible toilet",
+        "uk": "Туалет для людей з інвалідністю",
+    },
+    "disabled_parking": {
+        "pl": "Parking dla niepełnosprawnych",
+        "en": "Disabled parking",
+        "uk": "Паркінг для людей з інвалідністю",
+    },
+    "info_blind": {
+        "pl": "Informacja dla niewidomych",
+        "en": "Information for blind visitors",
+        "uk": "Інформація для незрячих",
+    },
+    "info_deaf": {
+        "pl": "Informacja dla niesłyszących",
+        "en": "Information for deaf visitors",
+        "uk": "Інформація для нечуючих",
+    },
+}
+
 SECTOR_EXPLANATIONS: dict[str, dict[str, str]] = {
     "social_economy": {
         "pl": "Podmioty ekonomii społecznej (spółdzielnie socjalne, CIS, KIS, ZAZ, WTZ) "

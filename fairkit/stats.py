@@ -17,7 +17,14 @@ import pandas as pd
 
 from catalogue.exchange import csv_bytes
 from catalogue.model import ACCESS_FACTS
-from catalogue.taxonomy import CATEGORIES, LEGAL_FORMS, SECTOR_LABELS, Sector, check_language
+from catalogue.taxonomy import (
+    ACCESS_LABELS,
+    CATEGORIES,
+    LEGAL_FORMS,
+    SECTOR_LABELS,
+    Sector,
+    check_language,
+)
 from catalogue.validation import writable_text
 from geodata import DISTRICT_TERYTS, district_name
 
@@ -109,26 +116,9 @@ SEASONS: dict[str, tuple[int, ...]] = {
     "summer": (6, 7, 8),
     "autumn": (9, 10, 11),
 }
+for _fact in ACCESS_COUNTED:
+    COLUMNS[_fact] = ACCESS_LABELS[_fact]
 for _key, _labels in {
-    "wheelchair": ("Dla wózków", "Wheelchair accessible", "Доступно для візків"),
-    "step_free": ("Wejście bez schodów", "Step-free entrance", "Вхід без сходів"),
-    "accessible_toilet": ("Toaleta dostępna", "Accessible toilet", "Доступний туалет"),
-    "disabled_parking": (
-        "Parking dla niepełnosprawnych",
-        "Disabled parking",
-        "Паркування для людей з інвалідністю",
-    ),
-    "info_blind": (
-        "Informacja dla niewidomych",
-        "Information for blind visitors",
-        "Інформація для незрячих",
-    ),
-    "info_deaf": (
-        "Informacja dla niesłyszących",
-        "Information for deaf visitors",
-        "Інформація для нечуючих",
-    ),
-    "pets": ("Psy mile widziane", "Dogs allowed", "Можна з собаками"),
     "access_unknown": (
         "Dostępność nieopisana",
         "Accessibility not stated",
@@ -477,8 +467,7 @@ def completeness(products: pd.DataFrame) -> pd.Series:
             dated |= products[col].notna()
     score += ((months != 0) | dated).astype(int)
     for col in ("free", "wheelchair", "family", "pets"):
-        if col in products.columns:
-            score += products[col].map(lambda v: isinstance(v, bool) or v in (0, 1)).astype(int)
+        score += _stated(products, col).astype(int)
     return score
 
 

@@ -193,9 +193,9 @@ def test_statistics_answer_social_economy_per_district(db):
         assert any(key in d for d in downloads), downloads
     assert at.metric[0].value == str(len(frame))
     # Offerings by accessibility and season: the table researchers export, Polish headers.
-    access = next(d.value for d in at.dataframe if "Psy mile widziane" in d.value.columns)
+    access = next(d.value for d in at.dataframe if "Ze zwierzętami" in d.value.columns)
     assert access.iloc[-1]["Oferty"] == len(frame)
-    assert access.iloc[-1]["Psy mile widziane"] == int(frame["pets"].map(lambda v: v is True).sum())
+    assert access.iloc[-1]["Ze zwierzętami"] == int(frame["pets"].map(lambda v: v is True).sum())
     assert any("stats_csv_access_season" in d for d in downloads), downloads
     ok(choice(at, "multiselect", "stats_issue_filter").set_value(["stale"]).run())
     assert any("Żadna oferta" in i.value for i in at.info)

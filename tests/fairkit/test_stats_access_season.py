@@ -83,4 +83,4 @@ def test_sample_counts_match_a_row_by_row_count(tmp_path):
     data = to_xlsx_bytes({"Dostępność i sezon": localise_columns(table, "pl")})
     sheet = load_workbook(io.BytesIO(data))["Dostępność i sezon"]
     headers = [c.value for c in sheet[1]]
-    assert "Psy mile widziane" in headers and "Otwarte latem (VI–VIII)" in headers
+    assert "Ze zwierzętami" in headers and "Otwarte latem (VI–VIII)" in headers

@@ -23,6 +23,7 @@ from catalogue.model import ACCESS_FACTS, months_from_mask
 from catalogue.opening_hours import describe, is_open_at
 from catalogue.photos import resolve as resolve_photo
 from catalogue.taxonomy import (
+    ACCESS_LABELS,
     BADGE_BY_SLUG,
     BADGES,
     CATEGORIES,
@@ -64,42 +65,11 @@ S = {
     "date_from": {"pl": "Od dnia", "en": "From", "uk": "З дати"},
     "date_to": {"pl": "Do dnia", "en": "To", "uk": "До дати"},
     "free": {"pl": "Tylko bezpłatne", "en": "Free only", "uk": "Лише безкоштовні"},
-    "wheelchair": {
-        "pl": "Dostępne dla wózków",
-        "en": "Wheelchair accessible",
-        "uk": "Доступно для візків",
-    },
-    "family": {
-        "pl": "Dla rodzin z dziećmi",
-        "en": "Families with children",
-        "uk": "Для сімей з дітьми",
-    },
-    "pets": {"pl": "Ze zwierzętami", "en": "Pets allowed", "uk": "З тваринами"},
+    **ACCESS_LABELS,  # wheelchair, family, pets and the accessibility facts: one owner
     "more_access": {
         "pl": "Więcej o dostępności",
         "en": "More accessibility",
         "uk": "Більше про доступність",
-    },
-    "step_free": {"pl": "Wejście bez schodów", "en": "Step-free entrance", "uk": "Вхід без сходів"},
-    "accessible_toilet": {
-        "pl": "Toaleta dla niepełnosprawnych",
-        "en": "Accessible toilet",
-        "uk": "Туалет для людей з інвалідністю",
-    },
-    "disabled_parking": {
-        "pl": "Parking dla niepełnosprawnych",
-        "en": "Disabled parking",
-        "uk": "Паркінг для людей з інвалідністю",
-    },
-    "info_blind": {
-        "pl": "Informacja dla niewidomych",
-        "en": "Information for blind visitors",
-        "uk": "Інформація для незрячих",
-    },
-    "info_deaf": {
-        "pl": "Informacja dla niesłyszących",
-        "en": "Information for deaf visitors",
-        "uk": "Інформація для нечуючих",
     },
     "badges": {"pl": "Wyróżnienia", "en": "Badges", "uk": "Відзнаки"},
     "weekend": {
