@@ -26,7 +26,7 @@ from catalogue.identity import IdentityError, check_krs, check_nip, check_regon
 from catalogue.messages import format_message
 from catalogue.model import ACCESS_FACTS, Partner, Product
 from catalogue.storage import CatalogueStore, now_utc, row_to_product
-from catalogue.taxonomy import CATEGORIES, SECTOR_LABELS, Sector, Source, Status
+from catalogue.taxonomy import CATEGORIES, LICENCES, SECTOR_LABELS, Sector, Source, Status
 from catalogue.validation import (
     COLUMNS,
     EXCEL_MANGLED,
@@ -96,6 +96,8 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "languages",
     "tags",
     "badges",
+    "text_author",
+    "text_licence",
     "source",
     "status",
 )
@@ -867,6 +869,8 @@ _COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
     "languages": ("languages",),
     "tags": ("tags",),
     "badges": ("badges",),
+    "text_author": ("text_author",),
+    "text_licence": ("text_licence",),
     "source": ("source_note",),
 }
 
@@ -1079,13 +1083,15 @@ def export_rows(frame: pd.DataFrame) -> list[dict]:
                 "event_end": product.event_end,
                 "event_time": product.event_time,
                 "event_rrule": product.event_rrule,
-                "wheelchair": _yes_no(product.wheelchair),
+                "wheelchair": product.wheelchair,  # yes / limited / no / "" as in OSM
                 "family": _yes_no(product.family),
                 "pets": _yes_no(product.pets),
                 **{name: _yes_no(getattr(product, name)) for name in ACCESS_FACTS},
                 "languages": ";".join(product.languages),
                 "tags": ";".join(product.tags),
                 "badges": ";".join(product.badges),
+                "text_author": product.text_author,
+                "text_licence": product.text_licence,
                 "source": product.source_note,
                 "status": product.status,
             }
@@ -1235,8 +1241,10 @@ def _geojson_bytes(rows: list[dict]) -> bytes:
             if column in ("lat", "lon"):
                 continue
             value = row[column]
-            if column in ("free", "wheelchair", "family", "pets", *ACCESS_FACTS):
+            if column in ("free", "family", "pets", *ACCESS_FACTS):
                 value = None if value == "" else value == "yes"
+            elif column == "wheelchair":
+                value = value or None  # yes / limited / no as OpenStreetMap tags it
             elif column in ("languages", "tags"):
                 value = [v for v in value.split(";") if v]
             elif isinstance(value, date):
@@ -1293,7 +1301,8 @@ _TEMPLATE_HELP: dict[str, str] = {
     "event_time": "Tylko wydarzenia: godzina, np. 18:00 albo 10:00-16:00.",
     "event_rrule": "Tylko wydarzenia cykliczne: reguła iCalendar, np. FREQ=YEARLY (co roku w "
     "dniu „data od”), FREQ=YEARLY;BYMONTH=8;BYDAY=3SA, FREQ=WEEKLY;BYDAY=SA.",
-    "wheelchair": "Dostępne dla osób na wózkach: tak / nie / puste.",
+    "wheelchair": "Dostępne dla osób na wózkach: tak / częściowo (np. parter tak, piętro "
+    "nie) / nie / puste (nie wiadomo).",
     "family": "Dla rodzin z dziećmi: tak / nie / puste.",
     "pets": "Można ze zwierzętami (psy): tak / nie / puste.",
     "step_free": "Wejście bez schodów (lub z rampą): tak / nie / puste (nie wiadomo).",
@@ -1307,6 +1316,10 @@ _TEMPLATE_HELP: dict[str, str] = {
     "tags": "Słowa kluczowe rozdzielone średnikiem lub przecinkiem.",
     "badges": "Wyróżnienia z listy koordynatora, rozdzielone średnikiem: unesco, sad_v, "
     "sad_vi, sad_vii, pot, lpt, pzjt; tylko te, które przyznało źródło (np. lista UNESCO).",
+    "text_author": "Kto napisał opisy (osoba lub organizacja); pokazywane pod opisem.",
+    "text_licence": "Licencja opisów: CC BY 4.0, CC BY-SA 4.0, CC0 1.0 albo „Wszelkie prawa "
+    "zastrzeżone, publikacja za zgodą autora”. Wpisując licencję potwierdzasz, że autor się "
+    "na nią zgodził.",
     "source": "Skąd pochodzą informacje (np. strona gminy).",
     "id": "Zostaw puste dla nowej oferty. Id istniejącej oferty (z eksportu) ją aktualizuje.",
 }
@@ -1393,10 +1406,18 @@ def write_template(out_xlsx: str | Path | BinaryIO) -> None:
         allow_blank=True,
     )
     yes_no = DataValidation(type="list", formula1='"tak,nie"', allow_blank=True)
+    wheelchair = DataValidation(type="list", formula1='"tak,częściowo,nie"', allow_blank=True)
+    licence = DataValidation(
+        type="list",
+        formula1='"' + ",".join(lic.short for lic in LICENCES if lic.short) + '"',
+        allow_blank=True,
+    )
     for validation, columns in (
         (category_list, ("category",)),
         (sector_list, ("partner_sector",)),
-        (yes_no, ("free", "wheelchair", "family", "pets", *ACCESS_FACTS)),
+        (yes_no, ("free", "family", "pets", *ACCESS_FACTS)),
+        (wheelchair, ("wheelchair",)),
+        (licence, ("text_licence",)),
     ):
         # Typed values other than the list (a slug, "yes") stay allowed; the importer checks.
         validation.showErrorMessage = False

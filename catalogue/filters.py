@@ -19,13 +19,43 @@ import pandas as pd
 from catalogue.events import UPCOMING_VIEWS, running_mask, upcoming_window
 from catalogue.model import ACCESS_FACTS
 from catalogue.opening_hours import is_open_at, is_open_on
-from catalogue.taxonomy import BADGE_BY_SLUG, CATEGORY_SLUGS, Sector
+from catalogue.taxonomy import BADGE_BY_SLUG, CATEGORY_SLUGS, Sector, wheelchair_level
 from geodata import fold_text
 
 EARTH_RADIUS_KM = 6371.0088
 LOCAL_TIMEZONE = ZoneInfo("Europe/Warsaw")
 SORT_ORDERS: tuple[str, ...] = ("name", "category", "district", "distance")
-_ACCESS_FLAGS: tuple[str, ...] = ("wheelchair", "family", "pets")
+_ACCESS_FLAGS: tuple[str, ...] = ("family", "pets")
+# What a tourist can ask of wheelchair access: "" any, "yes" fully accessible, "limited" at
+# least partly accessible (yes or limited). The levels are catalogue.taxonomy.WHEELCHAIR_LEVELS.
+WHEELCHAIR_FILTERS: tuple[str, ...] = ("", "yes", "limited")
+WHEELCHAIR_FILTER_LABELS: dict[str, dict[str, str]] = {
+    "": {"pl": "Bez znaczenia", "en": "Any", "uk": "Неважливо"},
+    "yes": {
+        "pl": "Dostępne dla wózków",
+        "en": "Wheelchair accessible",
+        "uk": "Доступно для візків",
+    },
+    "limited": {
+        "pl": "Choć częściowo dostępne dla wózków",
+        "en": "At least partly wheelchair accessible",
+        "uk": "Хоча б частково доступно для візків",
+    },
+}
+
+
+def wheelchair_filter_value(value: object) -> str:
+    """A :data:`WHEELCHAIR_FILTERS` value from session state; a session from before the
+    wheelchair levels held a checkbox (``True`` = fully accessible). Anything else is ""."""
+    if value is True:
+        return "yes"
+    return value if isinstance(value, str) and value in WHEELCHAIR_FILTERS else ""
+
+
+_WHEELCHAIR_ACCEPTS: dict[str, frozenset[str]] = {
+    "yes": frozenset({"yes"}),
+    "limited": frozenset({"yes", "limited"}),
+}
 _FACTS: frozenset[str] = frozenset(ACCESS_FACTS)
 _SEARCH_SOURCES: tuple[str, ...] = (
     "name_pl",
@@ -59,7 +89,7 @@ class ProductFilter:
     date_from: date | None = None
     date_to: date | None = None
     free_only: bool = False
-    wheelchair: bool = False
+    wheelchair: str = ""  # one of WHEELCHAIR_FILTERS
     family: bool = False
     pets: bool = False
     access: tuple[str, ...] = ()  # facts of catalogue.model.ACCESS_FACTS that must be true
@@ -81,6 +111,10 @@ class ProductFilter:
         for badge in self.badges:
             if badge not in BADGE_BY_SLUG:
                 raise ValueError(f"unknown badge {badge!r}; expected one of {tuple(BADGE_BY_SLUG)}")
+        if self.wheelchair not in WHEELCHAIR_FILTERS:
+            raise ValueError(
+                f"unknown wheelchair filter {self.wheelchair!r}; expected {WHEELCHAIR_FILTERS}"
+            )
         for fact in self.access:
             if fact not in _FACTS:
                 raise ValueError(f"unknown accessibility fact {fact!r}; expected {ACCESS_FACTS}")
@@ -112,9 +146,11 @@ class ProductFilter:
             params["from"] = self.date_from.isoformat()
         if self.date_to:
             params["to"] = self.date_to.isoformat()
-        for key in ("free_only", "wheelchair", "family", "pets"):
+        for key in ("free_only", "family", "pets"):
             if getattr(self, key):
                 params[key.removesuffix("_only")] = "1"
+        if self.wheelchair:
+            params["wheelchair"] = self.wheelchair
         if self.access:
             params["access"] = ",".join(self.access)
         if self.badges:
@@ -160,7 +196,10 @@ class ProductFilter:
             date_from=date_from,
             date_to=date_to,
             free_only=params.get("free") == "1",
-            wheelchair=params.get("wheelchair") == "1",
+            # "1" is what links printed before wheelchair levels (migration 0101) carry.
+            wheelchair={"1": "yes", "yes": "yes", "limited": "limited"}.get(
+                params.get("wheelchair") or "", ""
+            ),
             family=params.get("family") == "1",
             pets=params.get("pets") == "1",
             access=listed("access", _FACTS.__contains__),
@@ -231,6 +270,9 @@ def prepare_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for col in ("free", *_ACCESS_FLAGS):
         if col not in out.columns:
             out[col] = None
+    if "wheelchair" not in out.columns:
+        out["wheelchair"] = ""
+    out["wheelchair"] = [wheelchair_cell(value) for value in out["wheelchair"]]
     # Column-wise concatenation; a row-wise agg(" ".join) took 4 s for 50,000 products.
     first, *rest = (out[col] for col in _SEARCH_SOURCES)
     joined = first.str.cat(rest, sep=" ") if len(out) else pd.Series([], dtype=str)
@@ -269,6 +311,16 @@ _SEARCH_FOLDS = _FoldMemo()
 _NAME_FOLDS = _FoldMemo()
 
 
+def wheelchair_cell(value: object) -> str:
+    """A wheelchair level from a frame cell (or a pre-0101 yes/no flag); NULL/NaN is ""."""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return wheelchair_level(value)
+
+
 def local_now() -> datetime:
     """The wall-clock time in Poland now, naive (what opening hours are written in)."""
     return datetime.now(LOCAL_TIMEZONE).replace(tzinfo=None)
@@ -298,6 +350,10 @@ def apply_filter(
     for flag in _ACCESS_FLAGS:
         if getattr(flt, flag):
             mask &= _true(frame[flag]).to_numpy(dtype=bool)
+    if flt.wheelchair:
+        accepted = _WHEELCHAIR_ACCEPTS[flt.wheelchair]
+        levels = frame["wheelchair"] if "wheelchair" in frame else pd.Series("", index=frame.index)
+        mask &= levels.isin(accepted).to_numpy(dtype=bool)
     if flt.badges:
         held = frame["badges"].fillna("").astype(str) if "badges" in frame else None
         if held is None:

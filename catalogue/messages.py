@@ -225,6 +225,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "uk": "«{value}» не є відповіддю так/ні. Введіть tak/yes, nie/no, x (= так) або "
         "залиште порожнім (= невідомо).",
     },
+    "bad_wheelchair": {
+        "pl": "„{value}” nie mówi, czy miejsce jest dostępne dla wózków. Wpisz tak, "
+        "częściowo (np. bez windy na piętro) albo nie; puste = nie wiadomo.",
+        "en": '"{value}" does not say whether the place is wheelchair accessible. Enter yes, '
+        "limited (e.g. no lift to the upper floor) or no; empty = unknown.",
+        "uk": "«{value}» не вказує, чи місце доступне для візків. Введіть tak/yes, "
+        "częściowo/limited (напр. без ліфта на поверх) або nie/no; порожньо = невідомо.",
+    },
+    "bad_licence": {
+        "pl": "nieznana licencja „{value}”. Dozwolone: {allowed}; puste = nie podano.",
+        "en": 'unknown licence "{value}". Allowed: {allowed}; empty = not stated.',
+        "uk": "невідома ліцензія «{value}». Дозволені: {allowed}; порожньо = не вказано.",
+    },
     "bad_months": {
         "pl": "nie można odczytać miesięcy „{value}”. Podaj np. 5-9, maj-wrzesień, V-IX, "
         "5,6,7, 11-2 albo „cały rok”.",

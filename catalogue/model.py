@@ -12,8 +12,9 @@ from datetime import date, datetime
 from catalogue.taxonomy import DEFAULT_LANGUAGE, check_language
 
 ALL_MONTHS: tuple[int, ...] = tuple(range(1, 13))
-# Accessibility facts beyond the wheelchair/family/pets flags (migration 0100); each is
-# True / False / None (unknown stays unknown). ``pets`` is the "dogs allowed" fact.
+# Accessibility facts beyond wheelchair access (yes/limited/no, migration 0101) and the
+# family/pets flags (migration 0100); each is True / False / None (unknown stays unknown).
+# ``pets`` is the "dogs allowed" fact.
 ACCESS_FACTS: tuple[str, ...] = (
     "step_free",
     "accessible_toilet",
@@ -33,6 +34,8 @@ class Partner:
     legal_form: str = ""
     gmina_teryt: str = ""
     website: str = ""
+    email: str = ""  # public contact of the organisation
+    phone: str = ""
     member: bool = False
     description_pl: str = ""
     description_en: str = ""
@@ -80,7 +83,7 @@ class Product:
     months: list[int] = field(default_factory=list)  # empty = not stated
     event_start: date | None = None
     event_end: date | None = None
-    wheelchair: bool | None = None
+    wheelchair: str = ""  # catalogue.taxonomy.WHEELCHAIR_LEVELS (yes/limited/no), "" = unknown
     family: bool | None = None
     pets: bool | None = None
     languages: list[str] = field(default_factory=list)
@@ -102,6 +105,8 @@ class Product:
     badges: list[str] = field(default_factory=list)  # slugs of catalogue.taxonomy.BADGES
     event_rrule: str = ""  # recurrence of the event (iCalendar RRULE), see catalogue.events
     event_time: str = ""  # "HH:MM" or "HH:MM-HH:MM", Polish local time
+    text_author: str = ""  # who wrote the descriptions (credited under them)
+    text_licence: str = ""  # a key of catalogue.taxonomy.LICENCE_BY_SLUG, "" = not stated
 
     def name(self, lang: str = DEFAULT_LANGUAGE) -> tuple[str, bool]:
         """Name in ``lang`` and whether it fell back to Polish."""

@@ -39,7 +39,7 @@ from catalogue.model import (
     months_from_mask,
     months_to_mask,
 )
-from catalogue.taxonomy import Status
+from catalogue.taxonomy import Status, check_licence, wheelchair_level
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB_PATH = REPO_ROOT / "data" / "catalogue.sqlite"
@@ -72,6 +72,9 @@ partners_table = sa.Table(
     sa.Column("owes", sa.Text, nullable=False, default="", server_default=""),
     sa.Column("social_enterprise", sa.Boolean, nullable=True),
     sa.Column("se_decision_date", sa.Date, nullable=True),
+    # Public contact of the organisation (migration 0101).
+    sa.Column("email", sa.Text, nullable=False, default="", server_default=""),
+    sa.Column("phone", sa.Text, nullable=False, default="", server_default=""),
 )
 
 products_table = sa.Table(
@@ -105,7 +108,8 @@ products_table = sa.Table(
     sa.Column("months_mask", sa.Integer, nullable=False, default=0),
     sa.Column("event_start", sa.Date, nullable=True),
     sa.Column("event_end", sa.Date, nullable=True),
-    sa.Column("wheelchair", sa.Boolean, nullable=True),
+    # taxonomy.WHEELCHAIR_LEVELS or "" (migration 0101; a yes/no flag before).
+    sa.Column("wheelchair", sa.Text, nullable=False, default="", server_default=""),
     sa.Column("family", sa.Boolean, nullable=True),
     sa.Column("pets", sa.Boolean, nullable=True),
     sa.Column("languages", sa.Text, nullable=False, default=""),
@@ -126,6 +130,9 @@ products_table = sa.Table(
     sa.Column("badges", sa.Text, nullable=False, default="", server_default=""),
     sa.Column("event_rrule", sa.Text, nullable=False, default="", server_default=""),
     sa.Column("event_time", sa.Text, nullable=False, default="", server_default=""),
+    # Credit of the descriptions (migration 0101): author and taxonomy.LICENCES key.
+    sa.Column("text_author", sa.Text, nullable=False, default="", server_default=""),
+    sa.Column("text_licence", sa.Text, nullable=False, default="", server_default=""),
     sa.Index("ix_products_status", "status"),
 )
 
@@ -183,6 +190,9 @@ photos_table = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True)),
     # lifecycle.PhotoReview: only approved photos are public.
     sa.Column("review", sa.String(16), nullable=False, server_default=PhotoReview.PENDING.value),
+    # Credit shown under the photo (migration 0101): author and taxonomy.LICENCES key.
+    sa.Column("author", sa.Text, nullable=False, default="", server_default=""),
+    sa.Column("licence", sa.Text, nullable=False, default="", server_default=""),
 )
 
 staff_table = sa.Table(
@@ -203,7 +213,7 @@ meta_table = sa.Table(
     sa.Column("value", sa.Text, nullable=False),
 )
 
-_BOOL_FIELDS = ("free", "wheelchair", "family", "pets", *ACCESS_FACTS)
+_BOOL_FIELDS = ("free", "family", "pets", *ACCESS_FACTS)
 _PARTNER_IDENTITY = ("nip", "regon", "krs")
 MAX_PHOTOS_PER_PRODUCT = 5
 SUBMIT_ATTEMPTS = 5
@@ -1216,14 +1226,27 @@ class CatalogueStore:
     # -- photos --------------------------------------------------------------------------
 
     def add_photos(
-        self, product_id: str, photos: Iterable, actor: str = "partner", role: Role = Role.PARTNER
+        self,
+        product_id: str,
+        photos: Iterable,
+        actor: str = "partner",
+        role: Role = Role.PARTNER,
+        *,
+        author: str = "",
+        licence: str = "",
     ) -> int:
         """Record stored photo files (``StoredPhoto`` or dicts) after the product's others.
 
-        ``ValueError`` if the product would have more than :data:`MAX_PHOTOS_PER_PRODUCT`;
-        ``KeyError`` for an unknown product. Returns how many were added.
+        ``author`` and ``licence`` (a key of :data:`catalogue.taxonomy.LICENCE_BY_SLUG`) are
+        the credit shown under each photo; a dict's own ``author``/``licence`` win.
+        ``ValueError`` if the product would have more than :data:`MAX_PHOTOS_PER_PRODUCT` or
+        for an unknown licence; ``KeyError`` for an unknown product. Returns how many were added.
         """
         photos = [p if isinstance(p, dict) else asdict(p) for p in photos]
+        for photo in photos:
+            photo.setdefault("author", author)
+            photo.setdefault("licence", licence)
+            check_licence(photo["licence"])
         now = now_utc()
         with self.write() as conn:
             status = conn.execute(
@@ -1257,6 +1280,8 @@ class CatalogueStore:
                         height=int(photo["height"]),
                         created_at=now,
                         review=PhotoReview.PENDING.value,
+                        author=str(photo["author"])[:200],
+                        licence=photo["licence"],
                     )
                 )
             if photos:
@@ -1507,6 +1532,8 @@ def row_to_product(row) -> Product:
     kwargs["partner_id"] = data.get("partner_id") or ""
     for key in _BOOL_FIELDS:
         kwargs[key] = _bool_or_none(data.get(key))
+    wheelchair = data.get("wheelchair")
+    kwargs["wheelchair"] = "" if _is_missing(wheelchair) else wheelchair_level(wheelchair)
     for key in ("event_start", "event_end"):
         kwargs[key] = _date_or_none(data.get(key))
     for key, value in list(kwargs.items()):
@@ -1524,6 +1551,8 @@ def product_from_content(data: dict) -> Product:
     data = dict(data)
     for key in ("event_start", "event_end"):
         data[key] = _date_or_none(data.get(key))
+    # Revisions written before migration 0101 hold a yes/no flag.
+    data["wheelchair"] = wheelchair_level(data.get("wheelchair"))
     return Product(**{k: v for k, v in data.items() if k in Product.__dataclass_fields__})
 
 

@@ -283,3 +283,111 @@ BADGES: tuple[Badge, ...] = (
 )  # fmt: skip
 
 BADGE_BY_SLUG: dict[str, Badge] = {b.slug: b for b in BADGES}
+
+
+# Wheelchair access as OpenStreetMap tags it (``wheelchair=yes|limited|no``); "" = not stated.
+WHEELCHAIR_LEVELS: tuple[str, ...] = ("yes", "limited", "no")
+WHEELCHAIR_LABELS: dict[str, dict[str, str]] = {
+    "yes": {
+        "pl": "Dostępne dla wózków",
+        "en": "Wheelchair accessible",
+        "uk": "Доступно для візків",
+    },
+    "limited": {
+        "pl": "Częściowo dostępne dla wózków",
+        "en": "Partly wheelchair accessible",
+        "uk": "Частково доступно для візків",
+    },
+    "no": {
+        "pl": "Niedostępne dla wózków",
+        "en": "Not wheelchair accessible",
+        "uk": "Недоступно для візків",
+    },
+}
+
+
+def wheelchair_level(value: object) -> str:
+    """One of :data:`WHEELCHAIR_LEVELS` or "" (not stated) from a stored value.
+
+    Databases and revisions from before migration 0101 hold a yes/no flag: ``True`` is
+    "yes", ``False`` is "no", ``None`` is not stated. ``ValueError`` for anything else.
+    """
+    if value is None or value == "":
+        return ""
+    if value is True or value is False:
+        return "yes" if value else "no"
+    text = str(value).strip().lower()
+    if text in WHEELCHAIR_LEVELS:
+        return text
+    if text in ("", "nan", "none"):
+        return ""
+    raise ValueError(f"unknown wheelchair level {value!r}; expected one of {WHEELCHAIR_LEVELS}")
+
+
+def wheelchair_label(level: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Label of a wheelchair level in ``lang``; "" for not stated."""
+    level = wheelchair_level(level)
+    return WHEELCHAIR_LABELS[level][check_language(lang)] if level else ""
+
+
+@dataclass(frozen=True)
+class Licence:
+    """A licence a photo or a text is published under (SPDX identifier as the key)."""
+
+    slug: str
+    label_pl: str
+    label_en: str
+    label_uk: str
+    url: str
+    short: str = ""  # how a credit line names it ("CC BY 4.0"); "" = the full label
+
+    def label(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """Label in ``lang`` (one of :data:`LANGUAGES`)."""
+        return getattr(self, f"label_{check_language(lang)}")
+
+
+# What a partner can choose; CC BY 4.0 is the default for partner submissions (with consent).
+LICENCES: tuple[Licence, ...] = (
+    Licence("CC-BY-4.0", "CC BY 4.0 (uznanie autorstwa)", "CC BY 4.0 (attribution)",
+            "CC BY 4.0 (зазначення авторства)", "https://creativecommons.org/licenses/by/4.0/deed.pl", "CC BY 4.0"),
+    Licence("CC-BY-SA-4.0", "CC BY-SA 4.0 (uznanie autorstwa, na tych samych warunkach)",
+            "CC BY-SA 4.0 (attribution, share-alike)", "CC BY-SA 4.0 (зазначення авторства, на тих самих умовах)",
+            "https://creativecommons.org/licenses/by-sa/4.0/deed.pl", "CC BY-SA 4.0"),
+    Licence("CC0-1.0", "CC0 1.0 (domena publiczna)", "CC0 1.0 (public domain)", "CC0 1.0 (суспільне надбання)",
+            "https://creativecommons.org/publicdomain/zero/1.0/deed.pl", "CC0 1.0"),
+    Licence("permission", "Wszelkie prawa zastrzeżone, publikacja za zgodą autora",
+            "All rights reserved, published with the author's permission",
+            "Усі права захищено, опубліковано зі згоди автора", ""),
+)  # fmt: skip
+LICENCE_BY_SLUG: dict[str, Licence] = {lic.slug: lic for lic in LICENCES}
+DEFAULT_LICENCE = "CC-BY-4.0"
+
+
+def check_licence(slug: str) -> str:
+    """``slug`` if it is a key of :data:`LICENCE_BY_SLUG` or "" (not stated); else ``ValueError``."""
+    if slug == "" or slug in LICENCE_BY_SLUG:
+        return slug
+    raise ValueError(f"unknown licence {slug!r}; expected one of {', '.join(LICENCE_BY_SLUG)}")
+
+
+CREDIT_PREFIXES: dict[str, dict[str, str]] = {
+    "photo": {"pl": "Fot.", "en": "Photo", "uk": "Фото"},
+    "text": {"pl": "Tekst", "en": "Text", "uk": "Текст"},
+}
+
+
+def credit_line(kind: str, author: str, licence: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """ "Fot.: author, CC BY 4.0" for a ``photo`` or ``text`` in ``lang``; "" if nothing is known.
+
+    Plain text: callers escape it for their output (HTML, PDF, Markdown).
+    """
+    if kind not in CREDIT_PREFIXES:
+        raise ValueError(f"unknown credit kind {kind!r}; expected one of {tuple(CREDIT_PREFIXES)}")
+    licence = check_licence(licence)
+    parts = [author.strip()] if author and author.strip() else []
+    if licence:
+        entry = LICENCE_BY_SLUG[licence]
+        parts.append(entry.short or entry.label(lang))
+    if not parts:
+        return ""
+    return f"{CREDIT_PREFIXES[kind][check_language(lang)]}: {', '.join(parts)}"

@@ -42,10 +42,12 @@ from catalogue.taxonomy import (
     CATEGORIES,
     LANGUAGES,
     LEGAL_FORMS,
+    LICENCES,
     SECTOR_LABELS,
     Sector,
     Status,
     check_language,
+    wheelchair_level,
 )
 from geodata import (
     CoordinateError,
@@ -78,6 +80,7 @@ MAX_LENGTHS: dict[str, int] = {
     "phone": 100,
     "tags": 500,
     "source": 500,
+    "text_author": 200,
 }
 DUPLICATE_DISTANCE_M = 200.0
 DUPLICATE_NAME_RATIO = 0.85
@@ -129,6 +132,8 @@ COLUMNS: dict[str, str] = {
     "badges": "wyróżnienia",
     "event_rrule": "powtarzanie",
     "event_time": "godzina",
+    "text_author": "autor tekstu",
+    "text_licence": "licencja tekstu",
 }
 
 # Further spellings people use; compared after _header_key() folding.
@@ -171,6 +176,8 @@ _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "event_rrule": ("rrule", "recurrence", "powtarza sie", "cyklicznie"),
     "event_time": ("godzina wydarzenia", "time", "time of day"),
     "pets": ("ze zwierzetami", "pets allowed", "psy", "dogs allowed"),
+    "text_author": ("autor opisu", "autor", "author", "text author"),
+    "text_licence": ("licencja", "licencja opisu", "licence", "license", "text license"),
 }
 
 _TEXT_COLUMNS: tuple[str, ...] = (
@@ -183,9 +190,10 @@ _TEXT_COLUMNS: tuple[str, ...] = (
     "address",
     "price",
     "source",
+    "text_author",
 )
 _MULTILINE: frozenset[str] = frozenset({"description", "description_en", "description_uk"})
-_BOOL_COLUMNS: tuple[str, ...] = ("free", "wheelchair", "family", "pets", *ACCESS_FACTS)
+_BOOL_COLUMNS: tuple[str, ...] = ("free", "family", "pets", *ACCESS_FACTS)
 
 _TRUE = frozenset({"tak", "t", "yes", "y", "true", "1", "x", "prawda", "так"})
 _FALSE = frozenset({"nie", "n", "no", "false", "0", "falsz", "ні", "нi"})
@@ -403,6 +411,25 @@ def parse_bool(value: object) -> bool | None:
     if key in _FALSE:
         return False
     raise ValueError(f"not a yes/no value: {value!r}")
+
+
+_LIMITED = frozenset(
+    {"czesciowo", "czesciowa", "ograniczona", "ograniczone", "limited", "partly", "partial",
+     "partially", "частково"}
+)  # fmt: skip
+
+
+def parse_wheelchair(value: object) -> str:
+    """Wheelchair access: tak/nie/częściowo, yes/no/limited, x (= yes); empty → "".
+
+    Returns one of :data:`catalogue.taxonomy.WHEELCHAIR_LEVELS` or "" (not stated);
+    ``ValueError`` otherwise.
+    """
+    if is_blank(value):
+        return ""
+    if isinstance(value, str) and fold(value) in _LIMITED:
+        return "limited"
+    return wheelchair_level(parse_bool(value))
 
 
 def parse_months(value: object) -> list[int]:
@@ -685,6 +712,22 @@ def _badge_keys() -> dict[str, str]:
 
 def _allowed_badges() -> dict[str, str]:
     return {lang: ", ".join(f"{b.slug} ({b.label(lang)})" for b in BADGES) for lang in LANGUAGES}
+
+
+@functools.cache
+def _licence_keys() -> dict[str, str]:
+    """Folded spellings of each licence (key, short name, labels) → its key."""
+    keys: dict[str, str] = {}
+    for lic in LICENCES:
+        for spelling in (lic.slug, lic.short, *(lic.label(lang) for lang in LANGUAGES)):
+            if spelling:
+                keys[fold(spelling)] = lic.slug
+                keys[fold(spelling.replace("-", " "))] = lic.slug
+    return keys
+
+
+def _allowed_licences() -> dict[str, str]:
+    return {lang: ", ".join(lic.short or lic.label(lang) for lic in LICENCES) for lang in LANGUAGES}
 
 
 def _allowed_legal_forms() -> dict[str, str]:
@@ -1235,7 +1278,7 @@ class _Validator:
             months=months,
             event_start=start,
             event_end=end,
-            wheelchair=flags["wheelchair"],
+            wheelchair=self.wheelchair(row),
             family=flags["family"],
             pets=flags["pets"],
             languages=languages,
@@ -1247,6 +1290,8 @@ class _Validator:
             badges=badges,
             event_rrule=recurrence,
             event_time=event_time,
+            text_author=texts["text_author"],
+            text_licence=self.licence(row),
         )
         return product
 
@@ -1651,6 +1696,24 @@ class _Validator:
         except ValueError:
             self.issue(row, name, "bad_bool", value=_text_value(raw))
             return None
+
+    def wheelchair(self, row: _Row) -> str:
+        raw = row.cells.get("wheelchair")
+        try:
+            return parse_wheelchair(raw)
+        except ValueError:
+            self.issue(row, "wheelchair", "bad_wheelchair", value=_text_value(raw))
+            return ""
+
+    def licence(self, row: _Row) -> str:
+        value = cell_text(row.cells.get("text_licence"))
+        if not value:
+            return ""
+        slug = _licence_keys().get(fold(value))
+        if slug is None:
+            self.issue(row, "text_licence", "bad_licence", value=value, allowed=_allowed_licences())
+            return ""
+        return slug
 
     def months(self, row: _Row) -> list[int]:
         raw = row.cells.get("months")

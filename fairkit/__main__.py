@@ -194,7 +194,7 @@ def cmd_brochure(args: argparse.Namespace, store: CatalogueStore) -> int:
 
 def cmd_card(args: argparse.Namespace, store: CatalogueStore) -> int:
     """Write the A6 card of one published product."""
-    from fairkit.card import build_card, photo_path
+    from fairkit.card import build_card, photo_credit, photo_path
 
     warn_if_no_public_url(args)
 
@@ -209,7 +209,13 @@ def cmd_card(args: argparse.Namespace, store: CatalogueStore) -> int:
             "products get a card (its link would open nothing on the public map)"
         )
     photo = photo_path(store, args.product_id)
-    result = build_card(rows.iloc[0].to_dict(), lang=args.lang, base_url=args.base_url, photo=photo)
+    result = build_card(
+        rows.iloc[0].to_dict(),
+        lang=args.lang,
+        base_url=args.base_url,
+        photo=photo,
+        photo_credit=photo_credit(store, args.product_id, args.lang),
+    )
     write_atomic(args.out, result.data)
     with_photo = f"with photo {photo.name}" if photo else "no photo"
     print(f"wrote {args.out}: A6 card of {args.product_id}, {with_photo}")

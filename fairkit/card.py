@@ -13,7 +13,7 @@ from fpdf import FPDF
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from catalogue.filters import ProductFilter
-from catalogue.taxonomy import CATEGORY_BY_SLUG, DEFAULT_LANGUAGE, check_language
+from catalogue.taxonomy import CATEGORY_BY_SLUG, DEFAULT_LANGUAGE, check_language, credit_line
 from fairkit.brochure import GREY, INK, PT_MM, PrintResult, display_name
 from fairkit.pdf_common import (
     FONT_FAMILY,
@@ -48,12 +48,14 @@ def build_card(
     base_url: str | None = None,
     photo: str | Path | None = None,
     flt: ProductFilter | None = None,
+    photo_credit: str = "",
 ) -> PrintResult:
     """The A6 card of one product as a one-page PDF.
 
     ``row`` is one record of ``products_frame`` (a dict or Series with ``id``, names,
     descriptions, ``category``, ``address``…); ``photo`` an image file, left out when it is
-    ``None``, missing or unreadable. The QR code leads to ``<base>/?product=<id>`` (plus the
+    ``None``, missing or unreadable; ``photo_credit`` the line printed under it
+    (:func:`photo_credit`). The QR code leads to ``<base>/?product=<id>`` (plus the
     filter's params and ``lang``); ``base_url`` defaults to ``PUBLIC_BASE_URL``.
     """
     check_language(lang)
@@ -81,7 +83,15 @@ def build_card(
     y = MARGIN + 1
     if image is not None:
         pdf.image(_crop(image, inner / PHOTO_H), x=MARGIN, y=y, w=inner, h=PHOTO_H)
-        y += PHOTO_H + 3
+        y += PHOTO_H + 0.8
+        if photo_credit:
+            credit_size = 5.5
+            pdf.set_font(FONT_FAMILY, "", credit_size)
+            pdf.set_text_color(*GREY)
+            pdf.set_xy(MARGIN, y)
+            pdf.cell(inner, credit_size * PT_MM * 1.3, photo_credit[:120], align="R")
+            y += credit_size * PT_MM * 1.3
+        y += 2.2
 
     # Footer first: the QR code sits on it and the text takes what is left above.
     footer = [label("cluster_name", lang)]
@@ -192,6 +202,20 @@ def photo_path(store, product_id: str) -> Path | None:
     Uses ``store.photos_for`` and :func:`catalogue.photos.resolve` only where they exist, so
     the card works with a catalogue that has no photo support.
     """
+    found = _first_photo(store, product_id)
+    return found[0] if found else None
+
+
+def photo_credit(store, product_id: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """ "Fot.: author, licence" of the photo :func:`photo_path` finds; "" if none is known."""
+    found = _first_photo(store, product_id)
+    if not found or not isinstance(found[1], Mapping):
+        return ""
+    row = found[1]
+    return credit_line("photo", str(row.get("author") or ""), str(row.get("licence") or ""), lang)
+
+
+def _first_photo(store, product_id: str) -> tuple[Path, object] | None:
     photos_for = getattr(store, "photos_for", None)
     if photos_for is None:
         return None
@@ -209,5 +233,5 @@ def photo_path(store, product_id: str) -> Path | None:
         except ValueError:
             continue  # a path outside the photo directory is never opened
         if path.is_file():
-            return path
+            return path, photo
     return None

@@ -27,9 +27,16 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from catalogue.atomic_file import write_atomic
+from catalogue.filters import wheelchair_cell
 from catalogue.locale_format import price_for_reader
 from catalogue.model import months_from_mask
-from catalogue.taxonomy import MONTH_NAMES, SECTOR_LABELS, category_label, check_language
+from catalogue.taxonomy import (
+    MONTH_NAMES,
+    SECTOR_LABELS,
+    category_label,
+    check_language,
+    wheelchair_label,
+)
 from geodata import district_name, fold_text
 from mapview import assets
 from mapview.builder import _script_json, product_rows, render_product_map
@@ -61,11 +68,6 @@ UI_TEXT: dict[str, dict[str, str]] = {
     "all_year": {"pl": "cały rok", "en": "all year", "uk": "цілий рік"},
     "not_stated": {"pl": "nie podano", "en": "not stated", "uk": "не вказано"},
     "accessibility": {"pl": "Udogodnienia", "en": "Accessibility", "uk": "Зручності"},
-    "wheelchair": {
-        "pl": "dostępne dla wózków",
-        "en": "wheelchair accessible",
-        "uk": "доступно для візків",
-    },
     "family": {"pl": "dla rodzin z dziećmi", "en": "for families", "uk": "для сімей з дітьми"},
     "pets": {"pl": "ze zwierzętami", "en": "pets allowed", "uk": "з тваринами"},
     "legend": {"pl": "Legenda", "en": "Legend", "uk": "Легенда"},
@@ -269,6 +271,13 @@ def _text(row: pd.Series, col: str) -> str:
     return str(value).strip()
 
 
+def _access(row: pd.Series, lang: str) -> list[str]:
+    """Accessibility words for a card: the wheelchair level as stated, then family/pets."""
+    level = wheelchair_cell(row.get("wheelchair"))
+    words = [wheelchair_label(level, lang).lower()] if level else []
+    return words + [_tr(f, lang) for f in ("family", "pets") if row.get(f) is True]
+
+
 def _availability(row: pd.Series, lang: str) -> str:
     start, end = row.get("event_start"), row.get("event_end")
     if pd.notna(start) or pd.notna(end):
@@ -317,7 +326,7 @@ def product_details(products: pd.DataFrame, lang: str = "pl") -> dict[str, dict]
             "t": _text(row, "phone"),
             "r": price,
             "v": _availability(row, lang),
-            "f": [_tr(f, lang) for f in ("wheelchair", "family", "pets") if row.get(f) is True],
+            "f": _access(row, lang),
             "k": fold_text(
                 " ".join(_text(row, c) for c in ("name_pl", "name_en", "name_uk") if c in row)
             ),

@@ -18,7 +18,7 @@ import segno
 from fpdf import FPDF
 
 from catalogue.atomic_file import write_atomic
-from catalogue.filters import ProductFilter
+from catalogue.filters import WHEELCHAIR_FILTER_LABELS, ProductFilter
 
 # The public address has one owner; printed links and e-mails share it.
 from catalogue.links import (  # noqa: F401 - re-exported for the print modules
@@ -136,11 +136,6 @@ LABELS: dict[str, dict[str, str]] = {
     "f_month": {"pl": "otwarte w miesiącu", "en": "open in", "uk": "відкрито у місяці"},
     "f_dates": {"pl": "termin", "en": "dates", "uk": "дати"},
     "f_free": {"pl": "tylko bezpłatne", "en": "free only", "uk": "лише безкоштовні"},
-    "f_wheelchair": {
-        "pl": "dostępne dla wózków",
-        "en": "wheelchair accessible",
-        "uk": "доступно для візків",
-    },
     "f_family": {"pl": "dla rodzin z dziećmi", "en": "for families", "uk": "для сімей з дітьми"},
     "f_pets": {"pl": "ze zwierzętami", "en": "pets allowed", "uk": "з тваринами"},
     "f_text": {"pl": "szukaj", "en": "search", "uk": "пошук"},
@@ -346,9 +341,11 @@ def describe_filter(flt: ProductFilter | None, lang: str) -> str:
     if flt.date_from or flt.date_to:
         span = " – ".join(_day(d) for d in (flt.date_from, flt.date_to) if d)
         parts.append(f"{label('f_dates', lang)}: {span}")
+    if flt.wheelchair:
+        wanted = WHEELCHAIR_FILTER_LABELS[flt.wheelchair][lang]
+        parts.append(wanted[:1].lower() + wanted[1:])
     for key, flag in (
         ("f_free", flt.free_only),
-        ("f_wheelchair", flt.wheelchair),
         ("f_family", flt.family),
         ("f_pets", flt.pets),
     ):

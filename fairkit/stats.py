@@ -16,12 +16,14 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from catalogue.exchange import csv_bytes
+from catalogue.filters import wheelchair_cell
 from catalogue.model import ACCESS_FACTS
 from catalogue.taxonomy import (
     ACCESS_LABELS,
     CATEGORIES,
     LEGAL_FORMS,
     SECTOR_LABELS,
+    WHEELCHAIR_LABELS,
     Sector,
     check_language,
 )
@@ -109,7 +111,7 @@ COLUMNS["social_enterprises"] = {
 
 # Accessibility facts counted per district (True only; unknown stays unknown) and the
 # opening-season groups, from the 12-bit ``months_mask`` (bit m-1 = month m; 0 = not stated).
-ACCESS_COUNTED: tuple[str, ...] = ("wheelchair", *ACCESS_FACTS, "pets")
+ACCESS_COUNTED: tuple[str, ...] = ("wheelchair", "wheelchair_limited", *ACCESS_FACTS, "pets")
 SEASONS: dict[str, tuple[int, ...]] = {
     "winter": (12, 1, 2),
     "spring": (3, 4, 5),
@@ -117,7 +119,9 @@ SEASONS: dict[str, tuple[int, ...]] = {
     "autumn": (9, 10, 11),
 }
 for _fact in ACCESS_COUNTED:
-    COLUMNS[_fact] = ACCESS_LABELS[_fact]
+    COLUMNS[_fact] = (
+        WHEELCHAIR_LABELS["limited"] if _fact == "wheelchair_limited" else ACCESS_LABELS[_fact]
+    )
 for _key, _labels in {
     "access_unknown": (
         "Dostępność nieopisana",
@@ -390,15 +394,28 @@ COMPLETENESS_FIELDS: tuple[str, ...] = (
 )
 
 
+def _wheelchair(products: pd.DataFrame) -> pd.Series:
+    """Wheelchair level per product: yes / limited / no / "" (not stated)."""
+    if "wheelchair" not in products.columns:
+        return pd.Series("", index=products.index)
+    return products["wheelchair"].map(wheelchair_cell)
+
+
 def _stated_true(products: pd.DataFrame, col: str) -> pd.Series:
-    """True where the fact ``col`` is stated as yes (False and unknown are not counted)."""
+    """True where the fact ``col`` is stated as yes (False and unknown are not counted).
+
+    ``wheelchair_limited`` is wheelchair access stated as limited (partly accessible)."""
+    if col in ("wheelchair", "wheelchair_limited"):
+        return _wheelchair(products) == ("yes" if col == "wheelchair" else "limited")
     if col not in products.columns:
         return pd.Series(False, index=products.index)
     return products[col].map(lambda v: v is True or (not isinstance(v, bool) and v == 1))
 
 
 def _stated(products: pd.DataFrame, col: str) -> pd.Series:
-    """True where the fact ``col`` is stated at all (yes or no)."""
+    """True where the fact ``col`` is stated at all (yes or no; for wheelchair any level)."""
+    if col in ("wheelchair", "wheelchair_limited"):
+        return _wheelchair(products) != ""
     if col not in products.columns:
         return pd.Series(False, index=products.index)
     return products[col].map(lambda v: isinstance(v, bool) or v in (0, 1))

@@ -15,14 +15,18 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from catalogue.filters import wheelchair_cell
 from catalogue.locale_format import price_for_reader
 from catalogue.model import months_from_mask
 from catalogue.taxonomy import (
     LANGUAGES,
+    LICENCE_BY_SLUG,
     MONTH_NAMES,
     SECTOR_EXPLANATIONS,
     category_label,
+    credit_line,
     sector_label,
+    wheelchair_label,
 )
 from fairkit.pdf_common import app_product_link, site_page_path
 from geodata import district_name
@@ -198,8 +202,18 @@ def availability(row, lang: str) -> dict:
     return {"kind": "months", "text": ", ".join(MONTH_NAMES[lang][m - 1] for m in months)}
 
 
-def offer_jsonld(row, lang: str, name: str, description: str, url: str, image: str) -> dict:
-    """schema.org JSON-LD of an offering, typed by category (``SCHEMA_TYPES``)."""
+def access_words(row, lang: str) -> list[str]:
+    """Accessibility words of an offering: the wheelchair level as stated, family, pets."""
+    level = wheelchair_cell(row.get("wheelchair"))
+    words = [wheelchair_label(level, lang).lower()] if level else []
+    return words + [text(f, lang) for f in ("family", "pets") if flag(row.get(f))]
+
+
+def offer_jsonld(
+    row, lang: str, name: str, description: str, url: str, image: str, photo: dict | None = None
+) -> dict:
+    """schema.org JSON-LD of an offering, typed by category (``SCHEMA_TYPES``); the photo's
+    author and licence, where known, go into an ``ImageObject``."""
     kind = SCHEMA_TYPES[clean(row.get("category"))]
     lat, lon = float(row["lat"]), float(row["lon"])
     place: dict = {
@@ -231,6 +245,15 @@ def offer_jsonld(row, lang: str, name: str, description: str, url: str, image: s
         doc["description"] = description
     if image:
         doc["image"] = image
+        author = str((photo or {}).get("author") or "")
+        licence = LICENCE_BY_SLUG.get(str((photo or {}).get("licence") or ""))
+        if author or licence:
+            picture: dict = {"@type": "ImageObject", "contentUrl": image, "url": image}
+            if author:
+                picture["creditText"] = author
+            if licence and licence.url:
+                picture["license"] = licence.url
+            doc["image"] = picture
     free = flag(row.get("free"))
     if free is not None:
         doc["isAccessibleForFree"] = free
@@ -318,7 +341,10 @@ def offer_context(
         "phones": [p.strip() for p in clean(row.get("phone")).split(";") if p.strip()],
         "price": price_for_reader(clean(row.get("price")), flag(row.get("free")), lang),
         "availability": availability(row, lang),
-        "access": [text(f, lang) for f in ("wheelchair", "family", "pets") if flag(row.get(f))],
+        "access": access_words(row, lang),
+        "text_credit": credit_line(
+            "text", clean(row.get("text_author")), clean(row.get("text_licence")), lang
+        ),
         "languages": [x for x in clean(row.get("languages")).split(";") if x],
         "tags": [x for x in clean(row.get("tags")).split(";") if x],
         "directions": {
@@ -340,10 +366,11 @@ def offer_context(
             "width": photo["width"],
             "height": photo["height"],
             "alt": text("photo_of", lang, name=name),
+            "credit": credit_line("photo", photo.get("author", ""), photo.get("licence", ""), lang),
         }
         if photo
         else None,
-        "jsonld": script_json(offer_jsonld(row, lang, name, description, url, image)),
+        "jsonld": script_json(offer_jsonld(row, lang, name, description, url, image, photo)),
     }
 
 

@@ -243,6 +243,8 @@ def _first_photo(rows: list[dict]) -> dict | None:
                 "width": int(photo.get("width") or 0),
                 "height": int(photo.get("height") or 0),
                 "stamp": f"{path.stat().st_size}:{path.stat().st_mtime_ns}",
+                "author": str(photo.get("author") or ""),
+                "licence": str(photo.get("licence") or ""),
             }
     return None
 
@@ -256,7 +258,9 @@ def _row_hashes(frame: pd.DataFrame, photos: dict[str, dict | None]) -> dict[str
     for record in frame[cols].to_dict("records"):
         pid = str(record["id"])
         photo = photos.get(pid)
-        out[pid] = _key(record, photo and {k: photo[k] for k in ("file", "stamp")})
+        out[pid] = _key(
+            record, photo and {k: photo[k] for k in ("file", "stamp", "author", "licence")}
+        )
     return out
 
 

@@ -38,11 +38,6 @@ SITE_TEXT: dict[str, dict[str, str]] = {
     "all_year": {"pl": "cały rok", "en": "all year", "uk": "цілий рік"},
     "not_stated": {"pl": "nie podano", "en": "not stated", "uk": "не вказано"},
     "accessibility": {"pl": "Udogodnienia", "en": "Accessibility", "uk": "Зручності"},
-    "wheelchair": {
-        "pl": "dostępne dla wózków",
-        "en": "wheelchair accessible",
-        "uk": "доступно для візків",
-    },
     "family": {"pl": "dla rodzin z dziećmi", "en": "for families", "uk": "для сімей з дітьми"},
     "pets": {"pl": "ze zwierzętami", "en": "pets allowed", "uk": "з тваринами"},
     "languages": {"pl": "Języki obsługi", "en": "Languages spoken", "uk": "Мови обслуговування"},

@@ -25,9 +25,22 @@ from branca.element import MacroElement
 from jinja2 import Template
 from streamlit_folium import st_folium
 
-from catalogue.model import Product
+from catalogue.model import ACCESS_FACTS, Product
 from catalogue.opening_hours import describe
-from catalogue.taxonomy import CATEGORIES, Sector, Status, category_label, sector_label
+from catalogue.taxonomy import (
+    ACCESS_LABELS,
+    CATEGORIES,
+    DEFAULT_LICENCE,
+    LICENCE_BY_SLUG,
+    WHEELCHAIR_LEVELS,
+    Sector,
+    Status,
+    category_label,
+    check_licence,
+    credit_line,
+    sector_label,
+    wheelchair_label,
+)
 from catalogue.validation import (
     OFFER_LANGUAGES,
     ValidationIssue,
@@ -191,6 +204,40 @@ F = {
         "uk": "Джерело інформації (необов'язково)",
     },
     "unknown": {"pl": "nie podano", "en": "not stated", "uk": "не вказано"},
+    "limited": {"pl": "częściowo", "en": "partly", "uk": "частково"},
+    "more_access": {
+        "pl": "Więcej o dostępności",
+        "en": "More about accessibility",
+        "uk": "Більше про доступність",
+    },
+    "credits": {
+        "pl": "Autor i licencja opisów i zdjęć",
+        "en": "Author and licence of the texts and photos",
+        "uk": "Автор і ліцензія текстів і фото",
+    },
+    "text_author": {
+        "pl": "Autor (osoba lub organizacja)",
+        "en": "Author (a person or an organisation)",
+        "uk": "Автор (особа або організація)",
+    },
+    "text_author_help": {
+        "pl": "Podpis pod opisem i zdjęciami. Puste = organizacja, która prowadzi ofertę.",
+        "en": "Credited under the description and photos. Empty = the organisation that runs "
+        "the offering.",
+        "uk": "Підпис під описом і фото. Порожньо = організація, що веде пропозицію.",
+    },
+    "text_licence": {"pl": "Licencja", "en": "Licence", "uk": "Ліцензія"},
+    "consent": {
+        "pl": "Mam prawo udostępnić te opisy i zdjęcia i zgadzam się na ich publikację w "
+        "katalogu klastra, na jego stronach i w materiałach drukowanych na wybranej licencji.",
+        "en": "I have the right to share these texts and photos and agree to their publication "
+        "in the cluster's catalogue, on its pages and in printed material under the chosen "
+        "licence.",
+        "uk": "Я маю право поширювати ці тексти й фото і погоджуюся на їх публікацію в "
+        "каталозі кластера, на його сторінках і в друкованих матеріалах за обраною ліцензією.",
+    },
+    "consent_label": {"pl": "Zgoda", "en": "Consent", "uk": "Згода"},
+    **{fact: ACCESS_LABELS[fact] for fact in ACCESS_FACTS},
     "yes": {"pl": "tak", "en": "yes", "uk": "так"},
     "no": {"pl": "nie", "en": "no", "uk": "ні"},
     "choose": {"pl": "Wybierz…", "en": "Choose…", "uk": "Оберіть…"},
@@ -233,11 +280,17 @@ PROFILE_FIELDS: tuple[str, ...] = (
     "wheelchair",
     "family",
     "pets",
+    *ACCESS_FACTS,
     "languages",
     "tags",
     "source",
+    "text_author",
+    "text_licence",
+    "consent",
 )
 TRI_STATE: tuple[str, ...] = ("", "tak", "nie")
+# The wheelchair answer is a level of catalogue.taxonomy.WHEELCHAIR_LEVELS ("" = not stated).
+WHEELCHAIR_CHOICES: tuple[str, ...] = ("", *WHEELCHAIR_LEVELS)
 PARTNER_MODES: tuple[str, ...] = ("existing", "new")
 GMINA_AUTO = ""
 
@@ -285,12 +338,17 @@ def product_to_values(product: Product) -> dict:
         "opening_hours": product.opening_hours,
         "event_start": product.event_start,
         "event_end": product.event_end,
-        "wheelchair": _yes_no(product.wheelchair),
+        "wheelchair": product.wheelchair,
         "family": _yes_no(product.family),
         "pets": _yes_no(product.pets),
+        **{name: _yes_no(getattr(product, name)) for name in ACCESS_FACTS},
         "languages": [c for c in product.languages if c in OFFER_LANGUAGES],
         "tags": ", ".join(product.tags),
         "source": product.source_note,
+        "text_author": product.text_author,
+        "text_licence": product.text_licence or DEFAULT_LICENCE,
+        # A licence on record was agreed to when it was given.
+        "consent": bool(product.text_licence),
     }
 
 
@@ -319,18 +377,28 @@ def values_to_record(values: dict) -> dict:
         "wheelchair": values.get("wheelchair") or "",
         "family": values.get("family") or "",
         "pets": values.get("pets") or "",
+        **{name: values.get(name) or "" for name in ACCESS_FACTS},
         "languages": ";".join(values.get("languages") or []),
         "tags": values.get("tags") or "",
         "source": values.get("source") or "",
+        "text_author": values.get("text_author") or "",
+        # No licence without the author's consent: the text is then published uncredited
+        # only once the consent is given (the form refuses to send before).
+        "text_licence": (values.get("text_licence") or "") if values.get("consent") else "",
         "partner": "",
         "partner_sector": "",
     }
     mode = values.get("partner_mode") or "existing"
     if mode not in PARTNER_MODES:
         raise ValueError(f"unknown partner mode {mode!r}; expected one of {PARTNER_MODES}")
-    for name in ("free", "wheelchair", "family", "pets"):
+    for name in ("free", "family", "pets", *ACCESS_FACTS):
         if (values.get(name) or "") not in TRI_STATE:
             raise ValueError(f"unknown {name} answer {values.get(name)!r}; expected {TRI_STATE}")
+    if (values.get("wheelchair") or "") not in WHEELCHAIR_CHOICES:
+        raise ValueError(
+            f"unknown wheelchair answer {values.get('wheelchair')!r}; expected {WHEELCHAIR_CHOICES}"
+        )
+    check_licence(values.get("text_licence") or "")
     if mode == "new":
         record["partner"] = values.get("partner_name") or ""
         record["partner_sector"] = values.get("partner_sector") or ""
@@ -441,7 +509,11 @@ def validate(
     ``require_reachable``: partners must name who runs the offering and one contact (the
     rule of :func:`catalogue.validation.validate_records`); staff editing may pass False.
     """
-    record = values_to_record(current_values(prefix))
+    values = current_values(prefix)
+    record = values_to_record(values)
+    if not record["text_author"].strip():
+        # Default credit of a partner's submission: the organisation that runs it.
+        record["text_author"] = partner_label(prefix, partners)
     existing = catalogue_products()
     if exclude_id:
         existing = existing[existing["id"] != exclude_id]
@@ -463,7 +535,13 @@ def validate(
             for column, code in EMPTY_FORM_ISSUES
             if require_reachable or code == "required"
         ]
-    return products[0], report, record
+    elif require_reachable and not values.get("consent"):
+        # Partners publish their texts and photos only with the author's consent.
+        report.issues.append(ValidationIssue(2, "consent", "consent_required", "error"))
+    product = products[0]
+    if product is not None and not values.get("consent") and require_reachable:
+        product = None  # nothing is sent without the consent
+    return product, report, record
 
 
 # What an untouched form still needs, as (column, issue code).
@@ -473,6 +551,7 @@ EMPTY_FORM_ISSUES = (
     ("coordinates", "required"),
     ("partner", "partner_required"),
     ("", "contact_required"),
+    ("consent", "consent_required"),
 )
 
 # The form's own words for issues whose file wording names rows and columns.
@@ -499,6 +578,12 @@ FORM_MESSAGES: dict[tuple[str, str], dict[str, str]] = {
         "of a new organisation.",
         "uk": "Вкажіть, хто проводить пропозицію: оберіть партнера зі списку або введіть "
         "назву нової організації.",
+    },
+    ("consent_required", "consent"): {
+        "pl": "Zaznacz zgodę na publikację opisów i zdjęć (autor lub jego zgoda).",
+        "en": "Tick the consent to publish the texts and photos (you are the author or have "
+        "the author's consent).",
+        "uk": "Позначте згоду на публікацію текстів і фото (ви автор або маєте його згоду).",
     },
     ("contact_required", ""): {
         "pl": "Podaj co najmniej jeden kontakt: telefon, e-mail albo stronę internetową.",
@@ -531,6 +616,8 @@ def issue_line(issue: ValidationIssue, lang: str) -> str:
     label = tr(field_name, lang) if field_name in F else ""
     if field_name == "contact":
         label = tr("contact_only", lang)
+    elif field_name == "consent":
+        label = tr("consent_label", lang)
     text = issue_text(issue, lang)
     return f"{label}: {text}" if label else text
 
@@ -551,7 +638,7 @@ def show_issues(issues: list[ValidationIssue], lang: str, required_too: bool) ->
 
 
 # Issues about what is not filled in yet: shown only once the partner tried to send.
-REQUIRED_CODES = ("required", "partner_required", "contact_required")
+REQUIRED_CODES = ("required", "partner_required", "contact_required", "consent_required")
 
 
 def content_fields(
@@ -633,8 +720,22 @@ def detail_fields(
             tr("event_end", lang), key=k(prefix, "event_end"), value=None, format="DD.MM.YYYY"
         )
         show_issues(issues.get("event_end", []), lang, show_required)
-    for name in ("wheelchair", "family", "pets"):
+    labels = {"": tr("unknown", lang), "yes": tr("yes", lang), "limited": tr("limited", lang),
+              "no": tr("no", lang)}  # fmt: skip
+    st.session_state.setdefault(k(prefix, "wheelchair"), "")
+    choice.radio(
+        tr("wheelchair", lang),
+        WHEELCHAIR_CHOICES,
+        key=k(prefix, "wheelchair"),
+        format_func=labels.__getitem__,
+        horizontal=True,
+    )
+    show_issues(issues.get("wheelchair", []), lang, show_required)
+    for name in ("family", "pets"):
         _tri_state(prefix, name, lang)
+    with st.expander(tr("more_access", lang), icon=":material/accessible:"):
+        for name in ACCESS_FACTS:
+            _tri_state(prefix, name, lang)
     choice.multiselect(
         tr("languages", lang),
         list(OFFER_LANGUAGES),
@@ -835,6 +936,11 @@ def preview(product: Product | None, record: dict, lang: str, partner_label: str
     description = product.description_pl if product else record.get("description", "")
     if description:
         st.markdown(md_escape(description))
+    credit = credit_line(
+        "text", str(record.get("text_author") or ""), str(record.get("text_licence") or ""), lang
+    )
+    if credit:
+        st.caption(md_escape(credit))
     facts = []
     if partner_label:
         facts.append(f"**{tr('partner', lang)}:** {md_escape(partner_label)}")
@@ -853,10 +959,35 @@ def preview(product: Product | None, record: dict, lang: str, partner_label: str
         if product.opening_hours:
             hours = describe(product.opening_hours, lang)
             facts.append(f"**{tr('opening_hours', lang)}:** {md_escape(hours)}")
+        if product.wheelchair:
+            facts.append(md_escape(wheelchair_label(product.wheelchair, lang)))
         if product.tags:
             facts.append(f"**{tr('tags', lang)}:** {md_escape(', '.join(product.tags))}")
     if facts:
         st.markdown("  \n".join(facts))
+
+
+def credit_fields(
+    prefix: str, lang: str, issues: dict[str, list[ValidationIssue]], show_required: bool
+) -> None:
+    """Author and licence of the descriptions and photos, and the author's consent."""
+    st.markdown(f"**{tr('credits', lang)}**")
+    st.text_input(
+        tr("text_author", lang),
+        key=k(prefix, "text_author"),
+        max_chars=200,
+        help=tr("text_author_help", lang),
+    )
+    show_issues(issues.get("text_author", []), lang, show_required)
+    st.session_state.setdefault(k(prefix, "text_licence"), DEFAULT_LICENCE)
+    choice.selectbox(
+        tr("text_licence", lang),
+        list(LICENCE_BY_SLUG),
+        key=k(prefix, "text_licence"),
+        format_func=lambda slug: LICENCE_BY_SLUG[slug].label(lang),
+    )
+    st.checkbox(tr("consent", lang), key=k(prefix, "consent"))
+    show_issues(issues.get("consent", []), lang, show_required)
 
 
 def partner_label(prefix: str, partners: pd.DataFrame) -> str:

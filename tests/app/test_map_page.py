@@ -85,13 +85,49 @@ def test_text_search_finds_krasiczyn_without_diacritics():
     )
 
 
-@pytest.mark.parametrize("key", ["f_free", "f_wheelchair", "f_family", "f_pets"])
+@pytest.mark.parametrize("key", ["f_free", "f_family", "f_pets"])
 def test_checkbox_filters_narrow_the_map(key):
     at = run_app()
     before = len(marker_rows(at))
     at.checkbox(key=key).check().run()
     after = len(marker_rows(at))
     assert after < before
+
+
+def test_wheelchair_filter_asks_for_full_or_partial_access(tmp_path, monkeypatch):
+    monkeypatch.setenv("CATALOGUE_DB", str(tmp_path / "wheelchair.sqlite"))
+    store = CatalogueStore()
+    store.create_schema()
+    common = {"category": "museum", "district_teryt": "1804", "gmina_teryt": "1804011",
+              "status": "published", "lat": 50.0165, "lon": 22.6779}  # fmt: skip
+    store.save_products(
+        [
+            Product(id=level or "unknown", name_pl=f"Miejsce {level or 'unknown'}",
+                    wheelchair=level, **common)
+            for level in ("yes", "limited", "no", "")
+        ],
+        actor="test",
+    )  # fmt: skip
+    at = run_app()
+    assert len(marker_rows(at)) == 4
+    for wanted, names in (
+        ("yes", ["Miejsce yes"]),
+        ("limited", ["Miejsce limited", "Miejsce yes"]),
+        ("", ["Miejsce limited", "Miejsce no", "Miejsce unknown", "Miejsce yes"]),
+    ):
+        choice(at, "selectbox", "f_wheelchair").set_value(wanted).run()
+        assert sorted(row[4] for row in marker_rows(at)) == names, wanted
+        assert at.query_params.get("wheelchair", "") == wanted
+    # A link printed before the levels asked "wheelchair=1": full access.
+    at = run_app({"wheelchair": "1"})
+    assert [row[4] for row in marker_rows(at)] == ["Miejsce yes"]
+    # The details say the level in words; "not stated" says nothing.
+    details = " ".join(m.value for m in run_app({"product": "limited"}).markdown)
+    assert "Częściowo dostępne dla wózków" in details
+    details = " ".join(m.value for m in run_app({"product": "no", "lang": "en"}).markdown)
+    assert "Not wheelchair accessible" in details
+    details = " ".join(m.value for m in run_app({"product": "unknown"}).markdown)
+    assert "wózk" not in details
 
 
 def test_month_filter_and_reset():

@@ -85,6 +85,7 @@ def submit(at: AppTest, name: str, point: str = POINT, **fields) -> str:
     for key, value in fields.items():
         widget = next(w for w in [*at.text_input, *at.text_area] if w.key == f"sub_{key}")
         widget.input(value).run()
+    consent(at)
     at.button(key="sub_send").click().run()
     assert not at.exception, [e.value for e in at.exception]
     token = at.session_state["sub_token"] if "sub_token" in at.session_state else None
@@ -156,9 +157,15 @@ def test_submit_pending_hidden_then_approved_on_the_map(db):
 
 
 def reachable(at: AppTest, partner_id: str = "partner-001") -> None:
-    """Name who runs the offering and give a contact (required of partners)."""
+    """Name who runs the offering, give a contact and consent (required of partners)."""
     choice(at, "selectbox", "sub_partner_id").set_value(partner_id).run()
     at.text_input(key="sub_website").input("https://www.jaroslaw.pl").run()
+    consent(at)
+
+
+def consent(at: AppTest, prefix: str = "sub") -> None:
+    """Tick the consent to publish the texts and photos under the chosen licence."""
+    at.checkbox(key=f"{prefix}_consent").check().run()
 
 
 def sentence(text: str) -> str:
@@ -257,6 +264,7 @@ def test_new_partner_is_created_with_sector_and_legal_form(db):
     choice(at, "selectbox", "sub_category").select("food").run()
     at.text_input(key="sub_coordinates").input(POINT).run()
     at.text_input(key="sub_phone").input("+48 16 621 00 00").run()
+    consent(at)
     # The sector of a new partner is required, exactly as in a file.
     assert any("trzeba podać jego typ" in e.value for e in at.error)
     at.button(key="sub_send").click().run()
@@ -303,6 +311,34 @@ def test_photos_are_stored_and_hostile_ones_refused(db, tmp_path):
     rows = db.photos_for(product.id)
     assert len(rows) == 1
     assert (tmp_path / "photos" / rows[0]["path"]).is_file()
+    # Default credit of a partner's submission: the partner, CC BY 4.0 (consent ticked).
+    partner = db.get_partner("partner-001").name
+    assert (product.text_author, product.text_licence) == (partner, "CC-BY-4.0")
+    assert (rows[0]["author"], rows[0]["licence"]) == (partner, "CC-BY-4.0")
+
+
+def test_nothing_is_sent_without_the_consent_and_the_credit_can_be_chosen(db):
+    at = new_app()
+    open_page(at, SUBMIT)
+    at.text_input(key="sub_name").input("Izba regionalna testowa").run()
+    choice(at, "selectbox", "sub_category").select("museum").run()
+    at.text_input(key="sub_coordinates").input(POINT).run()
+    choice(at, "selectbox", "sub_partner_id").set_value("partner-001").run()
+    at.text_input(key="sub_website").input("https://www.jaroslaw.pl").run()
+    at.button(key="sub_send").click().run()
+    assert "sub_token" not in at.session_state
+    shown_text = [e.value for e in at.error] + [m.value for m in at.markdown]
+    assert any("Zaznacz zgodę" in t for t in shown_text), shown_text
+    assert at.text_input(key="sub_name").value == "Izba regionalna testowa"  # nothing lost
+    at.text_input(key="sub_text_author").input("Anna Nowak-Testowa").run()
+    choice(at, "selectbox", "sub_text_licence").set_value("CC-BY-SA-4.0").run()
+    consent(at)
+    # The preview credits the text as it will be published.
+    captions = shown(at.caption)
+    assert any("Tekst: Anna Nowak-Testowa, CC BY-SA 4.0" in c for c in captions), captions
+    at.button(key="sub_send").click().run()
+    product = db.product_for_token(at.session_state["sub_token"])
+    assert (product.text_author, product.text_licence) == ("Anna Nowak-Testowa", "CC-BY-SA-4.0")
 
 
 def hostile_images() -> dict[str, tuple[bytes, str]]:
@@ -608,8 +644,12 @@ def test_form_values_round_trip_through_validation():
         months=[1, 11, 12],  # over New Year
         event_start=date(2027, 8, 15),
         event_end=date(2027, 8, 17),
-        wheelchair=True,
+        wheelchair="limited",
         family=None,
+        step_free=True,
+        info_deaf=False,
+        text_author="Muzeum Testowe",
+        text_licence="CC0-1.0",
         pets=False,
         languages=["pl", "uk"],
         tags=["muzyka", "jarmark"],
@@ -637,6 +677,11 @@ def test_form_values_round_trip_through_validation():
         "wheelchair",
         "family",
         "pets",
+        "step_free",
+        "info_deaf",
+        "info_blind",
+        "text_author",
+        "text_licence",
         "languages",
         "tags",
         "gmina_teryt",

@@ -153,7 +153,7 @@ def test_polish_windows_file_imports(store):
     assert museum.name == "Muzeum Kresów w Lubaczowie" and museum.sector == "public"
     assert cerkiew.partner_id == museum.id
     park = store.get_product("park-palacowy-w-przeworsku")
-    assert (park.wheelchair, park.pets, park.partner_id) == (True, False, "")
+    assert (park.wheelchair, park.pets, park.partner_id) == ("yes", False, "")
     assert store.count_products(Status.PUBLISHED) == 5
 
 
@@ -210,8 +210,8 @@ def test_xlsx_import(store, tmp_path):
     assert result.report.ok, result.report.to_text()
     night = store.get_product("noc-muzeow-w-jaroslawiu")
     assert night.event_start == night.event_end == date(2027, 5, 15)
-    assert night.wheelchair is True and night.district_teryt == "1804"
-    assert store.get_product("muzeum-kresow-w-lubaczowie").wheelchair is True
+    assert night.wheelchair == "yes" and night.district_teryt == "1804"
+    assert store.get_product("muzeum-kresow-w-lubaczowie").wheelchair == "yes"
 
 
 def test_geojson_import(store):

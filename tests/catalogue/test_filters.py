@@ -49,8 +49,8 @@ def products() -> pd.DataFrame:
     return frame(
         [
             {"id": "castle", "name_pl": "Zamek w Krasiczynie", "name_en": "Krasiczyn Castle", "tags": "zamek;renesans", "free": False, "wheelchair": True},
-            {"id": "square", "name_pl": "Rynek w Przemyślu", "district_teryt": "1862", "gmina_teryt": "1862011", "lat": 49.7836, "lon": 22.7678, "free": True, "months_mask": 0xFFF},
-            {"id": "coop", "name_pl": "Ser kozi, gmina Żurawica", "category": "local_products", "partner_sector": "social_economy", "gmina_teryt": "1813102", "lat": 49.82, "lon": 22.79, "months_mask": SUMMER, "family": True},
+            {"id": "square", "name_pl": "Rynek w Przemyślu", "district_teryt": "1862", "gmina_teryt": "1862011", "lat": 49.7836, "lon": 22.7678, "free": True, "months_mask": 0xFFF, "wheelchair": "limited"},
+            {"id": "coop", "name_pl": "Ser kozi, gmina Żurawica", "category": "local_products", "partner_sector": "social_economy", "gmina_teryt": "1813102", "lat": 49.82, "lon": 22.79, "months_mask": SUMMER, "family": True, "wheelchair": "no"},
             {"id": "fest", "name_pl": "Festiwal", "category": "events", "district_teryt": "1804", "gmina_teryt": "1804011", "lat": 50.016, "lon": 22.678, "event_start": "2027-08-10", "event_end": "2027-08-15", "pets": True},
             {"id": "lub", "name_pl": "Cerkiew w Radrużu", "district_teryt": "1809", "gmina_teryt": "1809032", "lat": 50.187, "lon": 23.383, "partner_sector": "social_economy", "description_pl": "Drewniana cerkiew UNESCO"},
         ]
@@ -106,9 +106,25 @@ def test_category_district_gmina_and_sector(products):
 
 def test_flags_keep_only_known_true_values(products):
     assert ids(apply_filter(products, ProductFilter(free_only=True))) == ["square"]
-    assert ids(apply_filter(products, ProductFilter(wheelchair=True))) == ["castle"]
+    # The castle's flag is a pre-0101 True (read as "yes"); the square is "limited".
+    assert ids(apply_filter(products, ProductFilter(wheelchair="yes"))) == ["castle"]
+    assert ids(apply_filter(products, ProductFilter(wheelchair="limited"))) == ["castle", "square"]
     assert ids(apply_filter(products, ProductFilter(family=True))) == ["coop"]
     assert ids(apply_filter(products, ProductFilter(pets=True))) == ["fest"]
+
+
+def test_wheelchair_filter_is_checked_and_travels_in_links():
+    with pytest.raises(ValueError, match="wheelchair"):
+        ProductFilter(wheelchair=True)
+    with pytest.raises(ValueError, match="wheelchair"):
+        ProductFilter(wheelchair="no")  # "not accessible" is no filter a tourist asks for
+    for wanted in ("yes", "limited"):
+        flt = ProductFilter(wheelchair=wanted)
+        assert flt.to_query_params() == {"wheelchair": wanted}
+        assert ProductFilter.from_query_params(flt.to_query_params()) == flt
+    # A link printed before the levels ("wheelchair=1") still asks for full access.
+    assert ProductFilter.from_query_params({"wheelchair": "1"}).wheelchair == "yes"
+    assert ProductFilter.from_query_params({"wheelchair": "maybe"}).wheelchair == ""
 
 
 def test_month_uses_months_and_event_dates(products):

@@ -3,6 +3,7 @@ nothing lost, on SQLite and PostgreSQL; the migrations build exactly the model's
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from alembic.migration import MigrationContext
 from streamlit.testing.v1 import AppTest
 
 from catalogue import migrations
+from catalogue.filters import ProductFilter, apply_filter, prepare_frame
 from catalogue.photos import resolve
 from catalogue.staff import authenticate
 from catalogue.storage import CatalogueStore, metadata
@@ -35,7 +37,10 @@ _ADDED_AFTER_BASELINE = {
         "info_blind",
         "info_deaf",
         "badges",
+        "text_author",
+        "text_licence",
     ),
+    "photos": ("author", "licence"),
     "partners": (
         "nip",
         "regon",
@@ -45,8 +50,14 @@ _ADDED_AFTER_BASELINE = {
         "se_decision_number",
         "se_decision_date",
         "owes",
+        "email",
+        "phone",
     ),
 }
+# Columns whose type a later revision changed, left out of "keeps its values as read by
+# the old reflection" and checked on their own: wheelchair was a yes/no flag until 0101.
+_RETYPED = {"products": ("wheelchair",)}
+_OLD_FLAG = {"yes": True, "no": False, "": None}
 TABLES = ("partners", "products", "revisions", "photos", "audit_log", "staff", "meta")
 
 
@@ -120,6 +131,31 @@ def _old_tables(engine: sa.Engine) -> dict[str, sa.Table]:
     return dict(reflected.tables)
 
 
+def _without_retyped(tables: dict[str, sa.Table]) -> dict[str, sa.Table]:
+    """The reflected tables without the columns of :data:`_RETYPED` (read apart)."""
+    out = {}
+    for name, table in tables.items():
+        keep = [
+            sa.Column(c.name, c.type, primary_key=c.primary_key)
+            for c in table.columns
+            if c.name not in _RETYPED.get(name, ())
+        ]
+        out[name] = sa.Table(name, sa.MetaData(), *keep)
+    return out
+
+
+def _wheelchair_flags(engine: sa.Engine) -> dict[str, bool | None]:
+    table = sa.table("products", sa.column("id"), sa.column("wheelchair", sa.Boolean))
+    with engine.connect() as conn:
+        return dict(conn.execute(sa.select(table.c.id, table.c.wheelchair)).all())
+
+
+def _wheelchair_levels(engine: sa.Engine) -> dict[str, str]:
+    table = sa.table("products", sa.column("id"), sa.column("wheelchair", sa.Text))
+    with engine.connect() as conn:
+        return dict(conn.execute(sa.select(table.c.id, table.c.wheelchair)).all())
+
+
 def test_database_of_old_main_upgrades_with_nothing_lost(old_database, tmp_path, monkeypatch):
     photo_dir = tmp_path / "photos"
     monkeypatch.setenv("CATALOGUE_PHOTOS", str(photo_dir))
@@ -128,15 +164,24 @@ def test_database_of_old_main_upgrades_with_nothing_lost(old_database, tmp_path,
     source = CatalogueStore(f"sqlite:///{tmp_path / 'source.sqlite'}")
     source.create_schema()
     made = fill_catalogue(source, photo_dir)
+    with source.write() as conn:  # the sample states one "yes": add a "no"
+        products = metadata.tables["products"]
+        conn.execute(products.update().where(products.c.id == "sample-002").values(wheelchair="no"))
     old_engine = sa.create_engine(old_database)
     old = _old_tables(old_engine)
     with source.read() as src, old_engine.begin() as dst:
         for name in TABLES:
             columns = [metadata.tables[name].c[c.name] for c in old[name].columns]
             rows = [dict(r) for r in src.execute(sa.select(*columns)).mappings()]
+            for row in rows:
+                if "wheelchair" in row:  # the old flag: the sample states only yes or no
+                    row["wheelchair"] = _OLD_FLAG[row["wheelchair"]]
             if rows:
                 dst.execute(old[name].insert(), rows)
     source.dispose()
+    flags = _wheelchair_flags(old_engine)
+    assert set(flags.values()) == {True, False, None}  # the sample has all three
+    old = _without_retyped(old)
     before = _rows(old_engine, old)
     assert all(before[name] for name in TABLES)
     assert len(before["photos"]) == 2 and len(before["staff"]) == 1
@@ -147,6 +192,10 @@ def test_database_of_old_main_upgrades_with_nothing_lost(old_database, tmp_path,
         assert migrations.current_revision(conn) == migrations.head_revision()
     # Every old column keeps its values (read through the pre-upgrade reflection) ...
     assert _rows(old_engine, old) == before
+    # ... the old wheelchair flag became its level ...
+    assert _wheelchair_levels(old_engine) == {
+        pid: {True: "yes", False: "no", None: ""}[flag] for pid, flag in flags.items()
+    }
     # ... and the fields added after the baseline start empty (unknown).
     upgraded = _old_tables(old_engine)
     with old_engine.connect() as conn:
@@ -272,4 +321,91 @@ def test_orphans_in_an_old_database_are_resolved_with_audit_entries(old_database
     assert set(audit.index) == {"orphan_partner", "orphan_revision", "orphan_photo"}
     assert '"partner_id": "gone"' in audit.loc["orphan_partner", "before"]
     assert "products/ph.jpg" in audit.loc["orphan_photo", "before"]
+    store.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_at_0100(request, tmp_path):
+    """A URL of a database as the release before migration 0101 left it (schema at 0100)."""
+    url = f"sqlite:///{tmp_path / 'r0100.sqlite'}" if request.param == "sqlite" else None
+    url = url or _postgres_url()
+    store = CatalogueStore(url)
+    store.drop_schema()
+    with store.migration_connection() as conn:
+        command.upgrade(migrations.alembic_config(conn), "0100")
+    store.dispose()
+    yield url
+    store = CatalogueStore(url)
+    store.drop_schema()
+    store.dispose()
+
+
+def test_release_0100_database_upgrades_wheelchair_flags_to_levels(database_at_0100):
+    engine = sa.create_engine(database_at_0100)
+    old = _old_tables(engine)
+    now = datetime.now(UTC)
+    base = {
+        "name_en": "", "name_uk": "", "description_pl": "", "description_en": "",
+        "description_uk": "", "category": "heritage", "tags": "", "lat": 49.77, "lon": 22.65,
+        "district_teryt": "1813", "gmina_teryt": "", "address": "", "partner_id": "p",
+        "website": "", "email": "", "phone": "", "price": "", "months_mask": 0,
+        "languages": "", "status": "published", "source": "import", "source_note": "",
+        "submitted_by": "", "decided_by": "", "decision_note": "",
+        "opening_hours": "Tu-Su 10:00-17:00", "step_free": True,
+    }  # fmt: skip
+    with engine.begin() as conn:
+        conn.execute(
+            old["partners"].insert().values(
+                id="p", name="Muzeum", sector="public", legal_form="", gmina_teryt="",
+                website="https://muzeum.example.org", member=False, description_pl="",
+                description_en="", description_uk="", logo_path="", source="", nip="7951009633",
+            )
+        )  # fmt: skip
+        for pid, flag in (("yes", True), ("no", False), ("unknown", None)):
+            conn.execute(
+                old["products"]
+                .insert()
+                .values(id=pid, name_pl=f"Oferta {pid}", wheelchair=flag, **base)
+            )
+        data = {"id": "no", "name_pl": "Oferta po zmianie", "wheelchair": True, "lat": 49.77}
+        conn.execute(
+            old["revisions"].insert().values(
+                product_id="no", kind="edit", data=json.dumps(data), state="pending",
+                submitted_by="partner", decided_by="", reason="", submitted_at=now,
+            )
+        )  # fmt: skip
+        conn.execute(
+            old["photos"].insert().values(
+                id="ph", product_id="yes", position=0, path="products/ph.jpg",
+                thumb_path="products/ph_thumb.jpg", width=10, height=10, created_at=now,
+                review="approved",
+            )
+        )  # fmt: skip
+    engine.dispose()
+
+    store = CatalogueStore(database_at_0100)
+    store.create_schema()
+    with store.read() as conn:
+        assert migrations.current_revision(conn) == migrations.head_revision()
+    levels = {pid: store.get_product(pid).wheelchair for pid in ("yes", "no", "unknown")}
+    assert levels == {"yes": "yes", "no": "no", "unknown": ""}
+    kept = store.get_product("yes")
+    assert (kept.opening_hours, kept.step_free, kept.partner_id) == ("Tu-Su 10:00-17:00", True, "p")
+    assert (kept.text_author, kept.text_licence) == ("", "")
+    # The waiting edit's JSON was converted too, and still decides.
+    pending = store.pending_revision("no")
+    assert pending["data"]["wheelchair"] == "yes"
+    assert [(p["id"], p["author"], p["licence"]) for p in store.photos_for("yes")] == [
+        ("ph", "", "")
+    ]
+    partner = store.get_partner("p")
+    assert (partner.nip, partner.website, partner.email, partner.phone) == (
+        "7951009633",
+        "https://muzeum.example.org",
+        "",
+        "",
+    )
+    # The filter reads the levels straight from the upgraded rows.
+    frame = prepare_frame(store.products_frame())
+    assert sorted(apply_filter(frame, ProductFilter(wheelchair="yes"))["id"]) == ["yes"]
     store.dispose()

@@ -28,7 +28,7 @@ def castle(**changes) -> Product:
         phone="+48 166 711 321",
         free=False,
         months=[4, 5, 6, 7, 8, 9, 10],
-        wheelchair=None,
+        wheelchair="",
         family=True,
         languages=["pl", "en"],
         status=Status.PUBLISHED.value,

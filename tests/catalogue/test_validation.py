@@ -377,11 +377,60 @@ def test_normalised_phone_is_stable():
         (None, None),
     ],
 )
-@pytest.mark.parametrize("column", ["free", "wheelchair", "family", "pets"])
+@pytest.mark.parametrize("column", ["free", "family", "pets"])
 def test_yes_no_columns(column, value, expected):
     products, report = check(record(**{column: value}))
     assert report.ok
     assert getattr(products[0], column) is expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("tak", "yes"),
+        ("Yes", "yes"),
+        ("x", "yes"),
+        (True, "yes"),
+        ("nie", "no"),
+        ("no", "no"),
+        ("częściowo", "limited"),
+        ("Czesciowo", "limited"),
+        ("limited", "limited"),
+        ("partly", "limited"),
+        ("частково", "limited"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_wheelchair_is_yes_limited_or_no(value, expected):
+    products, report = check(record(wheelchair=value))
+    assert report.ok, report.issues
+    assert products[0].wheelchair == expected
+
+
+@pytest.mark.parametrize("lang", ["pl", "en", "uk"])
+def test_wheelchair_other_answers_are_refused_with_row_and_field(lang):
+    _, report = check(record(wheelchair="chyba"), lang=lang)
+    (issue,) = report.errors
+    assert (issue.row, issue.column, issue.code) == (2, "wheelchair", "bad_wheelchair")
+    text = issue.message(lang)
+    assert "chyba" in text and "2" in text
+    assert {"pl": "częściowo", "en": "limited", "uk": "częściowo"}[lang] in text
+
+
+def test_text_credit_columns():
+    products, report = check(
+        record(text_author="Muzeum Narodowe Ziemi Przemyskiej", text_licence="CC BY-SA 4.0")
+    )
+    assert report.ok
+    assert (products[0].text_author, products[0].text_licence) == (
+        "Muzeum Narodowe Ziemi Przemyskiej",
+        "CC-BY-SA-4.0",
+    )
+    _, report = check(record(text_licence="GPL"))
+    (issue,) = report.errors
+    assert (issue.column, issue.code) == ("text_licence", "bad_licence")
+    assert "CC BY 4.0" in issue.message("pl") and "GPL" in issue.message("pl")
 
 
 def test_yes_no_rejects_other_answers():

@@ -27,9 +27,9 @@ def _row(pid: str, teryt: str, months: list[int] | None = None, **facts) -> dict
 def test_counts_of_hand_made_rows():
     frame = pd.DataFrame(
         [
-            _row("a", "1804", list(range(1, 13)), wheelchair=True, step_free=True),
-            _row("b", "1804", [6, 7, 8], wheelchair=False),  # stated no: known, not counted
-            _row("c", "1809", [12], pets=True),
+            _row("a", "1804", list(range(1, 13)), wheelchair="yes", step_free=True),
+            _row("b", "1804", [6, 7, 8], wheelchair="no"),  # stated no: known, not counted
+            _row("c", "1809", [12], pets=True, wheelchair="limited"),
             _row("d", "1809"),  # nothing stated
             _row("e", "1862", event_start=date(2027, 8, 14), event_end=date(2027, 8, 16)),
         ]
@@ -46,6 +46,7 @@ def test_counts_of_hand_made_rows():
     )
     assert (jar["all_year"], jar["seasonal"], jar["summer"], jar["winter"]) == (1, 1, 2, 1)
     assert (lub["pets"], lub["access_unknown"], lub["winter"], lub["summer"]) == (1, 1, 1, 0)
+    assert (lub["wheelchair"], lub["wheelchair_limited"], jar["wheelchair_limited"]) == (0, 1, 0)
     assert (lub["season_unknown"], lub["seasonal"]) == (1, 1)
     city = table.loc["1862"]
     assert (city["events"], city["season_unknown"], city["summer"]) == (1, 0, 0)
@@ -72,7 +73,8 @@ def test_sample_counts_match_a_row_by_row_count(tmp_path):
         got = by_teryt.loc[teryt]
         assert got["products"] == len(mine)
         assert got["pets"] == sum(yes(r["pets"]) for r in mine)
-        assert got["wheelchair"] == sum(yes(r["wheelchair"]) for r in mine)
+        assert got["wheelchair"] == sum(r["wheelchair"] == "yes" for r in mine)
+        assert got["wheelchair_limited"] == sum(r["wheelchair"] == "limited" for r in mine)
         assert got["events"] == len(dated)
         assert got["all_year"] == sum(int(r["months_mask"]) == 4095 for r in undated)
         assert got["season_unknown"] == sum(int(r["months_mask"]) == 0 for r in undated)

@@ -21,7 +21,7 @@ from catalogue.photos import (
     store_photos,
 )
 from catalogue.storage import TokenError, product_from_content
-from catalogue.taxonomy import Status, category_label
+from catalogue.taxonomy import DEFAULT_LICENCE, Status, category_label, credit_line
 from geodata import district_name
 from ui import mailer
 from ui import product_form as form
@@ -304,6 +304,7 @@ def edit_form(token: str, product, revision) -> None:
         form.content_fields(P, lang, issues, tried)
         form.partner_fields(P, lang, partner_frame, issues, tried)
         form.detail_fields(P, lang, issues, tried)
+        form.credit_fields(P, lang, issues, tried)
     with right:
         form.location_fields(P, lang, issues, tried)
         with st.container(border=True):
@@ -342,6 +343,12 @@ def edit_form(token: str, product, revision) -> None:
             st.rerun()
 
 
+def partner_name(product) -> str:
+    """The name of the organisation that runs ``product``, "" if none is recorded."""
+    partner = store.get_partner(product.partner_id) if product.partner_id else None
+    return partner.name if partner else ""
+
+
 def photo_panel(product) -> None:
     st.subheader(tr("photos"), anchor=False)
     rows = store.photos_for(product.id)
@@ -374,13 +381,25 @@ def photo_panel(product) -> None:
         accept_multiple_files=True,
         key=f"ed_photos_{generation}",
     )
-    if uploads and st.button(tr("save_photos"), key="ed_save_photos", icon=":material/upload:"):
+    if uploads:
+        # The photos carry the offering's credit; without a licence on record, CC BY 4.0
+        # with the organisation as author, once the partner consents here.
+        author = product.text_author or partner_name(product)
+        licence = product.text_licence or DEFAULT_LICENCE
+        st.caption(md_escape(credit_line("photo", author, licence, lang)))
+        st.checkbox(form.tr("consent", lang), key="ed_photo_consent")
+    consented = bool(st.session_state.get("ed_photo_consent"))
+    if uploads and st.button(
+        tr("save_photos"), key="ed_save_photos", icon=":material/upload:", disabled=not consented
+    ):
         stored, errors = store_photos([(u.name, u) for u in uploads], existing=len(rows))
         for error in errors:
             st.error(md_escape(error.message(lang)), icon=":material/broken_image:")
         if stored:
             try:
-                store.add_photos(product.id, stored, actor="partner")
+                store.add_photos(
+                    product.id, stored, actor="partner", author=author, licence=licence
+                )
             except (ValueError, KeyError):
                 delete_files(stored)
                 raise

@@ -11,12 +11,15 @@ from streamlit_folium import st_folium
 from catalogue.events import calendar_bytes
 from catalogue.filters import (
     SORT_ORDERS,
+    WHEELCHAIR_FILTER_LABELS,
+    WHEELCHAIR_FILTERS,
     ProductFilter,
     apply_filter,
     local_now,
     nearby_products,
     query_point,
     sort_products,
+    wheelchair_filter_value,
 )
 from catalogue.locale_format import format_date, format_distance_km, price_for_reader
 from catalogue.model import ACCESS_FACTS, months_from_mask
@@ -30,7 +33,9 @@ from catalogue.taxonomy import (
     SECTOR_EXPLANATIONS,
     Sector,
     category_label,
+    credit_line,
     sector_label,
+    wheelchair_label,
 )
 from fairkit.qr import qr_png
 from geodata import DISTRICT_TERYTS, REGION_BOUNDS, district_name, load_gminy
@@ -66,6 +71,11 @@ S = {
     "date_to": {"pl": "Do dnia", "en": "To", "uk": "До дати"},
     "free": {"pl": "Tylko bezpłatne", "en": "Free only", "uk": "Лише безкоштовні"},
     **ACCESS_LABELS,  # wheelchair, family, pets and the accessibility facts: one owner
+    "wheelchair_filter": {
+        "pl": "Dostępność dla wózków",
+        "en": "Wheelchair access",
+        "uk": "Доступність для візків",
+    },
     "more_access": {
         "pl": "Więcej o dostępności",
         "en": "More accessibility",
@@ -212,7 +222,7 @@ FILTER_DEFAULTS: dict[str, object] = {
     "f_from": None,
     "f_to": None,
     "f_free": False,
-    "f_wheelchair": False,
+    "f_wheelchair": "",
     "f_family": False,
     "f_pets": False,
     **{f"f_{fact}": False for fact in ACCESS_FACTS},
@@ -337,7 +347,12 @@ def sidebar_filters() -> ProductFilter:
         st.session_state.setdefault("f_open_on", None)
         st.date_input(tr("open_on"), key="f_open_on", format="DD.MM.YYYY", help=tr("open_help"))
         st.checkbox(tr("free"), key="f_free")
-        st.checkbox(tr("wheelchair"), key="f_wheelchair")
+        choice.selectbox(
+            tr("wheelchair_filter"),
+            list(WHEELCHAIR_FILTERS),
+            key="f_wheelchair",
+            format_func=lambda v: WHEELCHAIR_FILTER_LABELS[v][lang],
+        )
         st.checkbox(tr("family"), key="f_family")
         st.checkbox(tr("pets"), key="f_pets")
         with st.expander(tr("more_access")):
@@ -367,7 +382,7 @@ def sidebar_filters() -> ProductFilter:
         date_from=date_from,
         date_to=date_to,
         free_only=bool(st.session_state.get("f_free")),
-        wheelchair=bool(st.session_state.get("f_wheelchair")),
+        wheelchair=wheelchair_filter_value(st.session_state.get("f_wheelchair")),
         family=bool(st.session_state.get("f_family")),
         pets=bool(st.session_state.get("f_pets")),
         access=tuple(f for f in ACCESS_FACTS if st.session_state.get(f"f_{f}")),
@@ -510,17 +525,24 @@ def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> N
     st.markdown(f"**{md_escape(cat)}** · {md_escape(district)}")
     photos = product_photos(str(row["id"]))
     if photos:
-        st.image(photos[0], width="stretch", alt=t("photo_alt", lang, name=name))
-        if len(photos) > 1:
-            st.image(
-                photos[1:], width=96, alt=[t("photo_alt", lang, name=name)] * (len(photos) - 1)
-            )
+        paths = [path for path, _credit in photos]
+        st.image(paths[0], width="stretch", alt=t("photo_alt", lang, name=name))
+        if len(paths) > 1:
+            st.image(paths[1:], width=96, alt=[t("photo_alt", lang, name=name)] * (len(paths) - 1))
+        credits = list(dict.fromkeys(credit for _path, credit in photos if credit))
+        if credits:
+            st.caption(md_escape(" · ".join(credits)))
     description = str(row.get(f"description_{lang}") or "").strip()
     fallback = False
     if not description:
         description, fallback = str(row.get("description_pl") or ""), lang != "pl"
     if description:
         st.markdown(md_escape(description))
+        text_credit = credit_line(
+            "text", str(row.get("text_author") or ""), str(row.get("text_licence") or ""), lang
+        )
+        if text_credit:
+            st.caption(md_escape(text_credit))
     if (fallback or name_fallback) and tr("fallback"):
         st.caption(tr("fallback"))
 
@@ -563,11 +585,9 @@ def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> N
         state = is_open_at(rule, local_now())
         now_text = "" if state is None else f" ({tr('is_open' if state else 'is_closed')})"
         facts.append(f"**{tr('opening_hours')}:** {md_escape(describe(rule, lang))}{now_text}")
-    access = [
-        tr(f"acc_{f}")
-        for f in ("wheelchair", "family", "pets", *ACCESS_FACTS)
-        if row.get(f) is True
-    ]
+    wheelchair = str(row.get("wheelchair") or "")
+    access = [wheelchair_label(wheelchair, lang)] if wheelchair else []
+    access += [tr(f"acc_{f}") for f in ("family", "pets", *ACCESS_FACTS) if row.get(f) is True]
     if access:
         facts.append(f"**{tr('accessibility')}:** " + ", ".join(access))
     held = [BADGE_BY_SLUG[b] for b in str(row.get("badges") or "").split(";") if b in BADGE_BY_SLUG]
@@ -634,17 +654,21 @@ def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> N
     st.button(tr("close"), key="close_details", on_click=select_product, args=(None,))
 
 
-def product_photos(product_id: str) -> list[str]:
-    """Paths of a product's checked photos that exist on disk (re-encoded, EXIF-free)."""
-    paths = []
+def product_photos(product_id: str) -> list[tuple[str, str]]:
+    """(path, credit line) of a product's checked photos that exist on disk (re-encoded,
+    EXIF-free); the credit is "" where neither author nor licence is known."""
+    found = []
     for photo in get_store().photos_for(product_id, reviewed_only=True):
         try:
             path = resolve_photo(photo["path"])
         except ValueError:
             continue
         if path.is_file():
-            paths.append(str(path))
-    return paths
+            credit = credit_line(
+                "photo", str(photo.get("author") or ""), str(photo.get("licence") or ""), lang
+            )
+            found.append((str(path), credit))
+    return found
 
 
 def availability_text(row: pd.Series) -> str:

@@ -12,10 +12,10 @@ from urllib.parse import urlsplit
 import pandas as pd
 import streamlit as st
 
-from catalogue.filters import ProductFilter, apply_filter, sort_products
+from catalogue.filters import ProductFilter, apply_filter, sort_products, wheelchair_filter_value
 from catalogue.taxonomy import CATEGORIES, LANGUAGES, Sector, category_label, sector_label
 from fairkit.brochure import build_brochure
-from fairkit.card import build_card, photo_path
+from fairkit.card import build_card, photo_credit, photo_path
 from fairkit.pdf_common import (
     BROCHURE_FORMATS,
     FontMissingError,
@@ -154,7 +154,7 @@ def map_filter() -> ProductFilter:
                 date_from=date_from if isinstance(date_from, date) else None,
                 date_to=date_to if isinstance(date_to, date) else None,
                 free_only=bool(state.get("f_free")),
-                wheelchair=bool(state.get("f_wheelchair")),
+                wheelchair=wheelchair_filter_value(state.get("f_wheelchair")),
                 family=bool(state.get("f_family")),
                 pets=bool(state.get("f_pets")),
                 text=str(state.get("f_q") or ""),
@@ -189,8 +189,10 @@ def _brochure_pdf(
 def _card_pdf(url: str, version: int, product_id: str, doc_lang: str, base: str) -> bytes:
     frame = published_products()
     row = frame[frame["id"] == product_id].iloc[0].to_dict()
-    photo = photo_path(get_store(), product_id)
-    return build_card(row, lang=doc_lang, base_url=base, photo=photo).data
+    store = get_store()
+    photo = photo_path(store, product_id)
+    credit = photo_credit(store, product_id, doc_lang)
+    return build_card(row, lang=doc_lang, base_url=base, photo=photo, photo_credit=credit).data
 
 
 def custom_filter() -> ProductFilter:

@@ -307,7 +307,14 @@ def send(product, report, partner_frame: pd.DataFrame) -> None:
     product.source = Source.PARTNER_FORM.value
     try:
         token = store.submit_new(product, SUBMITTED_BY, partners=new_partners)
-        store.add_photos(product.id, stored, actor=SUBMITTED_BY)
+        # The photos carry the credit the partner gave the texts (author, licence, consent).
+        store.add_photos(
+            product.id,
+            stored,
+            actor=SUBMITTED_BY,
+            author=product.text_author,
+            licence=product.text_licence,
+        )
     except BaseException:  # also a stop or rerun: no photo file without its row
         delete_files(stored)
         raise
@@ -330,6 +337,7 @@ def single_form() -> None:
         form.content_fields(P, lang, issues, tried)
         form.partner_fields(P, lang, partner_frame, issues, tried)
         form.detail_fields(P, lang, issues, tried)
+        form.credit_fields(P, lang, issues, tried)
     with right:
         duplicates = [i for i in report.issues if i.code.startswith("likely_duplicate")]
         if duplicates:
