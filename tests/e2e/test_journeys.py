@@ -264,6 +264,8 @@ FORM = {
         "need_location": "Podaj lokalizację: wklej współrzędne albo kliknij mapę.",
         "need_contact": "Podaj co najmniej jeden kontakt: telefon, e-mail albo stronę internetową.",
         "town": "Jarosław — gmina miejska",
+        "consent": "Mam prawo udostępnić",
+        "need_consent": "Zaznacz zgodę na publikację opisów i zdjęć (autor lub jego zgoda).",
     },
     "en": {
         "heading": "Add an offering",
@@ -292,6 +294,8 @@ FORM = {
         "gmina": "Гміна",
         "send": "Надіслати на перевірку",
         "town": "Jarosław — міська гміна",
+        "consent": "Я маю право поширювати",
+        "credit": "Текст: Gmina Miejska Przemyśl, CC BY 4.0",
     },
 }
 PARTNER = "Gmina Miejska Przemyśl"
@@ -310,6 +314,18 @@ def message_after(page, label: str) -> str:
     )
     # As a person reads it: the word joiners that stop autolinks are invisible.
     return box.first.inner_text(timeout=10_000).replace("\u2060", "").strip()
+
+
+def message_after_checkbox(page, label_start: str) -> str:
+    """Text of the message right below the checkbox whose label starts with ``label_start``."""
+    container = page.get_by_test_id("stElementContainer").filter(
+        has=page.get_by_role("checkbox", name=re.compile("^" + re.escape(label_start)))
+    )
+    message = container.locator(
+        '+ [data-testid="stElementContainer"] [data-testid="stAlert"] '
+        '[data-testid="stMarkdownContainer"]'
+    )
+    return message.first.inner_text(timeout=10_000).replace("\u2060", "").strip()
 
 
 def type_into(page, label: str, text: str) -> None:
@@ -347,6 +363,7 @@ def _partner(page, server, tag: str):
     # Nothing about rows or columns: the message sits under the field it is about.
     assert message_after(page, words["coordinates"]) == words["need_location"]
     assert message_after(page, words["phone"]) == words["need_contact"]
+    assert message_after_checkbox(page, words["consent"]) == words["need_consent"]
     assert "Wiersz" not in page.get_by_test_id("stMain").inner_text()
     screenshot(page, f"journey-partner-errors-pl-{tag[:-3]}")
 
@@ -375,6 +392,13 @@ def _partner(page, server, tag: str):
     assert textbox(page, words["coordinates"]).input_value() == "50.0163, 22.6777"
     assert selectbox_text(page, words["category"]) == words["workshops"]
     assert selectbox_text(page, words["gmina"]) == words["town"]
+    # The label takes the click (the input itself is drawn over by it).
+    page.get_by_test_id("stCheckbox").filter(has_text=words["consent"]).locator("label").click()
+    settle(page)
+    # The preview credits the text to the partner under CC BY 4.0, the default.
+    # (an invisible word joiner sits before ":", put there by md_escape against autolinks)
+    credit = re.escape(words["credit"]).replace(":", "\u2060?:")
+    page.get_by_text(re.compile(credit)).wait_for(timeout=30_000)
     page.get_by_role("button", name=words["send"]).click()
     link_box = page.locator("code").filter(has_text="moja-oferta?token=").first
     link_box.wait_for(timeout=60_000)

@@ -162,6 +162,11 @@ def test_partner_submits_staff_approve_tourist_finds(browser, server):
     uploader.get_by_text("galeria.jpg").wait_for(timeout=30_000)
     uploader.get_by_text(re.compile(r"\d+(\.\d+)?KB")).wait_for(timeout=30_000)
     settle(page)
+    # Nothing goes out without the author's consent to the licence (CC BY 4.0 by default).
+    page.get_by_test_id("stCheckbox").filter(has_text="Mam prawo udostępnić").locator(
+        "label"
+    ).click()
+    settle(page)
     screenshot(page, "submit-filled")
 
     page.get_by_role("button", name="Wyślij do sprawdzenia").click()
@@ -233,6 +238,10 @@ def test_partner_submits_staff_approve_tourist_finds(browser, server):
     marker.hover()
     result.first.click()
     tourist.get_by_role("heading", name=HOSTILE.strip()).wait_for(timeout=30_000)
+    # The photo is credited to the partner, under the licence the partner agreed to.
+    # (md_escape puts an invisible word joiner before ":" so no "Fot.:" reads as a link)
+    credit = re.compile("Fot\\.\u2060?: Gmina Miejska Przemyśl, CC BY 4\\.0")
+    tourist.get_by_text(credit).wait_for(timeout=30_000)
     screenshot(tourist, "tourist-finds-it")
 
     # The partner's link shows it published; a wrong token is refused politely.
