@@ -244,6 +244,8 @@ def _describe_part(part: str, words: _Words, vocabulary: dict[str, str]) -> str 
             return f"{vocabulary['ph_open']} {words.times(times)}"
         return None
     if off:
+        if months is None and days is None and times is None:
+            return vocabulary["closed"]  # a bare "off": closed, whatever the day
         if months and days is None and times is None:
             return vocabulary["months_off"].format(months=words.months(months))
         if days and times is None:

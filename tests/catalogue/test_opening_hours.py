@@ -101,6 +101,13 @@ def test_common_rules_in_words(lang, words):
     assert describe("Tu-Su 09:00-17:00; PH off; Jan-Mar off", lang) == words
 
 
+@pytest.mark.parametrize(
+    ("lang", "words"), [("pl", "nieczynne"), ("en", "closed"), ("uk", "зачинено")]
+)
+def test_a_bare_off_reads_closed(lang, words):
+    assert describe("off", lang) == words
+
+
 def test_exotic_rules_stay_as_written():
     rule = "week 1-53/2 Fr 09:00-12:00"
     assert describe(rule, "pl") == rule
