@@ -5,6 +5,7 @@ Commands::
     init                                  create the schema; load the sample into an empty DB
     validate FILE [--lang pl|en|uk]       exit 0 when valid (warnings allowed), 1 on errors
     import FILE [--valid-only] [--pending] [--actor NAME] [--lang pl|en|uk]
+    partners FILE [--actor NAME]          add or update partners (partners.csv columns)
     export --format csv|xlsx|geojson --out FILE [--status STATUS ...]
     template --out FILE.xlsx
     stats                                 counts by status, category, district and sector
@@ -34,11 +35,12 @@ from catalogue.exchange import (
     export_catalogue,
     import_file,
     load_sample_catalogue,
+    read_partners_file,
     validate_file,
     write_template,
 )
 from catalogue.storage import CatalogueStore
-from catalogue.taxonomy import LANGUAGES, Status, category_label, sector_label
+from catalogue.taxonomy import LANGUAGES, Source, Status, category_label, sector_label
 
 Handler = Callable[[argparse.Namespace, CatalogueStore], int]
 
@@ -69,6 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--actor", default="cli", help="who is importing (audit log)")
     imp.add_argument("--lang", choices=LANGUAGES, default="pl")
     imp.set_defaults(func=cmd_import)
+
+    partners = commands.add_parser(
+        "partners",
+        help="add or update partners from a CSV (the sample's partners.csv columns: id, name, "
+        "sector, legal_form_code, gmina, website, nip, regon, krs, social_enterprise, "
+        "se_decision_number, se_decision_date, owes…)",
+    )
+    partners.add_argument("file")
+    partners.add_argument("--actor", default="cli", help="who is importing (audit log)")
+    partners.set_defaults(func=cmd_partners)
 
     export = commands.add_parser("export", help="export the catalogue")
     export.add_argument("--format", choices=EXPORT_FORMATS, required=True, dest="fmt")
@@ -187,6 +199,19 @@ def cmd_import(args: argparse.Namespace, store: CatalogueStore) -> int:
         )
         return 1
     print(result.summary(args.lang))
+    return 0
+
+
+def cmd_partners(args: argparse.Namespace, store: CatalogueStore) -> int:
+    """Add or update the partners of a file by id; nothing is stored if a row is wrong."""
+    store.create_schema()
+    try:
+        found = read_partners_file(args.file, source=Source.IMPORT.value)
+    except (OSError, ValueError) as exc:  # SampleDataError names every bad row and column
+        print(str(exc), file=sys.stderr)
+        return 1
+    count = store.save_partners(found, actor=args.actor)
+    print(f"partners saved: {count}")
     return 0
 
 

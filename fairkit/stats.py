@@ -103,6 +103,11 @@ for _sector, _labels in SECTOR_LABELS.items():
 for _form in LEGAL_FORMS:
     COLUMNS[f"lf_{_form.slug}"] = {lang: _form.label(lang) for lang in ("pl", "en", "uk")}
 COLUMNS["lf_unknown"] = {"pl": "Forma nieznana", "en": "Form unknown", "uk": "Форма невідома"}
+COLUMNS["se_partners"] = {
+    "pl": "Przedsiębiorstwa społeczne z ofertą",
+    "en": "Social enterprises with offerings",
+    "uk": "Соціальні підприємства з пропозиціями",
+}
 COLUMNS["social_enterprises"] = {
     "pl": "Przedsiębiorstwa społeczne (wykaz wojewody)",
     "en": "Social enterprises (voivode's list)",
@@ -373,6 +378,29 @@ def legal_forms_by_district(partners: pd.DataFrame, lang: str = "pl") -> pd.Data
     out["partners"] = [int((seat == k).sum()) for k in rows]
     lf_cols = [c for c in out.columns if c.startswith("lf_")]
     return _with_total(out, lang, [*lf_cols, "social_enterprises", "partners"])
+
+
+def social_enterprise_offerings(
+    products: pd.DataFrame, partners: pd.DataFrame, lang: str = "pl"
+) -> pd.DataFrame:
+    """What social enterprises offer, per district: their offerings by category.
+
+    A social enterprise is a partner on the voivode's list (``social_enterprise`` true);
+    offerings count where they are (``district_teryt``). Columns as
+    :func:`district_category_counts` (``teryt``, ``district``, one per category, ``products``)
+    plus ``se_partners`` (social enterprises with an offering there); the last row is the
+    total (its ``se_partners`` counts each enterprise once).
+    """
+    flags = partners.set_index("id")["social_enterprise"] if len(partners) else pd.Series()
+    listed = {pid for pid, v in flags.items() if v is True or v == 1}
+    owner = _text(products, "partner_id")
+    mine = products[owner.isin(listed).to_numpy(dtype=bool)]
+    out = district_category_counts(mine, lang)
+    keys = _district_key(_text(mine, "district_teryt"))
+    owners = _text(mine, "partner_id")
+    counts = [int(owners[keys == k].nunique()) for k in _district_rows(keys, lang)]
+    out["se_partners"] = [*counts, int(owners.nunique())]
+    return out
 
 
 # -- data quality and featured products -----------------------------------------------------

@@ -197,6 +197,16 @@ def test_statistics_answer_social_economy_per_district(db):
     assert access.iloc[-1]["Oferty"] == len(frame)
     assert access.iloc[-1]["Ze zwierzętami"] == int(frame["pets"].map(lambda v: v is True).sum())
     assert any("stats_csv_access_season" in d for d in downloads), downloads
+    # Partners by legal form (and social-enterprise status), and what social enterprises
+    # offer, each with its CSV.
+    forms = next(d.value for d in at.dataframe if "spółdzielnia socjalna" in d.value.columns)
+    assert forms.iloc[-1]["Partnerzy"] == len(db.partners_frame())
+    offer = next(
+        d.value for d in at.dataframe if "Przedsiębiorstwa społeczne z ofertą" in d.value.columns
+    )
+    assert list(offer["Powiat"])[:5] == [district_name(t, "pl") for t in DISTRICT_TERYTS]
+    for key in ("partners_by_legal_form", "social_enterprise_offerings"):
+        assert any(f"stats_csv_{key}" in d for d in downloads), downloads
     ok(choice(at, "multiselect", "stats_issue_filter").set_value(["stale"]).run())
     assert any("Żadna oferta" in i.value for i in at.info)
 

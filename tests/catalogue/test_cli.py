@@ -188,3 +188,42 @@ def test_sample_catalogue_imports_cleanly(sqlite_store):
         partner_ids = {row["id"] for row in csv.DictReader(fh)}
     assert partner_ids <= set(sqlite_store.partners_frame()["id"])
     assert load_sample_catalogue(sqlite_store) == 0  # not twice
+
+
+def test_partners_file_then_offerings_give_what_social_enterprises_offer(cli, tmp_path):
+    from fairkit.stats import social_enterprise_offerings
+
+    needs_sample()
+    assert cli("init")[0] == 0
+    # Made up for the test (the names say "Testowa"); the sample has no social enterprise.
+    partners = tmp_path / "partners.csv"
+    partners.write_text(
+        "id,name,sector,legal_form_code,gmina,social_enterprise,se_decision_number,se_decision_date\n"
+        "coop-testowa,Spółdzielnia Socjalna Testowa,social_economy,spoldzielnia_socjalna,"
+        "Jarosław,tak,ES-TEST/1/2024,2024-05-06\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,name,sector\nx,Zła,kosmos\n", encoding="utf-8")
+    code, _, err = cli("partners", str(bad))
+    assert code == 1 and "row 2" in err and "kosmos" in err
+    code, out, _ = cli("partners", str(partners))
+    assert code == 0 and "1" in out
+    offers = tmp_path / "offers.csv"
+    offers.write_text(
+        "nazwa;kategoria;współrzędne;partner;strona\n"
+        "Pierogi testowe;food;50.0163, 22.6777;Spółdzielnia Socjalna Testowa;https://www.jaroslaw.pl\n"
+        "Warsztaty testowe;workshops;50.0170, 22.6790;Spółdzielnia Socjalna Testowa;https://www.jaroslaw.pl\n",
+        encoding="utf-8",
+    )
+    assert cli("import", str(offers))[0] == 0
+    store = store_at(cli.db)
+    try:
+        partner = store.get_partner("coop-testowa")
+        assert partner.social_enterprise is True and partner.se_decision_number == "ES-TEST/1/2024"
+        table = social_enterprise_offerings(store.products_frame(), store.partners_frame(), "pl")
+    finally:
+        store.dispose()
+    jar = table.set_index("teryt").loc["1804"]
+    assert (jar["food"], jar["workshops"], jar["products"], jar["se_partners"]) == (1, 1, 2, 1)
+    assert int(table.iloc[-1]["products"]) == 2  # nothing else in the sample is listed

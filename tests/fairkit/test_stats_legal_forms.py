@@ -8,7 +8,12 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from catalogue.exchange import SAMPLE_PARTNERS, read_partners_file
-from fairkit.stats import legal_forms_by_district, localise_columns, to_xlsx_bytes
+from fairkit.stats import (
+    legal_forms_by_district,
+    localise_columns,
+    social_enterprise_offerings,
+    to_xlsx_bytes,
+)
 
 
 def test_legal_forms_and_social_enterprises_per_district():
@@ -42,3 +47,40 @@ def test_sample_partners_sheet_in_the_workbook():
         "spółdzielnia socjalna" in header
         and "Przedsiębiorstwa społeczne (wykaz wojewody)" in header
     )
+
+
+def test_what_social_enterprises_offer_per_district():
+    partners = pd.DataFrame(
+        [
+            {"id": "coop", "social_enterprise": True},
+            {"id": "kgw", "social_enterprise": None},  # not on the list: not counted
+            {"id": "cis", "social_enterprise": True},
+        ]
+    )
+    products = pd.DataFrame(
+        [
+            {"id": "1", "partner_id": "coop", "district_teryt": "1804", "category": "food"},
+            {"id": "2", "partner_id": "coop", "district_teryt": "1809", "category": "workshops"},
+            {"id": "3", "partner_id": "coop", "district_teryt": "1809", "category": "food"},
+            {"id": "4", "partner_id": "kgw", "district_teryt": "1809", "category": "food"},
+            {"id": "5", "partner_id": "cis", "district_teryt": "1809", "category": "food"},
+            {"id": "6", "partner_id": "", "district_teryt": "1862", "category": "heritage"},
+        ]
+    )
+    table = social_enterprise_offerings(products, partners, "en")
+    by = table.iloc[:-1].set_index("teryt")
+    assert (by.loc["1804", "food"], by.loc["1804", "products"], by.loc["1804", "se_partners"]) == (
+        1,
+        1,
+        1,
+    )
+    assert (by.loc["1809", "food"], by.loc["1809", "workshops"], by.loc["1809", "se_partners"]) == (
+        2,
+        1,
+        2,
+    )
+    assert by.loc["1862", "products"] == 0
+    total = table.iloc[-1]
+    assert (total["district"], total["products"], total["se_partners"]) == ("Total", 4, 2)
+    header = list(localise_columns(table, "pl").columns)
+    assert "Przedsiębiorstwa społeczne z ofertą" in header and "Jedzenie i smaki" not in header[:2]

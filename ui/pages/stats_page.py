@@ -34,6 +34,7 @@ from fairkit.stats import (
     quality_summary,
     sector_counts,
     social_economy_by_district,
+    social_enterprise_offerings,
     to_csv_bytes,
     to_xlsx_bytes,
 )
@@ -179,6 +180,29 @@ S = {
     "sheet_sectors": {"pl": "Sektory", "en": "Sectors", "uk": "Сектори"},
     "sheet_partners": {"pl": "Partnerzy", "en": "Partners", "uk": "Партнери"},
     "sheet_legal_forms": {"pl": "Formy prawne", "en": "Legal forms", "uk": "Правові форми"},
+    "sheet_se_offer": {
+        "pl": "Oferta przedsiębiorstw społ.",
+        "en": "Social enterprises' offer",
+        "uk": "Пропозиції соц. підприємств",
+    },
+    "legal_title": {
+        "pl": "Partnerzy według formy prawnej i statusu przedsiębiorstwa społecznego",
+        "en": "Partners by legal form and social-enterprise status",
+        "uk": "Партнери за правовою формою та статусом соціального підприємства",
+    },
+    "legal_note": {
+        "pl": "Według siedziby partnera (gmina). Przedsiębiorstwo społeczne: wpisane do wykazu "
+        "wojewody (ustawa z 5 sierpnia 2022 r. o ekonomii społecznej).",
+        "en": "By the partner's seat (gmina). Social enterprise: on the voivode's list (Social "
+        "Economy Act of 5 August 2022).",
+        "uk": "За місцезнаходженням партнера (ґміна). Соціальне підприємство: внесене до "
+        "реєстру воєводи (закон про соціальну економіку від 5 серпня 2022 р.).",
+    },
+    "se_offer_title": {
+        "pl": "Co oferują przedsiębiorstwa społeczne: oferty według powiatu i kategorii",
+        "en": "What social enterprises offer: offerings by district and category",
+        "uk": "Що пропонують соціальні підприємства: пропозиції за повітами й категоріями",
+    },
     "sheet_access": {"pl": "Dostępność i sezon", "en": "Access and season",
                      "uk": "Доступність і сезон"},
     "access_title": {"pl": "Oferty według dostępności i sezonu", "en": "Offerings by accessibility and season",
@@ -407,6 +431,7 @@ matrix = district_category_counts(everything, lang)
 sectors = sector_counts(everything, lang)
 partner_table = partners_by_district(all_partners, everything, lang)
 legal_forms = legal_forms_by_district(all_partners, lang)
+se_offer = social_enterprise_offerings(everything, all_partners, lang)
 access = access_season_by_district(everything, lang)
 issues = quality_issues(everything, lang, photo_counts=photo_counts(everything))
 summary = quality_summary(issues, lang)
@@ -480,6 +505,11 @@ with tab_partners:
     st.subheader(tr("partners_title"), anchor=False)
     st.caption(tr("partners_note"))
     table(partner_table, tr("partners_title"), "partners_by_district")
+    st.subheader(tr("legal_title"), anchor=False)
+    st.caption(tr("legal_note"))
+    table(legal_forms, tr("legal_title"), "partners_by_legal_form")
+    st.subheader(tr("se_offer_title"), anchor=False)
+    table(se_offer, tr("se_offer_title"), "social_enterprise_offerings")
 
 with tab_quality:
     st.subheader(tr("quality_title"), anchor=False)
@@ -505,6 +535,7 @@ sheets = {
     tr("sheet_sectors"): sectors,
     tr("sheet_partners"): partner_table,
     tr("sheet_legal_forms"): legal_forms.drop(columns=["teryt"]),
+    tr("sheet_se_offer"): se_offer.drop(columns=["teryt"]),
     tr("sheet_access"): access,
     tr("sheet_quality"): summary,
     tr("sheet_issues"): issues[issues["issues"] > 0].drop(columns=["teryt"]),
