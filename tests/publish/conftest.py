@@ -34,6 +34,10 @@ def png(colour: str) -> bytes:
     return buf.getvalue()
 
 
+# The author of the reviewed photo: partner text, so it must come out escaped everywhere.
+PHOTO_AUTHOR = "Koło <b>Gospodyń</b> & Co"
+
+
 def offering(pid: str, name: str, **extra) -> Product:
     # Real coordinates in Jarosław (rynek), district and gmina as the importer derives them.
     values = dict(
@@ -65,9 +69,17 @@ def populate(store: CatalogueStore) -> dict:
     archived = offering("x-archived", "NOT-PUBLIC archived")
     publish_new(store, archived)
     store.archive("x-archived", "anna")
-    photo_token = publish_new(store, offering("x-photo", "Rynek w Jarosławiu (zdjęcia)"))
+    photo_token = publish_new(
+        store,
+        offering(
+            "x-photo", "Rynek w Jarosławiu (zdjęcia)", text_author="Stowarzyszenie Testowe",
+            text_licence="CC-BY-SA-4.0",
+        ),
+    )  # fmt: skip
     reviewed = store_photo(png("green"), "ok.png")
-    store.add_photos("x-photo", [reviewed], actor="partner")
+    store.add_photos(
+        "x-photo", [reviewed], actor="partner", author=PHOTO_AUTHOR, licence="CC-BY-4.0"
+    )
     store.approve(store.pending_revision("x-photo")["id"], actor="anna")
     unreviewed = store_photo(png("red"), "later.png")
     store.add_photos("x-photo", [unreviewed], actor="partner")

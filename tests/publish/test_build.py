@@ -15,7 +15,7 @@ from catalogue.storage import CatalogueStore
 from catalogue.taxonomy import LANGUAGES
 from publish import build_site
 from publish.pages import SCHEMA_TYPES
-from tests.publish.conftest import APP, HOSTILE, SITE, parse_head, site_files
+from tests.publish.conftest import APP, HOSTILE, PHOTO_AUTHOR, SITE, parse_head, site_files
 
 
 def test_every_published_offering_has_a_page_in_three_languages(built):
@@ -73,6 +73,30 @@ def test_jsonld_parses_with_the_category_type(built):
     event = json.loads(parse_head((out / "en/offer/x-event.html").read_bytes()).jsonld[0])
     assert event["startDate"] == "2027-08-14" and event["endDate"] == "2027-08-16"
     assert event["isAccessibleForFree"] is True
+
+
+def test_photo_and_text_credits_on_the_page_and_in_jsonld(built):
+    _, out, facts = built
+    page = (out / "pl" / "offer" / "x-photo.html").read_text()
+    assert "<b>Gospodyń</b>" not in page  # the partner's text is escaped
+    assert (
+        '<figcaption class="credit">Fot.: Koło &lt;b&gt;Gospodyń&lt;/b&gt; &amp; Co, CC BY 4.0'
+        "</figcaption>" in page
+    )
+    assert '<p class="credit">Tekst: Stowarzyszenie Testowe, CC BY-SA 4.0</p>' in page
+    en = (out / "en" / "offer" / "x-photo.html").read_text()
+    assert "Photo: Koło &lt;b&gt;" in en and "Text: Stowarzyszenie Testowe" in en
+    doc = json.loads(parse_head(page).jsonld[0])
+    assert doc["image"] == {
+        "@type": "ImageObject",
+        "contentUrl": f"{SITE}/photos/{facts['reviewed_photo']}.jpg",
+        "url": f"{SITE}/photos/{facts['reviewed_photo']}.jpg",
+        "creditText": PHOTO_AUTHOR,
+        "license": "https://creativecommons.org/licenses/by/4.0/deed.pl",
+    }
+    # Without a credit nothing is claimed: no caption, the image stays a plain URL.
+    plain = (out / "pl" / "offer" / "sample-001.html").read_text()
+    assert 'class="credit"' not in plain
 
 
 def test_hostile_text_is_escaped_in_html_and_jsonld(built):
