@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from catalogue import photos
-from fairkit.card import build_card, photo_path
+from fairkit.card import build_card, photo_credit, photo_path
 from tests.fairkit.print_helpers import decode_qr, page_texts, sample_store
 
 BASE = "https://mapa.example.org"
@@ -106,13 +106,23 @@ def test_photo_path_uses_the_catalogue_photos(store, tmp_path, monkeypatch):
     buf = io.BytesIO()
     Image.new("RGB", (800, 600), (200, 120, 40)).save(buf, "JPEG")
     stored = photos.store_photo(buf.getvalue(), "zamek.jpg")
-    store.add_photos("sample-019", [stored], actor="test")
+    store.add_photos(
+        "sample-019", [stored], actor="test", author="Zamek Krasiczyn", licence="CC-BY-4.0"
+    )
     # A card is public: the new photo of a live offering waits for staff review.
     assert photo_path(store, "sample-019") is None
+    assert photo_credit(store, "sample-019") == ""
     store.approve(store.pending_revision("sample-019")["id"], actor="staff")
     found = photo_path(store, "sample-019")
     assert found is not None and found.is_file()
     assert found == photos.resolve(stored.path)
+    # The card prints the photo's credit under it, in the card's language.
+    credit = photo_credit(store, "sample-019", "en")
+    assert credit == "Photo: Zamek Krasiczyn, CC BY 4.0"
+    row = store.products_frame().set_index("id").loc["sample-019"].to_dict() | {"id": "sample-019"}
+    card = build_card(row, lang="en", base_url=BASE, photo=found, photo_credit=credit)
+    assert "Photo: Zamek Krasiczyn, CC BY 4.0" in page_texts(card.data)[0]
+    assert card.pages == 1
 
 
 def test_photo_path_without_photo_support_or_with_bad_rows(tmp_path, monkeypatch):
