@@ -317,19 +317,21 @@ def featured_slides(frame: pd.DataFrame, per_district: int) -> list[str]:
     return list(best.sort_values(["rank", "district_teryt"], kind="stable")["id"])
 
 
-def photo_for(product_id: str):
+def photo_for(product_id: str) -> tuple[object, str]:
+    """(photo file or None, its credit line) of a product's first reviewed photo."""
     try:
-        from fairkit.card import photo_path
+        from fairkit.card import photo_credit, photo_path
     except ImportError:  # the card module is optional for this page
-        return None
+        return None, ""
     try:
-        return photo_path(get_store(), product_id)
+        store = get_store()
+        return photo_path(store, product_id), photo_credit(store, product_id, lang)
     except Exception:  # noqa: BLE001 - a broken photo must never stop the show
-        return None
+        return None, ""
 
 
 def product_slide(row: pd.Series) -> None:
-    photo = photo_for(str(row["id"]))
+    photo, credit = photo_for(str(row["id"]))
     st.header(md_escape(stop_name(row, lang)), anchor=False)
     place = district_name(row["district_teryt"], lang) if row.get("district_teryt") else ""
     st.markdown(f"**{md_escape(category_label(row['category'], lang))}** · {md_escape(place)}")
@@ -354,6 +356,8 @@ def product_slide(row: pd.Series) -> None:
     photo_col.image(
         str(photo), width="stretch", alt=t("photo_alt", lang, name=stop_name(row, lang))
     )
+    if credit:
+        photo_col.caption(md_escape(credit))
     qr_col.image(qr_png(url, scale=10, border=2), width="stretch", alt=t("qr_alt", lang, url=url))
     qr_col.markdown(f"**{tr('scan')}**")
 
