@@ -313,14 +313,22 @@ def test_details_show_reviewed_photos_only(tmp_path, monkeypatch):
     store.save_products([product, bare], actor="test")
     buf = BytesIO()
     Image.new("RGB", (64, 48), "green").save(buf, format="PNG")
-    store.add_photos("with-photo", [store_photo(buf.getvalue(), "rynek.png")])
+    store.add_photos(
+        "with-photo",
+        [store_photo(buf.getvalue(), "rynek.png")],
+        author="Muzeum w Jarosławiu",
+        licence="CC-BY-SA-4.0",
+    )
     # A photo added to a live offering waits for review: only the share QR code shows.
     assert len(run_app({"product": "with-photo"}).get("image")) == 1
     revision = store.pending_revision("with-photo")
     assert revision is not None and revision["kind"] == "edit"
     store.approve(revision["id"], actor="staff")
-    images = run_app({"product": "with-photo"}).get("image")
+    at = run_app({"product": "with-photo"})
+    images = at.get("image")
     assert len(images) == 2  # the photo and the QR code of the share link
+    captions = [unescape(c.value).replace("\u2060", "") for c in at.caption]
+    assert "Fot.: Muzeum w Jarosławiu, CC BY-SA 4.0" in captions, captions
     assert len(run_app({"product": "no-photo"}).get("image")) == 1  # the QR code only
 
 
