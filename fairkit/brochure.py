@@ -34,6 +34,7 @@ from fairkit.pdf_common import (
     contact_parts,
     describe_filter,
     draw_qr,
+    facts_text,
     hex_rgb,
     is_sample,
     label,
@@ -45,6 +46,7 @@ from fairkit.pdf_common import (
     public_base_url,
     set_document_info,
     shorten,
+    text_credit,
     text_of,
     today_text,
 )
@@ -606,6 +608,9 @@ def _entry_blocks(pdf: _BrochurePDF, row: Mapping) -> list[tuple[str, float, str
     description = localised(row, "description", lang)[0]
     if description:
         blocks.append(("", lay.body_pt, shorten(description, lay.desc_chars), INK))
+        credit = text_credit(row, lang)
+        if credit:
+            blocks.append(("", lay.small_pt * 0.85, credit, GREY))
     address = address_text(row, lang)
     if address:
         blocks.append(("", lay.small_pt, f"{label('address', lang)}: {address}", INK))
@@ -619,6 +624,9 @@ def _entry_blocks(pdf: _BrochurePDF, row: Mapping) -> list[tuple[str, float, str
         details.append(f"{label('price', lang)}: {price}")
     if details:
         blocks.append(("", lay.small_pt, "  ·  ".join(details), INK))
+    facts = facts_text(row, lang)
+    if facts:
+        blocks.append(("", lay.small_pt, facts, INK))
     return blocks
 
 

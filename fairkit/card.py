@@ -22,6 +22,7 @@ from fairkit.pdf_common import (
     add_fonts,
     address_text,
     draw_qr,
+    facts_text,
     hex_rgb,
     label,
     localised,
@@ -29,6 +30,7 @@ from fairkit.pdf_common import (
     public_base_url,
     set_document_info,
     shorten,
+    text_credit,
     text_of,
 )
 from geodata import DISTRICT_TERYTS, district_name
@@ -144,7 +146,9 @@ def _text_blocks(
     if teryt in DISTRICT_TERYTS:
         meta.append(district_name(teryt, lang))
     description = localised(row, "description", lang)[0]
+    credit = text_credit(row, lang)
     address = address_text(row, lang)
+    facts = facts_text(row, lang)
     colour = hex_rgb(cat.colour) if cat else GREY
     blocks: list[tuple[str, float, str, tuple]] = []
     for name_size in (14.0, 12.0, 10.5):
@@ -154,8 +158,12 @@ def _text_blocks(
                 blocks.append(("B", 8.0, " · ".join(meta), colour))
             if description and limit:
                 blocks.append(("", 8.2, shorten(description, limit), INK))
+                if credit:
+                    blocks.append(("", 6.0, credit, GREY))
             if address:
                 blocks.append(("", 7.6, f"{label('address', lang)}: {address}", INK))
+            if facts:
+                blocks.append(("", 7.2, facts, INK))
             if _height(pdf, blocks, width) <= room:
                 return blocks
     return blocks  # even the shortest version is too tall: print it, overlap is unlikely

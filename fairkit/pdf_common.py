@@ -18,7 +18,7 @@ import segno
 from fpdf import FPDF
 
 from catalogue.atomic_file import write_atomic
-from catalogue.filters import WHEELCHAIR_FILTER_LABELS, ProductFilter
+from catalogue.filters import WHEELCHAIR_FILTER_LABELS, ProductFilter, wheelchair_cell
 
 # The public address has one owner; printed links and e-mails share it.
 from catalogue.links import (  # noqa: F401 - re-exported for the print modules
@@ -32,14 +32,18 @@ from catalogue.links import (  # noqa: F401 - re-exported for the print modules
     site_page_path,
 )
 from catalogue.locale_format import price_for_reader
+from catalogue.opening_hours import describe
 from catalogue.taxonomy import (
+    BADGE_BY_SLUG,
     CATEGORY_SLUGS,
     DEFAULT_LANGUAGE,
     LANGUAGES,
     MONTH_NAMES,
     category_label,
     check_language,
+    credit_line,
     sector_label,
+    wheelchair_label,
 )
 from catalogue.validation import writable_text
 from geodata import DISTRICT_TERYTS, district_name, fold_text
@@ -83,6 +87,7 @@ LABELS: dict[str, dict[str, str]] = {
     "index": {"pl": "Indeks", "en": "Index", "uk": "Покажчик"},
     "continued": {"pl": "(cd.)", "en": "(continued)", "uk": "(продовження)"},
     "address": {"pl": "Adres", "en": "Address", "uk": "Адреса"},
+    "hours": {"pl": "Godziny", "en": "Hours", "uk": "Години"},
     "contact": {"pl": "Kontakt", "en": "Contact", "uk": "Контакти"},
     "partner": {"pl": "Partner", "en": "Partner", "uk": "Партнер"},
     "price": {"pl": "Cena", "en": "Price", "uk": "Ціна"},
@@ -287,6 +292,25 @@ def contact_parts(row: Mapping) -> list[str]:
         if value:
             parts.append(value)
     return parts
+
+
+def facts_text(row: Mapping, lang: str) -> str:
+    """Opening hours in words, wheelchair access as stated and badges, joined by " · "."""
+    parts = []
+    rule = text_of(row, "opening_hours")
+    if rule:
+        parts.append(f"{label('hours', lang)}: {describe(rule, lang)}")
+    level = wheelchair_cell(row.get("wheelchair"))
+    if level:
+        parts.append(wheelchair_label(level, lang))
+    held = [b for b in text_of(row, "badges").split(";") if b in BADGE_BY_SLUG]
+    parts.extend(BADGE_BY_SLUG[b].label(lang) for b in held)
+    return " · ".join(parts)
+
+
+def text_credit(row: Mapping, lang: str) -> str:
+    """ "Tekst: author, licence" of the descriptions, or ``""`` when neither is known."""
+    return credit_line("text", text_of(row, "text_author"), text_of(row, "text_licence"), lang)
 
 
 def price_text(row: Mapping, lang: str) -> str:

@@ -17,8 +17,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from catalogue.filters import wheelchair_cell
 from catalogue.locale_format import price_for_reader
-from catalogue.model import months_from_mask
+from catalogue.model import ACCESS_FACTS, months_from_mask
+from catalogue.opening_hours import describe
 from catalogue.taxonomy import (
+    ACCESS_LABELS,
+    BADGE_BY_SLUG,
     LANGUAGES,
     LICENCE_BY_SLUG,
     MONTH_NAMES,
@@ -203,10 +206,18 @@ def availability(row, lang: str) -> dict:
 
 
 def access_words(row, lang: str) -> list[str]:
-    """Accessibility words of an offering: the wheelchair level as stated, family, pets."""
+    """Accessibility words of an offering: the wheelchair level as stated, family, pets and
+    the facts of :data:`catalogue.model.ACCESS_FACTS` stated as yes (unknown says nothing)."""
     level = wheelchair_cell(row.get("wheelchair"))
     words = [wheelchair_label(level, lang).lower()] if level else []
-    return words + [text(f, lang) for f in ("family", "pets") if flag(row.get(f))]
+    words += [text(f, lang) for f in ("family", "pets") if flag(row.get(f))]
+    return words + [ACCESS_LABELS[f][lang].lower() for f in ACCESS_FACTS if flag(row.get(f))]
+
+
+def badges_of(row, lang: str) -> list[dict]:
+    """The badges an offering holds, each ``{label, url}`` (the list that awards it)."""
+    held = [BADGE_BY_SLUG[b] for b in clean(row.get("badges")).split(";") if b in BADGE_BY_SLUG]
+    return [{"label": b.label(lang), "url": b.source} for b in held]
 
 
 def offer_jsonld(
@@ -342,6 +353,8 @@ def offer_context(
         "price": price_for_reader(clean(row.get("price")), flag(row.get("free")), lang),
         "availability": availability(row, lang),
         "access": access_words(row, lang),
+        "hours": describe(clean(row.get("opening_hours")), lang),
+        "badges": badges_of(row, lang),
         "text_credit": credit_line(
             "text", clean(row.get("text_author")), clean(row.get("text_licence")), lang
         ),

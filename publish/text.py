@@ -38,6 +38,8 @@ SITE_TEXT: dict[str, dict[str, str]] = {
     "all_year": {"pl": "cały rok", "en": "all year", "uk": "цілий рік"},
     "not_stated": {"pl": "nie podano", "en": "not stated", "uk": "не вказано"},
     "accessibility": {"pl": "Udogodnienia", "en": "Accessibility", "uk": "Зручності"},
+    "hours": {"pl": "Godziny otwarcia", "en": "Opening hours", "uk": "Години роботи"},
+    "badges": {"pl": "Wyróżnienia", "en": "Badges", "uk": "Відзнаки"},
     "family": {"pl": "dla rodzin z dziećmi", "en": "for families", "uk": "для сімей з дітьми"},
     "pets": {"pl": "ze zwierzętami", "en": "pets allowed", "uk": "з тваринами"},
     "languages": {"pl": "Języki obsługi", "en": "Languages spoken", "uk": "Мови обслуговування"},
