@@ -103,6 +103,9 @@ for _sector, _labels in SECTOR_LABELS.items():
 for _form in LEGAL_FORMS:
     COLUMNS[f"lf_{_form.slug}"] = {lang: _form.label(lang) for lang in ("pl", "en", "uk")}
 COLUMNS["lf_unknown"] = {"pl": "Forma nieznana", "en": "Form unknown", "uk": "Форма невідома"}
+COLUMNS["field"] = {"pl": "Pole", "en": "Field", "uk": "Поле"}
+COLUMNS["filled"] = {"pl": "Wypełnione", "en": "Filled in", "uk": "Заповнено"}
+COLUMNS["rows"] = {"pl": "Wszystkich", "en": "Of all", "uk": "Усього"}
 COLUMNS["se_partners"] = {
     "pl": "Przedsiębiorstwa społeczne z ofertą",
     "en": "Social enterprises with offerings",
@@ -400,6 +403,88 @@ def social_enterprise_offerings(
     owners = _text(mine, "partner_id")
     counts = [int(owners[keys == k].nunique()) for k in _district_rows(keys, lang)]
     out["se_partners"] = [*counts, int(owners.nunique())]
+    return out
+
+
+# -- completeness per field ------------------------------------------------------------------
+
+# Fields reported on, with their labels: offerings' and partners'. A field counts as filled
+# when it states something (text not empty, a yes/no answered, a wheelchair level given).
+OFFERING_FIELD_LABELS: dict[str, dict[str, str]] = {
+    "description_pl": {"pl": "Opis (PL)", "en": "Description (PL)", "uk": "Опис (PL)"},
+    "name_en": {"pl": "Nazwa (EN)", "en": "Name (EN)", "uk": "Назва (EN)"},
+    "description_en": {"pl": "Opis (EN)", "en": "Description (EN)", "uk": "Опис (EN)"},
+    "name_uk": {"pl": "Nazwa (UK)", "en": "Name (UK)", "uk": "Назва (UK)"},
+    "description_uk": {"pl": "Opis (UK)", "en": "Description (UK)", "uk": "Опис (UK)"},
+    "address": {"pl": "Adres", "en": "Address", "uk": "Адреса"},
+    "website": {"pl": "Strona internetowa", "en": "Website", "uk": "Вебсайт"},
+    "email": {"pl": "E-mail", "en": "E-mail", "uk": "E-mail"},
+    "phone": {"pl": "Telefon", "en": "Phone", "uk": "Телефон"},
+    "price": {"pl": "Cena lub bezpłatne", "en": "Price or free", "uk": "Ціна або безкоштовно"},
+    "when": {"pl": "Miesiące lub daty", "en": "Months or dates", "uk": "Місяці або дати"},
+    "opening_hours": {"pl": "Godziny otwarcia", "en": "Opening hours", "uk": "Години роботи"},
+    "wheelchair": {"pl": "Dostępność dla wózków", "en": "Wheelchair access", "uk": "Доступність для візків"},
+    **{fact: ACCESS_LABELS[fact] for fact in ("family", "pets", *ACCESS_FACTS)},
+    "languages": {"pl": "Języki obsługi", "en": "Languages spoken", "uk": "Мови обслуговування"},
+    "badges": {"pl": "Wyróżnienia", "en": "Badges", "uk": "Відзнаки"},
+    "text_licence": {"pl": "Licencja opisów", "en": "Licence of the texts", "uk": "Ліцензія текстів"},
+}  # fmt: skip
+PARTNER_FIELD_LABELS: dict[str, dict[str, str]] = {
+    "legal_form_code": {"pl": "Forma prawna", "en": "Legal form", "uk": "Правова форма"},
+    "nip": {"pl": "NIP", "en": "NIP", "uk": "NIP"},
+    "regon": {"pl": "REGON", "en": "REGON", "uk": "REGON"},
+    "krs": {"pl": "KRS", "en": "KRS", "uk": "KRS"},
+    "social_enterprise": {
+        "pl": "Status przedsiębiorstwa społecznego",
+        "en": "Social-enterprise status",
+        "uk": "Статус соціального підприємства",
+    },
+    "gmina_teryt": {"pl": "Siedziba (gmina)", "en": "Seat (gmina)", "uk": "Осідок (ґміна)"},
+    "website": {"pl": "Strona internetowa", "en": "Website", "uk": "Вебсайт"},
+    "email": {"pl": "E-mail", "en": "E-mail", "uk": "E-mail"},
+    "phone": {"pl": "Telefon", "en": "Phone", "uk": "Телефон"},
+    "description_pl": {"pl": "Opis (PL)", "en": "Description (PL)", "uk": "Опис (PL)"},
+}
+_YES_NO_FIELDS = frozenset({"free", "family", "pets", "social_enterprise", *ACCESS_FACTS})
+
+
+def _filled(frame: pd.DataFrame, field: str) -> pd.Series:
+    """True where ``field`` states something (see :data:`OFFERING_FIELD_LABELS`)."""
+    if field == "wheelchair":
+        return _wheelchair(frame) != ""
+    if field == "when":
+        months = pd.to_numeric(frame.get("months_mask", 0), errors="coerce")
+        dated = pd.Series(months, index=frame.index).fillna(0) != 0
+        for col in ("event_start", "event_end"):
+            if col in frame.columns:
+                dated |= frame[col].notna()
+        return dated
+    if field == "price":
+        return (_text(frame, "price") != "") | _stated(frame, "free")
+    if field in _YES_NO_FIELDS:
+        return _stated(frame, field)
+    return _text(frame, field) != ""
+
+
+def completeness_by_field(
+    frame: pd.DataFrame, fields: Mapping[str, Mapping[str, str]], lang: str = "pl"
+) -> pd.DataFrame:
+    """How many rows of ``frame`` (offerings or partners) fill each field of ``fields``.
+
+    Columns: ``field`` (label in ``lang``), ``filled``, ``rows`` and ``share_pct`` (per cent,
+    one decimal), one row per field in the given order.
+    """
+    check_language(lang)
+    rows = len(frame)
+    filled = [int(_filled(frame, f).sum()) if rows else 0 for f in fields]
+    out = pd.DataFrame(
+        {
+            "field": [fields[f][lang] for f in fields],
+            "filled": filled,
+            "rows": [rows] * len(filled),
+        }
+    )
+    out["share_pct"] = _pct(out["filled"], out["rows"])
     return out
 
 

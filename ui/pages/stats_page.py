@@ -22,9 +22,12 @@ from catalogue.backup import last_backup
 from catalogue.locale_format import format_date, format_percent
 from catalogue.taxonomy import CATEGORIES
 from fairkit.stats import (
+    OFFERING_FIELD_LABELS,
+    PARTNER_FIELD_LABELS,
     QUALITY_FLAGS,
     STALE_DAYS,
     access_season_by_district,
+    completeness_by_field,
     district_category_counts,
     legal_forms_by_district,
     localise_columns,
@@ -197,6 +200,26 @@ S = {
         "Economy Act of 5 August 2022).",
         "uk": "За місцезнаходженням партнера (ґміна). Соціальне підприємство: внесене до "
         "реєстру воєводи (закон про соціальну економіку від 5 серпня 2022 р.).",
+    },
+    "complete_offers": {
+        "pl": "Kompletność danych ofert, pole po polu",
+        "en": "Completeness of the offerings' data, field by field",
+        "uk": "Повнота даних пропозицій, поле за полем",
+    },
+    "complete_partners": {
+        "pl": "Kompletność danych partnerów, pole po polu",
+        "en": "Completeness of the partners' data, field by field",
+        "uk": "Повнота даних партнерів, поле за полем",
+    },
+    "sheet_complete_offers": {
+        "pl": "Kompletność ofert",
+        "en": "Offerings completeness",
+        "uk": "Повнота пропозицій",
+    },
+    "sheet_complete_partners": {
+        "pl": "Kompletność partnerów",
+        "en": "Partners completeness",
+        "uk": "Повнота партнерів",
     },
     "se_offer_title": {
         "pl": "Co oferują przedsiębiorstwa społeczne: oferty według powiatu i kategorii",
@@ -432,6 +455,8 @@ sectors = sector_counts(everything, lang)
 partner_table = partners_by_district(all_partners, everything, lang)
 legal_forms = legal_forms_by_district(all_partners, lang)
 se_offer = social_enterprise_offerings(everything, all_partners, lang)
+complete_offers = completeness_by_field(everything, OFFERING_FIELD_LABELS, lang)
+complete_partners = completeness_by_field(all_partners, PARTNER_FIELD_LABELS, lang)
 access = access_season_by_district(everything, lang)
 issues = quality_issues(everything, lang, photo_counts=photo_counts(everything))
 summary = quality_summary(issues, lang)
@@ -515,6 +540,13 @@ with tab_quality:
     st.subheader(tr("quality_title"), anchor=False)
     st.caption(tr("quality_note", days=STALE_DAYS))
     table(summary, tr("quality_title"), "data_quality")
+    offers_col, partners_col = st.columns(2, gap="large")
+    with offers_col:
+        st.subheader(tr("complete_offers"), anchor=False)
+        table(complete_offers, tr("complete_offers"), "completeness_offerings")
+    with partners_col:
+        st.subheader(tr("complete_partners"), anchor=False)
+        table(complete_partners, tr("complete_partners"), "completeness_partners")
     st.subheader(tr("issues_title"), anchor=False)
     chosen = choice.multiselect(
         tr("issue_filter"),
@@ -538,6 +570,8 @@ sheets = {
     tr("sheet_se_offer"): se_offer.drop(columns=["teryt"]),
     tr("sheet_access"): access,
     tr("sheet_quality"): summary,
+    tr("sheet_complete_offers"): complete_offers,
+    tr("sheet_complete_partners"): complete_partners,
     tr("sheet_issues"): issues[issues["issues"] > 0].drop(columns=["teryt"]),
 }
 st.download_button(
