@@ -36,6 +36,8 @@ from catalogue.validation import (
     is_blank,
     months_to_text,
     neutralise,
+    normalise_email,
+    normalise_phone,
     normalise_url,
     parse_bool,
     parse_date,
@@ -910,8 +912,10 @@ def _check_status(status: str) -> None:
 def read_partners_file(path: str | Path, source: str = Source.SAMPLE.value) -> list[Partner]:
     """Partners from a CSV with id,name,sector,legal_form,gmina,website,member,description…
 
-    ``gmina`` may be a name or TERYT code. Raises :class:`SampleDataError` listing every bad
-    row (unknown sector, bad website, unknown gmina, missing id or name, repeated id).
+    ``gmina`` may be a name or TERYT code; the optional ``email`` and ``phone`` (the
+    organisation's public contact) follow the rules of the product import's columns.
+    Raises :class:`SampleDataError` listing every bad row (unknown sector, bad website,
+    e-mail or phone, unknown gmina, missing id or name, repeated id).
     """
     from geodata import find_gmina
 
@@ -945,6 +949,16 @@ def read_partners_file(path: str | Path, source: str = Source.SAMPLE.value) -> l
             except ValueError:
                 problems.append(f"row {number}: bad website {website!r}")
                 continue
+        try:
+            email = normalise_email(cells.get("email", ""))
+        except ValueError:
+            problems.append(f"row {number}: bad email {cells.get('email')!r}")
+            continue
+        try:
+            phone = normalise_phone(cells.get("phone", ""))
+        except ValueError:
+            problems.append(f"row {number}: bad phone {cells.get('phone')!r}")
+            continue
         gmina_teryt = ""
         if cells.get("gmina"):
             gmina = find_gmina(cells["gmina"])
@@ -970,6 +984,8 @@ def read_partners_file(path: str | Path, source: str = Source.SAMPLE.value) -> l
                 legal_form=cells.get("legal_form", ""),
                 gmina_teryt=gmina_teryt,
                 website=website,
+                email=email,
+                phone=phone,
                 member=member,
                 description_pl=cells.get("description", ""),
                 description_en=cells.get("description_en", ""),

@@ -20,6 +20,8 @@ from catalogue.taxonomy import LANGUAGES, SECTOR_LABELS, Sector, Status, check_l
 from catalogue.validation import (
     FORBIDDEN_CHARS,
     MAX_LENGTHS,
+    normalise_email,
+    normalise_phone,
     normalise_url,
     slugify,
 )
@@ -131,7 +133,9 @@ def check_partner_fields(values: Mapping[str, Any], lang: str = "pl") -> tuple[d
     message in ``lang``, worded like the file import's messages.
 
     Checks: name required; text lengths; control characters; sector from the allow-list;
-    website http(s) (a bare ``www.x.pl`` gets ``https://``).
+    website http(s) (a bare ``www.x.pl`` gets ``https://``); the public e-mail and phone by
+    the import's rules (:func:`~catalogue.validation.normalise_email`,
+    :func:`~catalogue.validation.normalise_phone`).
     """
     check_language(lang)
     out = dict(values)
@@ -166,6 +170,17 @@ def check_partner_fields(values: Mapping[str, Any], lang: str = "pl") -> tuple[d
         except ValueError as exc:
             code = "javascript_url" if str(exc) == "javascript" else "bad_url"
             problems["website"] = format_message(code, lang, {"value": website})
+    for key, normalise, code in (
+        ("email", normalise_email, "bad_email"),
+        ("phone", normalise_phone, "bad_phone"),
+    ):
+        text = str(values.get(key) or "").strip()
+        out[key] = ""
+        if text:
+            try:
+                out[key] = normalise(text)
+            except ValueError:
+                problems[key] = format_message(code, lang, {"value": text})
     return out, problems
 
 

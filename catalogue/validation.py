@@ -639,6 +639,20 @@ def check_email(value: str) -> str:
     return text
 
 
+def normalise_email(value: object) -> str:
+    """One e-mail address as the import stores it ("" for a blank cell): at most
+    ``MAX_LENGTHS["email"]`` characters, checked by :func:`check_email`; ``ValueError`` else.
+
+    The rule of the ``email`` column, shared by partner files and the forms.
+    """
+    text = _text_value(value)
+    if not text:
+        return ""
+    if len(text) > MAX_LENGTHS["email"]:
+        raise ValueError(f"e-mail address too long: {len(text)} characters")
+    return check_email(text)
+
+
 def parse_languages(value: object) -> list[str]:
     """ISO 639-1 codes from ``pl;en``, ``pl, en`` or ``polski, angielski`` (order kept)."""
     if is_blank(value):
@@ -1670,15 +1684,10 @@ class _Validator:
         return url
 
     def email(self, row: _Row) -> str:
-        value = _text_value(row.cells.get("email"))
-        if not value:
-            return ""
         try:
-            if len(value) > MAX_LENGTHS["email"]:
-                raise ValueError(value)
-            return check_email(value)
+            return normalise_email(row.cells.get("email"))
         except ValueError:
-            self.issue(row, "email", "bad_email", value=value)
+            self.issue(row, "email", "bad_email", value=_text_value(row.cells.get("email")))
             return ""
 
     def phone(self, row: _Row) -> str:

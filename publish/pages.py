@@ -106,6 +106,11 @@ def http_url(value) -> str:
     return url if re.match(r"^https?://[^/]+", url) else ""
 
 
+def phone_list(value) -> list[str]:
+    """The numbers of a phone cell: the import joins several with ``, `` (older data ``;``)."""
+    return [p.strip() for p in re.split(r"[;,]", clean(value)) if p.strip()]
+
+
 def localised(row, stem: str, lang: str) -> tuple[str, bool]:
     """``row[stem_lang]`` and whether it fell back to Polish (same rule as the model)."""
     value = clean(row.get(f"{stem}_{lang}"))
@@ -349,7 +354,7 @@ def offer_context(
         "address": clean(row.get("address")),
         "website": http_url(row.get("website")),
         "email": clean(row.get("email")),
-        "phones": [p.strip() for p in clean(row.get("phone")).split(";") if p.strip()],
+        "phones": phone_list(row.get("phone")),
         "price": price_for_reader(clean(row.get("price")), flag(row.get("free")), lang),
         "availability": availability(row, lang),
         "access": access_words(row, lang),
@@ -403,8 +408,17 @@ def entry(row, lang: str, links: Links) -> dict:
 
 
 def partner_context(partner, offers: list[dict], lang: str, links: Links) -> dict:
-    """A partner page: name, sector (social economy marked), description and offerings."""
+    """A partner page: name, sector (social economy marked), contact, description and
+    offerings. The contact is shown as ``offer.html`` shows an offering's (autoescaped)."""
     pid = clean(partner["id"])
+    website = http_url(partner.get("website"))
+    email = clean(partner.get("email"))
+    phones = phone_list(partner.get("phone"))
+    contact: dict = {}
+    if email:
+        contact["email"] = email
+    if phones:
+        contact["telephone"] = phones[0] if len(phones) == 1 else phones
     sector = clean(partner.get("sector"))
     description, fallback = localised(partner, "description", lang)
     sector_text = sector_label(sector, lang) if sector else ""
@@ -425,7 +439,9 @@ def partner_context(partner, offers: list[dict], lang: str, links: Links) -> dic
         else "",
         "member": bool(flag(partner.get("member"))),
         "legal_form": clean(partner.get("legal_form")),
-        "website": http_url(partner.get("website")),
+        "website": website,
+        "email": email,
+        "phones": phones,
         "description": description,
         "description_fallback": fallback,
         "offers": offers,
@@ -436,11 +452,8 @@ def partner_context(partner, offers: list[dict], lang: str, links: Links) -> dic
                 "@id": f"{links.page('partner', pid, lang)}#organization",
                 "name": name,
                 "url": links.page("partner", pid, lang),
-                **(
-                    {"sameAs": http_url(partner.get("website"))}
-                    if http_url(partner.get("website"))
-                    else {}
-                ),
+                **({"sameAs": website} if website else {}),
+                **contact,
                 **({"description": description} if description else {}),
             }
         ),

@@ -31,6 +31,7 @@ from catalogue.taxonomy import (
     ACCESS_LABELS,
     CATEGORIES,
     DEFAULT_LICENCE,
+    LEGAL_FORMS,
     LICENCE_BY_SLUG,
     WHEELCHAIR_LEVELS,
     Sector,
@@ -38,6 +39,7 @@ from catalogue.taxonomy import (
     category_label,
     check_licence,
     credit_line,
+    legal_form_label,
     sector_label,
     wheelchair_label,
 )
@@ -46,6 +48,8 @@ from catalogue.validation import (
     ValidationIssue,
     ValidationReport,
     months_to_text,
+    normalise_email,
+    normalise_phone,
     validate_records,
 )
 from geodata import (
@@ -134,9 +138,58 @@ F = {
     },
     "partner_sector": {"pl": "Typ partnera", "en": "Partner sector", "uk": "Тип партнера"},
     "partner_legal_form": {
-        "pl": "Forma prawna (np. stowarzyszenie, spółdzielnia socjalna)",
-        "en": "Legal form (e.g. association, social cooperative)",
-        "uk": "Правова форма (напр. асоціація, соціальний кооператив)",
+        "pl": "Forma prawna własnymi słowami (nieobowiązkowe, np. spółdzielnia socjalna osób "
+        "prawnych)",
+        "en": "Legal form in your own words (optional, e.g. social cooperative of legal persons)",
+        "uk": "Правова форма своїми словами (необов'язково, напр. соціальний кооператив "
+        "юридичних осіб)",
+    },
+    "partner_legal_form_code": {
+        "pl": "Forma prawna (z listy)",
+        "en": "Legal form (from the list)",
+        "uk": "Правова форма (зі списку)",
+    },
+    "legal_form_none": {
+        "pl": "nie podano / inna",
+        "en": "not stated / other",
+        "uk": "не вказано / інша",
+    },
+    "partner_identity": {
+        "pl": "Dane rejestrowe i kontakt organizacji są nieobowiązkowe. Po sprawdzeniu przez "
+        "pracowników Klastra pojawią się na stronie partnera (z odnośnikami do rejestrów).",
+        "en": "The organisation's registration data and contact are optional. Once cluster "
+        "staff have checked them they appear on the partner's page (with links to the "
+        "registers).",
+        "uk": "Реєстраційні дані та контакти організації необов'язкові. Після перевірки "
+        "працівниками кластера вони з'являться на сторінці партнера (з посиланнями на "
+        "реєстри).",
+    },
+    "partner_nip": {"pl": "NIP", "en": "NIP (tax number)", "uk": "NIP (податковий номер)"},
+    "partner_nip_help": {
+        "pl": "10 cyfr; kreski, spacje i przedrostek PL można pominąć.",
+        "en": "10 digits; dashes, spaces and the PL prefix may be left out.",
+        "uk": "10 цифр; дефіси, пробіли та префікс PL можна пропустити.",
+    },
+    "partner_regon": {"pl": "REGON", "en": "REGON", "uk": "REGON"},
+    "partner_regon_help": {
+        "pl": "9 albo 14 cyfr.",
+        "en": "9 or 14 digits.",
+        "uk": "9 або 14 цифр.",
+    },
+    "partner_krs": {
+        "pl": "Numer KRS (jeśli organizacja jest w KRS)",
+        "en": "KRS number (if the organisation is in the KRS)",
+        "uk": "Номер KRS (якщо організація є в KRS)",
+    },
+    "partner_email": {
+        "pl": "E-mail organizacji (publiczny)",
+        "en": "The organisation's e-mail (public)",
+        "uk": "E-mail організації (публічний)",
+    },
+    "partner_phone": {
+        "pl": "Telefon organizacji (publiczny)",
+        "en": "The organisation's phone (public)",
+        "uk": "Телефон організації (публічний)",
     },
     "contact": {"pl": "Kontakt i ceny", "en": "Contact and prices", "uk": "Контакти і ціни"},
     "contact_only": {"pl": "Kontakt", "en": "Contact", "uk": "Контакти"},
@@ -292,6 +345,18 @@ TRI_STATE: tuple[str, ...] = ("", "tak", "nie")
 # The wheelchair answer is a level of catalogue.taxonomy.WHEELCHAIR_LEVELS ("" = not stated).
 WHEELCHAIR_CHOICES: tuple[str, ...] = ("", *WHEELCHAIR_LEVELS)
 PARTNER_MODES: tuple[str, ...] = ("existing", "new")
+# What the form asks of a new organisation besides its name, sector and free-text legal form
+# (widget names without the prefix). The numbers and the legal form code go to the import's
+# partner_* columns and are checked there; e-mail and phone by the import's rules for the
+# product columns of the same name (see validate).
+NEW_PARTNER_FIELDS: tuple[str, ...] = (
+    "partner_legal_form_code",
+    "partner_nip",
+    "partner_regon",
+    "partner_krs",
+    "partner_email",
+    "partner_phone",
+)
 GMINA_AUTO = ""
 
 
@@ -329,6 +394,7 @@ def product_to_values(product: Product) -> dict:
         "partner_name": "",
         "partner_sector": None,
         "partner_legal_form": "",
+        **dict.fromkeys(NEW_PARTNER_FIELDS, ""),
         "website": product.website,
         "email": product.email,
         "phone": product.phone,
@@ -387,6 +453,12 @@ def values_to_record(values: dict) -> dict:
         "text_licence": (values.get("text_licence") or "") if values.get("consent") else "",
         "partner": "",
         "partner_sector": "",
+        # The import's column partner_legal_form takes a code of the fixed list; the form's
+        # free-text legal form (widget partner_legal_form) is kept as typed (validate).
+        "partner_legal_form": "",
+        "partner_nip": "",
+        "partner_regon": "",
+        "partner_krs": "",
     }
     mode = values.get("partner_mode") or "existing"
     if mode not in PARTNER_MODES:
@@ -402,6 +474,9 @@ def values_to_record(values: dict) -> dict:
     if mode == "new":
         record["partner"] = values.get("partner_name") or ""
         record["partner_sector"] = values.get("partner_sector") or ""
+        record["partner_legal_form"] = values.get("partner_legal_form_code") or ""
+        for name in ("partner_nip", "partner_regon", "partner_krs"):
+            record[name] = values.get(name) or ""
     else:
         record["partner"] = values.get("partner_id") or ""
     return record
@@ -474,6 +549,7 @@ def current_values(prefix: str) -> dict:
         "partner_name",
         "partner_sector",
         "partner_legal_form",
+        *NEW_PARTNER_FIELDS,
     )
     return {name: st.session_state.get(k(prefix, name)) for name in names}
 
@@ -538,10 +614,45 @@ def validate(
     elif require_reachable and not values.get("consent"):
         # Partners publish their texts and photos only with the author's consent.
         report.issues.append(ValidationIssue(2, "consent", "consent_required", "error"))
+    contact_issues = complete_new_partners(values, report)
+    report.issues.extend(contact_issues)
     product = products[0]
     if product is not None and not values.get("consent") and require_reachable:
         product = None  # nothing is sent without the consent
+    if contact_issues:
+        product = None  # nor with an organisation's contact that is wrong
     return product, report, record
+
+
+def complete_new_partners(values: dict, report: ValidationReport) -> list[ValidationIssue]:
+    """Give the new organisation of ``report`` what the form asks beyond the file columns.
+
+    The validator already gave it its NIP, REGON, KRS and legal form code (checked as in a
+    file). Here: the free-text legal form as typed, and the public e-mail and phone checked
+    by the import's rules (:func:`~catalogue.validation.normalise_email`,
+    :func:`~catalogue.validation.normalise_phone`). Returns the issues of a wrong e-mail or
+    phone (columns ``partner_email``, ``partner_phone``), worded like the import's.
+    """
+    if (values.get("partner_mode") or "existing") != "new":
+        return []
+    issues = []
+    contact = {}
+    for name, normalise, code in (
+        ("email", normalise_email, "bad_email"),
+        ("phone", normalise_phone, "bad_phone"),
+    ):
+        raw = str(values.get(f"partner_{name}") or "").strip()
+        try:
+            contact[name] = normalise(raw)
+        except ValueError:
+            issues.append(ValidationIssue(2, f"partner_{name}", code, "error", {"value": raw}))
+            contact[name] = ""
+    legal_form = str(values.get("partner_legal_form") or "").strip()[:200]
+    for partner in report.new_partners:
+        partner.legal_form = legal_form
+        partner.email = contact["email"]
+        partner.phone = contact["phone"]
+    return issues
 
 
 # What an untouched form still needs, as (column, issue code).
@@ -787,10 +898,49 @@ def partner_fields(
             placeholder=tr("choose", lang),
             format_func=lambda s: sector_label(s, lang),
         )
-        st.text_input(
-            tr("partner_legal_form", lang), key=k(prefix, "partner_legal_form"), max_chars=200
+        show_issues(
+            issues.get("partner", []) + issues.get("partner_sector", []), lang, show_required
         )
+        new_partner_fields(prefix, lang, issues, show_required)
+        return
     show_issues(issues.get("partner", []) + issues.get("partner_sector", []), lang, show_required)
+
+
+def new_partner_fields(
+    prefix: str, lang: str, issues: dict[str, list[ValidationIssue]], show_required: bool
+) -> None:
+    """Legal form (fixed list and free text), NIP, REGON, KRS, e-mail and phone of a new
+    organisation, each with its issues right under it."""
+    st.session_state.setdefault(k(prefix, "partner_legal_form_code"), "")
+    choice.selectbox(
+        tr("partner_legal_form_code", lang),
+        ["", *(form.slug for form in LEGAL_FORMS)],
+        key=k(prefix, "partner_legal_form_code"),
+        format_func=lambda slug: (
+            legal_form_label(slug, lang) if slug else tr("legal_form_none", lang)
+        ),
+    )
+    # The import's column of the code is partner_legal_form (see values_to_record).
+    show_issues(issues.get("partner_legal_form", []), lang, show_required)
+    st.text_input(
+        tr("partner_legal_form", lang), key=k(prefix, "partner_legal_form"), max_chars=200
+    )
+    st.caption(tr("partner_identity", lang))
+    for name, limit in (
+        ("partner_nip", 20),
+        ("partner_regon", 20),
+        ("partner_krs", 20),
+        ("partner_email", 254),
+        ("partner_phone", 100),
+    ):
+        help_key = f"{name}_help"
+        st.text_input(
+            tr(name, lang),
+            key=k(prefix, name),
+            max_chars=limit,
+            help=tr(help_key, lang) if help_key in F else None,
+        )
+        show_issues(issues.get(name, []), lang, show_required)
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -148,3 +150,47 @@ def test_profile_shows_legal_identity_and_register_links(tmp_path, monkeypatch):
     )
     assert f"{krs}(https://wyszukiwarka-krs.ms.gov.pl/)" in text
     assert "REGON 123456785" in text and "NIP 1234563218" in text
+
+
+def test_profile_shows_contact_next_to_identity_and_escapes_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("CATALOGUE_DB", str(tmp_path / "contact.sqlite"))
+    store = CatalogueStore()
+    store.create_schema()
+    hostile_email = "[x](javascript:alert(1))<img src=x onerror=alert(2)>@evil.pl"
+    partners = [
+        Partner(id="fund", name="Fundacja Testowa", sector="ngo", legal_form_code="fundacja",
+                website="https://fundacja-testowa.pl", email="biuro@fundacja-testowa.pl",
+                phone="+48 166 211 234", nip="1234563218", krs="0000012345"),
+        # Stored past the validation (an old database, a script): still only text.
+        Partner(id="evil", name="Stowarzyszenie Złe", sector="ngo", email=hostile_email,
+                phone="<b>16</b> 621 12 34", website="javascript:alert(3)"),
+    ]  # fmt: skip
+    products = [
+        Product(id=f"o-{p.id}", name_pl=f"Oferta {p.id}", category="food", lat=49.82, lon=22.79,
+                district_teryt="1813", gmina_teryt="1813102", partner_id=p.id,
+                status="published")
+        for p in partners
+    ]  # fmt: skip
+    store.save_products(products, actor="test", partners=partners)
+
+    at = open_page({"partner": "fund"})
+    markdown = [m.value for m in at.markdown]
+    text = "\n".join(unescape(m).replace("\u2060", "") for m in markdown)
+    assert "Forma prawna: fundacja" in text
+    assert "**Strona internetowa:** [fundacja-testowa.pl](https://fundacja-testowa.pl)" in text
+    assert "**E-mail:** biuro@fundacja-testowa.pl" in text
+    assert "**Telefon:** +48 166 211 234" in text
+    assert "KRS 0000012345" in text and "NIP 1234563218" in text
+    # The address is shown as text, never autolinked (a joiner breaks the "@").
+    contact = next(m for m in markdown if "E-mail" in m)
+    assert "biuro\u2060@" in contact
+
+    at = open_page({"partner": "evil"})
+    contact = next(m.value for m in at.markdown if "E-mail" in m.value)
+    # Every markdown/HTML metacharacter arrives backslash-escaped.
+    assert not re.search(r"(?<!\\)[<>\[\]()]", contact.replace("](https://", ""))
+    assert "\\<img" in contact and "\\[x\\]" in contact
+    shown_text = unescape(contact).replace("\u2060", "")
+    assert hostile_email in shown_text and "<b>16</b> 621 12 34" in shown_text
+    # A website that is not http(s) is no link.
+    assert "](javascript" not in "\n".join(m.value for m in at.markdown)

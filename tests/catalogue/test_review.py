@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import pytest
 
+from catalogue.messages import format_message
 from catalogue.model import Partner, Product
 from catalogue.review import (
     audit_csv,
@@ -117,6 +118,28 @@ def test_partner_fields_are_checked_like_imports():
     )
     assert "control characters" in problems["name"]
     assert "5001" in problems["description_pl"]
+
+
+def test_partner_contact_is_checked_like_the_import_columns():
+    values, problems = check_partner_fields(
+        {
+            "name": "KGW",
+            "sector": "ngo",
+            "email": " MAILTO:kgw@example.pl ",
+            "phone": "016 621 12 34",
+        }
+    )
+    assert problems == {}
+    assert (values["email"], values["phone"]) == ("kgw@example.pl", "+48 166 211 234")
+    values, problems = check_partner_fields({"name": "KGW", "sector": "ngo"})
+    assert problems == {} and values["email"] == values["phone"] == ""
+    _, problems = check_partner_fields(
+        {"name": "KGW", "sector": "ngo", "email": "kgw@", "phone": "+49 30 123"}, "uk"
+    )
+    assert problems == {
+        "email": format_message("bad_email", "uk", {"value": "kgw@"}),
+        "phone": format_message("bad_phone", "uk", {"value": "+49 30 123"}),
+    }
 
 
 def test_new_partner_id_is_unique():

@@ -325,10 +325,8 @@ def edit_form(token: str, product, revision) -> None:
             edited.source = product.source
             if report.new_partners:
                 # Saved directly, as on the submit page: not public until an offering of
-                # theirs is published.
-                legal_form = str(st.session_state.get("ed_partner_legal_form") or "").strip()
+                # theirs is published. Legal form, numbers and contact: form.validate.
                 for partner in report.new_partners:
-                    partner.legal_form = legal_form[:200]
                     partner.source = "partner_form"
                 store.save_partners(report.new_partners, actor="partner-edit")
             try:

@@ -8,6 +8,7 @@ Everything partners typed is shown through ``md_escape`` or as table cells (plai
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 import folium
@@ -214,6 +215,16 @@ S = {
     "p_legal_form": {"pl": "Forma prawna", "en": "Legal form", "uk": "Правова форма"},
     "p_gmina": {"pl": "Gmina siedziby", "en": "Gmina of the seat", "uk": "Гміна осідку"},
     "p_website": {"pl": "Strona internetowa", "en": "Website", "uk": "Вебсайт"},
+    "p_email": {
+        "pl": "E-mail organizacji (publiczny)",
+        "en": "The organisation's e-mail (public)",
+        "uk": "E-mail організації (публічний)",
+    },
+    "p_phone": {
+        "pl": "Telefon organizacji (publiczny)",
+        "en": "The organisation's phone (public)",
+        "uk": "Телефон організації (публічний)",
+    },
     "p_member": {"pl": "Członek Klastra", "en": "Cluster member", "uk": "Член кластера"},
     "p_description_pl": {"pl": "Opis (PL)", "en": "Description (PL)", "uk": "Опис (PL)"},
     "p_description_en": {"pl": "Opis (EN)", "en": "Description (EN)", "uk": "Опис (EN)"},
@@ -651,6 +662,8 @@ PARTNER_KEYS = (
     "legal_form",
     "gmina_teryt",
     "website",
+    "email",
+    "phone",
     "member",
     "description_pl",
     "description_en",
@@ -727,6 +740,8 @@ def partners_tab(user: str) -> None:
                 format_func=lambda g: gmina_names.get(g, tr("none_value")),
             )
             st.text_input(tr("p_website"), key="mod_p_website", max_chars=500)
+            st.text_input(tr("p_email"), key="mod_p_email", max_chars=254)
+            st.text_input(tr("p_phone"), key="mod_p_phone", max_chars=100)
             st.checkbox(tr("p_member"), key="mod_p_member")
         with right:
             for code in ("pl", "en", "uk"):
@@ -770,25 +785,34 @@ def save_partner(user: str, pick: str, frame: pd.DataFrame, logo: str, generatio
         except PhotoError as exc:
             problems["logo"] = exc.message(lang)
     if problems:
-        for message in problems.values():
-            st.error(md_escape(message), icon=":material/error:")
+        # Nothing is saved: each message names its field; what was typed stays in the form.
+        for key, message in problems.items():
+            label = tr(f"p_{key}") if f"p_{key}" in S else ""
+            text = f"{label}: {message}" if label else message
+            st.error(md_escape(text), icon=":material/error:")
         return
-    existing = frame[frame["id"] == pick].iloc[0].to_dict() if pick != NEW_PARTNER else {}
     partner_id = pick or new_partner_id(values["name"], frame["id"])
-    partner = Partner(
-        id=partner_id,
+    edited = dict(
         name=values["name"],
         sector=values["sector"],
         legal_form=values["legal_form"],
         gmina_teryt=values.get("gmina_teryt") or "",
         website=values["website"],
+        email=values["email"],
+        phone=values["phone"],
         member=bool(values.get("member")),
         description_pl=values["description_pl"],
         description_en=values["description_en"],
         description_uk=values["description_uk"],
         logo_path=logo_path,
-        source=str(existing.get("source") or "staff"),
     )
+    current = store.get_partner(pick) if pick != NEW_PARTNER else None
+    if current is None:
+        partner = Partner(id=partner_id, source="staff", **edited)
+    else:
+        # Fields this form does not show (NIP, REGON, KRS, legal form code, social
+        # enterprise status, OWES) keep their stored values.
+        partner = replace(current, source=current.source or "staff", **edited)
     store.save_partners([partner], actor=user)
     st.session_state["mod_p_logo_gen"] = generation + 1
     st.session_state["mod_p_pick_next"] = partner_id

@@ -64,6 +64,8 @@ S = {
     "legal_form": {"pl": "Forma prawna", "en": "Legal form", "uk": "Правова форма"},
     "where": {"pl": "Gmina", "en": "Municipality", "uk": "Гміна"},
     "website": {"pl": "Strona internetowa", "en": "Website", "uk": "Вебсайт"},
+    "email": {"pl": "E-mail", "en": "E-mail", "uk": "E-mail"},
+    "phone": {"pl": "Telefon", "en": "Phone", "uk": "Телефон"},
     "their_offerings": {
         "pl": "Oferty partnera",
         "en": "The partner's offerings",
@@ -243,8 +245,7 @@ def profile(row: pd.Series, products: pd.DataFrame) -> None:
         st.markdown(md_escape(description))
         if fallback and tr("fallback"):
             st.caption(tr("fallback"))
-    if row.get("website"):
-        st.markdown(f"**{tr('website')}:** " + md_link(str(row["website"]), row["website"]))
+    contact(row)
     identity(row)
 
     st.subheader(tr("their_offerings"), anchor=False)
@@ -275,6 +276,31 @@ def profile(row: pd.Series, products: pd.DataFrame) -> None:
         height=340,
         use_container_width=True,
     )
+
+
+def _text(value: object) -> str:
+    """A frame cell as text: None and NaN are empty."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value).strip()
+
+
+def contact(row: pd.Series) -> None:
+    """The organisation's public website, e-mail and phone, when given.
+
+    The website is a link only through ``md_link`` (a checked http(s) address); the e-mail
+    and phone are escaped text (no ``mailto:`` built from stored text), as on the map page.
+    """
+    lines = []
+    website = _text(row.get("website"))
+    if website:
+        lines.append(f"**{tr('website')}:** " + md_link(website, website))
+    for key in ("email", "phone"):
+        value = _text(row.get(key))
+        if value:
+            lines.append(f"**{tr(key)}:** {md_escape(value)}")
+    if lines:
+        st.markdown("  \n".join(lines))
 
 
 def identity(row: pd.Series) -> None:

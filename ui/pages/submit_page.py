@@ -3,8 +3,9 @@
 Everything sent here is ``pending``: it reaches the public map only after staff approve it.
 A form submission returns a private edit link (shown once; only its hash is stored).
 
-A partner not yet in the registry is typed in with its sector and legal form and saved
-directly with the offering, in the same transaction. It is not public by itself: the
+A partner not yet in the registry is typed in with its sector, legal form, registry
+numbers (NIP, REGON, KRS) and public contact, checked like a file's, and saved directly
+with the offering, in the same transaction. It is not public by itself: the
 partner directory lists only partners with a published offering (or cluster members), so
 it appears when staff approve its first offering; staff can merge a duplicate partner in
 the moderation page.
@@ -299,10 +300,10 @@ def send(product, report, partner_frame: pd.DataFrame) -> None:
         delete_files(stored)
         st.session_state["sub_photo_errors"] = [e.message(lang) for e in errors]
         st.rerun()
+    # A new organisation comes with what the form checked: legal form (list and free text),
+    # NIP, REGON, KRS, e-mail and phone (product_form.validate).
     new_partners = list(report.new_partners)
-    legal_form = str(st.session_state.get("sub_partner_legal_form") or "").strip()[:200]
     for partner in new_partners:
-        partner.legal_form = legal_form
         partner.source = Source.PARTNER_FORM.value
     product.source = Source.PARTNER_FORM.value
     try:
