@@ -14,9 +14,18 @@ from typing import Any
 import pandas as pd
 
 from catalogue.exchange import csv_bytes
+from catalogue.identity import IdentityError, check_krs, check_nip, check_regon
 from catalogue.messages import format_message
 from catalogue.model import PRODUCT_FIELDS
-from catalogue.taxonomy import LANGUAGES, SECTOR_LABELS, Sector, Status, check_language
+from catalogue.taxonomy import (
+    LANGUAGES,
+    LEGAL_FORM_BY_SLUG,
+    LEGAL_FORMS,
+    SECTOR_LABELS,
+    Sector,
+    Status,
+    check_language,
+)
 from catalogue.validation import (
     FORBIDDEN_CHARS,
     MAX_LENGTHS,
@@ -181,7 +190,62 @@ def check_partner_fields(values: Mapping[str, Any], lang: str = "pl") -> tuple[d
                 out[key] = normalise(text)
             except ValueError:
                 problems[key] = format_message(code, lang, {"value": text})
+    _check_identity(values, out, problems, lang)
     return out, problems
+
+
+# The legal identity staff may edit: (field, checker, how many digits, for the message).
+_IDENTITY_NUMBERS = (
+    ("nip", check_nip, "10"),
+    ("regon", check_regon, "9 / 14"),
+    ("krs", check_krs, "10"),
+)
+_IDENTITY_TEXT_LIMITS = {"se_decision_number": 100, "owes": 200}
+
+
+def _check_identity(values: Mapping[str, Any], out: dict, problems: dict, lang: str) -> None:
+    """NIP/REGON/KRS by checksum, the legal form from the fixed list, the social-enterprise
+    status (True/False/None) and its decision; only the keys ``values`` carries."""
+    for key, check, digits in _IDENTITY_NUMBERS:
+        if key not in values:
+            continue
+        text = str(values.get(key) or "").strip()
+        out[key] = ""
+        if text:
+            try:
+                out[key] = check(text)
+            except IdentityError as exc:
+                problems[key] = format_message(
+                    f"bad_identity_{exc.reason}",
+                    lang,
+                    {"value": text, "kind": key.upper(), "digits": digits},
+                )
+    if "legal_form_code" in values:
+        code = str(values.get("legal_form_code") or "")
+        out["legal_form_code"] = code
+        if code and code not in LEGAL_FORM_BY_SLUG:
+            allowed = {c: ", ".join(f.label(c) for f in LEGAL_FORMS) for c in LANGUAGES}
+            problems["legal_form_code"] = format_message(
+                "bad_legal_form", lang, {"value": code, "allowed": allowed}
+            )
+    if "social_enterprise" in values:
+        status = values.get("social_enterprise")
+        if status not in (True, False, None):
+            raise ValueError(f"social_enterprise must be True, False or None, not {status!r}")
+        out["social_enterprise"] = status
+    for key, limit in _IDENTITY_TEXT_LIMITS.items():
+        if key in values:
+            text = " ".join(str(values.get(key) or "").split())
+            out[key] = text
+            if len(text) > limit:
+                problems[key] = format_message(
+                    "too_long", lang, {"length": len(text), "max": limit}
+                )
+    if "se_decision_date" in values:
+        day = values.get("se_decision_date")
+        if day is not None and not isinstance(day, date):
+            raise ValueError(f"se_decision_date must be a date or None, not {day!r}")
+        out["se_decision_date"] = day
 
 
 def audit_csv(frame: pd.DataFrame, dialect: str = "standard") -> bytes:

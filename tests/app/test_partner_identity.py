@@ -92,6 +92,53 @@ def test_staff_edit_a_partners_email_and_phone_and_keep_its_identity(db):
     assert db.get_partner("partner-001").email == ""
 
 
+def test_staff_record_legal_identity_and_social_enterprise_listing(db):
+    from datetime import date
+
+    from fairkit.stats import legal_forms_by_district
+
+    staff.add_staff(db, "anna", PASSWORD, role="admin")
+    at = new_app()
+    login(at)
+    choice(at, "selectbox", "mod_p_pick").select("partner-001").run()
+    before = db.get_partner("partner-001")
+    at.text_input(key="mod_p_nip").input(WRONG_NIP).run()
+    at.button(key="mod_p_save").click().run()
+    errors = shown(at.error)
+    assert any(m.startswith(f"NIP: numer NIP „{WRONG_NIP}” ma błędną cyfrę") for m in errors), (
+        errors
+    )
+    assert db.get_partner("partner-001") == before  # nothing half-written
+
+    at.text_input(key="mod_p_nip").input(f"PL {NIP[:3]}-{NIP[3:6]}-{NIP[6:]}").run()
+    at.text_input(key="mod_p_krs").input(KRS).run()
+    choice(at, "selectbox", "mod_p_legal_form_code").set_value("spoldzielnia_socjalna").run()
+    choice(at, "radio", "mod_p_se_status").set_value("yes").run()
+    at.text_input(key="mod_p_se_decision_number").input("ES-TEST/7/2025").run()
+    at.date_input(key="mod_p_se_decision_date").set_value(date(2025, 3, 14)).run()
+    at.text_input(key="mod_p_owes").input("OWES testowy").run()
+    at.button(key="mod_p_save").click().run()
+    assert not at.exception and not at.error, shown(at.error)
+    after = db.get_partner("partner-001")
+    assert (after.nip, after.krs, after.legal_form_code) == (
+        NIP,
+        "0000012345",
+        "spoldzielnia_socjalna",
+    )
+    assert (after.social_enterprise, after.se_decision_number, after.se_decision_date) == (
+        True, "ES-TEST/7/2025", date(2025, 3, 14),
+    )  # fmt: skip
+    assert after.owes == "OWES testowy" and after.name == before.name
+    # The statistics count it as a social enterprise where it is seated.
+    table = legal_forms_by_district(db.partners_frame(), "pl")
+    assert int(table.iloc[-1]["social_enterprises"]) == 1
+    # Shown again as stored; "unknown" is a choice back.
+    assert choice(at, "radio", "mod_p_se_status").value == "yes"
+    choice(at, "radio", "mod_p_se_status").set_value("").run()
+    at.button(key="mod_p_save").click().run()
+    assert db.get_partner("partner-001").social_enterprise is None
+
+
 def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 

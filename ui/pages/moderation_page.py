@@ -27,7 +27,14 @@ from catalogue.review import (
 )
 from catalogue.staff import staff_role
 from catalogue.storage import product_from_content
-from catalogue.taxonomy import Sector, Status, category_label, sector_label
+from catalogue.taxonomy import (
+    LEGAL_FORM_BY_SLUG,
+    Sector,
+    Status,
+    category_label,
+    legal_form_label,
+    sector_label,
+)
 from catalogue.validation import months_to_text
 from geodata import district_name, gminy_of_district, load_gminy, locate
 from mapview.builder import build_base_map
@@ -226,6 +233,42 @@ S = {
         "uk": "Телефон організації (публічний)",
     },
     "p_member": {"pl": "Członek Klastra", "en": "Cluster member", "uk": "Член кластера"},
+    "p_identity": {
+        "pl": "Dane rejestrowe i status przedsiębiorstwa społecznego",
+        "en": "Registration data and social-enterprise status",
+        "uk": "Реєстраційні дані та статус соціального підприємства",
+    },
+    "p_legal_form_code": {
+        "pl": "Forma prawna (z listy)",
+        "en": "Legal form (from the list)",
+        "uk": "Правова форма (зі списку)",
+    },
+    "p_nip": {"pl": "NIP", "en": "NIP", "uk": "NIP"},
+    "p_regon": {"pl": "REGON", "en": "REGON", "uk": "REGON"},
+    "p_krs": {"pl": "KRS", "en": "KRS", "uk": "KRS"},
+    "p_se_status": {
+        "pl": "Przedsiębiorstwo społeczne (wykaz wojewody)",
+        "en": "Social enterprise (voivode's list)",
+        "uk": "Соціальне підприємство (реєстр воєводи)",
+    },
+    "p_se_decision_number": {
+        "pl": "Numer decyzji o wpisie",
+        "en": "Number of the listing decision",
+        "uk": "Номер рішення про внесення",
+    },
+    "p_se_decision_date": {
+        "pl": "Data decyzji",
+        "en": "Date of the decision",
+        "uk": "Дата рішення",
+    },
+    "p_owes": {
+        "pl": "OWES, który wspiera partnera",
+        "en": "Supporting social economy centre (OWES)",
+        "uk": "OWES, що підтримує партнера",
+    },
+    "se_unknown": {"pl": "nie wiadomo", "en": "unknown", "uk": "невідомо"},
+    "se_yes": {"pl": "tak", "en": "yes", "uk": "так"},
+    "se_no": {"pl": "nie", "en": "no", "uk": "ні"},
     "p_description_pl": {"pl": "Opis (PL)", "en": "Description (PL)", "uk": "Опис (PL)"},
     "p_description_en": {"pl": "Opis (EN)", "en": "Description (EN)", "uk": "Опис (EN)"},
     "p_description_uk": {"pl": "Opis (UK)", "en": "Description (UK)", "uk": "Опис (UK)"},
@@ -671,11 +714,66 @@ PARTNER_KEYS = (
 )
 
 
+# Legal identity fields of the registry form; the status is a stable key ("", "yes", "no").
+IDENTITY_TEXT_KEYS = ("nip", "regon", "krs", "se_decision_number", "owes")
+SE_STATUS: dict[str, bool | None] = {"": None, "yes": True, "no": False}
+
+
+def load_identity(values: dict) -> None:
+    """Put a partner's legal identity into the registry form's widgets."""
+    for key in IDENTITY_TEXT_KEYS:
+        value = values.get(key)
+        st.session_state[f"mod_p_{key}"] = "" if value is None or pd.isna(value) else str(value)
+    code = values.get("legal_form_code")
+    st.session_state["mod_p_legal_form_code"] = code if code in LEGAL_FORM_BY_SLUG else ""
+    flag = values.get("social_enterprise")
+    st.session_state["mod_p_se_status"] = (
+        "" if flag is None or pd.isna(flag) else ("yes" if bool(flag) else "no")
+    )
+    day = values.get("se_decision_date")
+    st.session_state["mod_p_se_decision_date"] = (
+        None if day is None or pd.isna(day) else pd.Timestamp(day).date()
+    )
+
+
+def identity_fields() -> None:
+    """Legal form from the list, NIP/REGON/KRS and the social-enterprise listing."""
+    with st.expander(tr("p_identity"), icon=":material/badge:"):
+        choice.selectbox(
+            tr("p_legal_form_code"),
+            ["", *LEGAL_FORM_BY_SLUG],
+            key="mod_p_legal_form_code",
+            format_func=lambda c: legal_form_label(c, lang) if c else tr("none_value"),
+        )
+        for key, limit in (("nip", 20), ("regon", 20), ("krs", 20)):
+            st.text_input(tr(f"p_{key}"), key=f"mod_p_{key}", max_chars=limit)
+        choice.radio(
+            tr("p_se_status"),
+            list(SE_STATUS),
+            key="mod_p_se_status",
+            format_func=lambda v: tr({"": "se_unknown", "yes": "se_yes", "no": "se_no"}[v]),
+            horizontal=True,
+        )
+        st.text_input(tr("p_se_decision_number"), key="mod_p_se_decision_number", max_chars=100)
+        st.date_input(tr("p_se_decision_date"), key="mod_p_se_decision_date", format="DD.MM.YYYY")
+        st.text_input(tr("p_owes"), key="mod_p_owes", max_chars=200)
+
+
+def identity_values() -> dict:
+    """The registry form's identity widgets as :func:`check_partner_fields` takes them."""
+    values = {key: st.session_state.get(f"mod_p_{key}") or "" for key in IDENTITY_TEXT_KEYS}
+    values["legal_form_code"] = st.session_state.get("mod_p_legal_form_code") or ""
+    values["social_enterprise"] = SE_STATUS.get(st.session_state.get("mod_p_se_status") or "")
+    values["se_decision_date"] = st.session_state.get("mod_p_se_decision_date")
+    return values
+
+
 def load_partner(pick: str, frame: pd.DataFrame) -> None:
     if st.session_state.get("mod_p_loaded") == pick:
         return
     row = frame[frame["id"] == pick]
     values = row.iloc[0].to_dict() if len(row) else {}
+    load_identity(values)
     for key in PARTNER_KEYS:
         value = values.get(key)
         if key == "member":
@@ -743,6 +841,7 @@ def partners_tab(user: str) -> None:
             st.text_input(tr("p_email"), key="mod_p_email", max_chars=254)
             st.text_input(tr("p_phone"), key="mod_p_phone", max_chars=100)
             st.checkbox(tr("p_member"), key="mod_p_member")
+            identity_fields()
         with right:
             for code in ("pl", "en", "uk"):
                 st.text_area(
@@ -776,6 +875,7 @@ def partners_tab(user: str) -> None:
 
 def save_partner(user: str, pick: str, frame: pd.DataFrame, logo: str, generation: int) -> None:
     raw = {key: st.session_state.get(f"mod_p_{key}") for key in PARTNER_KEYS}
+    raw.update(identity_values())
     values, problems = check_partner_fields(raw, lang)
     upload = st.session_state.get(f"mod_p_logo_{generation}")
     logo_path = "" if st.session_state.get("mod_p_logo_remove") else logo
@@ -805,13 +905,15 @@ def save_partner(user: str, pick: str, frame: pd.DataFrame, logo: str, generatio
         description_en=values["description_en"],
         description_uk=values["description_uk"],
         logo_path=logo_path,
+        **{key: values[key] for key in (*IDENTITY_TEXT_KEYS, "legal_form_code")},
+        social_enterprise=values["social_enterprise"],
+        se_decision_date=values["se_decision_date"],
     )
     current = store.get_partner(pick) if pick != NEW_PARTNER else None
     if current is None:
         partner = Partner(id=partner_id, source="staff", **edited)
     else:
-        # Fields this form does not show (NIP, REGON, KRS, legal form code, social
-        # enterprise status, OWES) keep their stored values.
+        # Fields this form does not show (the source, the creation time) keep their values.
         partner = replace(current, source=current.source or "staff", **edited)
     store.save_partners([partner], actor=user)
     st.session_state["mod_p_logo_gen"] = generation + 1
