@@ -62,8 +62,10 @@ def journey(tmp_path_factory):
 def test_lost_link_journey(browser, journey):
     base, smtp, old_token = journey
     page = offline_page(browser)
-    page.goto(f"{base}/moja-oferta")
-    page.get_by_text("Nie mam linku").click()
+    page.goto(f"{base}/moja-oferta", wait_until="domcontentloaded")
+    # The first page a fresh server renders can take long on a loaded machine (it failed
+    # once at 30 s at the end of a full CI run): wait for it like the other journeys do.
+    page.get_by_text("Nie mam linku").click(timeout=90_000)
     page.get_by_label("Adres e-mail").fill(PARTNER)
     page.get_by_role("button", name="Wyślij nowy link").click()
     page.get_by_text("Jeśli ten adres jest podany w którejś ofercie").wait_for(timeout=30_000)
