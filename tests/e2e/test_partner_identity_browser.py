@@ -99,9 +99,7 @@ def test_new_organisation_with_a_wrong_nip_is_told_at_the_field_then_stored(
         ).click()
         settle(page)
         page.get_by_role("button", name="Send for review").click()
-        page.locator("code").filter(has_text="moja-oferta?token=").first.wait_for(
-            timeout=60_000
-        )
+        page.locator("code").filter(has_text="moja-oferta?token=").first.wait_for(timeout=60_000)
         no_exception(page)
         screenshot(page, f"identity-sent-{width}")
     finally:
