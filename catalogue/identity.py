@@ -17,6 +17,37 @@ _SEPARATORS = re.compile(r"[\s\-.]")
 KRS_SEARCH_URL = "https://wyszukiwarka-krs.ms.gov.pl/"
 REGON_SEARCH_URL = "https://wyszukiwarkaregon.stat.gov.pl/appBIR/index.aspx"
 
+# What the partner's profile (app and static site) calls the registers and the listing.
+IDENTITY_LABELS: dict[str, dict[str, str]] = {
+    "registers": {"pl": "Dane rejestrowe", "en": "Registration data", "uk": "Реєстраційні дані"},
+    "register_krs": {
+        "pl": "KRS {number} — wyszukiwarka KRS (Ministerstwo Sprawiedliwości)",
+        "en": "KRS {number} — KRS search (Ministry of Justice)",
+        "uk": "KRS {number} — пошук у KRS (Міністерство юстиції)",
+    },
+    "register_regon": {
+        "pl": "REGON {number} — wyszukiwarka REGON (GUS)",
+        "en": "REGON {number} — REGON search (Statistics Poland)",
+        "uk": "REGON {number} — пошук REGON (GUS)",
+    },
+    "register_nip": {
+        "pl": "NIP {number} — wyszukiwarka REGON (GUS, szukaj po NIP)",
+        "en": "NIP {number} — REGON search (Statistics Poland, search by NIP)",
+        "uk": "NIP {number} — пошук REGON (GUS, за NIP)",
+    },
+    "social_enterprise": {
+        "pl": "Przedsiębiorstwo społeczne (wykaz wojewody, ustawa z 5 sierpnia 2022 r.)",
+        "en": "Social enterprise (on the voivode's list under the act of 5 August 2022)",
+        "uk": "Соціальне підприємство (реєстр воєводи, закон від 5 серпня 2022 р.)",
+    },
+    "decision": {
+        "pl": "decyzja nr {number} z dnia {date}",
+        "en": "decision no. {number} of {date}",
+        "uk": "рішення № {number} від {date}",
+    },
+    "owes": {"pl": "Wsparcie OWES", "en": "Supported by OWES", "uk": "Підтримка OWES"},
+}
+
 
 class IdentityError(ValueError):
     """A number that is not a valid NIP/REGON/KRS; ``reason`` is ``form`` or ``checksum``."""
@@ -102,3 +133,52 @@ def register_links(nip: str = "", regon: str = "", krs: str = "") -> list[tuple[
     if nip:
         links.append(("nip", check_nip(nip), REGON_SEARCH_URL))
     return links
+
+
+def _stated(value: object) -> bool:
+    """False for None, "", NaN/NaT (a frame's empty cell)."""
+    if value is None or value == "":
+        return False
+    try:
+        return bool(value == value)  # NaN and NaT are not equal to themselves
+    except (TypeError, ValueError):
+        return False
+
+
+def describe_identity(partner, lang: str) -> dict:
+    """What a partner's profile says of its legal identity, in ``lang`` (plain text).
+
+    ``{"status": …, "owes": …, "registers": [(text, url), …]}``: the social-enterprise
+    listing with its decision, the OWES's name (the caller puts ``IDENTITY_LABELS["owes"]``
+    before it), and one link per register number. A number that no
+    longer passes its check (stored before the checks) is left out rather than shown wrong.
+    ``partner`` is a mapping (a frame row, a dict).
+    """
+    words = {key: labels[lang] for key, labels in IDENTITY_LABELS.items()}
+    status = ""
+    flag = partner.get("social_enterprise")
+    if _stated(flag) and (flag is True or flag == 1):
+        status = words["social_enterprise"]
+        number = str(partner.get("se_decision_number") or "").strip()
+        decided = partner.get("se_decision_date")
+        if number and _stated(decided):
+            status += ", " + words["decision"].format(
+                number=number, date=f"{decided.day:02d}.{decided.month:02d}.{decided.year}"
+            )
+    owes = partner.get("owes")
+    owes = str(owes).strip() if _stated(owes) else ""
+    registers = []
+    for kind in ("krs", "regon", "nip"):
+        value = partner.get(kind)
+        if not _stated(value):
+            continue
+        try:
+            found = register_links(**{kind: str(value)})
+        except IdentityError:
+            continue
+        registers += [(words[f"register_{k}"].format(number=n), url) for k, n, url in found]
+    return {
+        "status": status,
+        "owes": owes,
+        "registers": registers,
+    }

@@ -16,6 +16,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from catalogue.filters import wheelchair_cell
+from catalogue.identity import IDENTITY_LABELS, describe_identity, register_links
 from catalogue.locale_format import price_for_reader
 from catalogue.model import ACCESS_FACTS, months_from_mask
 from catalogue.opening_hours import describe
@@ -23,6 +24,7 @@ from catalogue.taxonomy import (
     ACCESS_LABELS,
     BADGE_BY_SLUG,
     LANGUAGES,
+    LEGAL_FORM_BY_SLUG,
     LICENCE_BY_SLUG,
     MONTH_NAMES,
     SECTOR_EXPLANATIONS,
@@ -407,6 +409,47 @@ def entry(row, lang: str, links: Links) -> dict:
     }
 
 
+def _legal_form(partner, lang: str) -> str:
+    """The legal form from the fixed list in ``lang``, else as the partner wrote it."""
+    code = clean(partner.get("legal_form_code"))
+    if code in LEGAL_FORM_BY_SLUG:
+        return LEGAL_FORM_BY_SLUG[code].label(lang)
+    return clean(partner.get("legal_form"))
+
+
+def _identity(partner, lang: str) -> dict | None:
+    """The partner page's registration block (:func:`catalogue.identity.describe_identity`),
+    or None when nothing of it is known."""
+    found = describe_identity(partner, lang)
+    if not (found["status"] or found["owes"] or found["registers"]):
+        return None
+    return {
+        "title": IDENTITY_LABELS["registers"][lang],
+        "status": found["status"],
+        "owes": f"{IDENTITY_LABELS['owes'][lang]}: {found['owes']}" if found["owes"] else "",
+        "registers": [{"text": text, "url": url} for text, url in found["registers"]],
+    }
+
+
+def _identity_jsonld(partner) -> dict:
+    """schema.org ``taxID`` (NIP) and ``identifier`` (KRS, REGON) where stored and valid."""
+    out: dict = {}
+    ids = []
+    for kind in ("nip", "krs", "regon"):
+        try:
+            found = register_links(**{kind: clean(partner.get(kind))})
+        except ValueError:
+            continue
+        for _key, number, _url in found:
+            if kind == "nip":
+                out["taxID"] = number
+            else:
+                ids.append({"@type": "PropertyValue", "propertyID": kind.upper(), "value": number})
+    if ids:
+        out["identifier"] = ids
+    return out
+
+
 def partner_context(partner, offers: list[dict], lang: str, links: Links) -> dict:
     """A partner page: name, sector (social economy marked), contact, description and
     offerings. The contact is shown as ``offer.html`` shows an offering's (autoescaped)."""
@@ -438,7 +481,8 @@ def partner_context(partner, offers: list[dict], lang: str, links: Links) -> dic
         if sector == "social_economy"
         else "",
         "member": bool(flag(partner.get("member"))),
-        "legal_form": clean(partner.get("legal_form")),
+        "legal_form": _legal_form(partner, lang),
+        "identity": _identity(partner, lang),
         "website": website,
         "email": email,
         "phones": phones,
@@ -454,6 +498,7 @@ def partner_context(partner, offers: list[dict], lang: str, links: Links) -> dic
                 "url": links.page("partner", pid, lang),
                 **({"sameAs": website} if website else {}),
                 **contact,
+                **_identity_jsonld(partner),
                 **({"description": description} if description else {}),
             }
         ),

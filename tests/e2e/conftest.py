@@ -66,6 +66,21 @@ def start_app(db_path: Path, extra_env: dict[str, str] | None = None):
     raise RuntimeError("streamlit did not become healthy within 90 s")
 
 
+def catalogue_cli(db_path: Path, *args: str, stdin: str | None = None) -> None:
+    """Run ``python -m catalogue ARGS`` on the SQLite catalogue ``db_path`` (as staff would),
+    ``stdin`` given as one line (a password); raises if the command fails."""
+    env = dict(os.environ, CATALOGUE_DB=str(db_path))
+    env.pop("DATABASE_URL", None)
+    subprocess.run(
+        [sys.executable, "-m", "catalogue", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        input=f"{stdin}\n".encode() if stdin is not None else None,
+        check=True,
+        capture_output=True,
+    )
+
+
 def stop_app(proc: subprocess.Popen) -> None:
     """Stop the server and its children, whatever state they are in."""
     if proc.poll() is None:

@@ -12,13 +12,18 @@ it, asserting where the focus is (``document.activeElement``) after each step.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, MAP_FRAME, REPO_ROOT, offline_page, start_app, stop_app
+from tests.e2e.conftest import (
+    ARTIFACTS,
+    MAP_FRAME,
+    REPO_ROOT,
+    catalogue_cli,
+    offline_page,
+    start_app,
+    stop_app,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -45,17 +50,8 @@ def server(tmp_path_factory):
         pytest.fail(f"{AXE_JS} is missing: run scripts/setup.sh (npm install axe-core)")
     root = tmp_path_factory.mktemp("a11y")
     db = root / "catalogue.sqlite"
-    env = dict(os.environ, CATALOGUE_DB=str(db))
-    env.pop("DATABASE_URL", None)
-    for args, stdin in ((["init"], None), (["staff", "add", "ola", "--password-stdin"], PASSWORD)):
-        subprocess.run(
-            [sys.executable, "-m", "catalogue", *args],
-            cwd=REPO_ROOT,
-            env=env,
-            input=f"{stdin}\n".encode() if stdin else None,
-            check=True,
-            capture_output=True,
-        )
+    catalogue_cli(db, "init")
+    catalogue_cli(db, "staff", "add", "ola", "--password-stdin", stdin=PASSWORD)
     proc, base = start_app(db, {"CATALOGUE_PHOTOS": str(root / "photos")})
     try:
         yield base

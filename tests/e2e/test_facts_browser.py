@@ -9,16 +9,20 @@ answers for the same database at the same moment.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
 from catalogue.filters import ProductFilter, apply_filter, prepare_frame
 from catalogue.storage import CatalogueStore
-from tests.e2e.conftest import REPO_ROOT, offline_page, screenshot, start_app, stop_app
+from tests.e2e.conftest import (
+    REPO_ROOT,
+    catalogue_cli,
+    offline_page,
+    screenshot,
+    start_app,
+    stop_app,
+)
 from tests.e2e.test_journeys import no_exception, open_sidebar, settle
 
 pytestmark = pytest.mark.e2e
@@ -30,16 +34,8 @@ FACTS = REPO_ROOT / "tests" / "data" / "catalogue" / "facts.csv"
 def facts_server(tmp_path_factory):
     root = tmp_path_factory.mktemp("facts")
     db = root / "catalogue.sqlite"
-    env = dict(os.environ, CATALOGUE_DB=str(db))
-    env.pop("DATABASE_URL", None)
-    for args in (("init",), ("import", str(FACTS))):
-        subprocess.run(
-            [sys.executable, "-m", "catalogue", *args],
-            cwd=REPO_ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+    catalogue_cli(db, "init")
+    catalogue_cli(db, "import", str(FACTS))
     proc, base = start_app(db, {"CATALOGUE_PHOTOS": str(root / "photos")})
     try:
         yield base, f"sqlite:///{db}"

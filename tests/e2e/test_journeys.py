@@ -5,17 +5,14 @@ Ukrainian half-way. Everything is asserted on screen; one app server serves the 
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
     MAP_FRAME,
-    REPO_ROOT,
+    catalogue_cli,
     offline_page,
     screenshot,
     start_app,
@@ -76,28 +73,15 @@ def server(tmp_path_factory):
     """The sample catalogue, one staff account and one offering waiting for review."""
     root = tmp_path_factory.mktemp("journeys")
     db = root / "catalogue.sqlite"
-    env = dict(os.environ, CATALOGUE_DB=str(db))
-    env.pop("DATABASE_URL", None)
-
-    def cli(*args: str, stdin: str | None = None) -> None:
-        subprocess.run(
-            [sys.executable, "-m", "catalogue", *args],
-            cwd=REPO_ROOT,
-            env=env,
-            input=stdin.encode() if stdin else None,
-            check=True,
-            capture_output=True,
-        )
-
-    cli("init")
-    cli("staff", "add", "anna", "--password-stdin", stdin=f"{PASSWORD}\n")
+    catalogue_cli(db, "init")
+    catalogue_cli(db, "staff", "add", "anna", "--password-stdin", stdin=PASSWORD)
     pending = root / "pending.csv"
     pending.write_text(
         "nazwa;kategoria;współrzędne;partner;strona\n"
         f"{PENDING};workshops;50.0301, 22.6601;Gmina Miejska Przemyśl;https://www.przemysl.pl\n",
         encoding="utf-8",
     )
-    cli("import", str(pending), "--pending")
+    catalogue_cli(db, "import", str(pending), "--pending")
     proc, base = start_app(db, {"CATALOGUE_PHOTOS": str(root / "photos")})
     try:
         yield base

@@ -4,15 +4,11 @@ language switch with everything typed kept, and the corrected number is stored."
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
 from catalogue.identity import check_nip
 from catalogue.storage import CatalogueStore
-from tests.e2e.conftest import REPO_ROOT, offline_page, screenshot, start_app, stop_app
+from tests.e2e.conftest import catalogue_cli, offline_page, screenshot, start_app, stop_app
 from tests.e2e.test_journeys import (
     choose_language,
     close_sidebar_on_phone,
@@ -35,15 +31,7 @@ POINTS = {1280: "50.0163, 22.6777", 375: "50.1560, 23.1230"}  # Jarosław, Lubac
 def identity_server(tmp_path_factory):
     root = tmp_path_factory.mktemp("identity")
     db = root / "catalogue.sqlite"
-    env = dict(os.environ, CATALOGUE_DB=str(db))
-    env.pop("DATABASE_URL", None)
-    subprocess.run(
-        [sys.executable, "-m", "catalogue", "init"],
-        cwd=REPO_ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    catalogue_cli(db, "init")
     proc, base = start_app(db, {"CATALOGUE_PHOTOS": str(root / "photos")})
     try:
         yield base, f"sqlite:///{db}"

@@ -6,16 +6,20 @@ it by search. The offering's name is hostile; no script may run anywhere along t
 from __future__ import annotations
 
 import io
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import MAP_FRAME, REPO_ROOT, offline_page, screenshot, start_app, stop_app
+from tests.e2e.conftest import (
+    MAP_FRAME,
+    catalogue_cli,
+    offline_page,
+    screenshot,
+    start_app,
+    stop_app,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -28,23 +32,8 @@ def server(tmp_path_factory):
     """A fresh database with the sample and one staff account made through the CLI."""
     root = tmp_path_factory.mktemp("submission")
     db = root / "catalogue.sqlite"
-    env = dict(os.environ, CATALOGUE_DB=str(db))
-    env.pop("DATABASE_URL", None)
-    subprocess.run(
-        [sys.executable, "-m", "catalogue", "init"],
-        cwd=REPO_ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        [sys.executable, "-m", "catalogue", "staff", "add", "anna", "--password-stdin"],
-        cwd=REPO_ROOT,
-        env=env,
-        input=f"{PASSWORD}\n".encode(),
-        check=True,
-        capture_output=True,
-    )
+    catalogue_cli(db, "init")
+    catalogue_cli(db, "staff", "add", "anna", "--password-stdin", stdin=PASSWORD)
     proc, base = start_app(db, {"CATALOGUE_PHOTOS": str(root / "photos")})
     try:
         yield base, root

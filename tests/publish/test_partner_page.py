@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
@@ -23,11 +24,14 @@ def site(tmp_path_factory, photo_env):
     partners = [
         Partner(id="fund", name="Fundacja Testowa", sector="ngo",
                 website="https://fundacja-testowa.pl", email="biuro@fundacja-testowa.pl",
-                phone="+48 166 211 234, +48 600 100 200"),
+                phone="+48 166 211 234, +48 600 100 200", nip="1234563218", regon="123456785",
+                krs="0000012345", legal_form_code="fundacja", legal_form="fundacja rodzinna",
+                social_enterprise=True, se_decision_number="ES-TEST/1/2024",
+                se_decision_date=date(2024, 5, 6), owes="OWES testowy"),
         Partner(id="quiet", name="Stowarzyszenie Bez Kontaktu", sector="ngo"),
         # Stored past the validation (an old database, a script): autoescaped all the same.
         Partner(id="evil", name="Stowarzyszenie Złe", sector="ngo", email=HOSTILE_EMAIL,
-                phone="<b>16</b>", website="javascript:alert(3)"),
+                phone="<b>16</b>", website="javascript:alert(3)", nip="123", owes=HOSTILE),
     ]  # fmt: skip
     products = [
         Product(id=f"o-{p.id}", name_pl=f"Oferta {p.id}", category="heritage", lat=50.0163,
@@ -60,6 +64,32 @@ def test_partner_page_shows_website_email_and_every_phone(site):
     assert doc["sameAs"] == "https://fundacja-testowa.pl"
     english = (site / "en" / "partner" / "fund.html").read_text()
     assert "Contact: " in english and ">Website</a>" in english
+
+
+def test_partner_page_shows_legal_form_listing_and_registers(site):
+    page = (site / "pl" / "partner" / "fund.html").read_text()
+    assert " · fundacja</p>" in page  # the fixed list's label, not the free text
+    assert "★ Przedsiębiorstwo społeczne (wykaz wojewody" in page
+    assert "decyzja nr ES-TEST/1/2024 z dnia 06.05.2024" in page
+    assert "Wsparcie OWES: OWES testowy" in page
+    assert (
+        '<a href="https://wyszukiwarka-krs.ms.gov.pl/" rel="noopener">KRS 0000012345 — '
+        "wyszukiwarka KRS" in page
+    )
+    assert "REGON 123456785 — wyszukiwarka REGON (GUS)" in page
+    assert "NIP 1234563218 — wyszukiwarka REGON (GUS, szukaj po NIP)" in page
+    doc = organisation(page)
+    assert doc["taxID"] == "1234563218"
+    assert doc["identifier"] == [
+        {"@type": "PropertyValue", "propertyID": "KRS", "value": "0000012345"},
+        {"@type": "PropertyValue", "propertyID": "REGON", "value": "123456785"},
+    ]
+    english = (site / "en" / "partner" / "fund.html").read_text()
+    assert "Registration data" in english and "decision no. ES-TEST/1/2024 of 06.05.2024" in english
+    # A number stored past the checks (an old database) is left out, never shown wrong.
+    evil = (site / "pl" / "partner" / "evil.html").read_text()
+    assert "NIP 123" not in evil and "taxID" not in organisation(evil)
+    assert "Wsparcie OWES: &lt;/script&gt;&lt;img src=x" in evil  # and its text is escaped
 
 
 def test_partner_without_contact_has_no_contact_line(site):

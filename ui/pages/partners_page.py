@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from catalogue.identity import register_links
+from catalogue.identity import IDENTITY_LABELS, describe_identity
 from catalogue.partners import PartnerFilter, filter_partners, listed_partners, sector_counts
 from catalogue.taxonomy import (
     LEGAL_FORM_BY_SLUG,
@@ -87,33 +87,7 @@ S = {
         "uk": "Показано польською: українського опису ще немає.",
     },
     "on_map": {"pl": "Pokaż na mapie", "en": "Show on the map", "uk": "Показати на мапі"},
-    "registers": {"pl": "Dane rejestrowe", "en": "Registration data", "uk": "Реєстраційні дані"},
-    "register_krs": {
-        "pl": "KRS {number} — wyszukiwarka KRS (Ministerstwo Sprawiedliwości)",
-        "en": "KRS {number} — KRS search (Ministry of Justice)",
-        "uk": "KRS {number} — пошук у KRS (Міністерство юстиції)",
-    },
-    "register_regon": {
-        "pl": "REGON {number} — wyszukiwarka REGON (GUS)",
-        "en": "REGON {number} — REGON search (Statistics Poland)",
-        "uk": "REGON {number} — пошук REGON (GUS)",
-    },
-    "register_nip": {
-        "pl": "NIP {number} — wyszukiwarka REGON (GUS, szukaj po NIP)",
-        "en": "NIP {number} — REGON search (Statistics Poland, search by NIP)",
-        "uk": "NIP {number} — пошук REGON (GUS, за NIP)",
-    },
-    "social_enterprise": {
-        "pl": "Przedsiębiorstwo społeczne (wykaz wojewody, ustawa z 5 sierpnia 2022 r.)",
-        "en": "Social enterprise (on the voivode's list under the act of 5 August 2022)",
-        "uk": "Соціальне підприємство (реєстр воєводи, закон від 5 серпня 2022 р.)",
-    },
-    "decision": {
-        "pl": "decyzja nr {number} z dnia {date}",
-        "en": "decision no. {number} of {date}",
-        "uk": "рішення № {number} від {date}",
-    },
-    "owes": {"pl": "Wsparcie OWES", "en": "Supported by OWES", "uk": "Підтримка OWES"},
+    **IDENTITY_LABELS,  # registers, register_krs/regon/nip, social_enterprise, decision, owes
 }
 
 lang = current_language()
@@ -305,23 +279,11 @@ def contact(row: pd.Series) -> None:
 
 def identity(row: pd.Series) -> None:
     """Social-enterprise status, OWES and links to the public registers, when known."""
-    lines = []
-    if row.get("social_enterprise") is True or row.get("social_enterprise") == 1:
-        status = tr("social_enterprise")
-        decided = row.get("se_decision_date")
-        if row.get("se_decision_number") and pd.notna(decided) and decided:
-            when = pd.Timestamp(decided).strftime("%d.%m.%Y")
-            status += ", " + tr("decision", number=str(row["se_decision_number"]), date=when)
-        lines.append(f"★ {md_escape(status)}")
-    if row.get("owes"):
-        lines.append(f"{tr('owes')}: {md_escape(str(row['owes']))}")
-    links = register_links(
-        nip=str(row.get("nip") or ""),
-        regon=str(row.get("regon") or ""),
-        krs=str(row.get("krs") or ""),
-    )
-    for kind, number, url in links:
-        lines.append(md_link(tr(f"register_{kind}", number=number), url))
+    found = describe_identity(row, lang)
+    lines = [f"★ {md_escape(found['status'])}"] if found["status"] else []
+    if found["owes"]:
+        lines.append(f"{tr('owes')}: {md_escape(found['owes'])}")
+    lines += [md_link(text, url) for text, url in found["registers"]]
     if lines:
         st.markdown(f"**{tr('registers')}**  \n" + "  \n".join(lines))
 
