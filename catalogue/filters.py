@@ -20,9 +20,8 @@ from catalogue.events import UPCOMING_VIEWS, running_mask, upcoming_window
 from catalogue.model import ACCESS_FACTS
 from catalogue.opening_hours import is_open_at, is_open_on
 from catalogue.taxonomy import BADGE_BY_SLUG, CATEGORY_SLUGS, Sector, wheelchair_level
-from geodata import fold_text
+from geodata import distance_km, fold_text
 
-EARTH_RADIUS_KM = 6371.0088
 LOCAL_TIMEZONE = ZoneInfo("Europe/Warsaw")
 SORT_ORDERS: tuple[str, ...] = ("name", "category", "district", "distance")
 _ACCESS_FLAGS: tuple[str, ...] = ("family", "pets")
@@ -446,18 +445,6 @@ def _true(series: pd.Series) -> pd.Series:
     return series.map(lambda v: v is True or v == 1).astype(bool)
 
 
-def haversine_km(lat: float, lon: float, lats, lons) -> np.ndarray:
-    """Great-circle distances in km from (``lat``, ``lon``) to arrays of lat/lon (degrees)."""
-    lat1, lon1 = np.radians(lat), np.radians(lon)
-    lat2 = np.radians(np.asarray(lats, dtype=float))
-    lon2 = np.radians(np.asarray(lons, dtype=float))
-    a = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
-
-
 def relevance(names: list[str], query: str) -> list[tuple[int, int]]:
     """Rank of each folded name for the search ``query``: lower is more relevant.
 
@@ -509,7 +496,7 @@ def sort_products(
     distance = None
     if origin is not None:
         distance = (
-            haversine_km(origin[0], origin[1], frame["lat"], frame["lon"]) if len(frame) else []
+            distance_km(origin[0], origin[1], frame["lat"], frame["lon"]) if len(frame) else []
         )
     if order == "distance":
         keys["distance_km"] = distance
@@ -562,7 +549,7 @@ def nearby_products(
     """Products within ``radius_km`` of (``lat``, ``lon``), nearest first, with ``distance_km``."""
     if frame.empty:
         return frame.assign(distance_km=pd.Series(dtype=float))
-    dist = haversine_km(lat, lon, frame["lat"], frame["lon"])
+    dist = distance_km(lat, lon, frame["lat"], frame["lon"])
     out = frame.assign(distance_km=dist)
     out = out[out["distance_km"] <= radius_km]
     if exclude_id is not None:

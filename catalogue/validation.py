@@ -50,8 +50,10 @@ from catalogue.taxonomy import (
     wheelchair_level,
 )
 from geodata import (
+    EARTH_RADIUS_M,
     CoordinateError,
     Location,
+    distance_m,
     district_name,
     district_of_gmina,
     find_gmina,
@@ -84,7 +86,6 @@ MAX_LENGTHS: dict[str, int] = {
 }
 DUPLICATE_DISTANCE_M = 200.0
 DUPLICATE_NAME_RATIO = 0.85
-EARTH_RADIUS_M = 6_371_008.8
 
 # Canonical columns (English, as exported) with the Polish header shown to Polish users.
 COLUMNS: dict[str, str] = {
@@ -778,17 +779,6 @@ def slugify(text: str, max_length: int = 56) -> str:
     """ASCII slug of ``text`` for ids: ``Zamek w Krasiczynie`` → ``zamek-w-krasiczynie``."""
     slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
     return slug[:max_length].rstrip("-") or "item"
-
-
-def haversine_m(lat1: float, lon1: float, lat2, lon2):
-    """Great-circle distance in metres; ``lat2``/``lon2`` may be numpy arrays (degrees)."""
-    import numpy as np
-
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dphi = p2 - p1
-    dlmb = np.radians(lon2) - np.radians(lon1)
-    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a))
 
 
 def similar_names(a: str, b: str) -> bool:
@@ -1825,7 +1815,7 @@ class _Validator:
             return  # an update of a catalogue product, which is where it belongs
         close = self.existing_near.near(lat, lon)
         if close:
-            dist = haversine_m(lat, lon, self.existing_lat[close], self.existing_lon[close])
+            dist = distance_m(lat, lon, self.existing_lat[close], self.existing_lon[close])
             # Nearest first, ties in catalogue order.
             for d, i in sorted(zip(dist.tolist(), close, strict=True)):
                 if d <= DUPLICATE_DISTANCE_M and similar_names(name, self.existing_names[i]):
@@ -1843,7 +1833,7 @@ class _Validator:
             number, other_id, other_name, other_lat, other_lon = self.earlier[i]
             if other_id == product_id:
                 continue
-            distance = float(haversine_m(lat, lon, other_lat, other_lon))
+            distance = float(distance_m(lat, lon, other_lat, other_lon)[0])
             if distance <= DUPLICATE_DISTANCE_M and similar_names(name, other_name):
                 self.issue(
                     row,

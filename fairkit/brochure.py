@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -26,13 +26,18 @@ from catalogue.taxonomy import CATEGORIES, CATEGORY_BY_SLUG, DEFAULT_LANGUAGE, c
 from fairkit.pdf_common import (
     BROCHURE_FORMATS,
     FONT_FAMILY,
+    GREY,
+    INK,
     PAPER_SIZES,
+    PT_MM,
+    PrintResult,
     SafeFPDF,
     add_fonts,
     address_text,
     check_choice,
     contact_parts,
     describe_filter,
+    display_name,
     draw_qr,
     facts_text,
     hex_rgb,
@@ -52,9 +57,6 @@ from fairkit.pdf_common import (
 )
 from geodata import ATTRIBUTION, DISTRICT_TERYTS, district_name, fold_text, load_districts
 
-PT_MM = 25.4 / 72  # one typographic point in mm
-INK = (33, 33, 33)
-GREY = (110, 110, 110)
 RULE = (205, 205, 205)
 ACCENT = (46, 94, 62)  # the cluster's dark green, used for headings
 DISTRICT_FILLS: dict[str, str] = {
@@ -92,15 +94,6 @@ LAYOUTS: dict[str, Layout] = {
     "a4": Layout(15, 21, 4.0, 11, 9, 7.8, 17, 11.5, 28, 340, 2, 1.35),
     "a5": Layout(11, 17, 3.0, 9.2, 7.6, 6.6, 13.5, 9.5, 19, 200, 1, 1.0),
 }
-
-
-@dataclass(frozen=True)
-class PrintResult:
-    """A generated PDF: its bytes, its page count and the page of every product id."""
-
-    data: bytes
-    pages: int
-    product_pages: dict[str, int] = field(default_factory=dict)
 
 
 class _BrochurePDF(SafeFPDF):
@@ -196,11 +189,6 @@ def build_brochure(
 
 
 # -- grouping ---------------------------------------------------------------------------------
-
-
-def display_name(row: Mapping, lang: str) -> str:
-    """The product's name in ``lang``, falling back to Polish."""
-    return localised(row, "name", lang)[0]
 
 
 def _by_district(rows: list[dict]) -> list[tuple[str, list[dict]]]:

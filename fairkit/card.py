@@ -14,13 +14,17 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from catalogue.filters import ProductFilter
 from catalogue.taxonomy import CATEGORY_BY_SLUG, DEFAULT_LANGUAGE, check_language, credit_line
-from fairkit.brochure import GREY, INK, PT_MM, PrintResult, display_name
 from fairkit.pdf_common import (
     FONT_FAMILY,
+    GREY,
+    INK,
     PAPER_SIZES,
+    PT_MM,
+    PrintResult,
     SafeFPDF,
     add_fonts,
     address_text,
+    display_name,
     draw_qr,
     facts_text,
     hex_rgb,

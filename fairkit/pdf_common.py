@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -47,6 +48,11 @@ from catalogue.taxonomy import (
 )
 from catalogue.validation import writable_text
 from geodata import DISTRICT_TERYTS, district_name, fold_text
+
+# Drawing constants every printed document shares.
+PT_MM = 25.4 / 72  # one typographic point in mm
+INK = (33, 33, 33)
+GREY = (110, 110, 110)
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FAMILY = "DejaVu"
@@ -257,6 +263,20 @@ def text_of(row: Mapping, key: str) -> str:
     except (TypeError, ValueError):
         pass
     return str(value).strip()
+
+
+@dataclass(frozen=True)
+class PrintResult:
+    """A generated PDF: its bytes, its page count and the page of every product id."""
+
+    data: bytes
+    pages: int
+    product_pages: dict[str, int] = field(default_factory=dict)
+
+
+def display_name(row: Mapping, lang: str) -> str:
+    """The product's name in ``lang``, falling back to Polish."""
+    return localised(row, "name", lang)[0]
 
 
 def localised(row: Mapping, stem: str, lang: str) -> tuple[str, bool]:

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from catalogue.filters import haversine_km
 from catalogue.locale_format import format_distance_km
 from catalogue.taxonomy import CATEGORY_BY_SLUG, check_language
 from catalogue.validation import display_url, writable_text
 from fairkit.pdf_common import set_document_info
+from geodata import distance_km
 
 GPX_NS = "http://www.topografix.com/GPX/1/1"
 GPX_SCHEMA = "http://www.topografix.com/GPX/1/1/gpx.xsd"
@@ -101,13 +101,13 @@ def order_trip(products: pd.DataFrame, ids: Sequence[str], start: Point | None =
     if start is None:
         current = remaining.pop(0)
     else:
-        dist = haversine_km(float(start[0]), float(start[1]), lats, lons)
+        dist = distance_km(float(start[0]), float(start[1]), lats, lons)
         current = min(remaining, key=lambda i: (dist[i], i))
         remaining.remove(current)
     order = [current]
     while remaining:
         here = coords[current]
-        dist = haversine_km(
+        dist = distance_km(
             here[0], here[1], [lats[i] for i in remaining], [lons[i] for i in remaining]
         )
         best = min(range(len(remaining)), key=lambda k: (dist[k], remaining[k]))
@@ -125,7 +125,7 @@ def trip_legs_km(
         products, stops
     )
     return [
-        float(haversine_km(a[0], a[1], [b[0]], [b[1]])[0])
+        float(distance_km(a[0], a[1], [b[0]], [b[1]])[0])
         for a, b in zip(points, points[1:], strict=False)
     ]
 

@@ -5,6 +5,7 @@ and the city of Przemyśl (1862). Boundaries: PRG, GUGiK (see geodata/README.md)
 """
 
 from .coords import CoordinateError, ParsedCoordinates, parse_coordinates
+from .distance import EARTH_RADIUS_KM, EARTH_RADIUS_M, distance_km, distance_m
 from .districts import (
     OUTSIDE_TOLERANCE_KM,
     REGION_BOUNDS,
@@ -22,6 +23,8 @@ from .text import fold_text
 __all__ = [
     "ATTRIBUTION",
     "DISTRICT_TERYTS",
+    "EARTH_RADIUS_KM",
+    "EARTH_RADIUS_M",
     "LANGUAGES",
     "OUTSIDE_TOLERANCE_KM",
     "REGION_BOUNDS",
@@ -30,6 +33,8 @@ __all__ = [
     "Location",
     "ParsedCoordinates",
     "district_name",
+    "distance_km",
+    "distance_m",
     "district_of_gmina",
     "find_gmina",
     "fold_text",

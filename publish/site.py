@@ -37,14 +37,14 @@ from xml.sax.saxutils import escape as xml_escape
 import numpy as np
 import pandas as pd
 
-from catalogue.filters import haversine_km, nearby_products, prepare_frame
+from catalogue.filters import nearby_products, prepare_frame
 from catalogue.partners import listed_partners
 from catalogue.photos import resolve as resolve_photo
 from catalogue.storage import CatalogueStore
 from catalogue.taxonomy import CATEGORY_BY_SLUG, LANGUAGES, sector_label
 from fairkit.offline import offline_map_html
 from fairkit.pdf_common import public_base_url, public_site_url, site_page_path
-from geodata import DISTRICT_TERYTS, district_name, fold_text
+from geodata import DISTRICT_TERYTS, distance_km, district_name, fold_text
 from mapview.tiles import load_tile_config
 from publish import opendata
 from publish.pages import (
@@ -517,7 +517,7 @@ def _affected(
     lats, lons = frame["lat"].to_numpy(float), frame["lon"].to_numpy(float)
     all_ids = frame["id"].to_numpy()
     for lat, lon in points:
-        near = haversine_km(lat, lon, lats, lons) <= NEARBY_RADIUS_KM + 1e-9
+        near = distance_km(lat, lon, lats, lons) <= NEARBY_RADIUS_KM + 1e-9
         affected.update(all_ids[near].tolist())
     return affected
 

@@ -10,7 +10,6 @@ import pytest
 from catalogue.filters import (
     ProductFilter,
     apply_filter,
-    haversine_km,
     nearby_products,
     prepare_frame,
     sort_products,
@@ -202,12 +201,6 @@ def test_sort_by_name_localised_and_by_distance(products):
         sort_products(products, "distance")
     with pytest.raises(ValueError):
         sort_products(products, "price")
-
-
-def test_haversine_known_distance():
-    # Jarosław Rynek → Przemyśl Rynek is about 30 km in a straight line.
-    km = haversine_km(50.0163, 22.6777, [49.7836], [22.7678])[0]
-    assert 25 < km < 30
 
 
 def test_nearby_within_radius_excludes_self(products):

@@ -7,7 +7,6 @@ import xml.etree.ElementTree as ET
 import pandas as pd
 import pytest
 
-from catalogue.filters import haversine_km
 from fairkit.trips import (
     GPX_NS,
     MAX_STOPS,
@@ -19,6 +18,7 @@ from fairkit.trips import (
     trip_param,
     trip_pdf,
 )
+from geodata import distance_km
 
 HOSTILE = "<img src=x onerror=alert(1)>${alert(2)}` & ]]>"
 G = f"{{{GPX_NS}}}"
@@ -99,7 +99,7 @@ def test_distance_is_the_sum_of_great_circle_legs(line):
     legs = trip_legs_km(line, order)
     # One tenth of a degree of longitude at 50° N, computed independently (on one parallel
     # the great-circle legs add up almost exactly like the longitude differences).
-    tenth = float(haversine_km(50.0, 22.0, [50.0], [22.1])[0])
+    tenth = float(distance_km(50.0, 22.0, [50.0], [22.1])[0])
     assert legs == pytest.approx([tenth, 1.5 * tenth, 0.5 * tenth], rel=1e-3)
     assert 7.0 < tenth < 7.3
     assert trip_distance_km(line, order) == pytest.approx(3 * tenth, rel=1e-6)
