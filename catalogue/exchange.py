@@ -22,6 +22,7 @@ from typing import BinaryIO
 
 import pandas as pd
 
+from catalogue.columns import COLUMN_REGISTRY
 from catalogue.identity import IdentityError, check_krs, check_nip, check_regon
 from catalogue.messages import format_message
 from catalogue.model import ACCESS_FACTS, Partner, Product
@@ -60,55 +61,13 @@ EXPORT_FORMATS: tuple[str, ...] = ("csv", "xlsx", "geojson")
 IMPORT_STATUSES: tuple[str, ...] = (Status.PUBLISHED.value, Status.PENDING.value)
 
 # Export column order; every header is understood by the importer.
-EXPORT_COLUMNS: tuple[str, ...] = (
-    "id",
-    "name",
-    "category",
-    "lat",
-    "lon",
-    "description",
-    "name_en",
-    "description_en",
-    "name_uk",
-    "description_uk",
-    "partner",
-    "partner_sector",
-    "partner_legal_form",
-    "partner_nip",
-    "partner_regon",
-    "partner_krs",
-    "gmina",
-    "district",
-    "address",
-    "website",
-    "email",
-    "phone",
-    "price",
-    "free",
-    "months",
-    "opening_hours",
-    "event_start",
-    "event_end",
-    "event_time",
-    "event_rrule",
-    "wheelchair",
-    "family",
-    "pets",
-    *ACCESS_FACTS,
-    "languages",
-    "tags",
-    "badges",
-    "text_author",
-    "text_licence",
-    "source",
-    "status",
-)
+EXPORT_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMN_REGISTRY if c.export)
 
 # Columns of the partner template, in the order a partner fills them in: the export's,
 # without what the importer derives (district) or decides (status), and the id last, since
 # only an update of an existing offering needs it.
 TEMPLATE_COLUMNS: tuple[str, ...] = (
-    *(c for c in EXPORT_COLUMNS if c not in ("id", "district", "status")),
+    *(c.name for c in COLUMN_REGISTRY if c.export and c.template and c.name != "id"),
     "id",
 )
 
@@ -845,35 +804,7 @@ def _match_duplicates(
 
 # Product fields each file column fills; a column missing from an update keeps these.
 _COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
-    "name": ("name_pl",),
-    "description": ("description_pl",),
-    "name_en": ("name_en",),
-    "description_en": ("description_en",),
-    "name_uk": ("name_uk",),
-    "description_uk": ("description_uk",),
-    "partner": ("partner_id",),
-    "address": ("address",),
-    "website": ("website",),
-    "email": ("email",),
-    "phone": ("phone",),
-    "price": ("price",),
-    "free": ("free",),
-    "months": ("months",),
-    "opening_hours": ("opening_hours",),
-    "event_start": ("event_start",),
-    "event_end": ("event_end",),
-    "event_time": ("event_time",),
-    "event_rrule": ("event_rrule",),
-    "wheelchair": ("wheelchair",),
-    "family": ("family",),
-    "pets": ("pets",),
-    **{name: (name,) for name in ACCESS_FACTS},
-    "languages": ("languages",),
-    "tags": ("tags",),
-    "badges": ("badges",),
-    "text_author": ("text_author",),
-    "text_licence": ("text_licence",),
-    "source": ("source_note",),
+    c.name: c.product_fields for c in COLUMN_REGISTRY if c.product_fields
 }
 
 
@@ -1279,66 +1210,7 @@ def _geojson_bytes(rows: list[dict]) -> bytes:
 
 # -- template -----------------------------------------------------------------------------
 
-_TEMPLATE_HELP: dict[str, str] = {
-    "name": "Wymagane. Nazwa oferty po polsku, najwyżej 200 znaków.",
-    "category": "Wymagane. Jedna kategoria: nazwa polska albo kod (lista niżej).",
-    "lat": "Wymagane (albo kolumna „współrzędne”). Szerokość geograficzna w stopniach "
-    "dziesiętnych, np. 49,7757 lub 49.7757.",
-    "lon": "Wymagane (albo kolumna „współrzędne”). Długość geograficzna, np. 22,6525.",
-    "description": "Opis po polsku, najwyżej 5000 znaków.",
-    "name_en": "Nazwa po angielsku (opcjonalnie).",
-    "description_en": "Opis po angielsku (opcjonalnie).",
-    "name_uk": "Nazwa po ukraińsku (opcjonalnie).",
-    "description_uk": "Opis po ukraińsku (opcjonalnie).",
-    "partner": "Nazwa organizacji prowadzącej ofertę. Nowy partner wymaga kolumny „typ partnera”.",
-    "partner_sector": "Typ partnera: sektor publiczny, biznes, organizacja pozarządowa, "
-    "ekonomia społeczna (wystarczy w jednym wierszu danego partnera).",
-    "partner_legal_form": "Forma prawna nowego partnera, np. stowarzyszenie, fundacja, "
-    "spółdzielnia socjalna, KGW, CIS, ZAZ, gmina, spółka, jednoosobowa działalność "
-    "gospodarcza.",
-    "partner_nip": "NIP nowego partnera (10 cyfr, sprawdzana cyfra kontrolna).",
-    "partner_regon": "REGON nowego partnera (9 lub 14 cyfr, sprawdzana cyfra kontrolna).",
-    "partner_krs": "Numer KRS nowego partnera (do 10 cyfr), jeśli jest w KRS.",
-    "gmina": "Nazwa gminy (np. Krasiczyn, „miasto Jarosław”, „gmina Jarosław”) albo kod "
-    "TERYT; puste = ustalona z położenia.",
-    "address": "Adres, np. ul. Zamkowa 2, Krasiczyn.",
-    "website": "Strona internetowa, np. https://www.przykład.pl.",
-    "email": "Jeden adres e-mail.",
-    "phone": "Polski numer, np. 16 621 12 34 albo +48 600 100 200; kilka numerów rozdziel "
-    "średnikiem.",
-    "price": "Cena słownie lub liczbą, np. „20 zł, ulgowy 10 zł”.",
-    "free": "Czy bezpłatne: tak / nie / puste (nie wiadomo).",
-    "months": "Kiedy dostępne: 5-9, maj-wrzesień, V-IX, 5,6,7, 11-2 albo „cały rok”.",
-    "opening_hours": "Godziny otwarcia w zapisie OpenStreetMap, np. Tu-Su 09:00-17:00; PH off; "
-    "Jan-Mar off (dni: Mo Tu We Th Fr Sa Su; PH = święta; off = nieczynne). Gdy podane, "
-    "miesiące wynikają z nich.",
-    "event_start": "Tylko wydarzenia: data początku, 2027-08-15 albo 15.08.2027.",
-    "event_end": "Tylko wydarzenia: data końca (nie wcześniej niż początek).",
-    "event_time": "Tylko wydarzenia: godzina, np. 18:00 albo 10:00-16:00.",
-    "event_rrule": "Tylko wydarzenia cykliczne: reguła iCalendar, np. FREQ=YEARLY (co roku w "
-    "dniu „data od”), FREQ=YEARLY;BYMONTH=8;BYDAY=3SA, FREQ=WEEKLY;BYDAY=SA.",
-    "wheelchair": "Dostępne dla osób na wózkach: tak / częściowo (np. parter tak, piętro "
-    "nie) / nie / puste (nie wiadomo).",
-    "family": "Dla rodzin z dziećmi: tak / nie / puste.",
-    "pets": "Można ze zwierzętami (psy): tak / nie / puste.",
-    "step_free": "Wejście bez schodów (lub z rampą): tak / nie / puste (nie wiadomo).",
-    "accessible_toilet": "Toaleta dostępna dla osób z niepełnosprawnościami: tak / nie / puste.",
-    "disabled_parking": "Miejsca parkingowe dla osób z niepełnosprawnościami: tak / nie / puste.",
-    "info_blind": "Informacja dla osób niewidomych (audiodeskrypcja, Braille, makiety): "
-    "tak / nie / puste.",
-    "info_deaf": "Informacja dla osób niesłyszących (PJM, napisy, pętla indukcyjna): "
-    "tak / nie / puste.",
-    "languages": "Języki obsługi: kody lub nazwy, np. pl;en albo polski, angielski.",
-    "tags": "Słowa kluczowe rozdzielone średnikiem lub przecinkiem.",
-    "badges": "Wyróżnienia z listy koordynatora, rozdzielone średnikiem: unesco, sad_v, "
-    "sad_vi, sad_vii, pot, lpt, pzjt; tylko te, które przyznało źródło (np. lista UNESCO).",
-    "text_author": "Kto napisał opisy (osoba lub organizacja); pokazywane pod opisem.",
-    "text_licence": "Licencja opisów: CC BY 4.0, CC BY-SA 4.0, CC0 1.0 albo „Wszelkie prawa "
-    "zastrzeżone, publikacja za zgodą autora”. Wpisując licencję potwierdzasz, że autor się "
-    "na nią zgodził.",
-    "source": "Skąd pochodzą informacje (np. strona gminy).",
-    "id": "Zostaw puste dla nowej oferty. Id istniejącej oferty (z eksportu) ją aktualizuje.",
-}
+_TEMPLATE_HELP: dict[str, str] = {c.name: c.help_pl for c in COLUMN_REGISTRY if c.help_pl}
 
 
 def write_template(out_xlsx: str | Path | BinaryIO) -> None:

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from catalogue.columns import COLUMN_REGISTRY
 from catalogue.events import check_rrule, parse_time
 from catalogue.identity import IdentityError, check_krs, check_nip, check_regon
 from catalogue.messages import format_location, format_message
@@ -68,133 +69,24 @@ from geodata import (
 SEVERITIES: tuple[str, ...] = ("error", "warning")
 
 MAX_LENGTHS: dict[str, int] = {
-    "name": 200,
-    "name_en": 200,
-    "name_uk": 200,
-    "description": 5000,
-    "description_en": 5000,
-    "description_uk": 5000,
-    "address": 300,
-    "price": 200,
-    "partner": 200,
-    "website": 500,
-    "email": 254,
-    "phone": 100,
-    "tags": 500,
-    "source": 500,
-    "text_author": 200,
+    c.name: c.max_length for c in COLUMN_REGISTRY if c.max_length is not None
 }
 DUPLICATE_DISTANCE_M = 200.0
 DUPLICATE_NAME_RATIO = 0.85
 
 # Canonical columns (English, as exported) with the Polish header shown to Polish users.
-COLUMNS: dict[str, str] = {
-    "id": "id",
-    "name": "nazwa",
-    "category": "kategoria",
-    "lat": "szerokość",
-    "lon": "długość",
-    "coordinates": "współrzędne",
-    "description": "opis",
-    "name_en": "nazwa_en",
-    "description_en": "opis_en",
-    "name_uk": "nazwa_uk",
-    "description_uk": "opis_uk",
-    "partner": "partner",
-    "partner_sector": "typ partnera",
-    "gmina": "gmina",
-    "district": "powiat",
-    "address": "adres",
-    "website": "strona",
-    "email": "e-mail",
-    "phone": "telefon",
-    "price": "cena",
-    "free": "bezpłatne",
-    "months": "miesiące",
-    "event_start": "data od",
-    "event_end": "data do",
-    "wheelchair": "dostępność dla wózków",
-    "family": "rodziny z dziećmi",
-    "pets": "zwierzęta",
-    "languages": "języki",
-    "tags": "tagi",
-    "source": "źródło",
-    "status": "status",
-    "opening_hours": "godziny otwarcia",
-    "partner_nip": "NIP partnera",
-    "partner_regon": "REGON partnera",
-    "partner_krs": "KRS partnera",
-    "partner_legal_form": "forma prawna partnera",
-    "step_free": "wejście bez schodów",
-    "accessible_toilet": "toaleta dla niepełnosprawnych",
-    "disabled_parking": "parking dla niepełnosprawnych",
-    "info_blind": "informacja dla niewidomych",
-    "info_deaf": "informacja dla niesłyszących",
-    "badges": "wyróżnienia",
-    "event_rrule": "powtarzanie",
-    "event_time": "godzina",
-    "text_author": "autor tekstu",
-    "text_licence": "licencja tekstu",
-}
+COLUMNS: dict[str, str] = {c.name: c.header_pl for c in COLUMN_REGISTRY}
 
 # Further spellings people use; compared after _header_key() folding.
 _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "id": ("identyfikator",),
-    "name": ("name pl", "nazwa pl", "nazwa oferty"),
-    "category": ("kategoria oferty",),
-    "lat": ("latitude", "szerokosc geograficzna"),
-    "lon": ("lng", "long", "longitude", "dlugosc geograficzna"),
-    "coordinates": ("wspolrzedne geograficzne", "coords", "gps"),
-    "description": ("description pl", "opis pl"),
-    "partner": ("partner name", "nazwa partnera"),
-    "partner_sector": ("sector", "sektor", "sektor partnera", "rodzaj partnera"),
-    "gmina": ("municipality", "commune"),
-    "district": ("county",),
-    "website": ("www", "strona www", "strona internetowa", "url"),
-    "email": ("mail", "adres e mail"),
-    "phone": ("tel", "nr telefonu", "telephone"),
-    "price": ("ceny",),
-    "free": ("bezplatny", "bezplatna", "za darmo", "wstep wolny"),
-    "months": ("sezon", "season"),
-    "event_start": ("poczatek wydarzenia", "poczatek", "data rozpoczecia", "start"),
-    "event_end": ("koniec", "koniec wydarzenia", "data zakonczenia", "end"),
-    "wheelchair": ("wozek", "wozki", "dostepne dla wozkow", "wheelchair accessible"),
-    "family": ("dla rodzin", "family friendly"),
-    "languages": ("jezyki obslugi",),
-    "tags": ("slowa kluczowe", "keywords"),
-    "source": ("zrodlo danych",),
-    "opening_hours": ("godziny", "godziny otwarcia osm", "opening hours", "hours"),
-    "partner_nip": ("nip",),
-    "partner_regon": ("regon",),
-    "partner_krs": ("krs", "numer krs"),
-    "partner_legal_form": ("forma prawna", "legal form"),
-    "step_free": ("bez schodow", "step free entrance", "bez barier"),
-    "accessible_toilet": ("toaleta dostepna", "wheelchair toilet"),
-    "disabled_parking": ("parking dla osob z niepelnosprawnosciami", "disabled parking"),
-    "info_blind": ("dla niewidomych", "information for blind visitors"),
-    "info_deaf": ("dla nieslyszacych", "information for deaf visitors"),
-    "badges": ("wyroznienie", "certyfikaty", "badge"),
-    "event_rrule": ("rrule", "recurrence", "powtarza sie", "cyklicznie"),
-    "event_time": ("godzina wydarzenia", "time", "time of day"),
-    "pets": ("ze zwierzetami", "pets allowed", "psy", "dogs allowed"),
-    "text_author": ("autor opisu", "autor", "author", "text author"),
-    "text_licence": ("licencja", "licencja opisu", "licence", "license", "text license"),
+    c.name: c.aliases for c in COLUMN_REGISTRY if c.aliases
 }
 
-_TEXT_COLUMNS: tuple[str, ...] = (
-    "name",
-    "name_en",
-    "name_uk",
-    "description",
-    "description_en",
-    "description_uk",
-    "address",
-    "price",
-    "source",
-    "text_author",
+_TEXT_COLUMNS: tuple[str, ...] = tuple(
+    c.name for c in COLUMN_REGISTRY if c.kind in ("text", "multiline")
 )
-_MULTILINE: frozenset[str] = frozenset({"description", "description_en", "description_uk"})
-_BOOL_COLUMNS: tuple[str, ...] = ("free", "family", "pets", *ACCESS_FACTS)
+_MULTILINE: frozenset[str] = frozenset(c.name for c in COLUMN_REGISTRY if c.kind == "multiline")
+_BOOL_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMN_REGISTRY if c.kind == "yes_no")
 
 _TRUE = frozenset({"tak", "t", "yes", "y", "true", "1", "x", "prawda", "так"})
 _FALSE = frozenset({"nie", "n", "no", "false", "0", "falsz", "ні", "нi"})

@@ -1,0 +1,361 @@
+"""The column registry: every column of a partner's file, in one place.
+
+Each :class:`Column` says what the importer accepts (canonical English name, the Polish
+header shown to Polish users, further spellings), how a cell is read (plain text, text
+over several lines, a yes/no answer, or a parser of its own in
+:mod:`catalogue.validation`), how long it may be, whether the export and the partner
+template carry it, which :class:`~catalogue.model.Product` fields an update through it
+replaces, and the template's help line. The validator, the importer, the exporter and the
+template derive their lists from :data:`COLUMN_REGISTRY`; a new column is one entry here
+(and, for a new field, a migration).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+KINDS: tuple[str, ...] = ("other", "text", "multiline", "yes_no")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One file column. ``kind``: ``text`` (one line), ``multiline`` (text that keeps its line
+    breaks), ``yes_no`` (tak/nie/empty), ``other`` (a parser of its own). ``fields``: the
+    Product fields an update through this column replaces; ``None`` = the field of the same
+    name, ``()`` = none (derived or decided columns)."""
+
+    name: str
+    header_pl: str
+    aliases: tuple[str, ...] = ()
+    max_length: int | None = None
+    kind: str = "other"
+    export: bool = True
+    template: bool = True
+    fields: tuple[str, ...] | None = None
+    help_pl: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown column kind {self.kind!r}; expected one of {KINDS}")
+
+    @property
+    def product_fields(self) -> tuple[str, ...]:
+        """The Product fields this column fills (see the class docstring)."""
+        return (self.name,) if self.fields is None else self.fields
+
+
+# In export order; "coordinates" is read but never written (lat and lon are).
+COLUMN_REGISTRY: tuple[Column, ...] = (
+    Column(
+        "id",
+        "id",
+        aliases=("identyfikator",),
+        fields=(),
+        help_pl="Zostaw puste dla nowej oferty. Id istniejącej oferty (z eksportu) ją aktualizuje.",
+    ),
+    Column(
+        "name",
+        "nazwa",
+        aliases=("name pl", "nazwa pl", "nazwa oferty"),
+        max_length=200,
+        kind="text",
+        fields=("name_pl",),
+        help_pl="Wymagane. Nazwa oferty po polsku, najwyżej 200 znaków.",
+    ),
+    Column(
+        "category",
+        "kategoria",
+        aliases=("kategoria oferty",),
+        fields=(),
+        help_pl="Wymagane. Jedna kategoria: nazwa polska albo kod (lista niżej).",
+    ),
+    Column(
+        "lat",
+        "szerokość",
+        aliases=("latitude", "szerokosc geograficzna"),
+        fields=(),
+        help_pl="Wymagane (albo kolumna „współrzędne”). Szerokość geograficzna w stopniach dziesiętnych, np. 49,7757 lub 49.7757.",
+    ),
+    Column(
+        "lon",
+        "długość",
+        aliases=("lng", "long", "longitude", "dlugosc geograficzna"),
+        fields=(),
+        help_pl="Wymagane (albo kolumna „współrzędne”). Długość geograficzna, np. 22,6525.",
+    ),
+    Column(
+        "coordinates",
+        "współrzędne",
+        aliases=("wspolrzedne geograficzne", "coords", "gps"),
+        export=False,
+        template=False,
+        fields=(),
+    ),
+    Column(
+        "description",
+        "opis",
+        aliases=("description pl", "opis pl"),
+        max_length=5000,
+        kind="multiline",
+        fields=("description_pl",),
+        help_pl="Opis po polsku, najwyżej 5000 znaków.",
+    ),
+    Column(
+        "name_en",
+        "nazwa_en",
+        max_length=200,
+        kind="text",
+        help_pl="Nazwa po angielsku (opcjonalnie).",
+    ),
+    Column(
+        "description_en",
+        "opis_en",
+        max_length=5000,
+        kind="multiline",
+        help_pl="Opis po angielsku (opcjonalnie).",
+    ),
+    Column(
+        "name_uk",
+        "nazwa_uk",
+        max_length=200,
+        kind="text",
+        help_pl="Nazwa po ukraińsku (opcjonalnie).",
+    ),
+    Column(
+        "description_uk",
+        "opis_uk",
+        max_length=5000,
+        kind="multiline",
+        help_pl="Opis po ukraińsku (opcjonalnie).",
+    ),
+    Column(
+        "partner",
+        "partner",
+        aliases=("partner name", "nazwa partnera"),
+        max_length=200,
+        fields=("partner_id",),
+        help_pl="Nazwa organizacji prowadzącej ofertę. Nowy partner wymaga kolumny „typ partnera”.",
+    ),
+    Column(
+        "partner_sector",
+        "typ partnera",
+        aliases=("sector", "sektor", "sektor partnera", "rodzaj partnera"),
+        fields=(),
+        help_pl="Typ partnera: sektor publiczny, biznes, organizacja pozarządowa, ekonomia społeczna (wystarczy w jednym wierszu danego partnera).",
+    ),
+    Column(
+        "partner_legal_form",
+        "forma prawna partnera",
+        aliases=("forma prawna", "legal form"),
+        fields=(),
+        help_pl="Forma prawna nowego partnera, np. stowarzyszenie, fundacja, spółdzielnia socjalna, KGW, CIS, ZAZ, gmina, spółka, jednoosobowa działalność gospodarcza.",
+    ),
+    Column(
+        "partner_nip",
+        "NIP partnera",
+        aliases=("nip",),
+        fields=(),
+        help_pl="NIP nowego partnera (10 cyfr, sprawdzana cyfra kontrolna).",
+    ),
+    Column(
+        "partner_regon",
+        "REGON partnera",
+        aliases=("regon",),
+        fields=(),
+        help_pl="REGON nowego partnera (9 lub 14 cyfr, sprawdzana cyfra kontrolna).",
+    ),
+    Column(
+        "partner_krs",
+        "KRS partnera",
+        aliases=("krs", "numer krs"),
+        fields=(),
+        help_pl="Numer KRS nowego partnera (do 10 cyfr), jeśli jest w KRS.",
+    ),
+    Column(
+        "gmina",
+        "gmina",
+        aliases=("municipality", "commune"),
+        fields=(),
+        help_pl="Nazwa gminy (np. Krasiczyn, „miasto Jarosław”, „gmina Jarosław”) albo kod TERYT; puste = ustalona z położenia.",
+    ),
+    Column("district", "powiat", aliases=("county",), template=False, fields=()),
+    Column(
+        "address",
+        "adres",
+        max_length=300,
+        kind="text",
+        help_pl="Adres, np. ul. Zamkowa 2, Krasiczyn.",
+    ),
+    Column(
+        "website",
+        "strona",
+        aliases=("www", "strona www", "strona internetowa", "url"),
+        max_length=500,
+        help_pl="Strona internetowa, np. https://www.przykład.pl.",
+    ),
+    Column(
+        "email",
+        "e-mail",
+        aliases=("mail", "adres e mail"),
+        max_length=254,
+        help_pl="Jeden adres e-mail.",
+    ),
+    Column(
+        "phone",
+        "telefon",
+        aliases=("tel", "nr telefonu", "telephone"),
+        max_length=100,
+        help_pl="Polski numer, np. 16 621 12 34 albo +48 600 100 200; kilka numerów rozdziel średnikiem.",
+    ),
+    Column(
+        "price",
+        "cena",
+        aliases=("ceny",),
+        max_length=200,
+        kind="text",
+        help_pl="Cena słownie lub liczbą, np. „20 zł, ulgowy 10 zł”.",
+    ),
+    Column(
+        "free",
+        "bezpłatne",
+        aliases=("bezplatny", "bezplatna", "za darmo", "wstep wolny"),
+        kind="yes_no",
+        help_pl="Czy bezpłatne: tak / nie / puste (nie wiadomo).",
+    ),
+    Column(
+        "months",
+        "miesiące",
+        aliases=("sezon", "season"),
+        help_pl="Kiedy dostępne: 5-9, maj-wrzesień, V-IX, 5,6,7, 11-2 albo „cały rok”.",
+    ),
+    Column(
+        "opening_hours",
+        "godziny otwarcia",
+        aliases=("godziny", "godziny otwarcia osm", "opening hours", "hours"),
+        help_pl="Godziny otwarcia w zapisie OpenStreetMap, np. Tu-Su 09:00-17:00; PH off; Jan-Mar off (dni: Mo Tu We Th Fr Sa Su; PH = święta; off = nieczynne). Gdy podane, miesiące wynikają z nich.",
+    ),
+    Column(
+        "event_start",
+        "data od",
+        aliases=("poczatek wydarzenia", "poczatek", "data rozpoczecia", "start"),
+        help_pl="Tylko wydarzenia: data początku, 2027-08-15 albo 15.08.2027.",
+    ),
+    Column(
+        "event_end",
+        "data do",
+        aliases=("koniec", "koniec wydarzenia", "data zakonczenia", "end"),
+        help_pl="Tylko wydarzenia: data końca (nie wcześniej niż początek).",
+    ),
+    Column(
+        "event_time",
+        "godzina",
+        aliases=("godzina wydarzenia", "time", "time of day"),
+        help_pl="Tylko wydarzenia: godzina, np. 18:00 albo 10:00-16:00.",
+    ),
+    Column(
+        "event_rrule",
+        "powtarzanie",
+        aliases=("rrule", "recurrence", "powtarza sie", "cyklicznie"),
+        help_pl="Tylko wydarzenia cykliczne: reguła iCalendar, np. FREQ=YEARLY (co roku w dniu „data od”), FREQ=YEARLY;BYMONTH=8;BYDAY=3SA, FREQ=WEEKLY;BYDAY=SA.",
+    ),
+    Column(
+        "wheelchair",
+        "dostępność dla wózków",
+        aliases=("wozek", "wozki", "dostepne dla wozkow", "wheelchair accessible"),
+        help_pl="Dostępne dla osób na wózkach: tak / częściowo (np. parter tak, piętro nie) / nie / puste (nie wiadomo).",
+    ),
+    Column(
+        "family",
+        "rodziny z dziećmi",
+        aliases=("dla rodzin", "family friendly"),
+        kind="yes_no",
+        help_pl="Dla rodzin z dziećmi: tak / nie / puste.",
+    ),
+    Column(
+        "pets",
+        "zwierzęta",
+        aliases=("ze zwierzetami", "pets allowed", "psy", "dogs allowed"),
+        kind="yes_no",
+        help_pl="Można ze zwierzętami (psy): tak / nie / puste.",
+    ),
+    Column(
+        "step_free",
+        "wejście bez schodów",
+        aliases=("bez schodow", "step free entrance", "bez barier"),
+        kind="yes_no",
+        help_pl="Wejście bez schodów (lub z rampą): tak / nie / puste (nie wiadomo).",
+    ),
+    Column(
+        "accessible_toilet",
+        "toaleta dla niepełnosprawnych",
+        aliases=("toaleta dostepna", "wheelchair toilet"),
+        kind="yes_no",
+        help_pl="Toaleta dostępna dla osób z niepełnosprawnościami: tak / nie / puste.",
+    ),
+    Column(
+        "disabled_parking",
+        "parking dla niepełnosprawnych",
+        aliases=("parking dla osob z niepelnosprawnosciami", "disabled parking"),
+        kind="yes_no",
+        help_pl="Miejsca parkingowe dla osób z niepełnosprawnościami: tak / nie / puste.",
+    ),
+    Column(
+        "info_blind",
+        "informacja dla niewidomych",
+        aliases=("dla niewidomych", "information for blind visitors"),
+        kind="yes_no",
+        help_pl="Informacja dla osób niewidomych (audiodeskrypcja, Braille, makiety): tak / nie / puste.",
+    ),
+    Column(
+        "info_deaf",
+        "informacja dla niesłyszących",
+        aliases=("dla nieslyszacych", "information for deaf visitors"),
+        kind="yes_no",
+        help_pl="Informacja dla osób niesłyszących (PJM, napisy, pętla indukcyjna): tak / nie / puste.",
+    ),
+    Column(
+        "languages",
+        "języki",
+        aliases=("jezyki obslugi",),
+        help_pl="Języki obsługi: kody lub nazwy, np. pl;en albo polski, angielski.",
+    ),
+    Column(
+        "tags",
+        "tagi",
+        aliases=("slowa kluczowe", "keywords"),
+        max_length=500,
+        help_pl="Słowa kluczowe rozdzielone średnikiem lub przecinkiem.",
+    ),
+    Column(
+        "badges",
+        "wyróżnienia",
+        aliases=("wyroznienie", "certyfikaty", "badge"),
+        help_pl="Wyróżnienia z listy koordynatora, rozdzielone średnikiem: unesco, sad_v, sad_vi, sad_vii, pot, lpt, pzjt; tylko te, które przyznało źródło (np. lista UNESCO).",
+    ),
+    Column(
+        "text_author",
+        "autor tekstu",
+        aliases=("autor opisu", "autor", "author", "text author"),
+        max_length=200,
+        kind="text",
+        help_pl="Kto napisał opisy (osoba lub organizacja); pokazywane pod opisem.",
+    ),
+    Column(
+        "text_licence",
+        "licencja tekstu",
+        aliases=("licencja", "licencja opisu", "licence", "license", "text license"),
+        help_pl="Licencja opisów: CC BY 4.0, CC BY-SA 4.0, CC0 1.0 albo „Wszelkie prawa zastrzeżone, publikacja za zgodą autora”. Wpisując licencję potwierdzasz, że autor się na nią zgodził.",
+    ),
+    Column(
+        "source",
+        "źródło",
+        aliases=("zrodlo danych",),
+        max_length=500,
+        kind="text",
+        fields=("source_note",),
+        help_pl="Skąd pochodzą informacje (np. strona gminy).",
+    ),
+    Column("status", "status", template=False, fields=()),
+)
+
+COLUMN_BY_NAME: dict[str, Column] = {c.name: c for c in COLUMN_REGISTRY}
