@@ -369,7 +369,7 @@ class CatalogueStore:
 
         with self._schema_lock:
             with self.migration_connection() as conn:
-                migrations.upgrade(conn)
+                migrations.upgrade(conn, metadata)
             # With the counter row in place, concurrent first writes on PostgreSQL all UPDATE
             # it; otherwise two could find no row and both INSERT one (duplicate key).
             with self.write() as conn:

@@ -55,8 +55,11 @@ def current_revision(conn: Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(conn: Connection) -> str | None:
+def upgrade(conn: Connection, metadata: sa.MetaData) -> str | None:
     """Bring the database behind ``conn`` to the newest revision; returns the old revision.
+
+    ``metadata`` is the model's schema (``catalogue.storage.metadata``), created at once in
+    an empty database; passed in, so this package never imports the store that calls it.
 
     Runs in the caller's transaction, so a failing migration leaves the database as it was
     (SQLite and PostgreSQL both have transactional DDL). ``SchemaError`` for tables that
@@ -70,7 +73,7 @@ def upgrade(conn: Connection) -> str | None:
     if before is None:
         tables = set(sa.inspect(conn).get_table_names())
         if not tables & set(_baseline_columns()):
-            _create_at_head(conn)
+            _create_at_head(conn, metadata)
             return before
         _check_legacy(conn, tables)
         command.stamp(alembic_config(conn), BASELINE)
@@ -78,15 +81,13 @@ def upgrade(conn: Connection) -> str | None:
     return before
 
 
-def _create_at_head(conn: Connection) -> None:
+def _create_at_head(conn: Connection, metadata: sa.MetaData) -> None:
     """An empty database: the model's tables at once, stamped with the newest revision.
 
     Alembic's recipe for a database built from scratch; it is the schema the migrations
     build (``tests/catalogue/test_migrations.py`` compares both on SQLite and PostgreSQL),
     in a fraction of the time.
     """
-    from catalogue.storage import metadata
-
     metadata.create_all(conn)
     context = MigrationContext.configure(conn)
     context.stamp(ScriptDirectory.from_config(alembic_config()), "head")
