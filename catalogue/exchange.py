@@ -23,7 +23,7 @@ from typing import BinaryIO
 import pandas as pd
 
 from catalogue.columns import COLUMN_REGISTRY
-from catalogue.identity import IdentityError, check_krs, check_nip, check_regon
+from catalogue.identity import IDENTITY_NUMBERS, IdentityError
 from catalogue.messages import format_message
 from catalogue.model import ACCESS_FACTS, Partner, Product
 from catalogue.storage import CatalogueStore, now_utc, row_to_product
@@ -934,7 +934,7 @@ def _partner_identity(cells: dict[str, str]) -> dict:
     """The optional identity columns of a partners file, checked (``ValueError`` naming the
     column); see :mod:`catalogue.identity` and :data:`catalogue.taxonomy.LEGAL_FORMS`."""
     found: dict = {}
-    for column, check in (("nip", check_nip), ("regon", check_regon), ("krs", check_krs)):
+    for column, check, _digits in IDENTITY_NUMBERS:
         try:
             found[column] = check(cells.get(column, ""))
         except IdentityError as exc:

@@ -8,6 +8,7 @@ Register links are built from the numbers alone; nothing here makes a network ca
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _NIP_WEIGHTS = (6, 5, 7, 2, 3, 4, 5, 6, 7)
 _REGON9_WEIGHTS = (8, 9, 2, 3, 4, 5, 6, 7)
@@ -117,6 +118,14 @@ def check_krs(value: object) -> str:
     if len(krs) > 10 or int(krs) == 0:
         raise IdentityError("krs", str(value), "form")
     return krs.zfill(10)
+
+
+# The three numbers, each with its checker and how many digits it has (for messages).
+IDENTITY_NUMBERS: tuple[tuple[str, Callable[[object], str], str], ...] = (
+    ("nip", check_nip, "10"),
+    ("regon", check_regon, "9 / 14"),
+    ("krs", check_krs, "10"),
+)
 
 
 def register_links(nip: str = "", regon: str = "", krs: str = "") -> list[tuple[str, str, str]]:

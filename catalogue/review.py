@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from catalogue.exchange import csv_bytes
-from catalogue.identity import IdentityError, check_krs, check_nip, check_regon
+from catalogue.identity import IDENTITY_NUMBERS, IdentityError
 from catalogue.messages import format_message
 from catalogue.model import PRODUCT_FIELDS
 from catalogue.taxonomy import (
@@ -194,19 +194,13 @@ def check_partner_fields(values: Mapping[str, Any], lang: str = "pl") -> tuple[d
     return out, problems
 
 
-# The legal identity staff may edit: (field, checker, how many digits, for the message).
-_IDENTITY_NUMBERS = (
-    ("nip", check_nip, "10"),
-    ("regon", check_regon, "9 / 14"),
-    ("krs", check_krs, "10"),
-)
 _IDENTITY_TEXT_LIMITS = {"se_decision_number": 100, "owes": 200}
 
 
 def _check_identity(values: Mapping[str, Any], out: dict, problems: dict, lang: str) -> None:
     """NIP/REGON/KRS by checksum, the legal form from the fixed list, the social-enterprise
     status (True/False/None) and its decision; only the keys ``values`` carries."""
-    for key, check, digits in _IDENTITY_NUMBERS:
+    for key, check, digits in IDENTITY_NUMBERS:
         if key not in values:
             continue
         text = str(values.get(key) or "").strip()

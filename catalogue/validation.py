@@ -34,7 +34,7 @@ import pandas as pd
 
 from catalogue.columns import COLUMN_REGISTRY
 from catalogue.events import check_rrule, parse_time
-from catalogue.identity import IdentityError, check_krs, check_nip, check_regon
+from catalogue.identity import IDENTITY_NUMBERS, IdentityError
 from catalogue.messages import format_location, format_message
 from catalogue.model import ACCESS_FACTS, ALL_MONTHS, Partner, Product
 from catalogue.opening_hours import OpeningHoursError, check_rule, open_months
@@ -1474,11 +1474,8 @@ class _Validator:
     def identity(self, row: _Row) -> dict[str, str]:
         """NIP, REGON, KRS and legal form of the row's partner, checked; {} if none given."""
         found: dict[str, str] = {}
-        for column, field_name, check, digits in (
-            ("partner_nip", "nip", check_nip, "10"),
-            ("partner_regon", "regon", check_regon, "9 / 14"),
-            ("partner_krs", "krs", check_krs, "10"),
-        ):
+        for field_name, check, digits in IDENTITY_NUMBERS:
+            column = f"partner_{field_name}"
             value = _text_value(row.cells.get(column))
             if not value:
                 continue

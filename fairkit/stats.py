@@ -440,10 +440,7 @@ PARTNER_FIELD_LABELS: dict[str, dict[str, str]] = {
         "uk": "Статус соціального підприємства",
     },
     "gmina_teryt": {"pl": "Siedziba (gmina)", "en": "Seat (gmina)", "uk": "Осідок (ґміна)"},
-    "website": {"pl": "Strona internetowa", "en": "Website", "uk": "Вебсайт"},
-    "email": {"pl": "E-mail", "en": "E-mail", "uk": "E-mail"},
-    "phone": {"pl": "Telefon", "en": "Phone", "uk": "Телефон"},
-    "description_pl": {"pl": "Opis (PL)", "en": "Description (PL)", "uk": "Опис (PL)"},
+    **{key: OFFERING_FIELD_LABELS[key] for key in ("website", "email", "phone", "description_pl")},
 }
 _YES_NO_FIELDS = frozenset({"free", "family", "pets", "social_enterprise", *ACCESS_FACTS})
 

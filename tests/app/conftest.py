@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from catalogue.storage import CatalogueStore
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -15,3 +17,16 @@ def _run_from_repo_root(monkeypatch):
     monkeypatch.chdir(REPO_ROOT)
     yield
     os.chdir(REPO_ROOT)
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    """A fresh database (and photo directory) for this test; AppTest caches per URL."""
+    path = tmp_path / "catalogue.sqlite"
+    monkeypatch.setenv("CATALOGUE_DB", str(path))
+    monkeypatch.setenv("CATALOGUE_PHOTOS", str(tmp_path / "photos"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    store = CatalogueStore(f"sqlite:///{path}")
+    store.create_schema()
+    yield store
+    store.dispose()

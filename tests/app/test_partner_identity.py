@@ -7,16 +7,21 @@ the field; staff edit a partner's e-mail and phone in the registry.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from catalogue import staff
 from catalogue.identity import check_krs, check_nip, check_regon
 from catalogue.messages import format_message
-from catalogue.storage import CatalogueStore
-from tests.app.test_submission_flow import PASSWORD, POINT, consent, login, new_app, open_page
+from tests.app.test_submission_flow import (
+    PASSWORD,
+    POINT,
+    consent,
+    login,
+    new_app,
+    open_page,
+    shown,
+)
 from tests.app.widgets import choice
 
 SUBMIT = "ui/pages/submit_page.py"
@@ -26,24 +31,6 @@ NIP = "1234563218"
 WRONG_NIP = "1234563219"
 REGON = "123456785"
 KRS = "12345"
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    """A fresh database (and photo directory) for this test; AppTest caches per URL."""
-    path = tmp_path / "catalogue.sqlite"
-    monkeypatch.setenv("CATALOGUE_DB", str(path))
-    monkeypatch.setenv("CATALOGUE_PHOTOS", str(tmp_path / "photos"))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    store = CatalogueStore(f"sqlite:///{path}")
-    store.create_schema()
-    yield store
-    store.dispose()
-
-
-def shown(elements) -> list[str]:
-    """Texts as displayed: markdown escapes and the autolink-breaking joiners removed."""
-    return [re.sub(r"\\(.)", r"\1", str(e.value)).replace("\u2060", "") for e in elements]
 
 
 def test_the_test_numbers_are_what_they_claim():

@@ -35,19 +35,6 @@ HOSTILE = "<img src=x onerror=alert(1)>${alert(2)}` "
 POINT = "50.0163, 22.6777"
 
 
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    """A fresh database (and photo directory) for this test; AppTest caches per URL."""
-    path = tmp_path / "catalogue.sqlite"
-    monkeypatch.setenv("CATALOGUE_DB", str(path))
-    monkeypatch.setenv("CATALOGUE_PHOTOS", str(tmp_path / "photos"))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    store = CatalogueStore(f"sqlite:///{path}")
-    store.create_schema()
-    yield store
-    store.dispose()
-
-
 def shown(elements) -> list[str]:
     """Texts of alert elements as displayed: markdown backslash escapes and the invisible
     word joiners that stop autolinks removed."""
