@@ -2,7 +2,7 @@
 
 Each :class:`Column` says what the importer accepts (canonical English name, the Polish
 header shown to Polish users, further spellings), how a cell is read (plain text, text
-over several lines, a yes/no answer, or a parser of its own in
+over several lines, a yes/no answer, a web link, or a parser of its own in
 :mod:`catalogue.validation`), how long it may be, whether the export and the partner
 template carry it, which :class:`~catalogue.model.Product` fields an update through it
 replaces, and the template's help line. The validator, the importer, the exporter and the
@@ -14,15 +14,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-KINDS: tuple[str, ...] = ("other", "text", "multiline", "yes_no")
+KINDS: tuple[str, ...] = ("other", "text", "multiline", "yes_no", "link")
 
 
 @dataclass(frozen=True)
 class Column:
     """One file column. ``kind``: ``text`` (one line), ``multiline`` (text that keeps its line
-    breaks), ``yes_no`` (tak/nie/empty), ``other`` (a parser of its own). ``fields``: the
-    Product fields an update through this column replaces; ``None`` = the field of the same
-    name, ``()`` = none (derived or decided columns)."""
+    breaks), ``yes_no`` (tak/nie/empty), ``link`` (an ``http(s)`` address of the offering's
+    page elsewhere, e.g. a social-media profile), ``other`` (a parser of its own). ``fields``:
+    the Product fields an update through this column replaces; ``None`` = the field of the
+    same name, ``()`` = none (derived or decided columns).
+
+    A ``link`` column is a whole field in one entry: :class:`~catalogue.model.Product` gets
+    a text attribute of its name, the ``products`` table a text column (added by a
+    migration), the validator reads and normalises it like a website, and the export,
+    template, partner form, map details and static pages carry it under ``label``
+    (``{"pl": …, "en": …, "uk": …}``)."""
 
     name: str
     header_pl: str
@@ -33,10 +40,15 @@ class Column:
     template: bool = True
     fields: tuple[str, ...] | None = None
     help_pl: str = ""
+    label: dict[str, str] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown column kind {self.kind!r}; expected one of {KINDS}")
+        if self.kind == "link" and (
+            not self.label or set(self.label) != {"pl", "en", "uk"} or not self.max_length
+        ):
+            raise ValueError(f"link column {self.name!r} needs a pl/en/uk label and a max_length")
 
     @property
     def product_fields(self) -> tuple[str, ...]:
@@ -208,6 +220,24 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         help_pl="Polski numer, np. 16 621 12 34 albo +48 600 100 200; kilka numerów rozdziel średnikiem.",
     ),
     Column(
+        "facebook",
+        "facebook",
+        aliases=("fb", "profil facebook", "strona na facebooku"),
+        max_length=500,
+        kind="link",
+        label={"pl": "Facebook", "en": "Facebook", "uk": "Facebook"},
+        help_pl="Adres profilu na Facebooku, np. https://www.facebook.com/nazwa (opcjonalnie).",
+    ),
+    Column(
+        "instagram",
+        "instagram",
+        aliases=("ig", "profil instagram"),
+        max_length=500,
+        kind="link",
+        label={"pl": "Instagram", "en": "Instagram", "uk": "Instagram"},
+        help_pl="Adres profilu na Instagramie, np. https://www.instagram.com/nazwa (opcjonalnie).",
+    ),
+    Column(
         "price",
         "cena",
         aliases=("ceny",),
@@ -359,3 +389,14 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
 )
 
 COLUMN_BY_NAME: dict[str, Column] = {c.name: c for c in COLUMN_REGISTRY}
+# The offering's pages elsewhere, in registry order: each one a Product field of its own.
+LINK_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMN_REGISTRY if c.kind == "link")
+LINK_FIELDS: tuple[str, ...] = tuple(c.name for c in LINK_COLUMNS)
+
+
+def link_label(name: str, lang: str) -> str:
+    """The label of link column ``name`` in ``lang`` (``pl``/``en``/``uk``)."""
+    label = COLUMN_BY_NAME[name].label
+    if label is None:
+        raise KeyError(f"{name!r} is not a link column")
+    return label[lang]

@@ -22,7 +22,7 @@ from typing import BinaryIO
 
 import pandas as pd
 
-from catalogue.columns import COLUMN_REGISTRY
+from catalogue.columns import COLUMN_REGISTRY, LINK_FIELDS
 from catalogue.identity import IDENTITY_NUMBERS, IdentityError
 from catalogue.messages import format_message
 from catalogue.model import ACCESS_FACTS, Partner, Product
@@ -1022,6 +1022,7 @@ def export_rows(frame: pd.DataFrame) -> list[dict]:
                 "website": product.website,
                 "email": product.email,
                 "phone": product.phone,
+                **{name: getattr(product, name) for name in LINK_FIELDS},
                 "price": product.price,
                 "free": _yes_no(product.free),
                 "months": months_to_text(product.months),

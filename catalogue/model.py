@@ -6,9 +6,10 @@ Plain dataclasses; validation of untrusted input lives in :mod:`catalogue.valida
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, make_dataclass
 from datetime import date, datetime
 
+from catalogue.columns import LINK_FIELDS
 from catalogue.taxonomy import DEFAULT_LANGUAGE, check_language
 
 ALL_MONTHS: tuple[int, ...] = tuple(range(1, 13))
@@ -56,9 +57,21 @@ class Partner:
         return _localised(self, "description", lang)
 
 
+# The offering's pages elsewhere (facebook, instagram…): one text field per ``link`` column of
+# catalogue.columns, "" = none. Keyword-only, so the registry can add one without touching
+# the positional fields below.
+_ProductLinks = make_dataclass(
+    "_ProductLinks",
+    [(name, str, field(default="", kw_only=True)) for name in LINK_FIELDS],
+)
+
+
 @dataclass
-class Product:
-    """A tourist product or service, with its location in WGS84 (``lat``, ``lon`` in degrees)."""
+class Product(_ProductLinks):
+    """A tourist product or service, with its location in WGS84 (``lat``, ``lon`` in degrees).
+
+    Besides the fields below it has one ``str`` field per link column of
+    :data:`catalogue.columns.LINK_FIELDS` (keyword-only)."""
 
     id: str
     name_pl: str
@@ -116,6 +129,10 @@ class Product:
         """Description in ``lang`` and whether it fell back to Polish."""
         return _localised(self, "description", lang)
 
+    def links(self) -> dict[str, str]:
+        """The non-empty link fields (``{"instagram": "https://…"}``) in registry order."""
+        return {name: getattr(self, name) for name in LINK_FIELDS if getattr(self, name)}
+
     def content_dict(self) -> dict:
         """The fields a partner edits (no lifecycle fields), for diffs and revisions."""
         lifecycle = {
@@ -130,7 +147,14 @@ class Product:
         return {k: v for k, v in asdict(self).items() if k not in lifecycle}
 
 
-PRODUCT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Product))
+# Field order for people (diffs, reviews): the link fields stand after the phone.
+_OWN_FIELDS = [f.name for f in fields(Product) if f.name not in LINK_FIELDS]
+_AFTER_PHONE = _OWN_FIELDS.index("phone") + 1
+PRODUCT_FIELDS: tuple[str, ...] = (
+    *_OWN_FIELDS[:_AFTER_PHONE],
+    *LINK_FIELDS,
+    *_OWN_FIELDS[_AFTER_PHONE:],
+)
 PARTNER_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Partner))
 
 

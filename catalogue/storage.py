@@ -23,6 +23,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from catalogue.columns import LINK_FIELDS
 from catalogue.lifecycle import (
     Action,
     PhotoReview,
@@ -133,6 +134,11 @@ products_table = sa.Table(
     # Credit of the descriptions (migration 0101): author and taxonomy.LICENCES key.
     sa.Column("text_author", sa.Text, nullable=False, default="", server_default=""),
     sa.Column("text_licence", sa.Text, nullable=False, default="", server_default=""),
+    # The registry's link columns (facebook, instagram…; migration 0102 and later).
+    *(
+        sa.Column(name, sa.Text, nullable=False, default="", server_default="")
+        for name in LINK_FIELDS
+    ),
     sa.Index("ix_products_status", "status"),
 )
 

@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from catalogue.columns import COLUMN_REGISTRY
+from catalogue.columns import COLUMN_REGISTRY, LINK_FIELDS
 from catalogue.events import check_rrule, parse_time
 from catalogue.identity import IDENTITY_NUMBERS, IdentityError
 from catalogue.messages import format_location, format_message
@@ -1126,6 +1126,7 @@ class _Validator:
             self.attach_identity(row, partner_id, identity)
         opening_hours = self.opening_hours(row)
         website = self.website(row)
+        links = {name: self.website(row, name) for name in LINK_FIELDS}
         email = self.email(row)
         phone = self.phone(row)
         if self.require_reachable:
@@ -1188,6 +1189,7 @@ class _Validator:
             event_time=event_time,
             text_author=texts["text_author"],
             text_licence=self.licence(row),
+            **links,
         )
         return product
 
@@ -1545,21 +1547,22 @@ class _Validator:
             candidate, n = f"{base}-{n}", n + 1
         return candidate
 
-    def website(self, row: _Row) -> str:
-        value = _text_value(row.cells.get("website"))
+    def website(self, row: _Row, column: str = "website") -> str:
+        """The web address in ``column`` (the website or a link column), normalised."""
+        value = _text_value(row.cells.get(column))
         if not value:
             return ""
-        if len(value) > MAX_LENGTHS["website"]:
-            self.issue(row, "website", "too_long", length=len(value), max=MAX_LENGTHS["website"])
+        if len(value) > MAX_LENGTHS[column]:
+            self.issue(row, column, "too_long", length=len(value), max=MAX_LENGTHS[column])
             return ""
         try:
             url, added = normalise_url(value)
         except ValueError as exc:
             code = "javascript_url" if str(exc) == "javascript" else "bad_url"
-            self.issue(row, "website", code, value=value)
+            self.issue(row, column, code, value=value)
             return ""
         if added:
-            self.issue(row, "website", "url_normalised", "warning", value=url)
+            self.issue(row, column, "url_normalised", "warning", value=url)
         return url
 
     def email(self, row: _Row) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from catalogue.columns import LINK_FIELDS, link_label
 from catalogue.filters import wheelchair_cell
 from catalogue.identity import IDENTITY_LABELS, describe_identity, register_links
 from catalogue.locale_format import price_for_reader
@@ -106,6 +107,12 @@ def http_url(value) -> str:
     if not url or any(c in url for c in " \t\r\n\"'<>`\\"):
         return ""
     return url if re.match(r"^https?://[^/]+", url) else ""
+
+
+def link_urls(row) -> dict[str, str]:
+    """The offering's safe link-column addresses (``{"instagram": url}``), registry order."""
+    urls = {name: http_url(row.get(name)) for name in LINK_FIELDS}
+    return {name: url for name, url in urls.items() if url}
 
 
 def phone_list(value) -> list[str]:
@@ -275,9 +282,9 @@ def offer_jsonld(
     free = flag(row.get("free"))
     if free is not None:
         doc["isAccessibleForFree"] = free
-    website = http_url(row.get("website"))
-    if website:
-        doc["sameAs"] = website
+    same_as = [url for url in (http_url(row.get("website")), *link_urls(row).values()) if url]
+    if same_as:
+        doc["sameAs"] = same_as[0] if len(same_as) == 1 else same_as
     if kind == "Event":
         doc["startDate"] = iso_date(row.get("event_start")) or iso_date(row.get("event_end"))
         end = iso_date(row.get("event_end"))
@@ -357,6 +364,9 @@ def offer_context(
         "website": http_url(row.get("website")),
         "email": clean(row.get("email")),
         "phones": phone_list(row.get("phone")),
+        "links": [
+            {"label": link_label(name, lang), "url": url} for name, url in link_urls(row).items()
+        ],
         "price": price_for_reader(clean(row.get("price")), flag(row.get("free")), lang),
         "availability": availability(row, lang),
         "access": access_words(row, lang),

@@ -25,6 +25,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 from streamlit_folium import st_folium
 
+from catalogue.columns import COLUMN_BY_NAME, LINK_COLUMNS, LINK_FIELDS
 from catalogue.model import ACCESS_FACTS, Product
 from catalogue.opening_hours import describe
 from catalogue.taxonomy import (
@@ -310,6 +311,8 @@ F = {
         "uk": "Можливий дублікат: схожа пропозиція вже є в каталозі поблизу.",
     },
     "preview": {"pl": "Podgląd", "en": "Preview", "uk": "Попередній перегляд"},
+    # The registry's link columns (facebook, instagram…) under their own labels.
+    **{c.name: c.label for c in LINK_COLUMNS},
 }
 
 PROFILE_FIELDS: tuple[str, ...] = (
@@ -324,6 +327,7 @@ PROFILE_FIELDS: tuple[str, ...] = (
     "website",
     "email",
     "phone",
+    *LINK_FIELDS,
     "price",
     "free",
     "months",
@@ -398,6 +402,7 @@ def product_to_values(product: Product) -> dict:
         "website": product.website,
         "email": product.email,
         "phone": product.phone,
+        **{name: getattr(product, name) for name in LINK_FIELDS},
         "price": product.price,
         "free": _yes_no(product.free),
         "months": list(product.months),
@@ -434,6 +439,7 @@ def values_to_record(values: dict) -> dict:
         "website": values.get("website") or "",
         "email": values.get("email") or "",
         "phone": values.get("phone") or "",
+        **{name: values.get(name) or "" for name in LINK_FIELDS},
         "price": values.get("price") or "",
         "free": values.get("free") or "",
         "months": months_to_text(values.get("months") or []),
@@ -797,8 +803,10 @@ def detail_fields(
     st.text_input(tr("address", lang), key=k(prefix, "address"), max_chars=300)
     show_issues(issues.get("address", []), lang, show_required)
     st.markdown(f"**{tr('contact', lang)}**")
-    for name, limit in (("website", 500), ("email", 254), ("phone", 100), ("price", 200)):
-        st.text_input(tr(name, lang), key=k(prefix, name), max_chars=limit)
+    for name in ("website", "email", "phone", *LINK_FIELDS, "price"):
+        st.text_input(
+            tr(name, lang), key=k(prefix, name), max_chars=COLUMN_BY_NAME[name].max_length
+        )
         show_issues(issues.get(name, []), lang, show_required)
         if name == "phone":
             show_issues(issues.get("contact", []), lang, show_required)
@@ -1099,6 +1107,8 @@ def preview(product: Product | None, record: dict, lang: str, partner_label: str
             facts.append(f"**{tr('address', lang)}:** {md_escape(product.address)}")
         if product.website:
             facts.append(f"**{tr('website', lang)}:** {md_link(product.website, product.website)}")
+        for name, url in product.links().items():
+            facts.append(f"**{tr(name, lang)}:** {md_link(url, url)}")
         for name in ("email", "phone", "price"):
             value = getattr(product, name)
             if value:

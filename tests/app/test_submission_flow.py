@@ -726,3 +726,26 @@ def test_form_checks_opening_hours_with_the_position_and_keeps_the_rule(db):
     at.text_input(key="sub_opening_hours").input("Tu-Su 09:00-17:00; PH off").run()
     assert not any("godzin otwarcia" in m for m in shown(at.error))
     assert any("wt.–nd. 9:00–17:00, nieczynne w święta" in m for m in shown(at.markdown))
+
+
+def test_link_fields_of_the_registry_are_in_the_form_checked_and_stored(db):
+    from catalogue.columns import LINK_COLUMNS
+
+    at = new_app()
+    open_page(at, SUBMIT)
+    labels = {w.key: w.label for w in at.text_input}
+    for column in LINK_COLUMNS:
+        assert labels[f"sub_{column.name}"] == column.label["pl"]
+    # A script address is refused under the field, in the user's words; the text stays.
+    bad = LINK_COLUMNS[-1].name
+    at.text_input(key=f"sub_{bad}").input("javascript:alert(1)").run()
+    assert sentence(
+        format_message("javascript_url", "pl", {"value": "javascript:alert(1)"})
+    ) in set(shown(at.error))
+    assert at.text_input(key=f"sub_{bad}").value == "javascript:alert(1)"
+    at.text_input(key=f"sub_{bad}").input("").run()
+    token = submit(
+        at, "Izba Regionalna Linkowa", **{c.name: f"www.{c.name}.com/izba" for c in LINK_COLUMNS}
+    )
+    product = db.product_for_token(token)
+    assert product.links() == {c.name: f"https://www.{c.name}.com/izba" for c in LINK_COLUMNS}

@@ -145,6 +145,9 @@ def test_tourist_asks_open_now_weekend_step_free_unesco_and_wheelchair(browser, 
         page.locator('[class*="st-key-pick_izba-testowa-zamknieta-na-stale"] button').click()
         settle(page)
         page.get_by_text("Częściowo dostępne dla wózków").first.wait_for(timeout=30_000)
+        # A link column of the registry (instagram) reaches the details as a link.
+        link = page.get_by_role("link", name="Instagram (instagram.com)")
+        assert link.get_attribute("href") == "https://instagram.com/izba_testowa"
         no_exception(page)
         screenshot(page, "facts-details")
     finally:

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from catalogue.columns import LINK_FIELDS, link_label
 from catalogue.events import calendar_bytes
 from catalogue.filters import (
     SORT_ORDERS,
@@ -568,6 +569,9 @@ def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> N
     contact = []
     if safe_url(row.get("website")):
         contact.append(md_link(tr("website"), row["website"]))
+    for name in LINK_FIELDS:
+        if safe_url(row.get(name)):
+            contact.append(md_link(link_label(name, lang), row[name]))
     if row.get("email"):
         contact.append(md_escape(row["email"]))
     if row.get("phone"):
