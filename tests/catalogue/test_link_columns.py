@@ -44,11 +44,8 @@ def _products(store: CatalogueStore) -> list[Product]:
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = CatalogueStore(f"sqlite:///{tmp_path / 'links.sqlite'}")
-    s.create_schema()
-    yield s
-    s.dispose()
+def store(sqlite_store):
+    return sqlite_store  # files, not the database engine: SQLite is enough
 
 
 def test_every_link_column_is_a_text_field_of_the_product_after_the_phone():
