@@ -1,6 +1,6 @@
 """In the browser: page load to markers and filter change to updated markers, headless Chromium.
 
-The app is started with ``tests.e2e.conftest.start_app`` on the synthetic catalogue's
+The app is started with ``harness.processes.start_app`` on the synthetic catalogue's
 database; pages come from ``offline_page`` (only the app's own server is reachable, so OSM
 tiles are refused and do not add network noise). Markers are counted as the browser tests do:
 ``window.productCluster.getLayers().length`` inside the ``st_folium`` iframe. The cluster
@@ -13,9 +13,9 @@ from __future__ import annotations
 import time
 
 from bench.common import Options, Section, Target, Workspace, frame_for, log, median, seconds, table
+from harness.browser import CHROMIUM, CHROMIUM_ARGS
 
 SEARCH = "agroturystyka"
-CHROMIUM = "/usr/bin/chromium"
 TIMEOUT_MS = 240_000
 
 _COUNT_JS = """([sel, wanted]) => {
@@ -73,7 +73,8 @@ def _filter_change(page, frame_selector: str, text: str, wanted: int) -> dict:
 
 
 def measure_size(browser, db_path, total: int, searched: int, repeats: int, filters: bool):
-    from tests.e2e.conftest import MAP_FRAME, offline_page, start_app, stop_app
+    from harness.browser import MAP_FRAME, offline_page
+    from harness.processes import start_app, stop_app
 
     start = time.perf_counter()
     proc, base = start_app(db_path)
@@ -111,9 +112,7 @@ def run(options: Options, workspace: Workspace) -> Section:
 
     results = {}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
-        )
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for size in options.browser_sizes:
                 db = workspace.db(size)

@@ -62,16 +62,15 @@ def _child(db_path, warm_runs: int) -> dict:
 def _browser_fresh_install(workspace: Workspace) -> dict:
     from playwright.sync_api import sync_playwright
 
-    from bench.bench_browser import CHROMIUM, TIMEOUT_MS, _wait_count
-    from tests.e2e.conftest import MAP_FRAME, offline_page, start_app, stop_app
+    from bench.bench_browser import TIMEOUT_MS, _wait_count
+    from harness.browser import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, offline_page
+    from harness.processes import start_app, stop_app
 
     db = workspace.root / "cold-browser.sqlite"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
-        )
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             start = time.perf_counter()
             proc, base = start_app(db)

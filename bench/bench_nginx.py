@@ -19,17 +19,15 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tests.deploy.test_two_processes import (
-    NGINX,
+from harness.browser import MAP_FRAME
+from harness.nginx import NGINX, RUN_PROCESSES, render_nginx_conf
+from harness.processes import (
     REPO_ROOT,
-    RUN_PROCESSES,
-    _free_port,
-    _free_port_pair,
-    _stop,
-    _wait_for,
-    render_nginx_conf,
+    free_port,
+    free_port_pair,
+    stop_process_group,
+    wait_for_http,
 )
-from tests.e2e.conftest import MAP_FRAME
 
 
 def first_visit(browser, url: str) -> tuple[int, int]:
@@ -57,7 +55,7 @@ def first_visit(browser, url: str) -> tuple[int, int]:
 
 def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-nginx."))
-    first = _free_port_pair()
+    first = free_port_pair()
     env = dict(
         os.environ,
         DATABASE_URL=f"sqlite:///{work / 'catalogue.sqlite'}",
@@ -69,7 +67,7 @@ def main() -> int:
         cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         start_new_session=True,
     )  # fmt: skip
-    port = _free_port()
+    port = free_port()
     (work / "app.conf").write_text(render_nginx_conf([first, first + 1], port))
     (work / "nginx.conf").write_text(
         ("user root;\n" if os.geteuid() == 0 else "")
@@ -84,9 +82,9 @@ def main() -> int:
     )  # fmt: skip
     direct, proxied = f"http://127.0.0.1:{first}/", f"http://127.0.0.1:{port}/"
     try:
-        _wait_for(f"{direct}_stcore/health", apps, "run-processes.sh")
-        _wait_for(f"http://127.0.0.1:{first + 1}/_stcore/health", apps, "run-processes.sh")
-        _wait_for(f"{proxied}_stcore/health", nginx, "nginx", seconds=30)
+        wait_for_http(f"{direct}_stcore/health", apps, "run-processes.sh")
+        wait_for_http(f"http://127.0.0.1:{first + 1}/_stcore/health", apps, "run-processes.sh")
+        wait_for_http(f"{proxied}_stcore/health", nginx, "nginx", seconds=30)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(
                 executable_path="/usr/bin/chromium",
@@ -97,8 +95,8 @@ def main() -> int:
             rows.append(("through nginx (gzip)", *first_visit(browser, proxied)))
             browser.close()
     finally:
-        _stop(nginx)
-        _stop(apps)
+        stop_process_group(nginx)
+        stop_process_group(apps)
     load = os.getloadavg()
     print(f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
     print("| first visit, sample catalogue | requests | transferred |")

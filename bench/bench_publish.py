@@ -178,9 +178,9 @@ def wave(phone, n: int, window: float = WAVE_WINDOW_S) -> dict:
 def _waves(workspace: Workspace, sizes: tuple[int, ...]) -> list[dict]:
     from catalogue.exchange import load_sample_catalogue
     from catalogue.storage import CatalogueStore
+    from harness.processes import start_app, stop_app
     from publish import build_site
     from publish.nginx import free_port, serve
-    from tests.e2e.conftest import start_app, stop_app
 
     db = workspace.root / "publish-sample.sqlite"
     store = CatalogueStore(f"sqlite:///{db}")

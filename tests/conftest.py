@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-
 REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
+
+from harness.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -40,8 +40,7 @@ def browser():
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
             args=[
-                "--no-sandbox",
-                "--disable-dev-shm-usage",
+                *CHROMIUM_ARGS,
                 "--disable-gpu",
                 "--disable-background-networking",
                 "--disable-component-update",

@@ -14,8 +14,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,62 +31,22 @@ from catalogue.photos import store_photos
 from catalogue.storage import CatalogueStore
 from geodata.districts import locate
 from geodata.gminy import gminy_of_district
-from tests.e2e.conftest import MAP_FRAME, offline_page, screenshot
+from harness.browser import MAP_FRAME, offline_page
+from harness.nginx import NGINX, RUN_PROCESSES, render_nginx_conf
+from harness.processes import (
+    REPO_ROOT,
+    free_port,
+    free_port_pair,
+    stop_process_group,
+    wait_for_http,
+)
+from tests.e2e.conftest import screenshot
 
 pytestmark = pytest.mark.e2e
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-NGINX_CONF = REPO_ROOT / "deploy" / "nginx-app-multi.conf"
-RUN_PROCESSES = REPO_ROOT / "deploy" / "run-processes.sh"
-NGINX = "/usr/sbin/nginx"
 # A real museum in Przemyśl (Plac Czackiego), not in the sample catalogue.
 NEW_NAME = "Muzeum Archidiecezjalne w Przemyślu"
 NEW_LAT, NEW_LON = 49.7826, 22.7683
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _free_port_pair() -> int:
-    """A port P with P and P + 1 free on loopback (run-processes.sh uses consecutive ports)."""
-    for _ in range(50):
-        first = _free_port()
-        try:
-            with socket.socket() as a, socket.socket() as b:
-                a.bind(("127.0.0.1", first))
-                b.bind(("127.0.0.1", first + 1))
-            return first
-        except OSError:
-            continue
-    raise RuntimeError("no two consecutive free loopback ports")
-
-
-def _wait_for(url: str, proc: subprocess.Popen, what: str, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-            raise RuntimeError(f"{what} exited early:\n{out}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"{what} did not answer {url} within {seconds:.0f} s")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
 
 
 def _as_postgres(cmd: list[str]) -> list[str]:
@@ -124,7 +82,7 @@ def postgres_server(tmp_path_factory):
     )
     if made.returncode != 0:
         pytest.fail(f"initdb of a throwaway PostgreSQL failed:\n{made.stdout}{made.stderr}")
-    port = _free_port()
+    port = free_port()
     opts = f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off"
     started = subprocess.run(
         _as_postgres(
@@ -169,7 +127,7 @@ def photos_folder(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def processes(database_url, photos_folder):
     """deploy/run-processes.sh with two processes; yields their base URLs."""
-    first = _free_port_pair()
+    first = free_port_pair()
     env = dict(
         os.environ,
         DATABASE_URL=database_url,
@@ -188,25 +146,10 @@ def processes(database_url, photos_folder):
     bases = [f"http://127.0.0.1:{first}", f"http://127.0.0.1:{first + 1}"]
     try:
         for base in bases:
-            _wait_for(f"{base}/_stcore/health", proc, "run-processes.sh")
+            wait_for_http(f"{base}/_stcore/health", proc, "run-processes.sh")
         yield bases
     finally:
-        _stop(proc)
-
-
-def render_nginx_conf(ports: list[int], listen: int) -> str:
-    """deploy/nginx-app-multi.conf with its upstream servers and listen port replaced."""
-    text = NGINX_CONF.read_text()
-    servers = re.findall(r"^    server 127\.0\.0\.1:\d+;\n", text, flags=re.M)
-    assert len(servers) >= 2, "the upstream should list one server line per process"
-    block = "".join(servers)
-    assert block in text, "the upstream's server lines should be consecutive"
-    text = text.replace(block, "".join(f"    server 127.0.0.1:{p};\n" for p in ports))
-    text, listens = re.subn(
-        r"^    listen 80;$", f"    listen 127.0.0.1:{listen};", text, flags=re.M
-    )
-    assert listens == 1, "the server should listen on port 80 once"
-    return text
+        stop_process_group(proc, grace_seconds=20)
 
 
 @pytest.fixture(scope="module")
@@ -215,7 +158,7 @@ def nginx(processes, tmp_path_factory):
     if not Path(NGINX).exists():
         pytest.fail(f"{NGINX} is missing: install Debian's nginx (.ci/run does)")
     prefix = tmp_path_factory.mktemp("nginx")
-    port = _free_port()
+    port = free_port()
     ports = [int(base.rsplit(":", 1)[1]) for base in processes]
     (prefix / "app.conf").write_text(render_nginx_conf(ports, port))
     log = prefix / "access.log"
@@ -257,10 +200,10 @@ http {{
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(f"{base}/_stcore/health", proc, "nginx", seconds=30)
+        wait_for_http(f"{base}/_stcore/health", proc, "nginx", seconds=30)
         yield base, log
     finally:
-        _stop(proc)
+        stop_process_group(proc, grace_seconds=20)
 
 
 def _get(url: str, headers: dict[str, str] | None = None):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import time
 import urllib.error
@@ -14,17 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from harness.processes import free_port
 from tests.e2e.conftest import MAP_FRAME, REPO_ROOT, offline_page, screenshot
 
 pytestmark = pytest.mark.e2e
 
 CONF = REPO_ROOT / "deploy" / "nginx-app.conf"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _get(url: str) -> tuple[int, dict[str, str], bytes]:
@@ -42,7 +36,7 @@ def proxied(app_server, tmp_path_factory):
     assert Path(nginx).exists(), "nginx is installed by .ci/run"
     root = tmp_path_factory.mktemp("nginx")
     app_port = app_server.rsplit(":", 1)[1]
-    port = _free_port()
+    port = free_port()
     site = CONF.read_text()
     assert "server 127.0.0.1:8501;" in site and "listen 80;" in site
     site = site.replace("server 127.0.0.1:8501;", f"server 127.0.0.1:{app_port};")

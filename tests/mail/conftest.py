@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import time
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -19,16 +18,11 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 import mail.config
+from harness.processes import free_port  # noqa: F401  (re-exported for the mail tests)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SMTP_USER, SMTP_PASSWORD = "mapa", "s3cret-pass"
 LINK = re.compile(r"https?://[^\s<>\"]+")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Collector:

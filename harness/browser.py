@@ -1,0 +1,31 @@
+"""Headless Chromium pages that can reach only this machine (the network is cut)."""
+
+from __future__ import annotations
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage"]
+# The map component's iframe; its title is the map's name in the reader's language
+# ("Mapa ofert", set by ui/document.py), so it is found by the component's address.
+MAP_FRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
+
+_LOCAL_PREFIXES = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
+
+
+def offline_page(browser, width: int = 1280, height: int = 900):
+    """A new page whose requests to anything but 127.0.0.1/localhost are aborted;
+    the aborted addresses are listed in ``page.blocked_requests``."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    blocked: list[str] = []
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(_LOCAL_PREFIXES):
+            r.continue_()
+        else:
+            blocked.append(url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.blocked_requests = blocked
+    return page
