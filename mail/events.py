@@ -111,6 +111,41 @@ def _edit_page(base_url: str | None, lang: str) -> str:
 # -- events -------------------------------------------------------------------------------
 
 
+def _about_offering(
+    event: str,
+    key: str,
+    product: Product | None,
+    lang: str | None,
+    link: str,
+    settings: MailSettings | None,
+    name: str = "",
+    quote: str = "",
+) -> dict | None:
+    """Queue one message about one offering to its contact (nothing without a valid
+    address); ``lang`` None means the partner's own language."""
+    to = recipient(product)
+    if to is None:
+        return None
+    lang = lang or partner_language(product.id, settings)
+    return queue_message(
+        key,
+        event,
+        to,
+        lang,
+        [product.id],
+        {"name": name or _name(product, lang)},
+        [(None, link)],
+        quote=quote,
+        settings=settings,
+    )
+
+
+def _revision_and_product(store: CatalogueStore, revision_id: int):
+    revision = store.get_revision(revision_id)
+    product = store.get_product(revision["product_id"]) if revision else None
+    return revision, product
+
+
 def submission_received(
     product: Product,
     token: str,
@@ -119,18 +154,13 @@ def submission_received(
     settings: MailSettings | None = None,
 ) -> dict | None:
     """A new offering was sent (form or file row): its private edit link and what next."""
-    to = recipient(product)
-    if to is None:
-        return None
-    return queue_message(
-        f"received:{product.id}:{token_generation(token)}",
+    return _about_offering(
         "received",
-        to,
+        f"received:{product.id}:{token_generation(token)}",
+        product,
         lang,
-        [product.id],
-        {"name": _name(product, lang)},
-        [(None, edit_link(token, base_url, lang))],
-        settings=settings,
+        edit_link(token, base_url, lang),
+        settings,
     )
 
 
@@ -159,21 +189,17 @@ def approved(
     settings: MailSettings | None = None,
 ) -> dict | None:
     """Staff approved a revision: the link to the offering's public page."""
-    revision = store.get_revision(revision_id)
-    product = store.get_product(revision["product_id"]) if revision else None
-    to = recipient(product)
-    if to is None:
+    _, product = _revision_and_product(store, revision_id)
+    if recipient(product) is None:
         return None
     lang = partner_language(product.id, settings)
-    return queue_message(
-        f"approved:{product.id}:{revision_id}",
+    return _about_offering(
         "approved",
-        to,
+        f"approved:{product.id}:{revision_id}",
+        product,
         lang,
-        [product.id],
-        {"name": _name(product, lang)},
-        [(None, product_link(product.id, base_url, lang=lang))],
-        settings=settings,
+        product_link(product.id, base_url, lang=lang),
+        settings,
     )
 
 
@@ -184,23 +210,21 @@ def rejected(
     settings: MailSettings | None = None,
 ) -> dict | None:
     """Staff rejected a revision: their reason, quoted."""
-    revision = store.get_revision(revision_id)
-    product = store.get_product(revision["product_id"]) if revision else None
-    to = recipient(product)
-    if to is None:
+    revision, product = _revision_and_product(store, revision_id)
+    if recipient(product) is None:
         return None
     lang = partner_language(product.id, settings)
+    # The rejected revision's own name: a new offering's name exists only in its revision.
     name = str(revision["data"].get(f"name_{lang}") or revision["data"].get("name_pl") or "")
-    return queue_message(
-        f"rejected:{product.id}:{revision_id}",
+    return _about_offering(
         "rejected",
-        to,
+        f"rejected:{product.id}:{revision_id}",
+        product,
         lang,
-        [product.id],
-        {"name": name or _name(product, lang)},
-        [(None, _edit_page(base_url, lang))],
+        _edit_page(base_url, lang),
+        settings,
+        name=name,
         quote=str(revision.get("reason") or ""),
-        settings=settings,
     )
 
 
@@ -212,20 +236,16 @@ def edit_held(
     settings: MailSettings | None = None,
 ) -> dict | None:
     """A partner's edit is held for review (sent to the offering's current contact)."""
-    revision = store.get_revision(revision_id)
-    product = store.get_product(revision["product_id"]) if revision else None
-    to = recipient(product)
-    if to is None:
-        return None
-    return queue_message(
-        f"edit_held:{product.id}:{revision_id}",
+    _, product = _revision_and_product(store, revision_id)
+    if product is None:
+        return None  # the key below needs its id
+    return _about_offering(
         "edit_held",
-        to,
+        f"edit_held:{product.id}:{revision_id}",
+        product,
         lang,
-        [product.id],
-        {"name": _name(product, lang)},
-        [(None, _edit_page(base_url, lang))],
-        settings=settings,
+        _edit_page(base_url, lang),
+        settings,
     )
 
 
@@ -237,19 +257,16 @@ def archived(
 ) -> dict | None:
     """The offering was taken off the map (by staff or by the partner)."""
     product = store.get_product(product_id)
-    to = recipient(product)
-    if to is None or product.status != Status.ARCHIVED.value:
+    if product is None or product.status != Status.ARCHIVED.value:
         return None
     lang = partner_language(product.id, settings)
-    return queue_message(
-        f"archived:{product.id}:{pd.Timestamp(product.updated_at).isoformat()}",
+    return _about_offering(
         "archived",
-        to,
+        f"archived:{product.id}:{pd.Timestamp(product.updated_at).isoformat()}",
+        product,
         lang,
-        [product.id],
-        {"name": _name(product, lang)},
-        [(None, _edit_page(base_url, lang))],
-        settings=settings,
+        _edit_page(base_url, lang),
+        settings,
     )
 
 
