@@ -154,6 +154,8 @@ def submission_received(
     settings: MailSettings | None = None,
 ) -> dict | None:
     """A new offering was sent (form or file row): its private edit link and what next."""
+    if product is None:
+        return None  # the key below needs its id
     return _about_offering(
         "received",
         f"received:{product.id}:{token_generation(token)}",
