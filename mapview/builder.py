@@ -4,6 +4,10 @@ The map carries only what a marker needs (lat, lon, category, flags, name, id); 
 rendered by the app after a click. Every partner-supplied text is placed in the page as data
 (JSON escaped for a ``<script>`` block) and shown through HTML escaping done in the browser, so
 neither HTML nor the backtick / ``${`` of JavaScript template strings can run.
+
+The browser code is not written here: it lives in ``mapview/js/src/`` (linted by ESLint in
+``scripts/test.sh``), is inlined once per page by :class:`InlineScript`, and each layer below
+only calls one of its ``touristMap`` functions with JSON arguments.
 """
 
 from __future__ import annotations
@@ -136,25 +140,32 @@ class _ScriptText(Element):
         return self.text
 
 
-MAP_SCRIPT_PATH = Path(__file__).resolve().parent / "js" / "src" / "map_layers.js"
+JS_SOURCE_DIR = Path(__file__).resolve().parent / "js" / "src"
+MAP_SCRIPT_PATH = JS_SOURCE_DIR / "map_layers.js"
+# The offline map's search box and details panel (fairkit.offline).
+OFFLINE_UI_SCRIPT_PATH = JS_SOURCE_DIR / "offline_ui.js"
 
 
-def map_script() -> str:
-    """The map's own JavaScript (``mapview/js/src/map_layers.js``, linted by ESLint).
-
-    It defines ``window.touristMap``, whose functions the layers below call with JSON
-    arguments. Read on every build (a few kilobytes), so an edit shows on the next rerun.
-    """
-    text = MAP_SCRIPT_PATH.read_text(encoding="utf-8")
+def script_source(path: Path) -> str:
+    """The text of one of the map's JavaScript files (``mapview/js/src/``, linted by ESLint)
+    for inlining; read on every build (a few kilobytes), so an edit shows on the next rerun."""
+    text = path.read_text(encoding="utf-8")
     # Inlined into a <script> block as it is: these would end or confuse that block.
     for forbidden in ("</script", "<!--", "<script"):
         if forbidden in text.lower():
-            raise ValueError(f"{MAP_SCRIPT_PATH.name} must not contain {forbidden!r}")
+            raise ValueError(f"{path.name} must not contain {forbidden!r}")
     return text
 
 
-class MapScript(MacroElement):
-    """Inlines :func:`map_script` once into the map page, before the layers that use it.
+def map_script() -> str:
+    """The map's own JavaScript: defines ``window.touristMap``, whose functions the layers
+    below call with JSON arguments."""
+    return script_source(MAP_SCRIPT_PATH)
+
+
+class InlineScript(MacroElement):
+    """Inlines one of the map's JavaScript files (default :func:`map_script`) into the page,
+    before the layers that use it.
 
     Inline rather than linked: the single-file offline map opens from ``file://`` and the
     app's map needs no extra request (and no stale cached copy after an update).
@@ -162,10 +173,10 @@ class MapScript(MacroElement):
 
     _template = Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
 
-    def __init__(self) -> None:
+    def __init__(self, path: Path | None = None) -> None:
         super().__init__()
-        self._name = "MapScript"
-        self.code = map_script()
+        self._name = "InlineScript"
+        self.code = script_source(path) if path else map_script()
 
     def render(self, **kwargs) -> None:
         # Never compiled as a Jinja template (MacroElement.render would): the code is ours,
@@ -488,7 +499,7 @@ def build_base_map(
     fmap.default_js = [("leaflet", assets.LEAFLET_JS.url)]
     fmap.default_css = [("leaflet_css", assets.LEAFLET_CSS.url)]
     fmap.get_root().header.add_child(Element(MAP_CSS), name="product_map_css")
-    MapScript().add_to(fmap)
+    InlineScript().add_to(fmap)
     if basemap == "online":
         folium.TileLayer(
             tiles=tiles.online.url,

@@ -297,6 +297,9 @@
             disableClusteringAtZoom: 17,
             iconCreateFunction: clusterIconMaker(opts.clusterLabel, opts.locale),
         });
+        // markercluster listens to every marker for dragging and moving (7 objects each);
+        // product markers never move, except spiderfied, which markercluster itself ignores.
+        entry.cluster._childMarkerEventHandlers = {};
         var LayerMarker = ProductMarker.extend({ _icons: iconCache(opts.categories) });
         for (var i = 0; i < data.length; i++) {
             var r = data[i];
