@@ -95,8 +95,8 @@ def build_page(tree: Path, size: int, workdir: Path) -> tuple[Path, dict]:
     return out.with_suffix(".html"), json.loads(out.with_suffix(".json").read_text("utf-8"))
 
 
-def browser_cpu() -> float:
-    """CPU seconds (user + system) so far of the Chromium processes this process started."""
+def browser_cpu() -> dict[int, float]:
+    """CPU seconds (user + system) so far of each Chromium process this process started."""
     parents, comms, cpu = {}, {}, {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -111,14 +111,19 @@ def browser_cpu() -> float:
         comms[pid] = stat[stat.index("(") + 1 : comm_end]
         parents[pid] = int(fields[1])
         cpu[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    me, total = os.getpid(), 0.0
+    me, ours = os.getpid(), {}
     for pid in cpu:
         ancestor = parents.get(pid)
         while ancestor and ancestor != me:
             ancestor = parents.get(ancestor)
         if ancestor == me and "chrom" in comms[pid]:
-            total += cpu[pid]
-    return total
+            ours[pid] = cpu[pid]
+    return ours
+
+
+def cpu_since(before: dict[int, float]) -> float:
+    """CPU seconds the browser's processes used since ``before`` (new processes in full)."""
+    return sum(t - before.get(pid, 0.0) for pid, t in browser_cpu().items())
 
 
 def _page(browser):
@@ -136,7 +141,7 @@ def measure(browser, html: Path, scripts: dict, size: int) -> dict:
         page.goto(html.as_uri(), wait_until="commit", timeout=TIMEOUT_MS)
         page.wait_for_function(_CLUSTERED_JS, arg=size, polling=20, timeout=TIMEOUT_MS)
         load = page.evaluate("performance.now()") / 1000
-        load_cpu = browser_cpu() - cpu
+        load_cpu = cpu_since(cpu)
         # The page's map under the name streamlit-folium gives it.
         page.evaluate(
             "() => { window.map_div = Object.values(window).find(v => v instanceof L.Map); }"
@@ -149,7 +154,7 @@ def measure(browser, html: Path, scripts: dict, size: int) -> dict:
         page.evaluate(_RERUN_JS, scripts["all"])
         page.wait_for_function(_CLUSTERED_JS, arg=size, polling=20, timeout=TIMEOUT_MS)
         clear = page.evaluate("performance.now() - window.__rerunStart") / 1000
-        clear_cpu = browser_cpu() - cpu
+        clear_cpu = cpu_since(cpu)
         return {"load": load, "load_cpu": load_cpu, "clear": clear, "clear_cpu": clear_cpu}
     finally:
         page.context.close()
