@@ -4,6 +4,10 @@ The map carries only what a marker needs (lat, lon, category, flags, name, id); 
 rendered by the app after a click. Every partner-supplied text is placed in the page as data
 (JSON escaped for a ``<script>`` block) and shown through HTML escaping done in the browser, so
 neither HTML nor the backtick / ``${`` of JavaScript template strings can run.
+
+The browser code is not written here: it lives in ``mapview/js/src/`` (linted by ESLint in
+``scripts/test.sh``), is inlined once per page by :class:`InlineScript`, and each layer below
+only calls one of its ``touristMap`` functions with JSON arguments.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import folium
 import numpy as np
@@ -135,6 +140,50 @@ class _ScriptText(Element):
         return self.text
 
 
+JS_SOURCE_DIR = Path(__file__).resolve().parent / "js" / "src"
+MAP_SCRIPT_PATH = JS_SOURCE_DIR / "map_layers.js"
+# The offline map's search box and details panel (fairkit.offline).
+OFFLINE_UI_SCRIPT_PATH = JS_SOURCE_DIR / "offline_ui.js"
+
+
+def script_source(path: Path) -> str:
+    """The text of one of the map's JavaScript files (``mapview/js/src/``, linted by ESLint)
+    for inlining; read on every build (a few kilobytes), so an edit shows on the next rerun."""
+    text = path.read_text(encoding="utf-8")
+    # Inlined into a <script> block as it is: these would end or confuse that block.
+    for forbidden in ("</script", "<!--", "<script"):
+        if forbidden in text.lower():
+            raise ValueError(f"{path.name} must not contain {forbidden!r}")
+    return text
+
+
+def map_script() -> str:
+    """The map's own JavaScript: defines ``window.touristMap``, whose functions the layers
+    below call with JSON arguments."""
+    return script_source(MAP_SCRIPT_PATH)
+
+
+class InlineScript(MacroElement):
+    """Inlines one of the map's JavaScript files (default :func:`map_script`) into the page,
+    before the layers that use it.
+
+    Inline rather than linked: the single-file offline map opens from ``file://`` and the
+    app's map needs no extra request (and no stale cached copy after an update).
+    """
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
+
+    def __init__(self, path: Path | None = None) -> None:
+        super().__init__()
+        self._name = "InlineScript"
+        self.code = script_source(path) if path else map_script()
+
+    def render(self, **kwargs) -> None:
+        # Never compiled as a Jinja template (MacroElement.render would): the code is ours,
+        # but "{#" in a regular expression must not need a second thought.
+        self.get_root().script.add_child(_ScriptText(self.code), name=self.get_name())
+
+
 class _LocalAssets(JSCSSMixin, MacroElement):
     """Declares the vendored Leaflet plugins so streamlit-folium loads them from the app."""
 
@@ -152,38 +201,7 @@ class DistrictLayer(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function(){
-            var gj = {{ this.geojson }};
-            L.geoJSON(gj, {interactive: false, style: function(){
-                return {color: "#1b3a57", weight: 2, opacity: 0.8, fillColor: "#9ecae1", fillOpacity: 0.06};
-            }}).addTo({{ this._parent.get_name() }});
-            var map = {{ this._parent.get_name() }};
-            // Labels sit below the markers and disappear when zoomed in, where they only hide
-            // what the visitor came to see.
-            var pane = map.createPane("labels");
-            pane.style.zIndex = 450;
-            pane.style.pointerEvents = "none";
-            pane.classList.add("leaflet-labels-pane");
-            var toggle = function(){ pane.classList.toggle("hidden", map.getZoom() >= {{ this.max_label_zoom }}); };
-            map.on("zoomend", toggle);
-            toggle();
-            var labels = {{ this.labels }};
-            for (var i = 0; i < labels.length; i++) {
-                var el = document.createElement("div");
-                el.textContent = labels[i][2];
-                L.marker([labels[i][0], labels[i][1]], {interactive: false, keyboard: false, pane: "labels",
-                    icon: L.divIcon({className: "district-label", html: el, iconSize: [120, 32], iconAnchor: [60, 16]})
-                }).addTo({{ this._parent.get_name() }});
-            }
-            // Leaflet's own prefix (with its flag) takes a line of its own on a phone.
-            {{ this._parent.get_name() }}.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
-            {% for text in this.attributions %}
-            {{ this._parent.get_name() }}.attributionControl.addAttribution({{ text }});
-            {% endfor %}
-            {% if this.no_basemap %}
-            {{ this._parent.get_name() }}.getContainer().classList.add("no-basemap");
-            {% endif %}
-        })();
+        touristMap.addDistricts({{ this._parent.get_name() }}, {{ this.options }});
         {% endmacro %}
         """
     )
@@ -191,15 +209,19 @@ class DistrictLayer(MacroElement):
     def __init__(self, lang: str, no_basemap: bool, attributions: Sequence[str] = ()) -> None:
         super().__init__()
         self._name = "DistrictLayer"
-        self.geojson, labels = _district_geojson_and_labels(lang)
-        # Over the schematic base the place "Przemyśl" names the city.
-        self.labels = _script_json(
-            [r[1:] for r in labels if not (no_basemap and r[0] == CITY_TERYT)]
-        )
+        geojson, labels = _district_geojson_and_labels(lang)
         texts = [BOUNDARY_ATTRIBUTION, *attributions]
-        self.attributions = [_script_json(html.escape(t)) for t in texts]
-        self.no_basemap = no_basemap
-        self.max_label_zoom = DISTRICT_LABEL_MAX_ZOOM
+        # The GeoJSON is encoded once per language (cached); the rest joins it as JSON.
+        rest = _script_json(
+            {
+                # Over the schematic base the place "Przemyśl" names the city.
+                "labels": [r[1:] for r in labels if not (no_basemap and r[0] == CITY_TERYT)],
+                "attributions": [html.escape(t) for t in texts],
+                "noBasemap": no_basemap,
+                "maxLabelZoom": DISTRICT_LABEL_MAX_ZOOM,
+            }
+        )
+        self.options = '{"geojson":' + geojson + "," + rest[1:]
 
 
 class SchematicLayer(MacroElement):
@@ -212,43 +234,7 @@ class SchematicLayer(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function(){
-            var map = {{ this._parent.get_name() }};
-            var base = {{ this.data }};
-            var pane = map.createPane("schematic");
-            pane.style.zIndex = 250;
-            pane.style.pointerEvents = "none";
-            var places = map.createPane("places");
-            places.style.zIndex = 440;
-            places.style.pointerEvents = "none";
-            // A wide band under the district outline, which runs along the same line.
-            L.polyline(base.border, {pane: "schematic", color: "#9b3d84", weight: 7, opacity: 0.55,
-                dashArray: "14 6", lineCap: "butt", interactive: false}).addTo(map);
-            L.polyline(base.river, {pane: "schematic", color: "#4f8fcf", weight: 3.5, opacity: 0.9,
-                interactive: false}).addTo(map);
-            var groups = {};
-            base.places.forEach(function(p){
-                var box = document.createElement("div"), dot = document.createElement("span"),
-                    text = document.createElement("span");
-                dot.className = "pl-dot";
-                text.className = "pl-text";
-                text.textContent = p[2];
-                box.appendChild(dot);
-                box.appendChild(text);
-                var marker = L.marker([p[0], p[1]], {interactive: false, keyboard: false, pane: "places",
-                    icon: L.divIcon({className: "place-label place-" + p[3] + " anchor-" + p[5],
-                        html: box, iconSize: [0, 0]})});
-                (groups[p[4]] = groups[p[4]] || L.layerGroup()).addLayer(marker);
-            });
-            var show = function(){
-                var z = Math.floor(map.getZoom() + 1e-6);
-                Object.keys(groups).forEach(function(k){
-                    if (+k <= z) { groups[k].addTo(map); } else { groups[k].remove(); }
-                });
-            };
-            map.on("zoomend", show);
-            show();
-        })();
+        touristMap.addSchematic({{ this._parent.get_name() }}, {{ this.data }});
         {% endmacro %}
         """
     )
@@ -265,14 +251,7 @@ class LocalTileLayer(JSCSSMixin, MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function(){
-            var source = new pmtiles.PMTiles({{ this.url }});
-            var layer = pmtiles.leafletRasterLayer(source, {attribution: {{ this.attribution }},
-                minNativeZoom: {{ this.min_zoom }}, maxNativeZoom: {{ this.max_zoom }},
-                maxZoom: {{ this.map_max_zoom }}, bounds: {{ this.bounds }}});
-            layer.addTo({{ this._parent.get_name() }});
-            window.localTileLayer = layer;
-        })();
+        touristMap.addLocalTiles({{ this._parent.get_name() }}, {{ this.options }});
         {% endmacro %}
         """
     )
@@ -282,13 +261,17 @@ class LocalTileLayer(JSCSSMixin, MacroElement):
     def __init__(self, local) -> None:
         super().__init__()
         self._name = "LocalTileLayer"
-        self.url = _script_json(local.url)
-        self.attribution = _script_json(html.escape(local.attribution))
-        self.min_zoom = int(local.min_zoom)
-        self.max_zoom = int(local.max_zoom)
-        self.map_max_zoom = MAX_ZOOM
         (south, west), (north, east) = local.bounds
-        self.bounds = _script_json([[south, west], [north, east]])
+        self.options = _script_json(
+            {
+                "url": local.url,
+                "attribution": html.escape(local.attribution),
+                "minZoom": int(local.min_zoom),
+                "maxZoom": int(local.max_zoom),
+                "mapMaxZoom": MAX_ZOOM,
+                "bounds": [[south, west], [north, east]],
+            }
+        )
 
 
 TOUCH_HINT = {
@@ -309,27 +292,7 @@ class TouchGestures(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function(){
-            var map = {{ this._parent.get_name() }};
-            if (!(("ontouchstart" in window) || navigator.maxTouchPoints > 0)) { return; }
-            var box = map.getContainer(), timer = null;
-            var hint = L.DomUtil.create("div", "touch-hint", box);
-            hint.textContent = {{ this.text }};
-            map.dragging.disable();
-            box.addEventListener("touchstart", function(e){
-                if (e.touches.length > 1) { map.dragging.enable(); hint.classList.remove("show"); }
-            }, {passive: true});
-            box.addEventListener("touchmove", function(e){
-                if (e.touches.length === 1 && !map.dragging.enabled()) {
-                    hint.classList.add("show");
-                    clearTimeout(timer);
-                    timer = setTimeout(function(){ hint.classList.remove("show"); }, 1500);
-                }
-            }, {passive: true});
-            box.addEventListener("touchend", function(e){
-                if (e.touches.length === 0) { map.dragging.disable(); }
-            }, {passive: true});
-        })();
+        touristMap.addTouchGestures({{ this._parent.get_name() }}, {{ this.text }});
         {% endmacro %}
         """
     )
@@ -346,21 +309,7 @@ class Legend(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function(){
-            var legend = L.control({position: "bottomleft"});
-            legend.onAdd = function(){
-                var div = L.DomUtil.create("div", "map-legend");
-                div.innerHTML = {{ this.html }};
-                // Collapsed on narrow maps (phones, side columns); a tap on the title toggles.
-                if ({{ this._parent.get_name() }}.getSize().x < 700) { div.classList.add("collapsed"); }
-                div.querySelector(".legend-title").addEventListener("click", function(){
-                    div.classList.toggle("collapsed");
-                });
-                L.DomEvent.disableClickPropagation(div);
-                return div;
-            };
-            legend.addTo({{ this._parent.get_name() }});
-        })();
+        touristMap.addLegend({{ this._parent.get_name() }}, {{ this.html }});
         {% endmacro %}
         """
     )
@@ -393,110 +342,8 @@ class ProductLayer(JSCSSMixin, MacroElement):
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function(){
-            var CATS = {{ this.categories }};
             var data = {{ this.data }};
-            function esc(s) {
-                return String(s).replace(/[&<>"'`$]/g, function(c){ return "&#" + c.charCodeAt(0) + ";"; });
-            }
-            // Clusters are named for screen readers ("12 ofert w tym miejscu"): CLDR plural
-            // rules through the browser's Intl.PluralRules, the texts from Python.
-            var LABEL = {{ this.cluster_label }}, plurals = new Intl.PluralRules({{ this.locale }});
-            function clusterIcon(c) {
-                var n = c.getChildCount(), size = n < 10 ? "small" : n < 100 ? "medium" : "large";
-                var label = (LABEL[plurals.select(n)] || LABEL.other).replace("{n}", n.toLocaleString({{ this.locale }}));
-                c.options.title = label;
-                var icon = L.divIcon({html: '<div><span aria-hidden="true">' + n + '</span></div>',
-                    className: "marker-cluster marker-cluster-" + size, iconSize: L.point(40, 40)});
-                var create = icon.createIcon;
-                icon.createIcon = function(old){
-                    var el = create.call(icon, old);
-                    el.setAttribute("aria-label", label);
-                    return el;
-                };
-                return icon;
-            }
-            // Enter or Space on a focused marker (or cluster) acts like a click.
-            function keyClick(layer) {
-                layer.on("add", function(){
-                    var el = layer.getElement && layer.getElement();
-                    if (!el || el.dataset.keyClick) { return; }
-                    el.dataset.keyClick = "1";
-                    el.addEventListener("keydown", function(e){
-                        if (e.key === "Enter" || e.key === " ") {
-                            e.preventDefault();
-                            layer.fire("click", {latlng: layer.getLatLng(), originalEvent: e}, true);
-                        }
-                    });
-                });
-            }
-            var cluster = L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: {{ this.radius }},
-                chunkedLoading: true, spiderfyOnMaxZoom: true, disableClusteringAtZoom: 17,
-                iconCreateFunction: clusterIcon});
-            var markers = new Array(data.length);
-            for (var i = 0; i < data.length; i++) {
-                var r = data[i], c = CATS[r[2]];
-                var cls = "pm" + ((r[3] & 1) ? " pm-se" : "") + ((r[3] & 2) ? " pm-sel" : "") + ((r[3] & 4) ? " pm-trip" : "");
-                var m = L.marker([r[0], r[1]], {
-                    icon: L.divIcon({className: "", iconSize: [26, 26], iconAnchor: [13, 13],
-                        html: '<div class="' + cls + '" style="background:' + c[0] + '"><svg viewBox="0 0 24 24"><path d="' + c[1] + '"/></svg></div>'}),
-                    title: r[4], alt: r[4], riseOnHover: true, zIndexOffset: (r[3] & 2) ? 1000 : 0
-                });
-                m.bindTooltip(esc(r[4]), {direction: "top", offset: [0, -12]});
-                keyClick(m);
-                m.productId = r[5];
-                markers[i] = m;
-            }
-            cluster.addLayers(markers);
-            cluster.addTo({{ this._parent.get_name() }});
-            window.productCluster = cluster;
-            // The view is set after this script (the component may still size the frame and
-            // settle its own view), again when the map is resized, and never once the visitor
-            // has touched the map.
-            var settle = function(apply){
-                var m = cluster._map;
-                if (!m) { return; }
-                var touched = false;
-                ["pointerdown", "wheel", "touchstart", "keydown"].forEach(function(ev){
-                    m.getContainer().addEventListener(ev, function(){ touched = true; }, {once: true});
-                });
-                var run = function(){ if (!touched && cluster._map) { apply(cluster._map); } };
-                run();
-                setTimeout(run, 900);
-                m.on("resize", function(){ setTimeout(run, 50); });
-            };
-            {% if this.focus %}
-            // Bring the selected product into view once per selection (a shared link, a list
-            // choice), then leave the visitor free to pan.
-            if (window.productFocusKey !== {{ this.focus_key }}) {
-                window.productFocusKey = {{ this.focus_key }};
-                setTimeout(function(){ settle(function(m){
-                    m.setView({{ this.focus }}, Math.max(m.getZoom(), {{ this.focus_zoom }}), {animate: false});
-                    for (var i = 0; i < markers.length; i++) {
-                        if (data[i][3] & 2) {
-                            // Open its cluster where it is rather than zooming in until
-                            // the cluster splits (co-located places went to level 17).
-                            var parent = cluster.getVisibleParent(markers[i]);
-                            if (parent && parent !== markers[i] && parent.spiderfy) {
-                                parent.spiderfy();
-                            }
-                            break;
-                        }
-                    }
-                }); }, 50);
-            }
-            {% endif %}
-            {% if this.fit_key %}
-            // Zoom to the results when the filter changed them, not when only the selection
-            // or the highlight changed (the key is a digest of the shown ids).
-            if (data.length && window.productFitKey !== {{ this.fit_key }}) {
-                window.productFitKey = {{ this.fit_key }};
-                setTimeout(function(){ settle(function(m){
-                    var target = {{ this.fit_bounds or "null" }} || cluster.getBounds();
-                    m.fitBounds(target, {padding: [30, 30], maxZoom: {{ this.fit_max_zoom }}, animate: false});
-                }); }, 50);
-            }
-            {% endif %}
-            return cluster;
+            return touristMap.addProducts({{ this._parent.get_name() }}, data, {{ this.options }});
         })();
         {% endmacro %}
         """
@@ -527,18 +374,31 @@ class ProductLayer(JSCSSMixin, MacroElement):
         super().__init__()
         self._name = "ProductLayer"
         check_language(lang)
-        self.cluster_label = _script_json(CLUSTER_LABELS[lang])
-        self.locale = _script_json(lang)
-        self.fit_bounds = _script_json(fit_bounds) if fit_bounds else None
-        self.fit_max_zoom = FIT_MAX_ZOOM
-        self.fit_key = _script_json(fit_key) if fit_key else None
         selected = next((r for r in rows if r[3] & FLAG_SELECTED), None)
-        self.focus = _script_json([selected[0], selected[1]]) if selected else None
-        self.focus_key = _script_json(selected[5]) if selected else None
-        self.focus_zoom = FOCUS_ZOOM
         self.data = _script_json(rows)
-        self.categories = _script_json([[c.colour, c.icon] for c in CATEGORIES])
-        self.radius = int(cluster_radius)
+        clustering = {
+            "categories": [[c.colour, c.icon] for c in CATEGORIES],
+            "clusterLabel": CLUSTER_LABELS[lang],
+            "locale": lang,
+            "radius": int(cluster_radius),
+        }
+        # Names the clustered group in the browser, which keeps recent ones: the same rows
+        # and settings on a later rerun (a cleared filter) reuse it instead of clustering.
+        digest = hashlib.blake2b(digest_size=12)
+        digest.update(self.data.encode("utf-8"))
+        digest.update(_script_json(clustering).encode("utf-8"))
+        self.options = _script_json(
+            {
+                **clustering,
+                "key": digest.hexdigest(),
+                "focus": [selected[0], selected[1]] if selected else None,
+                "focusKey": selected[5] if selected else None,
+                "focusZoom": FOCUS_ZOOM,
+                "fitKey": fit_key,
+                "fitBounds": fit_bounds or None,
+                "fitMaxZoom": FIT_MAX_ZOOM,
+            }
+        )
 
 
 @dataclass
@@ -639,6 +499,7 @@ def build_base_map(
     fmap.default_js = [("leaflet", assets.LEAFLET_JS.url)]
     fmap.default_css = [("leaflet_css", assets.LEAFLET_CSS.url)]
     fmap.get_root().header.add_child(Element(MAP_CSS), name="product_map_css")
+    InlineScript().add_to(fmap)
     if basemap == "online":
         folium.TileLayer(
             tiles=tiles.online.url,

@@ -28,7 +28,8 @@ else
     echo "Packages match requirements.txt: pip skipped (FORCE_PIP=1 to reinstall)."
 fi
 
-# The pmtiles library (reads an operator's tile file in the browser), pinned in mapview/js/.
+# The pmtiles library (reads an operator's tile file in the browser) and ESLint for the map's
+# own JavaScript (scripts/test.sh), pinned in mapview/js/.
 if ! command -v npm >/dev/null; then
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm

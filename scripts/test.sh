@@ -13,5 +13,7 @@ fi
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+# The map's own JavaScript (mapview/js/src/), with the ESLint pinned in mapview/js/.
+(cd mapview/js && node_modules/.bin/eslint --max-warnings 0 .)
 # pytest exits 5 when it collected no test: that fails this script like any other error.
 .venv/bin/python -m pytest "$@"

@@ -46,12 +46,13 @@ def test_nothing_configured_means_the_schematic_base_only():
     tiles = config({})
     assert tiles.basemaps == ("offline",) and tiles.default == "offline"
     page = build_base_map(tiles=tiles).get_root().render()
-    assert "L.tileLayer" not in page and "pmtiles" not in page
+    assert "L.tileLayer" not in page and "pmtiles.js" not in page
+    assert "touristMap.addLocalTiles(" not in page
     assert '"places":[[' in page
 
 
 def test_no_tile_server_address_is_written_into_the_code():
-    for path in MAPVIEW.rglob("*.py"):
+    for path in [*MAPVIEW.rglob("*.py"), *(MAPVIEW / "js" / "src").rglob("*.js")]:
         assert "tile.openstreetmap.org" not in path.read_text(encoding="utf-8"), path
 
 
@@ -172,8 +173,8 @@ def test_local_pmtiles_is_found_read_and_served_from_static(static_folder):
     assert local.bounds == ((49.57, 22.23), (50.41, 23.55))
     page = map_html(render_product_map(pd_frame(), tiles=tiles))
     assert '<script src="/app/static/vendor/pmtiles/pmtiles.js"></script>' in page
-    assert f'new pmtiles.PMTiles("/app/static/{static_folder.name}/region.pmtiles")' in page
-    assert "maxNativeZoom: 10" in page
+    assert f'"url":"/app/static/{static_folder.name}/region.pmtiles"' in page
+    assert '"minZoom":7,"maxZoom":10' in page
     assert "Test tiles © the test suite" in page
 
 
