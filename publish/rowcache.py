@@ -9,6 +9,7 @@ from all 10,000 rows, only written again from the stored pieces.
 
 from __future__ import annotations
 
+import functools
 import json
 import pickle
 from pathlib import Path
@@ -36,11 +37,11 @@ def bucket_of(teryt: str) -> str:
 
 def row_hashes(frame: pd.DataFrame, photos: dict[str, dict | None]) -> dict[str, str]:
     """A content hash per offering id: every column of its row (pandas' vectorised 64-bit
-    row hash) plus its photo's file, stamp, author and licence."""
-    cols = [c for c in frame.columns if c not in _HASHED_SKIP]
+    row hash over dtype-independent values) plus its photo's file, stamp, author and
+    licence."""
     if frame.empty:
         return {}
-    hashed = pd.util.hash_pandas_object(frame[cols], index=False).to_numpy(np.uint64)
+    hashed = pd.util.hash_pandas_object(_comparable(frame), index=False).to_numpy(np.uint64)
     out = {}
     for pid, value in zip(frame["id"].astype(str), hashed, strict=True):
         photo = photos.get(pid)
@@ -49,6 +50,33 @@ def row_hashes(frame: pd.DataFrame, photos: dict[str, dict | None]) -> dict[str,
         )
         out[pid] = f"{int(value):016x}:{stamp}"
     return out
+
+
+def _comparable(frame: pd.DataFrame) -> pd.DataFrame:
+    # A column's dtype follows the whole catalogue (one missing flag turns a bool column
+    # into object, a first decision time an all-None column into datetimes): every value
+    # becomes text, missing ones "", numbers as floats, times as UTC microseconds, so a
+    # row's hash depends on its own values only.
+    columns = {}
+    for col in frame.columns:
+        if col in _HASHED_SKIP:
+            continue
+        values = frame[col]
+        if isinstance(values.dtype, pd.StringDtype):
+            columns[col] = values.fillna("")
+            continue
+        kind = pd.api.types.infer_dtype(values, skipna=True)
+        missing = values.isna().to_numpy(bool, copy=True)
+        if kind in ("datetime", "datetime64", "date"):
+            micros = pd.to_datetime(values, utc=True, errors="coerce").astype("datetime64[us, UTC]")
+            text = micros.astype("int64").astype(str)
+            missing = missing | micros.isna().to_numpy(bool)
+        elif kind in ("integer", "floating", "mixed-integer-float", "decimal"):
+            text = values.astype("float64").astype(str)
+        else:
+            text = values.map(str)
+        columns[col] = text.where(~missing, "")
+    return pd.DataFrame(columns, index=frame.index)
 
 
 def load(path: Path, salt: str) -> dict[str, tuple[str, dict]]:
@@ -109,6 +137,7 @@ def derive(frame: pd.DataFrame, links: Links) -> dict[str, dict]:
     return pieces
 
 
+@functools.cache
 def csv_header(dialect: str) -> bytes:
     """The BOM and header line of the catalogue CSV in ``dialect``."""
     return csv_bytes(EXPORT_COLUMNS, [], dialect)

@@ -325,33 +325,15 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
     neighbours = _Neighbours(frame["id"].to_numpy(), lats, lons)
     todo = []
     for pid in ids:
-        paths = {lang: site_page_path("offer", pid, lang) for lang in LANGUAGES}
-        if pid not in affected and all(p in prev_keys for p in paths.values()):
-            for path in paths.values():
+        paths = [site_page_path("offer", pid, lang) for lang in LANGUAGES]
+        if pid not in affected and all(p in prev_keys for p in paths):
+            for path in paths:
                 outputs[path] = _Output(prev_keys[path])
         else:
-            todo.append(by_id[pid])
-    for row in frame.iloc[todo].to_dict("records") if todo else []:
-        pid = str(row["id"])
-        paths = {lang: site_page_path("offer", pid, lang) for lang in LANGUAGES}
-        near = neighbours.of(by_id[pid])
-        nearby = [
-            {"id": n, "names": {lang: names[lang][by_id[n]] for lang in LANGUAGES}, "km": km}
-            for n, km in near
-        ]
-        photo = photos.get(pid)
-        for lang, path in paths.items():
-            ctx = offer_context(row, lang, links, nearby, photo)
-            ctx["asset_prefix"] = "../../"
-            outputs[path] = _Output(_key(ctx), _maker(env, "offer.html", ctx))
-    for photo in photos.values():
-        if photo:
-            outputs[f"photos/{photo['file']}"] = _Output(
-                photo["stamp"], source=Path(photo["source"])
-            )
+            todo.append(pid)
 
-    # Lists: keyed by what they show (the rows' hashes), their contexts made only when that
-    # changed, so an approval re-renders one partner's and one district's pages.
+    # Lists are keyed by what they show (their rows' hashes); their rows are read below
+    # only where that changed, so an approval re-renders one partner's and one district's.
     listed = listed_partners(partners, frame)
     by_partner: dict[str, list[str]] = {}
     by_district: dict[str, list[str]] = {}
@@ -366,9 +348,7 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
     def signature(members: list[str]) -> list[str]:
         return sorted(f"{pid}={hashes[pid]}" for pid in members)
 
-    def rows_of(members: list[str]) -> list[dict]:
-        return frame.iloc[[by_id[m] for m in members]].to_dict("records") if members else []
-
+    lists = []  # (kind, subject, path, key, members)
     partner_pages = []
     for partner in listed.to_dict("records"):
         partner_id = clean(partner["id"])
@@ -378,15 +358,46 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
         members = by_partner.get(partner_id, [])
         sig = _key("partner", partner, signature(members))
         for lang in LANGUAGES:
-            outputs[site_page_path("partner", partner_id, lang)] = _Output(
-                _key(sig, lang), _list_maker(env, "partner", partner, members, rows_of, lang, links)
-            )
+            path = site_page_path("partner", partner_id, lang)
+            lists.append(("partner", partner, lang, path, _key(sig, lang), members))
     for teryt in DISTRICT_TERYTS:
         members = by_district.get(teryt, [])
         sig = _key("district", teryt, signature(members))
         for lang in LANGUAGES:
-            outputs[site_page_path("district", teryt, lang)] = _Output(
-                _key(sig, lang), _list_maker(env, "district", teryt, members, rows_of, lang, links)
+            path = site_page_path("district", teryt, lang)
+            lists.append(("district", teryt, lang, path, _key(sig, lang), members))
+    needed = set(todo)
+    for _kind, _subject, _lang, path, key, members in lists:
+        if prev_keys.get(path) != key:
+            needed.update(members)
+    # One conversion to plain rows for everything that is rendered (per page it was most
+    # of a full build).
+    order = sorted(by_id[pid] for pid in needed)
+    records = dict(zip((ids[i] for i in order), frame.iloc[order].to_dict("records"), strict=True))
+    for kind, subject, lang, path, key, members in lists:
+        if prev_keys.get(path) == key:
+            outputs[path] = _Output(key)
+        else:
+            rows = [records[m] for m in members]
+            outputs[path] = _Output(key, _list_maker(env, kind, subject, rows, lang, links))
+
+    for pid in todo:
+        row = records[pid]
+        near = neighbours.of(by_id[pid])
+        nearby = [
+            {"id": n, "names": {lang: names[lang][by_id[n]] for lang in LANGUAGES}, "km": km}
+            for n, km in near
+        ]
+        photo = photos.get(pid)
+        for lang in LANGUAGES:
+            ctx = offer_context(row, lang, links, nearby, photo)
+            ctx["asset_prefix"] = "../../"
+            path = site_page_path("offer", pid, lang)
+            outputs[path] = _Output(_key(ctx), _maker(env, "offer.html", ctx))
+    for photo in photos.values():
+        if photo:
+            outputs[f"photos/{photo['file']}"] = _Output(
+                photo["stamp"], source=Path(photo["source"])
             )
 
     stamps = _stamps(frame)
@@ -622,9 +633,9 @@ class _Neighbours:
         return [(str(ids[j]), float(km[j])) for j in ranked]
 
 
-def _list_maker(env, kind, subject, members, rows_of, lang, links) -> Callable[[], bytes]:
+def _list_maker(env, kind, subject, rows, lang, links) -> Callable[[], bytes]:
     def make() -> bytes:
-        offers = _sorted_entries(rows_of(members), lang, links)
+        offers = _sorted_entries(rows, lang, links)
         if kind == "partner":
             ctx = partner_context(subject, offers, lang, links)
         else:
