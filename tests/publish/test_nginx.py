@@ -188,9 +188,20 @@ def test_the_index_map_draws_every_offering_from_the_district_files(browser, bui
     screenshot(page, "publish-index-map")
     assert page.blocked_requests == []
     page.context.close()
-    # The same page works without any server, opened as a file.
-    page = offline_page(browser, 1100, 900)
+    # The same page works without any server, opened as a file (anything else is refused).
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    refused: list[str] = []
+
+    def only_files(route):
+        if route.request.url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_files)
+    page = context.new_page()
     page.goto((out / "pl" / "map.html").resolve().as_uri())
     _map_checks(page, page, offer_pages)
-    assert page.blocked_requests == []
-    page.context.close()
+    assert refused == []
+    context.close()
