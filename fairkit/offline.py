@@ -42,6 +42,7 @@ from mapview import assets
 from mapview.builder import (
     OFFLINE_UI_SCRIPT_PATH,
     InlineScript,
+    ProductLayer,
     _script_json,
     product_rows,
     render_product_map,
@@ -151,21 +152,21 @@ def _http_url(url: object) -> str:
     return url if parts.scheme in ("http", "https") and parts.netloc else ""
 
 
-def _text(row: pd.Series, col: str) -> str:
+def _text(row, col: str) -> str:
     value = row.get(col)
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     return str(value).strip()
 
 
-def _access(row: pd.Series, lang: str) -> list[str]:
+def _access(row, lang: str) -> list[str]:
     """Accessibility words for a card: the wheelchair level as stated, then family/pets."""
     level = wheelchair_cell(row.get("wheelchair"))
     words = [wheelchair_label(level, lang).lower()] if level else []
     return words + [_tr(f, lang) for f in ("family", "pets") if row.get(f) is True]
 
 
-def _availability(row: pd.Series, lang: str) -> str:
+def _availability(row, lang: str) -> str:
     start, end = row.get("event_start"), row.get("event_end")
     if pd.notna(start) or pd.notna(end):
         parts = [pd.Timestamp(d).strftime("%d.%m.%Y") for d in (start, end) if pd.notna(d)]
@@ -184,7 +185,8 @@ def product_details(products: pd.DataFrame, lang: str = "pl") -> dict[str, dict]
     with Polish as the fallback for empty names and descriptions."""
     check_language(lang)
     out: dict[str, dict] = {}
-    for _, row in products.iterrows():
+    # Plain records, not iterrows(): a Series per row made this most of a large map's time.
+    for row in products.to_dict("records"):
         name = _text(row, f"name_{lang}") or _text(row, "name_pl")
         desc = _text(row, f"description_{lang}") or _text(row, "description_pl")
         sector = _text(row, "partner_sector")
@@ -256,6 +258,29 @@ def _inline_assets(page: str) -> str:
     return page
 
 
+_PARTS_ROWS = "(window.OFFLINE_MAP_PARTS||[]).reduce(function(a,p){return a.concat(p[0]);},[])"
+_PARTS_DETAILS = (
+    "(window.OFFLINE_MAP_PARTS||[]).reduce(function(a,p){return Object.assign(a,p[1]);},{})"
+)
+
+
+def _take_data_from_scripts(fmap, ui: OfflineUI, scripts: tuple[str, ...]) -> None:
+    """Point the product layer and the panel at the parts the data scripts push."""
+    layers = [c for c in _descendants(fmap) if isinstance(c, ProductLayer)]
+    if len(layers) != 1:
+        raise RuntimeError("the offline map expects exactly one product layer")
+    layers[0].data = _PARTS_ROWS
+    ui.details = _PARTS_DETAILS
+    tags = "".join(f'<script src="{html.escape(src)}"></script>' for src in scripts)
+    fmap.get_root().header.add_child(Element(tags), name="offline_data")
+
+
+def _descendants(element):
+    for child in element._children.values():
+        yield child
+        yield from _descendants(child)
+
+
 def offline_map_html(
     products: pd.DataFrame,
     lang: str = "pl",
@@ -263,8 +288,17 @@ def offline_map_html(
     basemap: str = "offline",
     as_of: date | None = None,
     tiles: TileConfig | None = None,
+    data_scripts: tuple[str, ...] = (),
 ) -> str:
-    """The self-contained HTML page (see :func:`export_offline_map`)."""
+    """The self-contained HTML page (see :func:`export_offline_map`).
+
+    With ``data_scripts`` (relative URLs) the page carries no offerings itself: it loads
+    those scripts, each pushing ``[marker rows, details]`` (see
+    :func:`mapview.builder.product_rows`, :func:`product_details`) onto
+    ``window.OFFLINE_MAP_PARTS``, and shows what they hold. The static site uses this so
+    that one approval rewrites one district's data, not the page. Plain ``<script src>``
+    tags, so the page still works from ``file://``.
+    """
     check_language(lang)
     if basemap not in OFFLINE_BASEMAPS:
         raise ValueError(f"basemap {basemap!r} is not one of {OFFLINE_BASEMAPS} for a single file")
@@ -288,8 +322,11 @@ def offline_map_html(
     text = {k: _tr(k, lang) for k in UI_TEXT if k not in ("title", "cluster")}
     # The UI's code (mapview/js/src/offline_ui.js, linted with the map's), then its call.
     InlineScript(OFFLINE_UI_SCRIPT_PATH).add_to(fmap)
-    OfflineUI(details, text).add_to(fmap)
+    ui = OfflineUI(details, text)
+    ui.add_to(fmap)
     root = fmap.get_root()
+    if data_scripts:
+        _take_data_from_scripts(fmap, ui, data_scripts)
     root.header.add_child(Element(OFFLINE_CSS), name="offline_css")
     stamp = (as_of or date.today()).strftime("%d.%m.%Y")
     bar = (
@@ -309,6 +346,8 @@ def offline_map_html(
     )
     root.html.add_child(Element(bar), name="offline_ui")
     page = root.render()
+    if data_scripts and _PARTS_ROWS not in page:
+        raise RuntimeError("the product layer no longer reads its rows from `data`")
     page = page.replace("<html>", f'<html lang="{lang}">', 1)
     page = page.replace("<head>", f"<head>\n<title>{html.escape(title)}</title>", 1)
     return _inline_assets(page)

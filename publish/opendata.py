@@ -1,22 +1,21 @@
 """Open data beside the site: GeoJSON, CSV (plain and Polish Excel), iCalendar, a change
 feed and DCAT-AP metadata.
 
-The tables reuse :func:`catalogue.exchange.export_catalogue` (one field list, formulas
-neutralised in CSV); what is added here is only what a format needs on top (RFC 7946
-feature ids, iCalendar events, DCAT).
+The tables reuse :func:`catalogue.exchange.export_rows` and the catalogue's CSV and GeoJSON
+writers per offering (:mod:`publish.rowcache`, one field list, formulas neutralised in CSV);
+what is added here is only what a format needs on top (RFC 7946 feature ids, iCalendar
+events, the change feed, DCAT).
 """
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import UTC, datetime
 
 import pandas as pd
 
 from catalogue.events import calendar_bytes
-from catalogue.exchange import export_catalogue
-from publish.pages import Links, clean
+from publish.pages import Links
 
 # Licences staff may choose (allow-list); CC BY 4.0 is the default.
 LICENCES: dict[str, dict[str, str]] = {
@@ -59,26 +58,6 @@ def check_licence(code: str) -> str:
     return code
 
 
-def geojson_bytes(frame: pd.DataFrame) -> bytes:
-    """RFC 7946 FeatureCollection of ``frame`` ([lon, lat], WGS84, no ``crs``), each feature
-    with the offering's id as its stable ``id`` (properties from the catalogue export)."""
-    buffer = io.BytesIO()
-    export_catalogue(frame, "geojson", buffer)
-    doc = json.loads(buffer.getvalue())
-    doc.pop("crs", None)
-    for feature in doc["features"]:
-        feature["properties"].pop("status", None)
-        feature["id"] = feature["properties"]["id"]
-    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
-
-
-def csv_bytes(frame: pd.DataFrame, excel_pl: bool = False) -> bytes:
-    """The catalogue export as CSV (UTF-8, BOM); ``excel_pl``: ``;`` and decimal comma."""
-    buffer = io.BytesIO()
-    export_catalogue(frame, "csv", buffer, csv_dialect="excel-pl" if excel_pl else "standard")
-    return buffer.getvalue()
-
-
 def _aware(value) -> datetime | None:
     if value is None or pd.isna(value):
         return None
@@ -108,33 +87,29 @@ def ics_bytes(frame: pd.DataFrame, links: Links, host: str) -> bytes:
     )
 
 
-def changes_bytes(frame: pd.DataFrame, removed: dict[str, str], links: Links) -> bytes:
-    """The change feed: every published offering with its ``updated`` time and page, newest
-    first, and offerings taken off the site (``removed``: id → ISO time). A portal keeps the
-    time of its last read and takes entries with ``updated``/``removed`` after it."""
-    offerings = []
-    for _, row in frame.iterrows():
-        stamp = updated_at(row)
-        pid = clean(row["id"])
-        offerings.append(
-            {
-                "id": pid,
-                "updated": stamp.isoformat() if stamp else None,
-                "url": links.page("offer", pid, "pl"),
-            }
-        )
-    offerings.sort(key=lambda o: (o["updated"] or "", o["id"]), reverse=True)
-    stamps = [o["updated"] for o in offerings if o["updated"]] + list(removed.values())
+def changes_bytes(
+    offerings: list[tuple[str, str | None]], removed: dict[str, str], links: Links
+) -> bytes:
+    """The change feed: every published offering (``(id, updated ISO time)`` pairs, see
+    :func:`updated_at`) with its page, newest first, and offerings taken off the site
+    (``removed``: id → ISO time). A portal keeps the time of its last read and takes entries
+    with ``updated``/``removed`` after it."""
+    entries = [
+        {"id": pid, "updated": stamp, "url": links.page("offer", pid, "pl")}
+        for pid, stamp in offerings
+    ]
+    entries.sort(key=lambda o: (o["updated"] or "", o["id"]), reverse=True)
+    stamps = [o["updated"] for o in entries if o["updated"]] + list(removed.values())
     doc = {
         "generated": max(stamps) if stamps else None,
         "geojson": links.root("data/catalogue.geojson"),
-        "offerings": offerings,
+        "offerings": entries,
         "removed": [
             {"id": k, "removed": v}
             for k, v in sorted(removed.items(), key=lambda kv: (kv[1], kv[0]), reverse=True)
         ],
     }
-    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
 def dcat_bytes(links: Links, licence: str, modified: str | None, count: int) -> bytes:

@@ -37,7 +37,7 @@ from xml.sax.saxutils import escape as xml_escape
 import numpy as np
 import pandas as pd
 
-from catalogue.filters import nearby_products, prepare_frame
+from catalogue.filters import prepare_frame
 from catalogue.partners import listed_partners
 from catalogue.photos import resolve as resolve_photo
 from catalogue.storage import CatalogueStore
@@ -46,7 +46,7 @@ from fairkit.offline import offline_map_html
 from fairkit.pdf_common import public_base_url, public_site_url, site_page_path
 from geodata import DISTRICT_TERYTS, distance_km, district_name, fold_text
 from mapview.tiles import load_tile_config
-from publish import opendata
+from publish import opendata, rowcache
 from publish.pages import (
     NEARBY_LIMIT,
     NEARBY_RADIUS_KM,
@@ -57,11 +57,9 @@ from publish.pages import (
     entry,
     environment,
     index_context,
-    localised,
     offer_context,
     partner_context,
     render,
-    script_json,
 )
 from publish.text import text
 
@@ -197,6 +195,7 @@ def _clean_old_versions(versions: Path, keep: Path) -> None:
         if old != keep:
             shutil.rmtree(old, ignore_errors=True)
             (versions / f"{old.name}.state.json").unlink(missing_ok=True)
+            (versions / f"{old.name}.pieces.pickle").unlink(missing_ok=True)
 
 
 def _next_version_dir(versions: Path) -> Path:
@@ -249,21 +248,6 @@ def _first_photo(rows: list[dict]) -> dict | None:
     return None
 
 
-_HASHED_SKIP = {"search_text", "sort_name"}
-
-
-def _row_hashes(frame: pd.DataFrame, photos: dict[str, dict | None]) -> dict[str, str]:
-    cols = [c for c in frame.columns if c not in _HASHED_SKIP]
-    out = {}
-    for record in frame[cols].to_dict("records"):
-        pid = str(record["id"])
-        photo = photos.get(pid)
-        out[pid] = _key(
-            record, photo and {k: photo[k] for k in ("file", "stamp", "author", "licence")}
-        )
-    return out
-
-
 # -- the build ----------------------------------------------------------------------------
 
 
@@ -300,8 +284,9 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
     frame = _published(store)
     partners = store.partners_frame()
     photo_rows = store.published_photos()
-    photos = {pid: _first_photo(photo_rows.get(pid, [])) for pid in frame["id"]}
-    hashes = _row_hashes(frame, photos)
+    ids = frame["id"].astype(str).tolist()
+    photos = {pid: _first_photo(photo_rows[pid]) if pid in photo_rows else None for pid in ids}
+    hashes = rowcache.row_hashes(frame, photos)
 
     current = current_version_dir(out)
     prev = load_state(out) if current is not None else {}
@@ -323,30 +308,91 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
         if pid not in hashes:
             removed[pid] = now.isoformat()
 
+    # Per-offering pieces of the catalogue-wide files: derived only for new or changed rows.
+    cached = {} if current is None or full else rowcache.load(_cache_path(current), salt)
+    stale = [i for i, pid in enumerate(ids) if cached.get(pid, ("",))[0] != hashes[pid]]
+    fresh = rowcache.derive(frame.iloc[stale], links)
+    pieces = {pid: fresh[pid] if pid in fresh else cached[pid][1] for pid in ids}
+
     affected = _affected(frame, hashes, prev_rows, bool(prev_keys))
     env = environment()
     outputs: dict[str, _Output] = {}
-    by_id = {pid: i for i, pid in enumerate(frame["id"])}
-    names = {
-        pid: {lang: localised(row, "name", lang)[0] for lang in LANGUAGES}
-        for pid, row in zip(frame["id"], frame.to_dict("records"), strict=True)
-    }
+    by_id = {pid: i for i, pid in enumerate(ids)}
+    names = _names(frame)
 
     # Offering pages: recomputed only where the offering or one near it changed.
-    slim = frame[["id", "lat", "lon"]]
     lats, lons = frame["lat"].to_numpy(float), frame["lon"].to_numpy(float)
-    for pid, row in zip(frame["id"], frame.to_dict("records"), strict=True):
-        paths = {lang: site_page_path("offer", pid, lang) for lang in LANGUAGES}
-        if pid not in affected and all(p in prev_keys for p in paths.values()):
-            for path in paths.values():
+    neighbours = _Neighbours(frame["id"].to_numpy(), lats, lons)
+    todo = []
+    for pid in ids:
+        paths = [site_page_path("offer", pid, lang) for lang in LANGUAGES]
+        if pid not in affected and all(p in prev_keys for p in paths):
+            for path in paths:
                 outputs[path] = _Output(prev_keys[path])
+        else:
+            todo.append(pid)
+
+    # Lists are keyed by what they show (their rows' hashes); their rows are read below
+    # only where that changed, so an approval re-renders one partner's and one district's.
+    listed = listed_partners(partners, frame)
+    by_partner: dict[str, list[str]] = {}
+    by_district: dict[str, list[str]] = {}
+    by_bucket: dict[str, list[str]] = {b: [] for b in rowcache.BUCKETS}
+    for pid, partner_id, teryt in zip(
+        ids, frame["partner_id"].map(clean), frame["district_teryt"].map(clean), strict=True
+    ):
+        by_partner.setdefault(partner_id, []).append(pid)
+        by_district.setdefault(teryt, []).append(pid)
+        by_bucket[rowcache.bucket_of(teryt)].append(pid)
+
+    def signature(members: list[str]) -> list[str]:
+        return sorted(f"{pid}={hashes[pid]}" for pid in members)
+
+    lists = []  # (kind, subject, path, key, members)
+    partner_pages = []
+    for partner in listed.to_dict("records"):
+        partner_id = clean(partner["id"])
+        if not _SAFE_ID.match(partner_id):
             continue
-        near = _nearby(slim, lats, lons, by_id[pid], pid)
-        nearby = [{"id": n, "names": names[n], "km": km} for n, km in near]
+        partner_pages.append(partner)
+        members = by_partner.get(partner_id, [])
+        sig = _key("partner", partner, signature(members))
+        for lang in LANGUAGES:
+            path = site_page_path("partner", partner_id, lang)
+            lists.append(("partner", partner, lang, path, _key(sig, lang), members))
+    for teryt in DISTRICT_TERYTS:
+        members = by_district.get(teryt, [])
+        sig = _key("district", teryt, signature(members))
+        for lang in LANGUAGES:
+            path = site_page_path("district", teryt, lang)
+            lists.append(("district", teryt, lang, path, _key(sig, lang), members))
+    needed = set(todo)
+    for _kind, _subject, _lang, path, key, members in lists:
+        if prev_keys.get(path) != key:
+            needed.update(members)
+    # One conversion to plain rows for everything that is rendered (per page it was most
+    # of a full build).
+    order = sorted(by_id[pid] for pid in needed)
+    records = dict(zip((ids[i] for i in order), frame.iloc[order].to_dict("records"), strict=True))
+    for kind, subject, lang, path, key, members in lists:
+        if prev_keys.get(path) == key:
+            outputs[path] = _Output(key)
+        else:
+            rows = [records[m] for m in members]
+            outputs[path] = _Output(key, _list_maker(env, kind, subject, rows, lang, links))
+
+    for pid in todo:
+        row = records[pid]
+        near = neighbours.of(by_id[pid])
+        nearby = [
+            {"id": n, "names": {lang: names[lang][by_id[n]] for lang in LANGUAGES}, "km": km}
+            for n, km in near
+        ]
         photo = photos.get(pid)
-        for lang, path in paths.items():
+        for lang in LANGUAGES:
             ctx = offer_context(row, lang, links, nearby, photo)
             ctx["asset_prefix"] = "../../"
+            path = site_page_path("offer", pid, lang)
             outputs[path] = _Output(_key(ctx), _maker(env, "offer.html", ctx))
     for photo in photos.values():
         if photo:
@@ -354,37 +400,14 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
                 photo["stamp"], source=Path(photo["source"])
             )
 
-    # Lists: partners, districts, the index, search data, the map, sitemap and open data.
-    records = frame.to_dict("records")
-    listed = listed_partners(partners, frame)
-    offers_by_partner: dict[str, list[dict]] = {}
-    offers_by_district: dict[str, list[dict]] = {}
-    for row in records:
-        offers_by_partner.setdefault(clean(row.get("partner_id")), []).append(row)
-        offers_by_district.setdefault(clean(row.get("district_teryt")), []).append(row)
-    partner_pages = []
-    for partner in listed.to_dict("records"):
-        pid = clean(partner["id"])
-        if not _SAFE_ID.match(pid):
-            continue
-        partner_pages.append(partner)
-        for lang in LANGUAGES:
-            offers = _sorted_entries(offers_by_partner.get(pid, []), lang, links)
-            ctx = partner_context(partner, offers, lang, links)
-            ctx["asset_prefix"] = "../../"
-            outputs[site_page_path("partner", pid, lang)] = _Output(
-                _key(ctx), _maker(env, "partner.html", ctx)
-            )
-    for teryt in DISTRICT_TERYTS:
-        for lang in LANGUAGES:
-            offers = _sorted_entries(offers_by_district.get(teryt, []), lang, links)
-            ctx = district_context(teryt, offers, lang, links)
-            ctx["asset_prefix"] = "../../"
-            outputs[site_page_path("district", teryt, lang)] = _Output(
-                _key(ctx), _maker(env, "district.html", ctx)
-            )
-
-    everything = _key(sorted(hashes.items()))
+    stamps = _stamps(frame)
+    newest = max((s for s in stamps if s is not None), default=None)
+    as_of = (newest or datetime(2000, 1, 1, tzinfo=UTC)).date()
+    bucket_sigs = {b: _key(b, signature(m)) for b, m in by_bucket.items()}
+    # Online tiles only where the operator configured them (mapview.tiles); otherwise
+    # the schematic base inside the page, which works with no network at all.
+    tiles = load_tile_config()
+    basemap = "online" if "online" in tiles.basemaps else "offline"
     for lang in LANGUAGES:
         ctx = index_context(
             lang,
@@ -394,7 +417,7 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
                 {
                     "name": district_name(t, lang),
                     "url": links.page("district", t, lang),
-                    "count": len(offers_by_district.get(t, [])),
+                    "count": len(by_district.get(t, [])),
                 }
                 for t in DISTRICT_TERYTS
             ],
@@ -414,12 +437,20 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
             opendata.licence_info(licence),
         )
         ctx["asset_prefix"] = "../"
+        ctx["search_scripts"] = [f"search/{b}.js" for b in rowcache.BUCKETS]
         outputs[f"{lang}/index.html"] = _Output(_key(ctx), _maker(env, "index.html", ctx))
-        outputs[f"{lang}/search.js"] = _Output(
-            _key("search", lang, everything), _search_maker(records, lang, links)
-        )
+        for bucket, members in by_bucket.items():
+            outputs[f"{lang}/search/{bucket}.js"] = _Output(
+                _key("search", lang, bucket_sigs[bucket]),
+                _search_maker([pieces[m]["search"][lang] for m in members]),
+            )
+            outputs[f"{lang}/map/{bucket}.js"] = _Output(
+                _key("map", lang, bucket_sigs[bucket]),
+                _map_data_maker([(m, pieces[m]) for m in members], lang),
+            )
         outputs[f"{lang}/map.html"] = _Output(
-            _key("map", lang, everything), _map_maker(frame, lang)
+            _key("map-page", lang, str(as_of), basemap, repr(tiles)),
+            _map_maker(frame.iloc[:0], lang, as_of, basemap, tiles),
         )
     outputs["index.html"] = _Output(_key("root", links.site), lambda: _root_index(links))
     for asset in ("style.css", "search.js"):
@@ -433,23 +464,7 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
         _key("robots", links.site),
         lambda: f"User-agent: *\nAllow: /\nSitemap: {links.root('sitemap.xml')}\n".encode(),
     )
-    data_key = _key("data", everything, removed, licence)
-    host = urlsplit(links.site).hostname or "localhost"
-    modified = max(
-        (opendata.updated_at(r) for r in records if opendata.updated_at(r)), default=None
-    )
-    makers = {
-        "catalogue.geojson": lambda: opendata.geojson_bytes(frame),
-        "catalogue.csv": lambda: opendata.csv_bytes(frame),
-        "catalogue-excel.csv": lambda: opendata.csv_bytes(frame, excel_pl=True),
-        "events.ics": lambda: opendata.ics_bytes(frame, links, host),
-        "changes.json": lambda: opendata.changes_bytes(frame, removed, links),
-        "dcat.jsonld": lambda: opendata.dcat_bytes(
-            links, licence, modified.isoformat() if modified else None, len(frame)
-        ),
-    }
-    for name, make in makers.items():
-        outputs[f"data/{name}"] = _Output(data_key, make)
+    _open_data(outputs, frame, ids, pieces, hashes, stamps, removed, links, licence)
 
     result = _write_version(out, current, prev_files, prev_keys, outputs, version, len(frame))
     state = {
@@ -464,6 +479,7 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
         "files": result.pop("files"),
     }
     version_dir = result["version_dir"]
+    rowcache.save(_cache_path(version_dir), salt, {p: (hashes[p], pieces[p]) for p in ids})
     state_path = version_dir.parent / f"{version_dir.name}.state.json"
     state_path.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
     _swap(out, version_dir)
@@ -487,6 +503,64 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
         build.seconds,
     )
     return build
+
+
+def _cache_path(version_dir: Path) -> Path:
+    return version_dir.parent / f"{version_dir.name}.pieces.pickle"
+
+
+def _names(frame: pd.DataFrame) -> dict[str, list[str]]:
+    """Every offering's name per language, Polish where a translation is missing
+    (:func:`publish.pages.localised`, column-wise)."""
+    polish = frame["name_pl"].map(clean)
+    out = {"pl": polish.tolist()}
+    for lang in LANGUAGES:
+        if lang != "pl":
+            own = frame[f"name_{lang}"].map(clean)
+            out[lang] = own.where(own != "", polish).tolist()
+    return out
+
+
+def _stamps(frame: pd.DataFrame) -> list[datetime | None]:
+    """:func:`publish.opendata.updated_at` of every row, column-wise."""
+    found = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us, UTC]")
+    for col in ("updated_at", "decided_at", "created_at"):
+        if col in frame.columns:
+            found = found.fillna(pd.to_datetime(frame[col], utc=True, errors="coerce"))
+    return [None if pd.isna(s) else s.to_pydatetime().replace(microsecond=0) for s in found]
+
+
+def _open_data(outputs, frame, ids, pieces, hashes, stamps, removed, links, licence) -> None:
+    """The open-data files: joined from the stored per-offering pieces (no per-row work)."""
+    everything = _key(sorted(hashes.items()))
+    host = urlsplit(links.site).hostname or "localhost"
+    events = (frame["event_start"].notna() | frame["event_end"].notna()).to_numpy(bool)
+    event_idx = np.flatnonzero(events).tolist()
+    event_key = _key("ics", sorted(f"{ids[i]}={hashes[ids[i]]}" for i in event_idx))
+    newest = max((s for s in stamps if s is not None), default=None)
+    changes = [(pid, s.isoformat() if s else None) for pid, s in zip(ids, stamps, strict=True)]
+    outputs["data/catalogue.geojson"] = _Output(
+        _key("geojson", everything),
+        lambda: rowcache.geojson_bytes([pieces[p]["feature"] for p in ids]),
+    )
+    for name, dialect in (("catalogue.csv", "standard"), ("catalogue-excel.csv", "excel-pl")):
+        outputs[f"data/{name}"] = _Output(
+            _key("csv", dialect, everything),
+            lambda d=dialect: rowcache.csv_file([pieces[p]["csv"][d] for p in ids], d),
+        )
+    outputs["data/events.ics"] = _Output(
+        event_key,
+        lambda: opendata.ics_bytes(frame.iloc[event_idx], links, host),
+    )
+    outputs["data/changes.json"] = _Output(
+        _key("changes", changes, removed), lambda: opendata.changes_bytes(changes, removed, links)
+    )
+    outputs["data/dcat.jsonld"] = _Output(
+        _key("dcat", newest, len(frame)),
+        lambda: opendata.dcat_bytes(
+            links, licence, newest.isoformat() if newest else None, len(frame)
+        ),
+    )
 
 
 def _maker(env, template: str, ctx: dict) -> Callable[[], bytes]:
@@ -525,49 +599,79 @@ def _affected(
 _DEG_LAT_KM = 111.0
 
 
-def _nearby(slim: pd.DataFrame, lats, lons, i: int, pid: str) -> list[tuple[str, float]]:
-    """(id, km) of the offerings near row ``i`` via :func:`catalogue.filters.nearby_products`
-    on a bounding-box preselection (the distance rule stays the catalogue's)."""
-    lat, lon = float(lats[i]), float(lons[i])
-    dlat = NEARBY_RADIUS_KM / _DEG_LAT_KM * 1.05
-    dlon = dlat / max(np.cos(np.radians(lat)), 0.1)
-    box = (np.abs(lats - lat) <= dlat) & (np.abs(lons - lon) <= dlon)
-    near = nearby_products(slim[box], lat, lon, NEARBY_RADIUS_KM, exclude_id=pid).head(NEARBY_LIMIT)
-    return [(str(n), float(km)) for n, km in zip(near["id"], near["distance_km"], strict=True)]
+class _Neighbours:
+    """The offerings near each offering, by the rule of
+    :func:`catalogue.filters.nearby_products` (``distance_km`` within the radius, nearest
+    first, ties by id) on numpy arrays: a latitude band found by binary search, a longitude
+    box, then the exact distance for the few candidates. A pandas filter and sort per
+    offering was a third of a full build."""
+
+    def __init__(self, ids, lats, lons) -> None:
+        self.ids = np.asarray(ids, dtype=object)
+        self.lats = np.asarray(lats, dtype=float)
+        self.lons = np.asarray(lons, dtype=float)
+        self.order = np.argsort(self.lats, kind="stable")
+        self.sorted_lats = self.lats[self.order]
+
+    def of(self, i: int) -> list[tuple[str, float]]:
+        """(id, km) of at most ``NEARBY_LIMIT`` offerings near row ``i``, nearest first."""
+        lat, lon = float(self.lats[i]), float(self.lons[i])
+        dlat = NEARBY_RADIUS_KM / _DEG_LAT_KM * 1.05
+        dlon = dlat / max(np.cos(np.radians(lat)), 0.1)
+        lo = np.searchsorted(self.sorted_lats, lat - dlat, side="left")
+        hi = np.searchsorted(self.sorted_lats, lat + dlat, side="right")
+        band = self.order[lo:hi]
+        band = band[np.abs(self.lons[band] - lon) <= dlon]
+        km = distance_km(lat, lon, self.lats[band], self.lons[band])
+        near = km <= NEARBY_RADIUS_KM
+        band, km = band[near], km[near]
+        ids = self.ids[band]
+        pid = self.ids[i]
+        keep = ids != pid
+        ids, km = ids[keep], km[keep]
+        ranked = np.lexsort((ids.astype(str), km))[:NEARBY_LIMIT]
+        return [(str(ids[j]), float(km[j])) for j in ranked]
 
 
-def _search_maker(records: list[dict], lang: str, links: Links) -> Callable[[], bytes]:
+def _list_maker(env, kind, subject, rows, lang, links) -> Callable[[], bytes]:
     def make() -> bytes:
-        items = []
-        for row in records:
-            name, _ = localised(row, "name", lang)
-            teryt = clean(row.get("district_teryt"))
-            place = district_name(teryt, lang) if teryt else ""
-            category = CATEGORY_BY_SLUG[row["category"]].label(lang)
-            folded = fold_text(
-                " ".join(
-                    [clean(row.get(f"name_{c}")) for c in LANGUAGES]
-                    + [clean(row.get("address")), clean(row.get("tags")), place, category]
-                )
-            )
-            items.append(
-                [folded, name, links.page("offer", row["id"], lang), f"{category} · {place}"]
-            )
-        items.sort(key=lambda it: (fold_text(it[1]), it[2]))
-        return f"window.SITE_SEARCH={script_json(items)};\n".encode()
+        offers = _sorted_entries(rows, lang, links)
+        if kind == "partner":
+            ctx = partner_context(subject, offers, lang, links)
+        else:
+            ctx = district_context(subject, offers, lang, links)
+        ctx["asset_prefix"] = "../../"
+        return render(env, f"{kind}.html", ctx)
 
     return make
 
 
-def _map_maker(frame: pd.DataFrame, lang: str) -> Callable[[], bytes]:
+def _search_maker(items: list[tuple[str, str, str]]) -> Callable[[], bytes]:
+    return lambda: rowcache.search_script(items)
+
+
+def _map_data_maker(members: list[tuple[str, dict]], lang: str) -> Callable[[], bytes]:
     def make() -> bytes:
-        stamps = [opendata.updated_at(r) for r in frame.to_dict("records")]
-        as_of = max((s for s in stamps if s), default=datetime(2000, 1, 1, tzinfo=UTC)).date()
-        # Online tiles only where the operator configured them (mapview.tiles); otherwise
-        # the schematic base inside the page, which works with no network at all.
-        tiles = load_tile_config()
-        basemap = "online" if "online" in tiles.basemaps else "offline"
-        page = offline_map_html(frame, lang=lang, basemap=basemap, as_of=as_of, tiles=tiles)
+        shown = [
+            (pid, piece["marker"][lang], piece["details"][lang])
+            for pid, piece in members
+            if lang in piece["marker"]
+        ]
+        return rowcache.map_script(shown)
+
+    return make
+
+
+def _map_maker(empty: pd.DataFrame, lang: str, as_of, basemap, tiles) -> Callable[[], bytes]:
+    def make() -> bytes:
+        page = offline_map_html(
+            empty,
+            lang=lang,
+            basemap=basemap,
+            as_of=as_of,
+            tiles=tiles,
+            data_scripts=tuple(f"map/{b}.js" for b in rowcache.BUCKETS),
+        )
         # folium names its elements with random ids; number them so that a rebuild of the
         # same catalogue gives the same bytes.
         return _stable_ids(page).encode("utf-8")
@@ -631,23 +735,45 @@ def _write_version(
     version: int,
     offerings: int,
 ) -> dict:
-    """Write the new version directory; unchanged files are hard links to the current one."""
+    """Write the new version directory; unchanged files are hard links to the current one.
+
+    Plain ``os`` calls on string paths, each directory made once: at 30,000 files the
+    ``pathlib`` objects, ``is_file`` checks and ``mkdir`` calls per file were most of a
+    build that changed nothing."""
     version_dir = _next_version_dir(_versions_dir(out))
+    new_root = str(version_dir)
+    old_root = str(current) if current is not None else None
+    made: set[str] = set()
     written: list[str] = []
     kept = 0
     files: dict[str, list[str]] = {}
+
+    def place(path: str) -> str:
+        folder = os.path.dirname(path)
+        if folder not in made:
+            os.makedirs(os.path.join(new_root, folder), exist_ok=True)
+            made.add(folder)
+        return os.path.join(new_root, path)
+
+    def link(source: str, target: str) -> bool:
+        try:
+            os.link(source, target)
+        except FileNotFoundError:
+            return False
+        except OSError:
+            shutil.copy2(source, target)
+        return True
+
     try:
         for path, output in outputs.items():
-            target = version_dir / path
-            old = current / path if current is not None else None
-            old_ok = old is not None and path in prev_files and old.is_file()
-            if old_ok and prev_keys.get(path) == output.key:
-                _link_or_copy(old, target)
+            target = place(path)
+            old = os.path.join(old_root, path) if old_root and path in prev_files else None
+            if old and prev_keys.get(path) == output.key and link(old, target):
                 files[path] = [output.key, prev_files[path][1]]
                 kept += 1
                 continue
             if output.source is not None:
-                _link_or_copy(output.source, target)
+                _link_or_copy(output.source, Path(target))
                 files[path] = [output.key, output.key]
                 written.append(path)
                 continue
@@ -655,13 +781,12 @@ def _write_version(
                 raise RuntimeError(f"no previous file and no renderer for {path}")
             data = output.make()
             digest = _sha(data)
-            if old_ok and prev_files[path][1] == digest:
-                _link_or_copy(old, target)
-                kept += 1
-            else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
+            if not (old and prev_files[path][1] == digest and link(old, target)):
+                with open(target, "wb") as handle:
+                    handle.write(data)
                 written.append(path)
+            else:
+                kept += 1
             files[path] = [output.key, digest]
     except BaseException:
         shutil.rmtree(version_dir, ignore_errors=True)

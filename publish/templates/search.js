@@ -1,10 +1,20 @@
-// Client-side search of the static site: no server, works from file:// too. The data file
-// (<lang>/search.js, loaded before this one) sets window.SITE_SEARCH to
-// [[folded text, name, url, category · district], ...]. Results are built with
+// Client-side search of the static site: no server, works from file:// too. The data files
+// (<lang>/search/<district>.js, loaded before this one) each push one district's
+// [[folded text, name, url, category · district], ...] (sorted by folded name) onto
+// window.SITE_SEARCH_PARTS; they are merged here in that order. Results are built with
 // textContent only: partner text never becomes HTML.
 (function () {
   "use strict";
-  var items = window.SITE_SEARCH || [];
+  var parts = window.SITE_SEARCH_PARTS || [];
+  var items = [];
+  parts.forEach(function (part) { items = items.concat(part); });
+  var keys = items.map(function (it) { return fold(it[1]); });
+  var order = items.map(function (_, i) { return i; });
+  order.sort(function (a, b) {
+    if (keys[a] !== keys[b]) { return keys[a] < keys[b] ? -1 : 1; }
+    return items[a][2] < items[b][2] ? -1 : items[a][2] > items[b][2] ? 1 : 0;
+  });
+  items = order.map(function (i) { return items[i]; });
   var input = document.getElementById("q");
   var list = document.getElementById("q-results");
   var count = document.getElementById("q-count");

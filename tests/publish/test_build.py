@@ -13,6 +13,7 @@ from icalendar import Calendar
 from catalogue.exchange import import_file
 from catalogue.storage import CatalogueStore
 from catalogue.taxonomy import LANGUAGES
+from geodata import DISTRICT_TERYTS
 from publish import build_site
 from publish.pages import SCHEMA_TYPES
 from tests.publish.conftest import APP, HOSTILE, PHOTO_AUTHOR, SITE, parse_head, site_files
@@ -138,11 +139,31 @@ def test_partner_and_district_pages(built):
 def test_index_has_the_map_and_offline_search(built):
     _, out, _ = built
     index = (out / "pl" / "index.html").read_text()
-    assert '<iframe src="map.html"' in index and '<script src="search.js">' in index
-    assert (out / "pl" / "map.html").read_text().count("L.map(") == 1
-    data = (out / "pl" / "search.js").read_text()
-    assert data.startswith("window.SITE_SEARCH=") and "sample-001.html" in data
-    assert "<" not in data  # the hostile name travels as \u003c
+    assert '<iframe src="map.html"' in index
+    # The map and the search carry no offering themselves: one data file per district
+    # (plus one for anything outside the five), so one approval rewrites one district's.
+    buckets = [*DISTRICT_TERYTS, "other"]
+    for bucket in buckets:
+        assert f'<script src="search/{bucket}.js">' in index
+    page = (out / "pl" / "map.html").read_text()
+    assert page.count("L.map(") == 1 and "sample-001" not in page
+    for bucket in buckets:
+        assert f'<script src="map/{bucket}.js"></script>' in page
+    data = {b: (out / "pl" / "search" / f"{b}.js").read_text() for b in buckets}
+    markers = {b: (out / "pl" / "map" / f"{b}.js").read_text() for b in buckets}
+    for bucket in buckets:
+        assert data[bucket].startswith("(window.SITE_SEARCH_PARTS=")
+        assert markers[bucket].startswith("(window.OFFLINE_MAP_PARTS=")
+        assert "<" not in data[bucket] + markers[bucket]  # the hostile name travels as \u003c
+    sample = store_district(built, "sample-001")
+    assert "sample-001.html" in data[sample] and '"sample-001"' in markers[sample]
+    for bucket in set(buckets) - {sample}:
+        assert "sample-001" not in data[bucket] + markers[bucket]
+
+
+def store_district(built, pid: str) -> str:
+    frame = built[0].products_frame()
+    return str(frame.loc[frame["id"] == pid, "district_teryt"].iloc[0])
 
 
 def test_sitemap_and_robots_list_every_page(built):

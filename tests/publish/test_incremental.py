@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from catalogue.storage import CatalogueStore
+from catalogue.taxonomy import LANGUAGES
 from publish import build_site, load_state, rebuild_in_background
 from tests.publish.conftest import APP, SITE, mentions, offering, populate, publish_new, site_files
 
@@ -91,6 +92,32 @@ def test_an_approved_edit_rewrites_only_that_offering_and_lists_naming_it(site):
     for path in set(before) - diff:
         assert after[path] == before[path], f"{path} was rewritten"  # same bytes, inode, mtime
     assert "Renesansowy ratusz" in (out / "pl/offer/x-edit.html").read_text()
+
+
+DATA_FILES = {
+    "data/catalogue.geojson",
+    "data/catalogue.csv",
+    "data/catalogue-excel.csv",
+    "data/events.ics",
+    "data/changes.json",
+    "data/dcat.jsonld",
+}
+
+
+def test_an_approval_rewrites_its_pages_its_districts_data_and_the_open_data_only(site):
+    store, out, token = site
+    before = snapshot(out)
+    approve_edit(store, token, description_pl="Ratusz z wieżą zegarową i krużgankami.")
+    result = build(store, out)
+    after = snapshot(out)
+    own = {f"{lang}/offer/x-edit.html" for lang in LANGUAGES}
+    district = {f"{lang}/map/1804.js" for lang in LANGUAGES}  # the details show descriptions
+    allowed = own | district | {f"{lang}/search/1804.js" for lang in LANGUAGES} | DATA_FILES
+    assert own | district <= set(result.written) <= allowed
+    assert "Ratusz z wieżą" in (out / "pl" / "map" / "1804.js").read_text()
+    for path in set(before) - set(result.written):
+        assert after[path] == before[path], f"{path} was rewritten"  # bytes, inode, mtime
+    assert set(after) == set(before)
 
 
 def test_a_renamed_offering_changes_the_neighbours_that_list_it(site):

@@ -161,3 +161,47 @@ def test_without_a_static_site_qr_codes_keep_the_app_link(monkeypatch):
     monkeypatch.setenv("PUBLIC_SITE_URL", "ftp://nope")
     with pytest.raises(ValueError, match="absolute http"):
         product_link("sample-019", APP)
+
+
+def _map_checks(page, frame, offer_pages: int) -> None:
+    """The map (a page or an iframe) drew one marker per offering from the district data
+    files, and its own search finds an offering without Polish letters."""
+    frame.locator(".leaflet-marker-icon").first.wait_for()
+    count = frame.locator("#ofm-count")
+    assert count.inner_text().endswith(f": {offer_pages}")
+    frame.locator("#ofm-q").fill("zamek krasiczyn")
+    hits = frame.locator("#ofm-results button")
+    hits.first.wait_for()
+    assert all("Krasiczyn" in t for t in hits.all_inner_texts())
+    hits.first.click()
+    frame.locator("#ofm-panel h2").wait_for()
+    assert "Krasiczyn" in frame.locator("#ofm-panel h2").inner_text()
+
+
+def test_the_index_map_draws_every_offering_from_the_district_files(browser, built, nginx):
+    _, out, _, _ = built
+    offer_pages = len(list((out / "pl" / "offer").glob("*.html")))
+    page = offline_page(browser, 1100, 900)
+    page.goto(f"{nginx}/pl/index.html")
+    frame = page.frame_locator("iframe[src='map.html']")
+    _map_checks(page, frame, offer_pages)
+    screenshot(page, "publish-index-map")
+    assert page.blocked_requests == []
+    page.context.close()
+    # The same page works without any server, opened as a file (anything else is refused).
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    refused: list[str] = []
+
+    def only_files(route):
+        if route.request.url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_files)
+    page = context.new_page()
+    page.goto((out / "pl" / "map.html").resolve().as_uri())
+    _map_checks(page, page, offer_pages)
+    assert refused == []
+    context.close()
