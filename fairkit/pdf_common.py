@@ -33,11 +33,11 @@ from catalogue.links import (  # noqa: F401 - re-exported for the print modules
     site_page_path,
 )
 from catalogue.locale_format import price_for_reader
+from catalogue.localise import localised_field, localised_text
 from catalogue.opening_hours import describe
 from catalogue.taxonomy import (
     BADGE_BY_SLUG,
     CATEGORY_SLUGS,
-    DEFAULT_LANGUAGE,
     LANGUAGES,
     MONTH_NAMES,
     category_label,
@@ -161,9 +161,7 @@ class FontMissingError(RuntimeError):
 
 def label(key: str, lang: str, **params) -> str:
     """Print label ``key`` in ``lang`` (pl|en|uk), formatted with ``params``."""
-    entry = LABELS[key]
-    text = entry.get(check_language(lang)) or entry[DEFAULT_LANGUAGE]
-    return text.format(**params) if params else text
+    return localised_text(LABELS, key, lang, **params)
 
 
 def check_choice(value: str, allowed: tuple[str, ...], what: str) -> str:
@@ -276,15 +274,7 @@ class PrintResult:
 
 def display_name(row: Mapping, lang: str) -> str:
     """The product's name in ``lang``, falling back to Polish."""
-    return localised(row, "name", lang)[0]
-
-
-def localised(row: Mapping, stem: str, lang: str) -> tuple[str, bool]:
-    """``row[f"{stem}_{lang}"]``, or the Polish text and True when it is empty."""
-    value = text_of(row, f"{stem}_{check_language(lang)}")
-    if value or lang == DEFAULT_LANGUAGE:
-        return value, False
-    return text_of(row, f"{stem}_pl"), True
+    return localised_field(row, "name", lang)
 
 
 def shorten(text: str, limit: int) -> str:
@@ -451,7 +441,6 @@ __all__ = [
     "draw_qr",
     "is_sample",
     "label",
-    "localised",
     "app_product_link",
     "product_link",
     "public_site_url",

@@ -17,6 +17,7 @@ from datetime import datetime
 import pandas as pd
 
 from catalogue.links import edit_link, product_link, public_base_url
+from catalogue.localise import localised_field
 from catalogue.model import Product
 from catalogue.review import STALE_DAYS, stale_products
 from catalogue.storage import CatalogueStore, hash_token
@@ -190,7 +191,7 @@ def rejected(
     if to is None:
         return None
     lang = partner_language(product.id, settings)
-    name = str(revision["data"].get(f"name_{lang}") or revision["data"].get("name_pl") or "")
+    name = localised_field(revision["data"], "name", lang)
     return queue_message(
         f"rejected:{product.id}:{revision_id}",
         "rejected",
