@@ -28,7 +28,7 @@ from jinja2 import Template
 
 from catalogue.atomic_file import write_atomic
 from catalogue.filters import wheelchair_cell
-from catalogue.locale_format import price_for_reader
+from catalogue.locale_format import format_date, price_for_reader
 from catalogue.localise import localised_field, localised_text
 from catalogue.model import months_from_mask
 from catalogue.taxonomy import (
@@ -279,7 +279,7 @@ def _access(row: pd.Series, lang: str) -> list[str]:
 def _availability(row: pd.Series, lang: str) -> str:
     start, end = row.get("event_start"), row.get("event_end")
     if pd.notna(start) or pd.notna(end):
-        parts = [pd.Timestamp(d).strftime("%d.%m.%Y") for d in (start, end) if pd.notna(d)]
+        parts = [format_date(pd.Timestamp(d).date(), lang) for d in (start, end) if pd.notna(d)]
         return " – ".join(dict.fromkeys(parts))
     mask = row.get("months_mask")
     months = months_from_mask(int(mask) if pd.notna(mask) and mask else 0)
@@ -400,7 +400,7 @@ def offline_map_html(
     OfflineUI(details, text).add_to(fmap)
     root = fmap.get_root()
     root.header.add_child(Element(OFFLINE_CSS), name="offline_css")
-    stamp = (as_of or date.today()).strftime("%d.%m.%Y")
+    stamp = format_date(as_of or date.today(), lang)
     bar = (
         '<div class="ofm-bar" id="ofm-bar" role="search">'
         f"<h1>{html.escape(title)}</h1>"

@@ -32,7 +32,7 @@ from catalogue.links import (  # noqa: F401 - re-exported for the print modules
     public_site_url,
     site_page_path,
 )
-from catalogue.locale_format import price_for_reader
+from catalogue.locale_format import format_date, price_for_reader
 from catalogue.localise import localised_field, localised_text
 from catalogue.opening_hours import describe
 from catalogue.taxonomy import (
@@ -373,7 +373,7 @@ def describe_filter(flt: ProductFilter | None, lang: str) -> str:
     if flt.month:
         parts.append(f"{label('f_month', lang)}: {MONTHS[lang][flt.month - 1]}")
     if flt.date_from or flt.date_to:
-        span = " – ".join(_day(d) for d in (flt.date_from, flt.date_to) if d)
+        span = " – ".join(_day(d, lang) for d in (flt.date_from, flt.date_to) if d)
         parts.append(f"{label('f_dates', lang)}: {span}")
     if flt.wheelchair:
         wanted = WHEELCHAIR_FILTER_LABELS[flt.wheelchair][lang]
@@ -416,13 +416,13 @@ def address_text(row: Mapping, lang: str) -> str:
     return f"{address}, {suffix}" if address else suffix
 
 
-def _day(value: date) -> str:
-    return value.strftime("%d.%m.%Y")
+def _day(value: date, lang: str) -> str:
+    return format_date(value, lang)
 
 
 def today_text(lang: str, day: date | None = None) -> str:
-    """The "as of <dd.mm.yyyy>" line in ``lang``."""
-    return label("date", lang, day=_day(day or date.today()))
+    """The "as of <date>" line in ``lang`` ("Stan na 2 grudnia 2026")."""
+    return label("date", lang, day=_day(day or date.today(), lang))
 
 
 # -- files ------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from catalogue.locale_format import format_datetime
 from catalogue.model import Partner
 from catalogue.photos import ALLOWED_EXTENSIONS, MAX_BYTES, PhotoError, resolve, store_logo
 from catalogue.review import (
@@ -403,7 +404,7 @@ def when(value) -> str:
         return tr("never")
     stamp = pd.Timestamp(value)
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
-    return stamp.tz_convert(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
+    return format_datetime(stamp.tz_convert(LOCAL_TIME).to_pydatetime(), lang, "short")
 
 
 def flash(message: str) -> None:

@@ -19,7 +19,7 @@ import streamlit as st
 from shapely.ops import polylabel
 
 from catalogue.backup import last_backup
-from catalogue.locale_format import format_date, format_number, format_percent
+from catalogue.locale_format import format_date, format_datetime, format_number, format_percent
 from catalogue.taxonomy import CATEGORIES
 from fairkit.stats import (
     OFFERING_FIELD_LABELS,
@@ -454,7 +454,7 @@ backed_up = last_backup(get_store())
 if backed_up is None:
     st.warning(tr("backup_never"), icon=":material/backup:")
 else:
-    local = backed_up.astimezone(ZoneInfo("Europe/Warsaw")).strftime("%d.%m.%Y %H:%M")
+    local = format_datetime(backed_up.astimezone(ZoneInfo("Europe/Warsaw")), lang, "short")
     st.caption(tr("backup_last", at=local))
 
 se = social_economy_by_district(everything, lang)
