@@ -88,17 +88,17 @@ def _session_language() -> str:
     return current_language()
 
 
-def page_translator(
-    strings: Mapping[str, Mapping], language: Callable[[], str] | None = None
-) -> Callable[..., str]:
-    """``tr(key, **params)`` over a page's ``strings`` in the session's language.
+def page_translator(strings: Mapping[str, Mapping], lang: str | None = None) -> Callable[..., str]:
+    """``tr(key, **params)`` over a page's ``strings`` in one language.
 
-    ``language`` returns the language to use (default: the session's, read at each call).
+    ``lang`` defaults to the session's language, read once here: a page binds its strings at
+    the top of every run, so a widget's ``format_func`` called later still answers in the
+    language of that run.
     """
-    get_language = language or _session_language
+    bound = check_language(lang or _session_language())
 
     def tr(key: str, **params) -> str:
-        return translate(strings, key, get_language(), **params)
+        return translate(strings, key, bound, **params)
 
     return tr
 

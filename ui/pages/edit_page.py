@@ -194,7 +194,7 @@ lang = current_language()
 store = get_store()
 
 
-tr = page_translator(S)
+tr = page_translator(S, lang)
 
 
 def token_from_text(text: str) -> str:

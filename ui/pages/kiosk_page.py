@@ -186,7 +186,7 @@ lang = current_language()
 st.session_state.setdefault("kiosk_home_lang", lang)
 
 
-tr = page_translator(S)
+tr = page_translator(S, lang)
 
 
 class KioskFly(MacroElement):

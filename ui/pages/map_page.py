@@ -242,7 +242,7 @@ if st.session_state.get("basemap") not in (None, *TILES.basemaps):
     del st.session_state["basemap"]
 
 
-tr = page_translator(S)
+tr = page_translator(S, lang)
 
 
 def reset_filters() -> None:

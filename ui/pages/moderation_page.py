@@ -359,7 +359,7 @@ GMINA_ROWS = {str(r.teryt): r for r in load_gminy().itertuples()}
 rebuild_in_background(store)  # approvals, archiving, photos: refresh the static site
 
 
-tr = page_translator(S)
+tr = page_translator(S, lang)
 
 
 def field_label(name: str) -> str:

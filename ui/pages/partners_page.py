@@ -94,7 +94,7 @@ S = {
 lang = current_language()
 
 
-tr = page_translator(S)
+tr = page_translator(S, lang)
 
 
 def open_profile(partner_id: str | None) -> None:

@@ -140,7 +140,7 @@ MAP_FILTER_KEYS: tuple[str, ...] = (
 lang = current_language()
 
 
-tr = page_translator(S)
+tr = page_translator(S, lang)
 
 
 def map_filter() -> ProductFilter:

@@ -250,7 +250,7 @@ S = {
 lang = current_language()
 
 
-tr = page_translator(S)
+tr = page_translator(S, lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -255,7 +255,7 @@ store = get_store()
 rebuild_in_background(store)  # bulk files and submissions: refresh the static site
 
 
-tr = page_translator(S)
+tr = page_translator(S, lang)
 
 
 def edit_link(token: str) -> str:

@@ -153,7 +153,7 @@ S = {
 lang = current_language()
 
 
-tr = page_translator(S)
+tr = page_translator(S, lang)
 
 
 class TripRoute(MacroElement):
