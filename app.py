@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from catalogue.localise import localised_field
 from catalogue.taxonomy import LANGUAGES
 from ui import choice
 from ui.document import document_script
@@ -94,7 +95,7 @@ def _open_item(url_path: str) -> str | None:
         rows = published_products()
         row = rows[rows["id"] == product]
         if len(row):
-            return str(row.iloc[0].get(f"name_{lang}") or "").strip() or str(row.iloc[0]["name_pl"])
+            return localised_field(row.iloc[0], "name", lang)
     if url_path == "partnerzy" and st.query_params.get("partner"):
         rows = partners()
         row = rows[rows["id"] == st.query_params["partner"]]

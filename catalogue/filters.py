@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from catalogue.events import UPCOMING_VIEWS, running_mask, upcoming_window
+from catalogue.localise import localised_column
 from catalogue.model import ACCESS_FACTS
 from catalogue.opening_hours import is_open_at, is_open_on
 from catalogue.taxonomy import BADGE_BY_SLUG, CATEGORY_SLUGS, Sector, wheelchair_level
@@ -527,7 +528,7 @@ def sort_products(
 def _sort_names(frame: pd.DataFrame, lang: str) -> list[str]:
     """Folded display names in ``lang`` (Polish where the translation is blank)."""
     name_col = f"name_{lang}" if f"name_{lang}" in frame.columns else "name_pl"
-    names = frame[name_col].where(frame[name_col].astype(str).str.strip() != "", frame["name_pl"])
+    names = localised_column(frame, "name", lang)
     if "sort_name" not in frame.columns:
         return [fold_text(str(n)) for n in names]
     # prepare_frame folded the Polish names; only real translations are folded here.

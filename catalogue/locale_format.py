@@ -16,6 +16,7 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from babel import units as babel_units
 
+from catalogue.localise import localised
 from catalogue.taxonomy import check_language
 
 # The interface language → the CLDR locale used for its formats.
@@ -108,7 +109,7 @@ def plural_text(
     count: int | float, strings: Mapping[str, Mapping[str, str]], lang: str, **params
 ) -> str:
     """:func:`plural` for a ``{lang: forms}`` entry (``strings[lang]``, Polish if missing)."""
-    forms = strings.get(check_language(lang)) or strings["pl"]
+    forms = localised(strings, lang)
     return plural(count, forms, lang, **params)
 
 

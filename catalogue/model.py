@@ -10,7 +10,8 @@ from dataclasses import asdict, dataclass, field, fields, make_dataclass
 from datetime import date, datetime
 
 from catalogue.columns import LINK_FIELDS
-from catalogue.taxonomy import DEFAULT_LANGUAGE, check_language
+from catalogue.localise import field_with_flag
+from catalogue.taxonomy import DEFAULT_LANGUAGE
 
 ALL_MONTHS: tuple[int, ...] = tuple(range(1, 13))
 # Accessibility facts beyond wheelchair access (yes/limited/no, migration 0101) and the
@@ -159,10 +160,7 @@ PARTNER_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Partner))
 
 
 def _localised(obj: object, stem: str, lang: str) -> tuple[str, bool]:
-    value = getattr(obj, f"{stem}_{check_language(lang)}") or ""
-    if value.strip() or lang == "pl":
-        return value, False
-    return getattr(obj, f"{stem}_pl") or "", True
+    return field_with_flag(obj, stem, lang)
 
 
 def months_from_mask(mask: int | None) -> list[int]:

@@ -22,6 +22,7 @@ from fpdf import FPDF
 from fpdf.enums import PathPaintRule
 
 from catalogue.filters import ProductFilter
+from catalogue.localise import localised_field
 from catalogue.taxonomy import CATEGORIES, CATEGORY_BY_SLUG, DEFAULT_LANGUAGE, check_language
 from fairkit.pdf_common import (
     BROCHURE_FORMATS,
@@ -44,7 +45,6 @@ from fairkit.pdf_common import (
     is_sample,
     label,
     lighten,
-    localised,
     partner_text,
     price_text,
     product_link,
@@ -593,7 +593,7 @@ def _entry_blocks(pdf: _BrochurePDF, row: Mapping) -> list[tuple[str, float, str
     partner = partner_text(row, lang)
     if partner:
         blocks.append(("", lay.small_pt, partner, GREY))
-    description = localised(row, "description", lang)[0]
+    description = localised_field(row, "description", lang)
     if description:
         blocks.append(("", lay.body_pt, shorten(description, lay.desc_chars), INK))
         credit = text_credit(row, lang)

@@ -13,6 +13,7 @@ from fpdf import FPDF
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from catalogue.filters import ProductFilter
+from catalogue.localise import localised_field
 from catalogue.taxonomy import CATEGORY_BY_SLUG, DEFAULT_LANGUAGE, check_language, credit_line
 from fairkit.pdf_common import (
     FONT_FAMILY,
@@ -29,7 +30,6 @@ from fairkit.pdf_common import (
     facts_text,
     hex_rgb,
     label,
-    localised,
     product_link,
     public_base_url,
     set_document_info,
@@ -149,7 +149,7 @@ def _text_blocks(
     meta = [cat.label(lang)] if cat else []
     if teryt in DISTRICT_TERYTS:
         meta.append(district_name(teryt, lang))
-    description = localised(row, "description", lang)[0]
+    description = localised_field(row, "description", lang)
     credit = text_credit(row, lang)
     address = address_text(row, lang)
     facts = facts_text(row, lang)

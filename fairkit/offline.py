@@ -28,7 +28,8 @@ from jinja2 import Template
 
 from catalogue.atomic_file import write_atomic
 from catalogue.filters import wheelchair_cell
-from catalogue.locale_format import price_for_reader
+from catalogue.locale_format import format_date, price_for_reader
+from catalogue.localise import localised_field, localised_text
 from catalogue.model import months_from_mask
 from catalogue.taxonomy import (
     MONTH_NAMES,
@@ -136,11 +137,6 @@ class OfflineUI(MacroElement):
         self.text = _script_json(text)
 
 
-def _tr(key: str, lang: str, **params) -> str:
-    text = UI_TEXT[key].get(lang) or UI_TEXT[key]["pl"]
-    return text.format(**params) if params else text
-
-
 def _http_url(url: object) -> str:
     # Same rule as ui.text.safe_url (fairkit may not import ui): absolute http(s) only.
     if not isinstance(url, str):
@@ -163,20 +159,22 @@ def _access(row, lang: str) -> list[str]:
     """Accessibility words for a card: the wheelchair level as stated, then family/pets."""
     level = wheelchair_cell(row.get("wheelchair"))
     words = [wheelchair_label(level, lang).lower()] if level else []
-    return words + [_tr(f, lang) for f in ("family", "pets") if row.get(f) is True]
+    return words + [
+        localised_text(UI_TEXT, f, lang) for f in ("family", "pets") if row.get(f) is True
+    ]
 
 
 def _availability(row, lang: str) -> str:
     start, end = row.get("event_start"), row.get("event_end")
     if pd.notna(start) or pd.notna(end):
-        parts = [pd.Timestamp(d).strftime("%d.%m.%Y") for d in (start, end) if pd.notna(d)]
+        parts = [format_date(pd.Timestamp(d).date(), lang) for d in (start, end) if pd.notna(d)]
         return " – ".join(dict.fromkeys(parts))
     mask = row.get("months_mask")
     months = months_from_mask(int(mask) if pd.notna(mask) and mask else 0)
     if not months:
-        return _tr("not_stated", lang)
+        return localised_text(UI_TEXT, "not_stated", lang)
     if len(months) == 12:
-        return _tr("all_year", lang)
+        return localised_text(UI_TEXT, "all_year", lang)
     return ", ".join(MONTHS[lang][m - 1] for m in months)
 
 
@@ -187,8 +185,8 @@ def product_details(products: pd.DataFrame, lang: str = "pl") -> dict[str, dict]
     out: dict[str, dict] = {}
     # Plain records, not iterrows(): a Series per row made this most of a large map's time.
     for row in products.to_dict("records"):
-        name = _text(row, f"name_{lang}") or _text(row, "name_pl")
-        desc = _text(row, f"description_{lang}") or _text(row, "description_pl")
+        name = localised_field(row, "name", lang)
+        desc = localised_field(row, "description", lang)
         sector = _text(row, "partner_sector")
         price = price_for_reader(_text(row, "price"), row.get("free") is True, lang)
         teryt = _text(row, "district_teryt")
@@ -303,13 +301,13 @@ def offline_map_html(
     if basemap not in OFFLINE_BASEMAPS:
         raise ValueError(f"basemap {basemap!r} is not one of {OFFLINE_BASEMAPS} for a single file")
     tiles = tiles if tiles is not None else load_tile_config()
-    title = title or _tr("title", lang)
+    title = title or localised_text(UI_TEXT, "title", lang)
     product_map = render_product_map(
         products,
         lang=lang,
         basemap=basemap,
         tiles=tiles,
-        legend_title=_tr("legend", lang),
+        legend_title=localised_text(UI_TEXT, "legend", lang),
         social_economy_label="★ " + SECTOR_LABELS["social_economy"][lang],
     )
     fmap = product_map.full_map()
@@ -319,7 +317,7 @@ def offline_map_html(
     fmap.options.setdefault("min_zoom", 7)
     shown = {row[5] for row in product_rows(products, lang)}
     details = {pid: d for pid, d in product_details(products, lang).items() if pid in shown}
-    text = {k: _tr(k, lang) for k in UI_TEXT if k not in ("title", "cluster")}
+    text = {k: localised_text(UI_TEXT, k, lang) for k in UI_TEXT if k not in ("title", "cluster")}
     # The UI's code (mapview/js/src/offline_ui.js, linted with the map's), then its call.
     InlineScript(OFFLINE_UI_SCRIPT_PATH).add_to(fmap)
     ui = OfflineUI(details, text)
@@ -328,20 +326,20 @@ def offline_map_html(
     if data_scripts:
         _take_data_from_scripts(fmap, ui, data_scripts)
     root.header.add_child(Element(OFFLINE_CSS), name="offline_css")
-    stamp = (as_of or date.today()).strftime("%d.%m.%Y")
+    stamp = format_date(as_of or date.today(), lang)
     bar = (
         '<div class="ofm-bar" id="ofm-bar" role="search">'
         f"<h1>{html.escape(title)}</h1>"
-        f'<p class="ofm-sub">{html.escape(_tr("cluster", lang))} · '
-        f"{html.escape(_tr('as_of', lang, d=stamp))}</p>"
+        f'<p class="ofm-sub">{html.escape(localised_text(UI_TEXT, "cluster", lang))} · '
+        f"{html.escape(localised_text(UI_TEXT, 'as_of', lang, d=stamp))}</p>"
         f'<input type="search" id="ofm-q" autocomplete="off" '
-        f'placeholder="{html.escape(_tr("search", lang))}" '
-        f'aria-label="{html.escape(_tr("search", lang))}">'
+        f'placeholder="{html.escape(localised_text(UI_TEXT, "search", lang))}" '
+        f'aria-label="{html.escape(localised_text(UI_TEXT, "search", lang))}">'
         '<p class="ofm-count" id="ofm-count" aria-live="polite"></p>'
         '<ul class="ofm-results" id="ofm-results"></ul></div>'
         '<aside class="ofm-panel" id="ofm-panel" hidden aria-live="polite">'
         f'<button type="button" class="ofm-close" id="ofm-close" '
-        f'aria-label="{html.escape(_tr("close", lang))}">×</button>'
+        f'aria-label="{html.escape(localised_text(UI_TEXT, "close", lang))}">×</button>'
         '<div id="ofm-body"></div></aside>'
     )
     root.html.add_child(Element(bar), name="offline_ui")

@@ -32,12 +32,12 @@ from catalogue.links import (  # noqa: F401 - re-exported for the print modules
     public_site_url,
     site_page_path,
 )
-from catalogue.locale_format import price_for_reader
+from catalogue.locale_format import format_date, price_for_reader
+from catalogue.localise import localised_field, localised_text
 from catalogue.opening_hours import describe
 from catalogue.taxonomy import (
     BADGE_BY_SLUG,
     CATEGORY_SLUGS,
-    DEFAULT_LANGUAGE,
     LANGUAGES,
     MONTH_NAMES,
     category_label,
@@ -161,9 +161,7 @@ class FontMissingError(RuntimeError):
 
 def label(key: str, lang: str, **params) -> str:
     """Print label ``key`` in ``lang`` (pl|en|uk), formatted with ``params``."""
-    entry = LABELS[key]
-    text = entry.get(check_language(lang)) or entry[DEFAULT_LANGUAGE]
-    return text.format(**params) if params else text
+    return localised_text(LABELS, key, lang, **params)
 
 
 def check_choice(value: str, allowed: tuple[str, ...], what: str) -> str:
@@ -276,15 +274,7 @@ class PrintResult:
 
 def display_name(row: Mapping, lang: str) -> str:
     """The product's name in ``lang``, falling back to Polish."""
-    return localised(row, "name", lang)[0]
-
-
-def localised(row: Mapping, stem: str, lang: str) -> tuple[str, bool]:
-    """``row[f"{stem}_{lang}"]``, or the Polish text and True when it is empty."""
-    value = text_of(row, f"{stem}_{check_language(lang)}")
-    if value or lang == DEFAULT_LANGUAGE:
-        return value, False
-    return text_of(row, f"{stem}_pl"), True
+    return localised_field(row, "name", lang)
 
 
 def shorten(text: str, limit: int) -> str:
@@ -383,7 +373,7 @@ def describe_filter(flt: ProductFilter | None, lang: str) -> str:
     if flt.month:
         parts.append(f"{label('f_month', lang)}: {MONTHS[lang][flt.month - 1]}")
     if flt.date_from or flt.date_to:
-        span = " – ".join(_day(d) for d in (flt.date_from, flt.date_to) if d)
+        span = " – ".join(_day(d, lang) for d in (flt.date_from, flt.date_to) if d)
         parts.append(f"{label('f_dates', lang)}: {span}")
     if flt.wheelchair:
         wanted = WHEELCHAIR_FILTER_LABELS[flt.wheelchair][lang]
@@ -426,13 +416,13 @@ def address_text(row: Mapping, lang: str) -> str:
     return f"{address}, {suffix}" if address else suffix
 
 
-def _day(value: date) -> str:
-    return value.strftime("%d.%m.%Y")
+def _day(value: date, lang: str) -> str:
+    return format_date(value, lang)
 
 
 def today_text(lang: str, day: date | None = None) -> str:
-    """The "as of <dd.mm.yyyy>" line in ``lang``."""
-    return label("date", lang, day=_day(day or date.today()))
+    """The "as of <date>" line in ``lang`` ("Stan na 2 grudnia 2026")."""
+    return label("date", lang, day=_day(day or date.today(), lang))
 
 
 # -- files ------------------------------------------------------------------------------------
@@ -451,7 +441,6 @@ __all__ = [
     "draw_qr",
     "is_sample",
     "label",
-    "localised",
     "app_product_link",
     "product_link",
     "public_site_url",

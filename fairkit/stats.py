@@ -17,6 +17,7 @@ import pandas as pd
 
 from catalogue.exchange import csv_bytes
 from catalogue.filters import wheelchair_cell
+from catalogue.localise import localised_column
 from catalogue.model import ACCESS_FACTS
 from catalogue.taxonomy import (
     ACCESS_LABELS,
@@ -627,8 +628,7 @@ def quality_issues(
     desc_pl = _text(products, "description_pl")
     out = pd.DataFrame(index=products.index)
     out["id"] = _text(products, "id")
-    name = _text(products, f"name_{lang}")
-    out["name"] = name.where(name != "", _text(products, "name_pl"))
+    out["name"] = localised_column(products, "name", lang)
     keys = _district_key(_text(products, "district_teryt"))
     out["teryt"] = keys.where(keys != OTHER, "")
     out["district"] = [_district_label(k, lang) for k in keys]

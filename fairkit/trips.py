@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from catalogue.locale_format import format_distance_km
+from catalogue.localise import localised_field, localised_text
 from catalogue.taxonomy import CATEGORY_BY_SLUG, check_language
 from catalogue.validation import display_url, writable_text
 from fairkit.pdf_common import set_document_info
@@ -142,17 +143,12 @@ def trip_distance_km(
 
 def stop_name(row: pd.Series, lang: str = "pl") -> str:
     """The product's name in ``lang``, Polish when that is empty."""
-    check_language(lang)
-    localised = str(row.get(f"name_{lang}") or "").strip()
-    return localised or str(row.get("name_pl") or "")
+    return localised_field(row, "name", lang)
 
 
 def stop_description(row: pd.Series, lang: str = "pl", limit: int = 400) -> str:
     """Description in ``lang`` (Polish fallback), cut at a word boundary to ``limit`` chars."""
-    text = (
-        str(row.get(f"description_{lang}") or "").strip()
-        or str(row.get("description_pl") or "").strip()
-    )
+    text = localised_field(row, "description", lang)
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
@@ -274,10 +270,6 @@ def trip_pdf(
 
     check_language(lang)
 
-    def tr(key: str, **params) -> str:
-        text = PDF_TEXT[key].get(lang) or PDF_TEXT[key]["pl"]
-        return text.format(**params)
-
     stops = known_stops(products, ordered_ids)
     rows = products.drop_duplicates("id").set_index("id", drop=False)
     legs = trip_legs_km(products, stops)
@@ -292,11 +284,15 @@ def trip_pdf(
     pdf.multi_cell(0, 9, name, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 10)
     pdf.multi_cell(
-        0, 6, tr("distance", km=format_distance_km(sum(legs), lang)), new_x="LMARGIN", new_y="NEXT"
+        0,
+        6,
+        localised_text(PDF_TEXT, "distance", lang, km=format_distance_km(sum(legs), lang)),
+        new_x="LMARGIN",
+        new_y="NEXT",
     )
     if link:
         pdf.ln(2)
-        pdf.multi_cell(0, 5, tr("scan"), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, localised_text(PDF_TEXT, "scan", lang), new_x="LMARGIN", new_y="NEXT")
         top = pdf.get_y()
         pdf.image(io.BytesIO(qr_png(link, scale=4, border=1)), x=pdf.l_margin, y=top, w=32)
         pdf.set_xy(pdf.l_margin + 36, top + 12)
@@ -305,7 +301,7 @@ def trip_pdf(
         pdf.set_y(top + 36)
     pdf.ln(2)
     pdf.set_font("DejaVu", "B", 13)
-    pdf.cell(0, 8, tr("stops"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, localised_text(PDF_TEXT, "stops", lang), new_x="LMARGIN", new_y="NEXT")
     for number, pid in enumerate(stops, start=1):
         row = rows.loc[pid]
         pdf.set_font("DejaVu", "B", 11)
@@ -313,7 +309,9 @@ def trip_pdf(
         pdf.set_font("DejaVu", "", 9)
         facts = [str(row.get("address") or "").strip(), f"{row['lat']:.5f}, {row['lon']:.5f}"]
         if number > 1:
-            facts.append(tr("leg", km=format_distance_km(legs[number - 2], lang)))
+            facts.append(
+                localised_text(PDF_TEXT, "leg", lang, km=format_distance_km(legs[number - 2], lang))
+            )
         pdf.multi_cell(0, 5, " · ".join(f for f in facts if f), new_x="LMARGIN", new_y="NEXT")
         desc = stop_description(row, lang, limit=300)
         if desc:

@@ -17,6 +17,7 @@ from datetime import datetime
 import pandas as pd
 
 from catalogue.links import edit_link, product_link, public_base_url
+from catalogue.localise import localised_field
 from catalogue.model import Product
 from catalogue.review import STALE_DAYS, stale_products
 from catalogue.storage import CatalogueStore, hash_token
@@ -217,7 +218,7 @@ def rejected(
         return None
     lang = partner_language(product.id, settings)
     # The rejected revision's own name: a new offering's name exists only in its revision.
-    name = str(revision["data"].get(f"name_{lang}") or revision["data"].get("name_pl") or "")
+    name = localised_field(revision["data"], "name", lang)
     return _about_offering(
         "rejected",
         f"rejected:{product.id}:{revision_id}",

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from babel import Locale
 from markupsafe import Markup, escape
 
-from catalogue.taxonomy import DEFAULT_LANGUAGE, check_language
+from catalogue.locale_format import plural_text
+from catalogue.localise import localised
+from catalogue.taxonomy import check_language
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 SUBJECT_CHARS = 150
@@ -50,14 +51,7 @@ PLURALS: dict[str, dict[str, dict[str, str]]] = {
 def plural(word: str, n: int, lang: str) -> str:
     """``n`` with the right form of ``word`` in ``lang`` (CLDR rules via babel):
     pl 1 wiadomość, 2 wiadomości, 5 wiadomości; uk 1 повідомлення, 5 повідомлень."""
-    forms = PLURALS[word][check_language(lang)]
-    category = _locale(lang).plural_form(n)
-    return forms.get(category, forms["other"]).format(n=n)
-
-
-@functools.cache
-def _locale(lang: str) -> Locale:
-    return Locale.parse(lang)
+    return plural_text(n, PLURALS[word], check_language(lang))
 
 
 COMMON = {
@@ -423,7 +417,7 @@ def render(
         raise ValueError(f"unknown mail event {event!r}; expected one of {EVENTS}")
     lang = check_language(lang)
     spec = MESSAGES[event][lang]
-    common = {k: v.get(lang) or v[DEFAULT_LANGUAGE] for k, v in COMMON.items()}
+    common = {k: localised(v, lang) for k, v in COMMON.items()}
     params = {
         **{k: str(v) for k, v in values.items()},
         "days": plural("review_days", review_days, lang),

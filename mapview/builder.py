@@ -28,6 +28,7 @@ from branca.element import CssLink, Element, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
+from catalogue.localise import localised_column
 from catalogue.taxonomy import CATEGORIES, check_language
 from geodata import ATTRIBUTION as BOUNDARY_ATTRIBUTION
 from geodata import REGION_BOUNDS, load_districts
@@ -428,11 +429,7 @@ def product_rows(
     check_language(lang)
     if products.empty:
         return []
-    name_col = f"name_{lang}"
-    names = products["name_pl"].fillna("").astype(str)
-    if lang != "pl" and name_col in products.columns:
-        localised = products[name_col].fillna("").astype(str)
-        names = localised.where(localised.str.strip() != "", names)
+    names = localised_column(products, "name", lang)
     cat_idx = products["category"].map(CATEGORY_INDEX)
     social = (
         products["partner_sector"].fillna("") == "social_economy"

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from catalogue.localise import localised
 from mapview.assets import REPO_ROOT, STATIC_DIR
 
 BASEMAPS: tuple[str, ...] = ("local", "online", "offline")
@@ -297,4 +298,4 @@ def basemap_label(key: str, lang: str) -> str:
     """The name of base map ``key`` (one of :data:`BASEMAPS`) shown in language ``lang``."""
     if key not in BASEMAP_LABELS:
         raise ValueError(f"unknown basemap {key!r}; expected one of {BASEMAPS}")
-    return BASEMAP_LABELS[key].get(lang) or BASEMAP_LABELS[key]["pl"]
+    return localised(BASEMAP_LABELS[key], lang)

@@ -19,6 +19,7 @@ from catalogue.columns import LINK_FIELDS, link_label
 from catalogue.filters import wheelchair_cell
 from catalogue.identity import IDENTITY_LABELS, describe_identity, register_links
 from catalogue.locale_format import price_for_reader
+from catalogue.localise import field_with_flag
 from catalogue.model import ACCESS_FACTS, months_from_mask
 from catalogue.opening_hours import describe
 from catalogue.taxonomy import (
@@ -122,10 +123,7 @@ def phone_list(value) -> list[str]:
 
 def localised(row, stem: str, lang: str) -> tuple[str, bool]:
     """``row[stem_lang]`` and whether it fell back to Polish (same rule as the model)."""
-    value = clean(row.get(f"{stem}_{lang}"))
-    if value or lang == "pl":
-        return value, False
-    return clean(row.get(f"{stem}_pl")), True
+    return field_with_flag(row, stem, lang)
 
 
 def summary(value: str, limit: int = DESCRIPTION_CHARS) -> str:

@@ -6,7 +6,7 @@ Labels shared with the printed material (address, contact, partner…) come from
 
 from __future__ import annotations
 
-from catalogue.taxonomy import DEFAULT_LANGUAGE, check_language
+from catalogue.localise import localised
 from fairkit.pdf_common import LABELS as PRINT_LABELS
 
 SITE_TEXT: dict[str, dict[str, str]] = {
@@ -118,5 +118,5 @@ SITE_TEXT: dict[str, dict[str, str]] = {
 def text(key: str, lang: str, **params) -> str:
     """Site label ``key`` in ``lang`` (print labels as a second source), formatted."""
     entry = SITE_TEXT.get(key) or PRINT_LABELS[key]
-    value = entry.get(check_language(lang), entry[DEFAULT_LANGUAGE])
+    value = localised(entry, lang)
     return value.format(**params) if params else value

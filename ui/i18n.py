@@ -1,14 +1,18 @@
 """Interface text in Polish (default), English and Ukrainian.
 
-Shared strings live here; a page keeps its own strings in a dict of the same shape and looks
-them up with :func:`translate`.
+Shared strings live here; a page keeps its own strings in a dict of the same shape and binds
+it once with :func:`page_translator` (``tr = page_translator(STRINGS)``). An entry is text
+per language, or for a counted phrase CLDR plural forms per language
+(``{"pl": {"one": "{n} oferta", "few": "{n} oferty", "many": "{n} ofert", "other": …}}``),
+looked up with ``tr(key, n=count)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from catalogue.taxonomy import DEFAULT_LANGUAGE, LANGUAGES, MONTH_NAMES, check_language
+from catalogue.localise import localised_text
+from catalogue.taxonomy import LANGUAGES, MONTH_NAMES, check_language
 
 LANGUAGE_NAMES: dict[str, str] = {"pl": "Polski", "en": "English", "uk": "Українська"}
 
@@ -60,14 +64,43 @@ COMMON: dict[str, dict[str, str]] = {
 }
 
 
-def translate(strings: Mapping[str, Mapping[str, str]], key: str, lang: str, **params) -> str:
-    """``strings[key]`` in ``lang`` (falling back to Polish), formatted with ``params``."""
+def translate(strings: Mapping[str, Mapping], key: str, lang: str, **params) -> str:
+    """``strings[key]`` (else the shared ``COMMON[key]``) in ``lang``, falling back to Polish,
+    formatted with ``params``; a counted entry needs ``n`` (see
+    :func:`catalogue.localise.localised_text`)."""
     check_language(lang)
-    entry = strings.get(key) or COMMON.get(key)
-    if entry is None:
-        raise KeyError(f"no interface text {key!r}")
-    text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
-    return text.format(**params) if params else text
+    if key in strings:
+        return localised_text(strings, key, lang, **params)
+    if key in COMMON:
+        return localised_text(COMMON, key, lang, **params)
+    raise KeyError(f"no interface text {key!r}")
+
+
+def plural(strings: Mapping[str, Mapping], key: str, n: int | float, lang: str, **params) -> str:
+    """The counted entry ``strings[key]`` for ``n`` in ``lang`` ("1 oferta", "5 ofert")."""
+    return translate(strings, key, lang, n=n, **params)
+
+
+def _session_language() -> str:
+    # Imported here: ui.state pulls in the store and Streamlit, this module stays light.
+    from ui.state import current_language
+
+    return current_language()
+
+
+def page_translator(strings: Mapping[str, Mapping], lang: str | None = None) -> Callable[..., str]:
+    """``tr(key, **params)`` over a page's ``strings`` in one language.
+
+    ``lang`` defaults to the session's language, read once here: a page binds its strings at
+    the top of every run, so a widget's ``format_func`` called later still answers in the
+    language of that run.
+    """
+    bound = check_language(lang or _session_language())
+
+    def tr(key: str, **params) -> str:
+        return translate(strings, key, bound, **params)
+
+    return tr
 
 
 def t(key: str, lang: str, **params) -> str:
@@ -111,6 +144,8 @@ __all__ = [
     "MONTHS",
     "gmina_label",
     "month_name",
+    "page_translator",
+    "plural",
     "t",
     "translate",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from functools import partial
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -86,8 +87,7 @@ S = {
 }
 
 
-def tr(key: str, lang: str, **params) -> str:
-    return translate(S, key, lang, **params)
+tr = partial(translate, S)
 
 
 @st.cache_resource(show_spinner=False)

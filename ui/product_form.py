@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 import folium
 import pandas as pd
@@ -26,6 +27,7 @@ from jinja2 import Template
 from streamlit_folium import st_folium
 
 from catalogue.columns import COLUMN_BY_NAME, LINK_COLUMNS, LINK_FIELDS
+from catalogue.localise import localised
 from catalogue.model import ACCESS_FACTS, Product
 from catalogue.opening_hours import describe
 from catalogue.taxonomy import (
@@ -364,8 +366,7 @@ NEW_PARTNER_FIELDS: tuple[str, ...] = (
 GMINA_AUTO = ""
 
 
-def tr(key: str, lang: str, **params) -> str:
-    return translate(F, key, lang, **params)
+tr = partial(translate, F)
 
 
 def k(prefix: str, name: str) -> str:
@@ -717,7 +718,7 @@ def issue_text(issue: ValidationIssue, lang: str) -> str:
     """What is wrong and how to fix it, in the form's words (no rows, no columns)."""
     own = FORM_MESSAGES.get((issue.code, issue.column))
     if own is not None:
-        return own.get(lang) or own["pl"]
+        return localised(own, lang)
     detail = issue.detail(lang)
     return detail[:1].upper() + detail[1:]
 

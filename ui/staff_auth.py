@@ -25,6 +25,7 @@ import math
 import os
 import secrets
 import time
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
@@ -169,8 +170,7 @@ S = {
 }
 
 
-def _tr(key: str, lang: str, **params) -> str:
-    return translate(S, key, lang, **params)
+_tr = partial(translate, S)
 
 
 def logout() -> None:

@@ -69,7 +69,7 @@ def test_polish_letters_and_cover(a4_texts):
     assert "Produkty turystyczne" in cover
     assert ATTRIBUTION in cover
     assert "Dane przykładowe" in cover
-    assert "17.05.2025" in cover
+    assert "17 maja 2025" in cover  # the date in words, as CLDR writes it in Polish
     assert f"Zeskanuj, aby zobaczyć na mapie: {BASE}" in cover
 
 

@@ -225,7 +225,7 @@ def test_yearly_check_asks_once_and_confirm_link_confirms(db, smtp, capsys):
     open_page(at, MODERATION)
     stale_text = " ".join(m.value for m in at.markdown)
     assert re.search(
-        rf"zapytano {re.escape(PARTNER)} \d{{4}}-\d\d-\d\d \d\d:\d\d \((wysłana|w kolejce)\)",
+        rf"zapytano {re.escape(PARTNER)} \d{{1,2}}\.\d{{1,2}}\.\d{{4}}, \d\d:\d\d \((wysłana|w kolejce)\)",
         # What a reader sees: markdown escapes and the invisible word joiners that stop
         # addresses and times from becoming links are not part of the text.
         stale_text.replace("\\", "").replace("\u2060", ""),

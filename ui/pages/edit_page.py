@@ -25,7 +25,7 @@ from catalogue.taxonomy import DEFAULT_LICENCE, Status, category_label, credit_l
 from geodata import district_name
 from ui import mailer
 from ui import product_form as form
-from ui.i18n import translate
+from ui.i18n import page_translator, translate
 from ui.state import current_language, get_store, partners
 from ui.text import md_escape
 
@@ -194,8 +194,7 @@ lang = current_language()
 store = get_store()
 
 
-def tr(key: str, **params) -> str:
-    return translate(S, key, lang, **params)
+tr = page_translator(S, lang)
 
 
 def token_from_text(text: str) -> str:

@@ -26,7 +26,7 @@ from jinja2 import Template
 from streamlit_folium import st_folium
 
 from catalogue.filters import query_int
-from catalogue.locale_format import format_number, plural_text
+from catalogue.locale_format import format_number
 from catalogue.staff import authenticate
 from catalogue.taxonomy import category_label, sector_label
 from fairkit.pdf_common import product_link, public_site_url
@@ -37,7 +37,7 @@ from geodata import DISTRICT_TERYTS, district_name, load_districts
 from mapview.builder import ProductLayer, _script_json, build_base_map, product_rows
 from mapview.tiles import basemap_label, load_tile_config
 from ui import choice
-from ui.i18n import LANGUAGE_NAMES, t, translate
+from ui.i18n import LANGUAGE_NAMES, page_translator, t
 from ui.staff_auth import client_id
 from ui.state import KIOSK_FLAG, app_base_url, current_language, get_store, published_products
 from ui.text import md_escape
@@ -186,8 +186,7 @@ lang = current_language()
 st.session_state.setdefault("kiosk_home_lang", lang)
 
 
-def tr(key: str, **params) -> str:
-    return translate(S, key, lang, **params)
+tr = page_translator(S, lang)
 
 
 class KioskFly(MacroElement):
@@ -367,7 +366,7 @@ def district_slide(teryt: str, frame: pd.DataFrame) -> None:
     counts = social_economy_by_district(frame, lang).set_index("teryt")
     n = int(counts.at[teryt, "products"]) if teryt in counts.index else 0
     se = int(counts.at[teryt, "social_economy"]) if teryt in counts.index else 0
-    st.markdown(plural_text(n, S["offerings"], lang, se=format_number(se, lang)))
+    st.markdown(tr("offerings", n=n, se=format_number(se, lang)))
     here = frame[frame["district_teryt"] == teryt]
     top = here["category"].value_counts().head(3)
     if len(top):

@@ -23,6 +23,7 @@ from catalogue.filters import (
     wheelchair_filter_value,
 )
 from catalogue.locale_format import format_date, format_distance_km, price_for_reader
+from catalogue.localise import field_with_flag
 from catalogue.model import ACCESS_FACTS, months_from_mask
 from catalogue.opening_hours import describe, is_open_at
 from catalogue.photos import resolve as resolve_photo
@@ -43,7 +44,7 @@ from geodata import DISTRICT_TERYTS, REGION_BOUNDS, district_name, load_gminy
 from mapview.builder import render_product_map
 from mapview.tiles import basemap_label, load_tile_config
 from ui import choice
-from ui.i18n import gmina_label, month_name, t, translate
+from ui.i18n import gmina_label, month_name, page_translator, t
 from ui.state import app_base_url, current_language, get_store, published_products
 from ui.text import md_escape, md_link, safe_url
 from ui.trip_state import add_to_trip, in_trip, remove_from_trip, trip_ids
@@ -241,8 +242,7 @@ if st.session_state.get("basemap") not in (None, *TILES.basemaps):
     del st.session_state["basemap"]
 
 
-def tr(key: str, **params) -> str:
-    return translate(S, key, lang, **params)
+tr = page_translator(S, lang)
 
 
 def reset_filters() -> None:
@@ -398,10 +398,7 @@ def sidebar_filters() -> ProductFilter:
 
 
 def display_name(row: pd.Series) -> tuple[str, bool]:
-    localised = str(row.get(f"name_{lang}") or "").strip()
-    if localised:
-        return localised, False
-    return str(row["name_pl"]), lang != "pl"
+    return field_with_flag(row, "name", lang)
 
 
 def share_params(flt: ProductFilter) -> dict[str, str]:
@@ -533,10 +530,7 @@ def details_panel(row: pd.Series, everything: pd.DataFrame, share_url: str) -> N
         credits = list(dict.fromkeys(credit for _path, credit in photos if credit))
         if credits:
             st.caption(md_escape(" · ".join(credits)))
-    description = str(row.get(f"description_{lang}") or "").strip()
-    fallback = False
-    if not description:
-        description, fallback = str(row.get("description_pl") or ""), lang != "pl"
+    description, fallback = field_with_flag(row, "description", lang)
     if description:
         st.markdown(md_escape(description))
         text_credit = credit_line(

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from catalogue.locale_format import format_datetime
 from catalogue.model import Partner
 from catalogue.photos import ALLOWED_EXTENSIONS, MAX_BYTES, PhotoError, resolve, store_logo
 from catalogue.review import (
@@ -41,7 +42,7 @@ from mapview.builder import build_base_map
 from publish import rebuild_in_background
 from ui import choice, mailer
 from ui import product_form as form
-from ui.i18n import gmina_label, translate
+from ui.i18n import gmina_label, page_translator, translate
 from ui.staff_auth import require_staff
 from ui.state import current_language, get_store, partners, published_products
 from ui.text import md_escape
@@ -310,9 +311,21 @@ S = {
         "uk": "Об'єднано; перенесено пропозицій: {n}.",
     },
     "audit_intro": {
-        "pl": "Ostatnie {n} wpisów, najnowsze na górze.",
-        "en": "The last {n} entries, newest first.",
-        "uk": "Останні {n} записів, найновіші вгорі.",
+        # Counted: ``n`` log entries shown.
+        "pl": {
+            "one": "Ostatni {n} wpis.",
+            "few": "Ostatnie {n} wpisy, najnowsze na górze.",
+            "many": "Ostatnie {n} wpisów, najnowsze na górze.",
+            "other": "Ostatnie {n} wpisu, najnowsze na górze.",
+        },
+        "en": {"one": "The last {n} entry.", "other": "The last {n} entries, newest first."},
+        "uk": {
+            # "Показано" agrees with any number (no adjective to agree with 21, 31…).
+            "one": "Показано {n} запис, найновіші вгорі.",
+            "few": "Показано {n} записи, найновіші вгорі.",
+            "many": "Показано {n} записів, найновіші вгорі.",
+            "other": "Показано {n} запису, найновіші вгорі.",
+        },
     },
     "audit_csv": {
         "pl": "Pobierz dziennik (CSV)",
@@ -346,8 +359,7 @@ GMINA_ROWS = {str(r.teryt): r for r in load_gminy().itertuples()}
 rebuild_in_background(store)  # approvals, archiving, photos: refresh the static site
 
 
-def tr(key: str, **params) -> str:
-    return translate(S, key, lang, **params)
+tr = page_translator(S, lang)
 
 
 def field_label(name: str) -> str:
@@ -392,7 +404,7 @@ def when(value) -> str:
         return tr("never")
     stamp = pd.Timestamp(value)
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
-    return stamp.tz_convert(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
+    return format_datetime(stamp.tz_convert(LOCAL_TIME).to_pydatetime(), lang, "short")
 
 
 def flash(message: str) -> None:

@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from catalogue.identity import IDENTITY_LABELS, describe_identity
+from catalogue.localise import field_with_flag, localised_field
 from catalogue.partners import PartnerFilter, filter_partners, listed_partners, sector_counts
 from catalogue.taxonomy import (
     LEGAL_FORM_BY_SLUG,
@@ -21,7 +22,7 @@ from catalogue.taxonomy import (
 from geodata import DISTRICT_TERYTS, district_name, load_gminy
 from mapview.builder import render_product_map
 from ui import choice
-from ui.i18n import t, translate
+from ui.i18n import page_translator, t
 from ui.state import current_language, partners, published_products
 from ui.text import md_escape, md_link
 
@@ -93,8 +94,7 @@ S = {
 lang = current_language()
 
 
-def tr(key: str, **params) -> str:
-    return translate(S, key, lang, **params)
+tr = page_translator(S, lang)
 
 
 def open_profile(partner_id: str | None) -> None:
@@ -211,10 +211,7 @@ def profile(row: pd.Series, products: pd.DataFrame) -> None:
     logo = Path(str(row.get("logo_path") or ""))
     if row.get("logo_path") and logo.is_file():
         st.image(str(logo), width=160, alt=t("logo_alt", lang, name=str(row.get("name") or "")))
-    description = str(row.get(f"description_{lang}") or "").strip()
-    fallback = False
-    if not description:
-        description, fallback = str(row.get("description_pl") or ""), lang != "pl"
+    description, fallback = field_with_flag(row, "description", lang)
     if description:
         st.markdown(md_escape(description))
         if fallback and tr("fallback"):
@@ -228,7 +225,7 @@ def profile(row: pd.Series, products: pd.DataFrame) -> None:
         st.caption(tr("no_offerings"))
         return
     for _, product in own.iterrows():
-        name = str(product.get(f"name_{lang}") or "").strip() or str(product["name_pl"])
+        name = localised_field(product, "name", lang)
         st.page_link(
             "ui/pages/map_page.py",
             label=md_escape(f"{name} · {category_label(product['category'], lang)}"),

@@ -13,6 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from catalogue.filters import ProductFilter, apply_filter, sort_products, wheelchair_filter_value
+from catalogue.locale_format import format_number
+from catalogue.localise import localised_field
 from catalogue.taxonomy import CATEGORIES, LANGUAGES, Sector, category_label, sector_label
 from fairkit.brochure import build_brochure
 from fairkit.card import build_card, photo_credit, photo_path
@@ -23,7 +25,7 @@ from fairkit.pdf_common import (
 )
 from geodata import DISTRICT_TERYTS, district_name
 from ui import choice
-from ui.i18n import LANGUAGE_NAMES, t, translate
+from ui.i18n import LANGUAGE_NAMES, page_translator, t
 from ui.state import app_base_url, current_language, get_store, published_products
 from ui.text import md_escape
 
@@ -59,9 +61,19 @@ S = {
         "uk": "Фільтр мапи: {text}",
     },
     "selection": {
-        "pl": "Wybrano **{n}** z {total} opublikowanych ofert.",
-        "en": "**{n}** of {total} published offerings selected.",
-        "uk": "Вибрано **{n}** з {total} опублікованих пропозицій.",
+        # Counted by ``n``, all published offerings: "z 1 opublikowanej oferty", "z 5 …ofert".
+        "pl": {
+            "one": "Wybrano **{selected}** z {n} opublikowanej oferty.",
+            "other": "Wybrano **{selected}** z {n} opublikowanych ofert.",
+        },
+        "en": {
+            "one": "**{selected}** of {n} published offering selected.",
+            "other": "**{selected}** of {n} published offerings selected.",
+        },
+        "uk": {
+            "one": "Вибрано **{selected}** з {n} опублікованої пропозиції.",
+            "other": "Вибрано **{selected}** з {n} опублікованих пропозицій.",
+        },
     },
     "empty": {
         "pl": "Nic nie pasuje do wybranych filtrów, więc nie ma czego drukować. Zmień wybór "
@@ -128,8 +140,7 @@ MAP_FILTER_KEYS: tuple[str, ...] = (
 lang = current_language()
 
 
-def tr(key: str, **params) -> str:
-    return translate(S, key, lang, **params)
+tr = page_translator(S, lang)
 
 
 def map_filter() -> ProductFilter:
@@ -228,7 +239,7 @@ def custom_filter() -> ProductFilter:
 
 def product_label(frame: pd.DataFrame, product_id: str) -> str:
     row = frame[frame["id"] == product_id].iloc[0]
-    name = str(row.get(f"name_{lang}") or "").strip() or str(row["name_pl"])
+    name = localised_field(row, "name", lang)
     return f"{name} · {category_label(row['category'], lang)}"
 
 
@@ -274,7 +285,7 @@ else:
     flt = custom_filter()
 
 selected = sort_products(apply_filter(everything, flt), "name", lang=lang)
-st.markdown(tr("selection", n=len(selected), total=len(everything)))
+st.markdown(tr("selection", n=len(everything), selected=format_number(len(selected), lang)))
 base = page_base_url()
 st.caption(tr("links", url=md_escape(base)))
 if urlsplit(base).hostname in ("localhost", "127.0.0.1", "::1"):

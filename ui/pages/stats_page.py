@@ -19,7 +19,7 @@ import streamlit as st
 from shapely.ops import polylabel
 
 from catalogue.backup import last_backup
-from catalogue.locale_format import format_date, format_percent
+from catalogue.locale_format import format_date, format_datetime, format_number, format_percent
 from catalogue.taxonomy import CATEGORIES
 from fairkit.stats import (
     OFFERING_FIELD_LABELS,
@@ -43,7 +43,7 @@ from fairkit.stats import (
 )
 from geodata import DISTRICT_TERYTS, district_name, load_districts
 from ui import choice
-from ui.i18n import translate
+from ui.i18n import page_translator
 from ui.staff_auth import require_staff
 from ui.state import current_language, get_store, partners, published_products
 
@@ -97,10 +97,19 @@ S = {
         "uk": "Скільки пропозицій соціальної економіки в кожному повіті?",
     },
     "se_answer": {
-        # "z N ofert" / "з N пропозицій": the genitive plural after "of" for any N.
-        "pl": "{parts}. Razem {total} z {all} ofert ({pct}).",
-        "en": "{parts}. In total {total} of {all} offerings ({pct}).",
-        "uk": "{parts}. Разом {total} з {all} пропозицій ({pct}).",
+        # Counted by ``n``, all offerings: after "z"/"з" the genitive, singular for one.
+        "pl": {
+            "one": "{parts}. Razem {total} z {n} oferty ({pct}).",
+            "other": "{parts}. Razem {total} z {n} ofert ({pct}).",
+        },
+        "en": {
+            "one": "{parts}. In total {total} of {n} offering ({pct}).",
+            "other": "{parts}. In total {total} of {n} offerings ({pct}).",
+        },
+        "uk": {
+            "one": "{parts}. Разом {total} з {n} пропозиції ({pct}).",
+            "other": "{parts}. Разом {total} з {n} пропозицій ({pct}).",
+        },
     },
     "se_series": {"pl": "Ekonomia społeczna", "en": "Social economy", "uk": "Соціальна економіка"},
     "other_series": {"pl": "Pozostałe", "en": "Other", "uk": "Інші"},
@@ -241,8 +250,7 @@ S = {
 lang = current_language()
 
 
-def tr(key: str, **params) -> str:
-    return translate(S, key, lang, **params)
+tr = page_translator(S, lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -446,7 +454,7 @@ backed_up = last_backup(get_store())
 if backed_up is None:
     st.warning(tr("backup_never"), icon=":material/backup:")
 else:
-    local = backed_up.astimezone(ZoneInfo("Europe/Warsaw")).strftime("%d.%m.%Y %H:%M")
+    local = format_datetime(backed_up.astimezone(ZoneInfo("Europe/Warsaw")), lang, "short")
     st.caption(tr("backup_last", at=local))
 
 se = social_economy_by_district(everything, lang)
@@ -487,8 +495,8 @@ with tab_se:
         tr(
             "se_answer",
             parts=parts,
-            total=int(total["social_economy"]),
-            all=int(total["products"]),
+            total=format_number(int(total["social_economy"]), lang),
+            n=int(total["products"]),
             pct=format_percent(float(total["share_pct"]) / 100, lang),
         )
     )

@@ -43,7 +43,7 @@ from fairkit.qr import qr_png
 from publish import rebuild_in_background
 from ui import choice, mailer
 from ui import product_form as form
-from ui.i18n import translate
+from ui.i18n import page_translator, translate
 from ui.state import current_language, get_store, partners
 from ui.text import md_escape
 
@@ -181,13 +181,34 @@ S = {
         "en": "File with offerings (XLSX or CSV, up to 10 MB)",
         "uk": "Файл із пропозиціями (XLSX або CSV, до 10 МБ)",
     },
+    # Counted (CLDR plural categories, ``n`` = rows in the file).
     "too_many_rows": {
-        "pl": "Plik ma {n} ofert; przez tę stronę można wysłać najwyżej {max}. Większe pliki "
-        "prześlij koordynatorowi.",
-        "en": "The file has {n} offerings; this page accepts at most {max}. Send bigger files "
-        "to the coordinator.",
-        "uk": "Файл має {n} пропозицій; через цю сторінку можна надіслати щонайбільше {max}. "
-        "Більші файли надішліть координатору.",
+        "pl": {
+            "one": "Plik ma {n} ofertę; przez tę stronę można wysłać najwyżej {max}. "
+            "Większe pliki prześlij koordynatorowi.",
+            "few": "Plik ma {n} oferty; przez tę stronę można wysłać najwyżej {max}. "
+            "Większe pliki prześlij koordynatorowi.",
+            "many": "Plik ma {n} ofert; przez tę stronę można wysłać najwyżej {max}. "
+            "Większe pliki prześlij koordynatorowi.",
+            "other": "Plik ma {n} oferty; przez tę stronę można wysłać najwyżej {max}. "
+            "Większe pliki prześlij koordynatorowi.",
+        },
+        "en": {
+            "one": "The file has {n} offering; this page accepts at most {max}. "
+            "Send bigger files to the coordinator.",
+            "other": "The file has {n} offerings; this page accepts at most {max}. "
+            "Send bigger files to the coordinator.",
+        },
+        "uk": {
+            "one": "Файл має {n} пропозицію; через цю сторінку можна надіслати щонайбільше "
+            "{max}. Більші файли надішліть координатору.",
+            "few": "Файл має {n} пропозиції; через цю сторінку можна надіслати щонайбільше "
+            "{max}. Більші файли надішліть координатору.",
+            "many": "Файл має {n} пропозицій; через цю сторінку можна надіслати щонайбільше "
+            "{max}. Більші файли надішліть координатору.",
+            "other": "Файл має {n} пропозиції; через цю сторінку можна надіслати щонайбільше "
+            "{max}. Більші файли надішліть координатору.",
+        },
     },
     "id_ignored": {
         "pl": "Kolumna id została pominięta: z tej strony wysyła się tylko nowe oferty.",
@@ -206,10 +227,21 @@ S = {
         "en": "Send the valid rows for review ({n})",
         "uk": "Надіслати коректні рядки на перевірку ({n})",
     },
+    # Counted: ``n`` offerings sent.
     "bulk_sent": {
-        "pl": "Wysłano do sprawdzenia: {n} ofert.",
-        "en": "Sent for review: {n} offerings.",
-        "uk": "Надіслано на перевірку: {n} пропозицій.",
+        "pl": {
+            "one": "Wysłano do sprawdzenia {n} ofertę.",
+            "few": "Wysłano do sprawdzenia {n} oferty.",
+            "many": "Wysłano do sprawdzenia {n} ofert.",
+            "other": "Wysłano do sprawdzenia {n} oferty.",
+        },
+        "en": {"one": "Sent {n} offering for review.", "other": "Sent {n} offerings for review."},
+        "uk": {
+            "one": "Надіслано на перевірку {n} пропозицію.",
+            "few": "Надіслано на перевірку {n} пропозиції.",
+            "many": "Надіслано на перевірку {n} пропозицій.",
+            "other": "Надіслано на перевірку {n} пропозиції.",
+        },
     },
     "col_where": {"pl": "Gdzie", "en": "Where", "uk": "Де"},
     "col_kind": {"pl": "Rodzaj", "en": "Kind", "uk": "Тип"},
@@ -223,8 +255,7 @@ store = get_store()
 rebuild_in_background(store)  # bulk files and submissions: refresh the static site
 
 
-def tr(key: str, **params) -> str:
-    return translate(S, key, lang, **params)
+tr = page_translator(S, lang)
 
 
 def edit_link(token: str) -> str:

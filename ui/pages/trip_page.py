@@ -16,7 +16,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 from streamlit_folium import st_folium
 
-from catalogue.locale_format import format_distance_km, plural_text
+from catalogue.locale_format import format_distance_km
 from catalogue.taxonomy import category_label, sector_label
 from fairkit.qr import qr_png
 from fairkit.trips import (
@@ -32,7 +32,7 @@ from fairkit.trips import (
 from geodata import district_name
 from mapview.builder import ProductLayer, _script_json, build_base_map, product_rows
 from ui import choice
-from ui.i18n import t, translate
+from ui.i18n import page_translator, t
 from ui.state import app_base_url, current_language, published_products
 from ui.text import md_escape
 from ui.trip_state import (
@@ -67,9 +67,22 @@ S = {
     "add_pick": {"pl": "Dodaj miejsce", "en": "Add a place", "uk": "Додати місце"},
     "add": {"pl": "Dodaj", "en": "Add", "uk": "Додати"},
     "full": {
-        "pl": "Wycieczka może mieć najwyżej {n} przystanków.",
-        "en": "A trip can have at most {n} stops.",
-        "uk": "Подорож може мати щонайбільше {n} зупинок.",
+        "pl": {
+            "one": "Wycieczka może mieć najwyżej {n} przystanek.",
+            "few": "Wycieczka może mieć najwyżej {n} przystanki.",
+            "many": "Wycieczka może mieć najwyżej {n} przystanków.",
+            "other": "Wycieczka może mieć najwyżej {n} przystanku.",
+        },
+        "en": {
+            "one": "A trip can have at most {n} stop.",
+            "other": "A trip can have at most {n} stops.",
+        },
+        "uk": {
+            "one": "Подорож може мати щонайбільше {n} зупинку.",
+            "few": "Подорож може мати щонайбільше {n} зупинки.",
+            "many": "Подорож може мати щонайбільше {n} зупинок.",
+            "other": "Подорож може мати щонайбільше {n} зупинки.",
+        },
     },
     "leg": {
         "pl": "{km} od poprzedniego",
@@ -140,8 +153,7 @@ S = {
 lang = current_language()
 
 
-def tr(key: str, **params) -> str:
-    return translate(S, key, lang, **params)
+tr = page_translator(S, lang)
 
 
 class TripRoute(MacroElement):
@@ -237,7 +249,7 @@ stops = known_stops(everything, wanted)
 if stops != wanted:
     set_trip(stops)
     if len(stops) < len(wanted):
-        st.info(plural_text(len(wanted) - len(stops), S["dropped"], lang), icon=":material/info:")
+        st.info(tr("dropped", n=len(wanted) - len(stops)), icon=":material/info:")
 rows = everything.drop_duplicates("id").set_index("id", drop=False)
 
 # Adding a place is possible here too, so the page works before the map's button exists.
