@@ -297,7 +297,7 @@ def make_catalogue(n: int, seed: int = SEED) -> Catalogue:
                 f"{int(rng.integers(100, 999))}",
                 free=bool(rng.random() < 0.3),
                 months=months,
-                wheelchair=None if rng.random() < 0.4 else bool(rng.random() < 0.5),
+                wheelchair="" if rng.random() < 0.4 else ("yes" if rng.random() < 0.5 else "no"),
                 family=None if rng.random() < 0.3 else bool(rng.random() < 0.7),
                 pets=None if rng.random() < 0.5 else bool(rng.random() < 0.5),
                 languages=["pl"] if rng.random() < 0.6 else ["pl", "en", "uk"],
