@@ -6,12 +6,16 @@ re-reads nothing until something is written.
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
+import time
 from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit import runtime
 
 from catalogue.events import calendar_bytes
 from catalogue.filters import ProductFilter, apply_filter, prepare_frame, sort_products
@@ -52,7 +56,45 @@ KIOSK_FLAG = "kiosk_active"
 
 def get_store() -> CatalogueStore:
     """The process-wide store for the configured database (schema and sample on first use)."""
-    return _store_for(database_url())
+    url = database_url()
+    store = _store_for(url)
+    if runtime.exists():  # a served app, not a page test
+        _cache_warmer(url)
+    return store
+
+
+# How often the warmer asks the database for its catalogue version (one indexed read).
+WARM_EVERY_S = 2.0
+_log = logging.getLogger(__name__)
+
+
+def _warm_forever(url: str) -> None:
+    # Whichever process or page wrote (an approval, an import, the command line), the next
+    # visitor finds the catalogue read, prepared and sorted for the map's first view.
+    store, seen = _store_for(url), None
+    while True:
+        try:
+            version = store.catalogue_version()
+            if version != seen:
+                default_view = ProductFilter()
+                _result_positions(
+                    url, version, repr(default_view), "name", DEFAULT_LANGUAGE, default_view
+                )
+                seen = version
+        except Exception:  # the database is away for a moment: the next round tries again
+            _log.warning("warming the catalogue caches failed", exc_info=True)
+        time.sleep(WARM_EVERY_S)
+
+
+@st.cache_resource(show_spinner=False)
+def _cache_warmer(url: str) -> threading.Thread:
+    """One background thread per process and database that fills the shared caches for every
+    new catalogue version before a visitor asks."""
+    thread = threading.Thread(
+        target=_warm_forever, args=(url,), name="catalogue-warmer", daemon=True
+    )
+    thread.start()
+    return thread
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
