@@ -6,16 +6,23 @@ re-reads nothing until something is written.
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
+import time
 from urllib.parse import urlsplit
 
+import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit import runtime
 
-from catalogue.filters import prepare_frame
+from catalogue.events import calendar_bytes
+from catalogue.filters import ProductFilter, apply_filter, prepare_frame, sort_products
 from catalogue.storage import CatalogueStore, database_url
 from catalogue.taxonomy import DEFAULT_LANGUAGE, LANGUAGES
 from fairkit.pdf_common import BASE_URL_ENV, public_base_url
+from geodata import load_gminy
 from mapview.assets import ensure_local_assets
 
 
@@ -49,7 +56,45 @@ KIOSK_FLAG = "kiosk_active"
 
 def get_store() -> CatalogueStore:
     """The process-wide store for the configured database (schema and sample on first use)."""
-    return _store_for(database_url())
+    url = database_url()
+    store = _store_for(url)
+    if runtime.exists():  # a served app, not a page test
+        _cache_warmer(url)
+    return store
+
+
+# How often the warmer asks the database for its catalogue version (one indexed read).
+WARM_EVERY_S = 2.0
+_log = logging.getLogger(__name__)
+
+
+def _warm_forever(url: str) -> None:
+    # Whichever process or page wrote (an approval, an import, the command line), the next
+    # visitor finds the catalogue read, prepared and sorted for the map's first view.
+    store, seen = _store_for(url), None
+    while True:
+        try:
+            version = store.catalogue_version()
+            if version != seen:
+                default_view = ProductFilter()
+                _result_positions(
+                    url, version, repr(default_view), "name", DEFAULT_LANGUAGE, default_view
+                )
+                seen = version
+        except Exception:  # the database is away for a moment: the next round tries again
+            _log.warning("warming the catalogue caches failed", exc_info=True)
+        time.sleep(WARM_EVERY_S)
+
+
+@st.cache_resource(show_spinner=False)
+def _cache_warmer(url: str) -> threading.Thread:
+    """One background thread per process and database that fills the shared caches for every
+    new catalogue version before a visitor asks."""
+    thread = threading.Thread(
+        target=_warm_forever, args=(url,), name="catalogue-warmer", daemon=True
+    )
+    thread.start()
+    return thread
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -66,6 +111,55 @@ def published_products() -> pd.DataFrame:
     """Published products, prepared for filtering (cached per catalogue version; read-only)."""
     store = get_store()
     return _published_frame(store.url, store.catalogue_version())
+
+
+# Results of the commonest views (above all the unfiltered map every new visitor opens), shared
+# by every session: sorting 10,000 products and writing their events' calendar was a good part
+# of a visit's script run. Only row positions are kept (8 bytes a product), not frames, so the
+# cache stays small at any catalogue size; entries of an older catalogue version age out.
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _result_positions(
+    url: str, version: int, filter_key: str, order: str, lang: str, _flt
+) -> np.ndarray:
+    # filter_key (the filter's repr) stands for _flt in the cache key.
+    frame = _published_frame(url, version)
+    shown = sort_products(apply_filter(frame, _flt), order, None, lang, query=_flt.text)
+    return frame.index.get_indexer(shown.index)
+
+
+def shared_results(flt: ProductFilter, order: str, lang: str) -> pd.DataFrame:
+    """``sort_products(apply_filter(published_products(), flt), order, None, lang, flt.text)``
+    with the sorting done once per catalogue version for every session.
+
+    Only for an ``order`` other than "distance" and filters that do not depend on the clock
+    (``upcoming``, ``open_now``).
+    """
+    store = get_store()
+    url, version = store.url, store.catalogue_version()
+    positions = _result_positions(url, version, repr(flt), order, lang, flt)
+    return _published_frame(url, version).take(positions)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _calendar(
+    url: str, version: int, filter_key: str, order: str, lang: str, base_url: str, _flt
+) -> bytes:
+    frame = _published_frame(url, version)
+    shown = frame.take(_result_positions(url, version, filter_key, order, lang, _flt))
+    events = shown[shown["event_start"].notna()] if "event_start" in shown else shown.iloc[0:0]
+    return calendar_bytes(events.to_dict("records"), base_url)
+
+
+def shared_calendar(flt: ProductFilter, order: str, lang: str, base_url: str) -> bytes:
+    """The iCalendar file of the events in :func:`shared_results` (links to ``base_url``)."""
+    store = get_store()
+    return _calendar(store.url, store.catalogue_version(), repr(flt), order, lang, base_url, flt)
+
+
+@st.cache_resource(show_spinner=False)
+def gminy() -> pd.DataFrame:
+    """:func:`geodata.load_gminy` once per process (fixed data; read-only)."""
+    return load_gminy()
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from catalogue.columns import LINK_FIELDS, link_label
 from catalogue.events import calendar_bytes
@@ -40,12 +39,21 @@ from catalogue.taxonomy import (
     wheelchair_label,
 )
 from fairkit.qr import qr_png
-from geodata import DISTRICT_TERYTS, REGION_BOUNDS, district_name, load_gminy
+from geodata import DISTRICT_TERYTS, REGION_BOUNDS, district_name
 from mapview.builder import render_product_map
 from mapview.tiles import basemap_label, load_tile_config
 from ui import choice
 from ui.i18n import gmina_label, month_name, page_translator, t
-from ui.state import app_base_url, current_language, get_store, published_products
+from ui.map_component import st_folium
+from ui.state import (
+    app_base_url,
+    current_language,
+    get_store,
+    published_products,
+    shared_calendar,
+    shared_results,
+)
+from ui.state import gminy as shared_gminy
 from ui.text import md_escape, md_link, safe_url
 from ui.trip_state import add_to_trip, in_trip, remove_from_trip, trip_ids
 
@@ -293,7 +301,7 @@ def apply_url(frame: pd.DataFrame) -> None:
 
 
 def sidebar_filters() -> ProductFilter:
-    gminy = load_gminy()
+    gminy = shared_gminy()
     with st.sidebar:
         st.subheader(tr("filters"))
         choice.multiselect(
@@ -438,6 +446,12 @@ def handle_map_event(event: dict | None, shown: pd.DataFrame) -> bool:
         st.session_state["origin"] = (float(point["lat"]), float(point["lng"]))
         changed = True
     return changed
+
+
+def queue_map_event() -> None:
+    """The map's ``on_change``: keep its new value for this run, which applies it before the
+    map and the list are drawn (one run per click, no second ``st.rerun``)."""
+    st.session_state["_map_event"] = st.session_state.get("product_map")
 
 
 def product_at(shown: pd.DataFrame, lat, lon, tooltip: str | None) -> str | None:
@@ -693,17 +707,24 @@ st.title(t("app_title", lang), anchor=False)
 with st.expander(tr("about"), icon=":material/info:"):
     st.caption(f"{tr('intro')}  \n{t('sample_note', lang)}")
 
-filtered = apply_filter(everything, flt)
+map_event = st.session_state.pop("_map_event", None)
+if map_event:
+    handle_map_event(map_event, apply_filter(everything, flt))
 sort_options = list(SORT_ORDERS)
 sort_order = st.session_state.get("sort", "name")
 origin = st.session_state.get("origin") if sort_order == "distance" else None
-shown = sort_products(
-    filtered,
-    "name" if sort_order == "distance" and origin is None else sort_order,
-    origin,
-    lang,
-    query=flt.text,
-)
+# Results that depend on neither the clock nor a point are shared by every session.
+shared = sort_order != "distance" and not flt.upcoming and not flt.open_now
+if shared:
+    shown = shared_results(flt, sort_order, lang)
+else:
+    shown = sort_products(
+        apply_filter(everything, flt),
+        "name" if sort_order == "distance" and origin is None else sort_order,
+        origin,
+        lang,
+        query=flt.text,
+    )
 selected_id = st.session_state.get("product")
 if selected_id and selected_id not in set(everything["id"]):
     selected_id = st.session_state["product"] = None
@@ -749,16 +770,15 @@ with map_col:
     returned = ["last_object_clicked", "last_object_clicked_count", "last_object_clicked_tooltip"]
     if sort_order == "distance":
         returned.append("last_clicked")
-    event = st_folium(
+    st_folium(
         product_map.base,
         key="product_map",
         feature_group_to_add=product_map.products,
         returned_objects=returned,
         height=560,
         use_container_width=True,
+        on_change=queue_map_event,
     )
-    if handle_map_event(event, shown):
-        st.rerun()
     if shown.empty:
         st.warning(tr("no_results"), icon=":material/filter_alt_off:")
 
@@ -778,7 +798,9 @@ with side_col:
         if not events.empty:
             st.download_button(
                 tr("ics_all"),
-                calendar_bytes(events.to_dict("records"), base_url),
+                shared_calendar(flt, sort_order, lang, base_url)
+                if shared
+                else calendar_bytes(events.to_dict("records"), base_url),
                 file_name="events.ics",
                 mime="text/calendar",
                 key="ics_all",

@@ -1,0 +1,131 @@
+"""Server CPU and script runs per new visit of the map, headless Chromium against `streamlit run`.
+
+``.venv/bin/python -m bench.bench_visit [--sizes sample,10000] [--visits 5]``
+
+For each catalogue (``sample``: the bundled sample the app loads into an empty database;
+a number: a synthetic catalogue of that many offerings) it starts the app on a free port and
+opens the map in fresh browser contexts (no cache, no cookies: a new visitor each time):
+
+* the first visit of the process (imports, caches filled);
+* ``--visits`` warm visits: median server CPU seconds (user + system, from ``/proc``) from
+  the page request until the map is drawn and the page has been idle for 1.5 s;
+* one real write (a product's description saved, which bumps the catalogue version), then
+  the first visit after it, then warm visits again.
+
+Script runs per visit are counted from the websocket (see ``bench.visit_probe``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import REPO_ROOT, log  # noqa: F401  (puts the repository on sys.path)
+from bench.visit_probe import (
+    cpu_seconds,
+    launch_chromium,
+    load_average,
+    open_map,
+    start_server,
+    touch_catalogue,
+)
+
+
+def one_visit(browser, base: str, pid: int, context=None) -> tuple[float, int, int]:
+    """(server CPU seconds, runs requested, runs completed) of one new visitor: a new
+    browser context (empty cache), or a new tab of ``context`` (Streamlit's files cached)."""
+    time.sleep(1.0)  # let the previous visitor's session wind down first
+    before = cpu_seconds(pid)
+    page, counter = open_map(browser, base, context=context)
+    spent = cpu_seconds(pid) - before
+    if context is None:
+        page.context.close()
+    else:
+        page.close()
+    return spent, counter.requested, counter.completed
+
+
+def measure(browser, db_path: Path, visits: int, app_dir: Path | None = None) -> dict:
+    from tests.e2e.conftest import offline_page, stop_app
+
+    proc, base = start_server(db_path, app_dir)
+    try:
+        pid = proc.pid
+        first = one_visit(browser, base, pid)
+        warm = [one_visit(browser, base, pid) for _ in range(visits)]
+        returning = offline_page(browser).context  # one browser that comes back
+        one_visit(browser, base, pid, returning)  # fills the browser's cache
+        cached = [one_visit(browser, base, pid, returning) for _ in range(visits)]
+        returning.close()
+        time.sleep(1.0)
+        touch_catalogue(db_path)
+        after_write = one_visit(browser, base, pid)
+        warm_after = [one_visit(browser, base, pid) for _ in range(max(2, visits // 2))]
+    finally:
+        stop_app(proc)
+    warm_all = warm + warm_after
+    return {
+        "first": first,
+        "warm_cpu": statistics.median(v[0] for v in warm_all),
+        "warm_cpus": [round(v[0], 3) for v in warm_all],
+        "warm_runs": sorted({(v[1], v[2]) for v in warm_all}),
+        "after_write": after_write,
+        "cached_cpu": statistics.median(v[0] for v in cached),
+        "cached_runs": sorted({(v[1], v[2]) for v in cached}),
+    }
+
+
+def database_for(size: str, root: Path) -> Path:
+    if size == "sample":
+        return root / "sample.sqlite"  # the app loads the sample into an empty database
+    from bench.synthetic import build_db
+
+    path = root / f"synthetic-{size}.sqlite"
+    build_db(path, int(size)).dispose()
+    return path
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_visit", description=__doc__)
+    parser.add_argument("--sizes", default="sample,10000")
+    parser.add_argument("--visits", type=int, default=5)
+    parser.add_argument(
+        "--app-dir",
+        type=Path,
+        default=None,
+        help="run the app from this directory (an export of another commit) instead",
+    )
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-visit-") as tmp, sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        for size in args.sizes.split(","):
+            load_before = load_average()
+            result = measure(browser, database_for(size, Path(tmp)), args.visits, args.app_dir)
+            rows.append((size, result, load_before, load_average()))
+            log(f"{size}: {result}")
+        browser.close()
+    print("| catalogue | runs per visit (asked/completed) | first visit of the process, CPU s "
+          "| new visitor, CPU s (median) | new tab, files cached, CPU s (median) "
+          "| first visit after a write, CPU s | after write / new visitor "
+          "| load average before → after |")  # fmt: skip
+    print("|---|---|---:|---:|---:|---:|---:|---|")
+    for size, r, load_before, load_after in rows:
+        runs = ", ".join(f"{a}/{c}" for a, c in r["warm_runs"])
+        ratio = r["after_write"][0] / r["warm_cpu"] if r["warm_cpu"] else float("nan")
+        print(
+            f"| {size} | {runs} | {r['first'][0]:.2f} | {r['warm_cpu']:.3f} "
+            f"| {r['cached_cpu']:.3f} "
+            f"| {r['after_write'][0]:.3f} ({r['after_write'][1]}/{r['after_write'][2]} runs) "
+            f"| {ratio:.2f}× | {load_before} → {load_after} |"
+        )
+        print(f"<!-- {size} warm CPU s: {r['warm_cpus']} -->")
+
+
+if __name__ == "__main__":
+    main()

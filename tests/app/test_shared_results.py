@@ -1,0 +1,91 @@
+"""The map's results shared by every session: the same rows and order as computing them per
+run, computed once per catalogue version, never a copy of a frame per cache entry."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from catalogue.events import calendar_bytes
+from catalogue.exchange import load_sample_catalogue
+from catalogue.filters import ProductFilter, apply_filter, sort_products
+from tests.app.conftest import REPO_ROOT
+from ui import state
+
+FILTERS = (
+    ProductFilter(),
+    ProductFilter(text="zamek"),
+    ProductFilter(categories=("heritage", "food"), free_only=True),
+    ProductFilter(districts=("1813",), month=7),
+    ProductFilter(open_on=date(2026, 8, 15)),
+)
+
+
+@pytest.fixture
+def sample_db(db):
+    load_sample_catalogue(db)
+    state._result_positions.clear()
+    state._calendar.clear()
+    return db
+
+
+def per_run(flt: ProductFilter, order: str, lang: str):
+    return sort_products(
+        apply_filter(state.published_products(), flt), order, None, lang, query=flt.text
+    )
+
+
+@pytest.mark.parametrize("flt", FILTERS, ids=repr)
+@pytest.mark.parametrize("order", ["name", "category", "district"])
+@pytest.mark.parametrize("lang", ["pl", "en", "uk"])
+def test_shared_results_equal_the_per_run_results(sample_db, flt, order, lang):
+    shared = state.shared_results(flt, order, lang)
+    expected = per_run(flt, order, lang)
+    assert list(shared["id"]) == list(expected["id"])
+    assert shared.equals(expected)
+
+
+def test_results_are_sorted_once_and_a_write_gives_new_ones(sample_db, monkeypatch):
+    calls = []
+    original = state.sort_products
+    monkeypatch.setattr(
+        state, "sort_products", lambda *a, **k: calls.append(a[1]) or original(*a, **k)
+    )
+    first = state.shared_results(ProductFilter(), "name", "pl")
+    again = state.shared_results(ProductFilter(), "name", "pl")
+    assert calls == ["name"] and list(first["id"]) == list(again["id"])
+    # The cache keeps positions, not another copy of the catalogue frame.
+    cached = state._result_positions(
+        sample_db.url, sample_db.catalogue_version(), repr(ProductFilter()), "name", "pl", None
+    )
+    assert cached.dtype.kind == "i" and len(cached) == len(first)
+
+    product = sample_db.get_product(str(first["id"].iloc[0]))
+    sample_db.save_products([dataclasses.replace(product, name_pl="Żółw")], actor="test")
+    after = state.shared_results(ProductFilter(), "name", "pl")
+    assert calls == ["name", "name"]
+    assert list(after["name_pl"]).index("Żółw") > 0  # re-sorted by the new name
+
+
+def test_shared_calendar_is_the_calendar_of_the_shared_results(sample_db):
+    flt = ProductFilter(categories=("events",))
+    shown = state.shared_results(flt, "name", "pl")
+    events = shown[shown["event_start"].notna()]
+    assert len(events) > 0
+    base = "http://127.0.0.1:8501/"
+    assert state.shared_calendar(flt, "name", "pl", base) == calendar_bytes(
+        events.to_dict("records"), base
+    )
+
+
+def test_map_page_lists_the_shared_results(sample_db):
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception
+    shown = state.shared_results(ProductFilter(), "name", "pl")
+    listed = [b.key for b in at.button if b.key and b.key.startswith("pick_")]
+    assert listed == [f"pick_{pid}" for pid in shown["id"].head(len(listed))]
+    assert len(listed) == 12
