@@ -176,7 +176,7 @@ def wave(phone, n: int, window: float = WAVE_WINDOW_S) -> dict:
 
 
 def _waves(workspace: Workspace, sizes: tuple[int, ...]) -> list[dict]:
-    from catalogue.exchange import load_sample_catalogue
+    from catalogue.sample_loading import load_sample_catalogue
     from catalogue.storage import CatalogueStore
     from publish import build_site
     from publish.nginx import free_port, serve

@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from catalogue.cells import fold
+from catalogue.contacts import EMAIL_MAX_LENGTH
+
 KINDS: tuple[str, ...] = ("other", "text", "multiline", "yes_no", "link")
 
 
@@ -209,7 +212,7 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         "email",
         "e-mail",
         aliases=("mail", "adres e mail"),
-        max_length=254,
+        max_length=EMAIL_MAX_LENGTH,
         help_pl="Jeden adres e-mail.",
     ),
     Column(
@@ -400,3 +403,34 @@ def link_label(name: str, lang: str) -> str:
     if label is None:
         raise KeyError(f"{name!r} is not a link column")
     return label[lang]
+
+
+# Canonical columns (English, as exported) with the Polish header shown to Polish users.
+COLUMNS: dict[str, str] = {c.name: c.header_pl for c in COLUMN_REGISTRY}
+MAX_LENGTHS: dict[str, int] = {
+    c.name: c.max_length for c in COLUMN_REGISTRY if c.max_length is not None
+}
+
+
+def _header_key(header: object) -> str:
+    return fold(str(header)) if header is not None else ""
+
+
+# Every spelling of every column, compared after _header_key() folding.
+_HEADER_KEYS: dict[str, str] = {
+    _header_key(name): c.name for c in COLUMN_REGISTRY for name in (c.name, c.header_pl, *c.aliases)
+}
+
+
+def canonical_column(header: object) -> str | None:
+    """The canonical column a header means (``Szerokość`` → ``lat``), or None if unknown."""
+    return _HEADER_KEYS.get(_header_key(header))
+
+
+def allowed_columns() -> dict[str, str]:
+    """The columns a file may have, for the ``unknown_column`` message (pl, en, uk)."""
+    return {
+        "pl": ", ".join(COLUMNS.values()),
+        "en": ", ".join(COLUMNS),
+        "uk": ", ".join(COLUMNS),
+    }

@@ -10,9 +10,8 @@ from dataclasses import asdict, dataclass, field, fields, make_dataclass
 from datetime import date, datetime
 
 from catalogue.columns import LINK_FIELDS
-from catalogue.taxonomy import DEFAULT_LANGUAGE, check_language
+from catalogue.taxonomy import ALL_MONTHS, DEFAULT_LANGUAGE, check_language
 
-ALL_MONTHS: tuple[int, ...] = tuple(range(1, 13))
 # Accessibility facts beyond wheelchair access (yes/limited/no, migration 0101) and the
 # family/pets flags (migration 0100); each is True / False / None (unknown stays unknown).
 # ``pets`` is the "dogs allowed" fact.

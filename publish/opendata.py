@@ -1,7 +1,7 @@
 """Open data beside the site: GeoJSON, CSV (plain and Polish Excel), iCalendar, a change
 feed and DCAT-AP metadata.
 
-The tables reuse :func:`catalogue.exchange.export_catalogue` (one field list, formulas
+The tables reuse :func:`catalogue.exporting.export_catalogue` (one field list, formulas
 neutralised in CSV); what is added here is only what a format needs on top (RFC 7946
 feature ids, iCalendar events, DCAT).
 """
@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from catalogue.events import calendar_bytes
-from catalogue.exchange import export_catalogue
+from catalogue.exporting import export_catalogue
 from publish.pages import Links, clean
 
 # Licences staff may choose (allow-list); CC BY 4.0 is the default.

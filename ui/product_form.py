@@ -25,7 +25,9 @@ from branca.element import MacroElement
 from jinja2 import Template
 from streamlit_folium import st_folium
 
+from catalogue.cells import months_to_text
 from catalogue.columns import COLUMN_BY_NAME, LINK_COLUMNS, LINK_FIELDS
+from catalogue.contacts import normalise_email, normalise_phone
 from catalogue.model import ACCESS_FACTS, Product
 from catalogue.opening_hours import describe
 from catalogue.taxonomy import (
@@ -44,15 +46,9 @@ from catalogue.taxonomy import (
     sector_label,
     wheelchair_label,
 )
-from catalogue.validation import (
-    OFFER_LANGUAGES,
-    ValidationIssue,
-    ValidationReport,
-    months_to_text,
-    normalise_email,
-    normalise_phone,
-    validate_records,
-)
+from catalogue.validation.report import ValidationIssue, ValidationReport
+from catalogue.validation.rows import validate_records
+from catalogue.vocabularies import OFFER_LANGUAGES
 from geodata import (
     CoordinateError,
     district_name,

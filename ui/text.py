@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from catalogue.validation import display_url, url_host
+from catalogue.contacts import display_url, url_host
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 # GFM autolink literals need "www.", "scheme:" or "@" unbroken; a WORD JOINER (U+2060,

@@ -6,8 +6,17 @@ import typing
 
 import pytest
 
-from catalogue import exchange, validation
-from catalogue.columns import COLUMN_BY_NAME, COLUMN_REGISTRY, KINDS, Column
+from catalogue import exporting, template
+from catalogue.cells import fold
+from catalogue.columns import (
+    COLUMN_BY_NAME,
+    COLUMN_REGISTRY,
+    COLUMNS,
+    KINDS,
+    MAX_LENGTHS,
+    Column,
+    canonical_column,
+)
 from catalogue.model import Product
 
 PRODUCT_TYPES = typing.get_type_hints(Product)
@@ -18,10 +27,10 @@ def test_names_headers_and_aliases_never_mean_two_columns():
     seen: dict[str, str] = {}
     for column in COLUMN_REGISTRY:
         for spelling in (column.name, column.header_pl, *column.aliases):
-            key = validation.fold(spelling)
+            key = fold(spelling)
             assert seen.setdefault(key, column.name) == column.name, (spelling, seen[key])
             # The importer reads every spelling back to this column.
-            assert validation.canonical_column(spelling) == column.name
+            assert canonical_column(spelling) == column.name
 
 
 def test_every_column_is_described_and_fills_real_product_fields():
@@ -38,13 +47,13 @@ def test_every_column_is_described_and_fills_real_product_fields():
 
 def test_the_derived_lists_follow_the_registry():
     exported = [c.name for c in COLUMN_REGISTRY if c.export]
-    assert list(exchange.EXPORT_COLUMNS) == exported
-    assert exchange.TEMPLATE_COLUMNS[-1] == "id"
-    assert set(exchange.TEMPLATE_COLUMNS) == {
+    assert list(exporting.EXPORT_COLUMNS) == exported
+    assert template.TEMPLATE_COLUMNS[-1] == "id"
+    assert set(template.TEMPLATE_COLUMNS) == {
         c.name for c in COLUMN_REGISTRY if c.export and c.template
     }
-    assert "coordinates" in validation.COLUMNS and "coordinates" not in exchange.EXPORT_COLUMNS
-    assert validation.MAX_LENGTHS["description"] == COLUMN_BY_NAME["description"].max_length
+    assert "coordinates" in COLUMNS and "coordinates" not in exporting.EXPORT_COLUMNS
+    assert MAX_LENGTHS["description"] == COLUMN_BY_NAME["description"].max_length
 
 
 def test_kinds_are_checked():
