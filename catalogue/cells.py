@@ -77,6 +77,14 @@ _ROMAN: dict[str, int] = {
 }
 
 
+class CellError(ValueError):
+    """A wrong cell; ``value`` is the part of it a message should quote."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__(value)
+        self.value = value
+
+
 def fold(value: str) -> str:
     """Lowercase, strip diacritics (incl. ł) and collapse spaces, ``_`` and ``-`` to one space."""
     return _fold(str(value))

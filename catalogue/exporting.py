@@ -14,77 +14,36 @@ from typing import BinaryIO
 
 import pandas as pd
 
-from catalogue.cells import EXCEL_MANGLED, is_blank, months_to_text, neutralise, writable_text
-from catalogue.columns import COLUMN_REGISTRY, LINK_FIELDS
-from catalogue.model import ACCESS_FACTS
+from catalogue.cells import EXCEL_MANGLED, neutralise, writable_text
+from catalogue.columns import COLUMN_REGISTRY, Column
 from catalogue.storage import CatalogueStore, row_to_product
 from catalogue.taxonomy import Status
 
 EXPORT_FORMATS: tuple[str, ...] = ("csv", "xlsx", "geojson")
 
 # Export column order; every header is understood by the importer.
-EXPORT_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMN_REGISTRY if c.export)
+_EXPORTED: tuple[Column, ...] = tuple(c for c in COLUMN_REGISTRY if c.export)
+EXPORT_COLUMNS: tuple[str, ...] = tuple(c.name for c in _EXPORTED)
+_YES_NO: frozenset[str] = frozenset(c.name for c in _EXPORTED if c.kind == "yes_no")
 
 
 def export_rows(frame: pd.DataFrame) -> list[dict]:
     """Rows keyed by :data:`EXPORT_COLUMNS` from a ``products_frame``-shaped DataFrame.
 
-    Values are plain: text (without characters no file can carry), floats for lat/lon (degrees), ``yes``/``no``/``""`` for flags,
-    ``date`` objects for event dates. No formula neutralisation yet.
+    Each column's value is its registry entry's :meth:`~catalogue.columns.Column.cell`:
+    text (without characters no file can carry), floats for lat/lon (degrees),
+    ``yes``/``no``/``""`` for flags, ``date`` objects for event dates. No formula
+    neutralisation yet.
     """
     rows = []
     for record in frame.to_dict("records"):
         product = row_to_product(record)
-        rows.append(
-            {
-                "id": product.id,
-                "name": product.name_pl,
-                "category": product.category,
-                "lat": float(product.lat),
-                "lon": float(product.lon),
-                "description": product.description_pl,
-                "name_en": product.name_en,
-                "description_en": product.description_en,
-                "name_uk": product.name_uk,
-                "description_uk": product.description_uk,
-                "partner": _plain(record.get("partner_name")),
-                "partner_sector": _plain(record.get("partner_sector")),
-                "partner_legal_form": _plain(record.get("partner_legal_form")),
-                "partner_nip": _plain(record.get("partner_nip")),
-                "partner_regon": _plain(record.get("partner_regon")),
-                "partner_krs": _plain(record.get("partner_krs")),
-                "gmina": product.gmina_teryt,
-                "district": product.district_teryt,
-                "address": product.address,
-                "website": product.website,
-                "email": product.email,
-                "phone": product.phone,
-                **{name: getattr(product, name) for name in LINK_FIELDS},
-                "price": product.price,
-                "free": _yes_no(product.free),
-                "months": months_to_text(product.months),
-                "opening_hours": product.opening_hours,
-                "event_start": product.event_start,
-                "event_end": product.event_end,
-                "event_time": product.event_time,
-                "event_rrule": product.event_rrule,
-                "wheelchair": product.wheelchair,  # yes / limited / no / "" as in OSM
-                "family": _yes_no(product.family),
-                "pets": _yes_no(product.pets),
-                **{name: _yes_no(getattr(product, name)) for name in ACCESS_FACTS},
-                "languages": ";".join(product.languages),
-                "tags": ";".join(product.tags),
-                "badges": ";".join(product.badges),
-                "text_author": product.text_author,
-                "text_licence": product.text_licence,
-                "source": product.source_note,
-                "status": product.status,
-            }
-        )
-        row = rows[-1]
-        for key, value in row.items():
-            if isinstance(value, str):
-                row[key] = writable_text(value)  # stored before validation refused them
+        row = {}
+        for column in _EXPORTED:
+            value = column.cell(product, record)
+            # Text stored before validation refused the characters no file can carry.
+            row[column.name] = writable_text(value) if isinstance(value, str) else value
+        rows.append(row)
     return rows
 
 
@@ -123,14 +82,6 @@ def export_catalogue(
     else:
         out.write(data)
     return len(rows)
-
-
-def _plain(value: object) -> str:
-    return "" if is_blank(value) else str(value)
-
-
-def _yes_no(value: bool | None) -> str:
-    return "" if value is None else ("yes" if value else "no")
 
 
 def _cell(value: object) -> object:
@@ -226,7 +177,7 @@ def _geojson_bytes(rows: list[dict]) -> bytes:
             if column in ("lat", "lon"):
                 continue
             value = row[column]
-            if column in ("free", "family", "pets", *ACCESS_FACTS):
+            if column in _YES_NO:
                 value = None if value == "" else value == "yes"
             elif column == "wheelchair":
                 value = value or None  # yes / limited / no as OpenStreetMap tags it

@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from catalogue.cells import is_blank
-from catalogue.columns import COLUMN_REGISTRY, COLUMNS, canonical_column
-from catalogue.model import ACCESS_FACTS
+from catalogue.columns import COLUMN_BY_NAME, COLUMN_REGISTRY, COLUMNS, canonical_column
 from catalogue.taxonomy import CATEGORIES, LICENCES, SECTOR_LABELS, Sector
 
 # Columns of the partner template, in the order a partner fills them in: the export's,
@@ -144,7 +143,7 @@ def write_template(out_xlsx: str | Path | BinaryIO) -> None:
     for validation, columns in (
         (category_list, ("category",)),
         (sector_list, ("partner_sector",)),
-        (yes_no, ("free", "family", "pets", *ACCESS_FACTS)),
+        (yes_no, tuple(c for c in TEMPLATE_COLUMNS if COLUMN_BY_NAME[c].kind == "yes_no")),
         (wheelchair, ("wheelchair",)),
         (licence, ("text_licence",)),
     ):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import re
 
-from catalogue.cells import fold, is_blank
+from catalogue.cells import CellError, fold, is_blank
 from catalogue.taxonomy import (
     BADGES,
     CATEGORIES,
@@ -59,7 +59,7 @@ def parse_languages(value: object) -> list[str]:
             continue
         code = _LANGUAGE_KEYS.get(key)
         if code is None:
-            raise ValueError(part.strip())
+            raise CellError(part.strip())
         if code not in codes:
             codes.append(code)
     return codes
@@ -148,7 +148,10 @@ def parse_badge(value: object) -> str:
 
 
 def parse_licence(value: object) -> str:
-    """A licence key from its key, short name or label in any language; ``ValueError`` else."""
+    """A licence key from its key, short name or label in any language ("" for an empty
+    cell); ``ValueError`` otherwise."""
+    if is_blank(value):
+        return ""
     slug = _licence_keys().get(fold(str(value)))
     if slug is None:
         raise ValueError(f"unknown licence {value!r}")

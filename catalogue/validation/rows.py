@@ -28,29 +28,28 @@ from datetime import date
 import pandas as pd
 
 from catalogue.cells import (
+    CellError,
     cell_text,
     forbidden_chars_found,
     is_blank,
     normalise_space,
     parse_bool,
-    parse_date,
-    parse_months,
     parse_tags,
-    parse_wheelchair,
     slugify,
     text_value,
     unneutralise,
 )
 from catalogue.columns import (
+    COLUMN_BY_NAME,
     COLUMN_REGISTRY,
-    LINK_FIELDS,
     MAX_LENGTHS,
+    Column,
     allowed_columns,
     canonical_column,
 )
-from catalogue.contacts import normalise_email, normalise_phone, normalise_url
-from catalogue.events import check_rrule, parse_time
-from catalogue.model import ACCESS_FACTS, Product
+from catalogue.contacts import normalise_url
+from catalogue.events import check_rrule
+from catalogue.model import Product
 from catalogue.opening_hours import OpeningHoursError, check_rule, open_months
 from catalogue.taxonomy import Status, check_language
 from catalogue.validation.duplicates import DuplicateFinder
@@ -58,21 +57,33 @@ from catalogue.validation.partners import PartnerReader
 from catalogue.validation.places import PlaceReader
 from catalogue.validation.report import Reporter, Row, ValidationReport, issue_order
 from catalogue.vocabularies import (
-    OFFER_LANGUAGES,
     allowed_badges,
-    allowed_categories,
-    allowed_licences,
     parse_badge,
-    parse_category,
-    parse_languages,
-    parse_licence,
 )
 
-_TEXT_COLUMNS: tuple[str, ...] = tuple(
-    c.name for c in COLUMN_REGISTRY if c.kind in ("text", "multiline")
+_TEXT_COLUMNS: tuple[Column, ...] = tuple(
+    c for c in COLUMN_REGISTRY if c.kind in ("text", "multiline")
 )
 _MULTILINE: frozenset[str] = frozenset(c.name for c in COLUMN_REGISTRY if c.kind == "multiline")
-_BOOL_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMN_REGISTRY if c.kind == "yes_no")
+_YES_NO_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMN_REGISTRY if c.kind == "yes_no")
+_LINK_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMN_REGISTRY if c.kind == "link")
+_PARSED_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMN_REGISTRY if c.parse is not None)
+# The ``other`` columns without a parser: read across cells (point, partner, place, id…)
+# or with rules of their own (website, tags, badges, opening hours, recurrence, status).
+READ_BY_THE_VALIDATOR: frozenset[str] = frozenset(
+    {
+        "id", "lat", "lon", "coordinates", "partner", "partner_sector", "partner_legal_form",
+        "partner_nip", "partner_regon", "partner_krs", "gmina", "district", "website",
+        "opening_hours", "event_rrule", "tags", "badges", "status",
+    }
+)  # fmt: skip
+_unread = [
+    c.name
+    for c in COLUMN_REGISTRY
+    if c.kind == "other" and c.parse is None and c.name not in READ_BY_THE_VALIDATOR
+]
+if _unread:  # a new column without a reader would silently be dropped from every import
+    raise RuntimeError(f"columns {_unread} of kind 'other' need a parser in the registry")
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 _FIELD_NAMES: dict[str, dict[str, str]] = {
@@ -269,14 +280,14 @@ class _Validator:
         self.used_ids |= set(seen)
 
     def validate_row(self, row: Row) -> Product | None:
-        texts = {name: self.text(row, name) for name in _TEXT_COLUMNS}
+        texts = {c.name: self.text(row, c.name) for c in _TEXT_COLUMNS}
         for required in ("name", "category"):
             if required not in self.columns:
                 continue  # reported once for the header
             raw = row.cells.get(required)
             if is_blank(raw):
                 self.issue(row, required, "required", field=_FIELD_NAMES[required])
-        category = self.category(row)
+        category = self.cell(row, COLUMN_BY_NAME["category"])
         point = self.places.coordinates(row)
         district = gmina = ""
         if point is not None:
@@ -290,22 +301,20 @@ class _Validator:
             self.partners.attach_identity(row, partner_id, identity)
         opening_hours = self.opening_hours(row)
         website = self.website(row)
-        links = {name: self.website(row, name) for name in LINK_FIELDS}
-        email = self.email(row)
-        phone = self.phone(row)
+        links = {c.name: self.website(row, c.name) for c in _LINK_COLUMNS}
+        # Every other column with a parser of its own in the registry, in registry order.
+        values = {c.name: self.cell(row, c) for c in _PARSED_COLUMNS if c.name != "category"}
+        values["category"] = category
         if self.settings.require_reachable:
             self.reachable(row)
-        flags = {name: self.boolean(row, name) for name in _BOOL_COLUMNS}
-        months = self.months(row)
+        flags = {c.name: self.boolean(row, c.name) for c in _YES_NO_COLUMNS}
         if opening_hours:
             # The rule is the more precise statement: the months facet follows it.
-            months = list(open_months(opening_hours))
-        start, end = self.event_dates(row)
-        languages = self.languages(row)
+            values["months"] = list(open_months(opening_hours))
+        start, _end = self.event_dates(row, values["event_start"], values["event_end"])
         tags = self.tags(row)
         badges = self.badges(row)
         recurrence = self.recurrence(row, start)
-        event_time = self.event_time(row)
         self.status(row)
         name = texts.get("name") or ""
         if point is not None and name:
@@ -314,47 +323,27 @@ class _Validator:
             self.duplicates.add(row, product_id, name, *point)
         if row.has_error or point is None or category is None or not name:
             return None
-        product = Product(
+        # Columns the registry describes fully fill their one Product field each.
+        described = {c.product_fields[0]: texts[c.name] for c in _TEXT_COLUMNS}
+        described |= {c.product_fields[0]: flags[c.name] for c in _YES_NO_COLUMNS}
+        described |= {c.product_fields[0]: links[c.name] for c in _LINK_COLUMNS}
+        described |= {c.product_fields[0]: values[c.name] for c in _PARSED_COLUMNS}
+        return Product(
             id=product_id,
-            name_pl=texts["name"],
-            category=category,
             lat=point[0],
             lon=point[1],
-            description_pl=texts["description"],
-            name_en=texts["name_en"],
-            description_en=texts["description_en"],
-            name_uk=texts["name_uk"],
-            description_uk=texts["description_uk"],
             tags=tags,
             district_teryt=district,
             gmina_teryt=gmina,
-            address=texts["address"],
             partner_id=partner_id,
             website=website,
-            email=email,
-            phone=phone,
-            price=texts["price"],
-            free=flags["free"],
-            months=months,
-            event_start=start,
-            event_end=end,
-            wheelchair=self.wheelchair(row),
-            family=flags["family"],
-            pets=flags["pets"],
-            languages=languages,
             status=Status.DRAFT.value,
             source=self.settings.source,
-            source_note=texts["source"],
             opening_hours=opening_hours,
-            **{name: flags[name] for name in ACCESS_FACTS},
             badges=badges,
             event_rrule=recurrence,
-            event_time=event_time,
-            text_author=texts["text_author"],
-            text_licence=self.licence(row),
-            **links,
+            **described,
         )
-        return product
 
     # -- cells --
 
@@ -369,22 +358,6 @@ class _Validator:
         if limit and len(value) > limit:
             self.issue(row, name, "too_long", length=len(value), max=limit)
         return value
-
-    def category(self, row: Row) -> str | None:
-        raw = row.cells.get("category")
-        if is_blank(raw):
-            return None
-        try:
-            return parse_category(raw)
-        except ValueError:
-            self.issue(
-                row,
-                "category",
-                "unknown_category",
-                value=text_value(raw),
-                allowed=allowed_categories(),
-            )
-            return None
 
     def product_id(self, row: Row, name: str) -> str:
         value = text_value(row.cells.get("id"))
@@ -439,21 +412,6 @@ class _Validator:
             self.issue(row, column, "url_normalised", "warning", value=url)
         return url
 
-    def email(self, row: Row) -> str:
-        try:
-            return normalise_email(row.cells.get("email"))
-        except ValueError:
-            self.issue(row, "email", "bad_email", value=text_value(row.cells.get("email")))
-            return ""
-
-    def phone(self, row: Row) -> str:
-        raw = row.cells.get("phone")
-        try:
-            return normalise_phone(raw)
-        except ValueError:
-            self.issue(row, "phone", "bad_phone", value=text_value(raw))
-            return ""
-
     def boolean(self, row: Row, name: str) -> bool | None:
         raw = row.cells.get(name)
         try:
@@ -462,45 +420,15 @@ class _Validator:
             self.issue(row, name, "bad_bool", value=text_value(raw))
             return None
 
-    def wheelchair(self, row: Row) -> str:
-        raw = row.cells.get("wheelchair")
-        try:
-            return parse_wheelchair(raw)
-        except ValueError:
-            self.issue(row, "wheelchair", "bad_wheelchair", value=text_value(raw))
-            return ""
-
-    def licence(self, row: Row) -> str:
-        value = cell_text(row.cells.get("text_licence"))
-        if not value:
-            return ""
-        try:
-            return parse_licence(value)
-        except ValueError:
-            self.issue(row, "text_licence", "bad_licence", value=value, allowed=allowed_licences())
-            return ""
-
-    def months(self, row: Row) -> list[int]:
-        raw = row.cells.get("months")
-        try:
-            return parse_months(raw)
-        except ValueError:
-            self.issue(row, "months", "bad_months", value=text_value(raw))
-            return []
-
-    def event_dates(self, row: Row) -> tuple[date | None, date | None]:
-        dates: dict[str, date | None] = {}
-        ok = True
-        for name in ("event_start", "event_end"):
-            raw = row.cells.get(name)
-            try:
-                dates[name] = parse_date(raw)
-            except ValueError:
-                self.issue(row, name, "bad_date", value=text_value(raw))
-                dates[name] = None
-                ok = False
-        start, end = dates["event_start"], dates["event_end"]
-        if ok and end is not None and start is None:
+    def event_dates(
+        self, row: Row, start: date | None, end: date | None
+    ) -> tuple[date | None, date | None]:
+        """The event's dates (as parsed), checked together: an end needs a start, after it."""
+        unreadable = any(
+            not is_blank(row.cells.get(name)) and value is None
+            for name, value in (("event_start", start), ("event_end", end))
+        )
+        if not unreadable and end is not None and start is None:
             self.issue(row, "event_start", "event_end_without_start")
         if start is not None and end is not None and end < start:
             self.issue(
@@ -512,14 +440,16 @@ class _Validator:
             )
         return start, end
 
-    def languages(self, row: Row) -> list[str]:
-        raw = row.cells.get("languages")
+    def cell(self, row: Row, column: Column) -> object:
+        """The cell of a column with a parser in the registry; None (reported) if wrong."""
+        raw = row.cells.get(column.name)
         try:
-            return parse_languages(raw)
+            return column.parse(raw)
         except ValueError as exc:
-            allowed = ", ".join(OFFER_LANGUAGES)
-            self.issue(row, "languages", "bad_language", value=str(exc), allowed=allowed)
-            return []
+            value = exc.value if isinstance(exc, CellError) else text_value(raw)
+            params = {"allowed": column.allowed()} if column.allowed else {}
+            self.issue(row, column.name, column.error, value=value, **params)
+            return None
 
     def recurrence(self, row: Row, start: date | None) -> str:
         value = text_value(row.cells.get("event_rrule"))
@@ -530,15 +460,6 @@ class _Validator:
         except ValueError:
             self.issue(row, "event_rrule", "bad_recurrence", value=value)
             return ""
-
-    def event_time(self, row: Row) -> str:
-        value = text_value(row.cells.get("event_time"))
-        try:
-            parse_time(value)
-        except ValueError:
-            self.issue(row, "event_time", "bad_time", value=value)
-            return ""
-        return value.replace(" ", "")
 
     def badges(self, row: Row) -> list[str]:
         found = []
