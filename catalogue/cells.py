@@ -309,6 +309,7 @@ def cell_text(value: object) -> str:
 
 
 def normalise_space(text: str, multiline: bool = False) -> str:
+    """One line with single spaces, or (``multiline``) lines without trailing blanks."""
     if multiline:
         # Keep paragraphs, drop trailing blanks that spreadsheets leave on lines.
         return "\n".join(line.rstrip() for line in text.strip().split("\n"))

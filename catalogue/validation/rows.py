@@ -189,6 +189,7 @@ class _Validator:
     # -- header --
 
     def map_header(self) -> bool:
+        """Map the file's headers to columns; True if the header itself is unusable."""
         fatal = False
         for name in self.header:
             canonical = canonical_column(name)
@@ -221,6 +222,7 @@ class _Validator:
     # -- run --
 
     def run(self) -> tuple[list[Product | None], ValidationReport]:
+        """Check the header and every non-empty row; one product (or None) per record."""
         products: list[Product | None] = [None] * len(self.records)
         if not self.header and not self.records:
             self.issue(None, "", "empty_file")
@@ -280,6 +282,7 @@ class _Validator:
         self.used_ids |= set(seen)
 
     def validate_row(self, row: Row) -> Product | None:
+        """Every problem of one row reported on it; its product if it has no error."""
         texts = {c.name: self.text(row, c.name) for c in _TEXT_COLUMNS}
         for required in ("name", "category"):
             if required not in self.columns:
