@@ -68,6 +68,11 @@ _MULTILINE: frozenset[str] = frozenset(c.name for c in COLUMN_REGISTRY if c.kind
 _YES_NO_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMN_REGISTRY if c.kind == "yes_no")
 _LINK_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMN_REGISTRY if c.kind == "link")
 _PARSED_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMN_REGISTRY if c.parse is not None)
+# (column, Product field) of the columns the registry describes fully: each fills one field.
+_FIELD_OF: tuple[tuple[str, str], ...] = tuple(
+    (c.name, c.product_fields[0])
+    for c in (*_TEXT_COLUMNS, *_YES_NO_COLUMNS, *_LINK_COLUMNS, *_PARSED_COLUMNS)
+)
 # The ``other`` columns without a parser: read across cells (point, partner, place, id…)
 # or with rules of their own (website, tags, badges, opening hours, recurrence, status).
 READ_BY_THE_VALIDATOR: frozenset[str] = frozenset(
@@ -327,10 +332,8 @@ class _Validator:
         if row.has_error or point is None or category is None or not name:
             return None
         # Columns the registry describes fully fill their one Product field each.
-        described = {c.product_fields[0]: texts[c.name] for c in _TEXT_COLUMNS}
-        described |= {c.product_fields[0]: flags[c.name] for c in _YES_NO_COLUMNS}
-        described |= {c.product_fields[0]: links[c.name] for c in _LINK_COLUMNS}
-        described |= {c.product_fields[0]: values[c.name] for c in _PARSED_COLUMNS}
+        read = texts | flags | links | values
+        described = {field: read[name] for name, field in _FIELD_OF}
         return Product(
             id=product_id,
             lat=point[0],
