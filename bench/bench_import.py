@@ -28,15 +28,16 @@ ROWS = 10_000
 
 def _clear_caches() -> None:
     # Validation memoises folded text per process; each repeat must start as cold as the first.
-    import catalogue.validation as validation
+    import catalogue.cells as cells
 
-    cached = getattr(validation, "_fold", None)
+    cached = getattr(cells, "_fold", None)
     if hasattr(cached, "cache_clear"):
         cached.cache_clear()
 
 
 def run(options: Options, workspace: Workspace) -> Section:
-    from catalogue.exchange import import_file, load_sample_catalogue, validate_file
+    from catalogue.importing import import_file, validate_file
+    from catalogue.sample_loading import load_sample_catalogue
     from catalogue.storage import CatalogueStore
     from geodata import find_gmina, locate
 

@@ -188,7 +188,7 @@ def wave(phone, n: int, window: float = WAVE_WINDOW_S) -> dict:
 
 
 def _waves(workspace: Workspace, sizes: tuple[int, ...]) -> list[dict]:
-    from catalogue.exchange import load_sample_catalogue
+    from catalogue.sample_loading import load_sample_catalogue
     from catalogue.storage import CatalogueStore
     from harness.processes import start_app, stop_app
     from publish import build_site

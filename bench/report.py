@@ -33,7 +33,7 @@ Before → after, measured back to back on this machine while it was shared (loa
 - **First run of a catalogue version** (`prepare_frame`): the search text was joined with a
   row-wise `DataFrame.agg(" ".join, axis=1)` (4.1 s at 50,000); a column-wise `str.cat` gives
   the same strings in 0.36 s. The AppTest first run at 50,000: 20.5 s → 4.9 s.
-- **Validation of partner files** (`catalogue/validation.py`). A 10,000-row CSV did not
+- **Validation of partner files** (`catalogue/validation/`). A 10,000-row CSV did not
   finish in minutes: every row was compared with every earlier row (O(n²) Python loop,
   a numpy call per pair) and with the whole catalogue (a pandas `dropna`/`assign`/`sort` per
   row); each row also paid two `geodata.locate` calls (~1 ms each, a one-point

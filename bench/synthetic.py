@@ -18,10 +18,11 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from catalogue.cells import slugify
+from catalogue.columns import COLUMNS
 from catalogue.model import Partner, Product
 from catalogue.storage import CatalogueStore
 from catalogue.taxonomy import CATEGORIES, SECTOR_LABELS, Sector, Status
-from catalogue.validation import COLUMNS, slugify
 from geodata import DISTRICT_TERYTS, load_districts, load_gminy
 
 SEED = 20240611
@@ -232,7 +233,7 @@ def _description(rng: np.random.Generator, target: int) -> str:
 
 
 def _unique(base: str, used: set[str]) -> str:
-    # The importer's rule (catalogue.validation): a slug, then -2, -3… until free.
+    # The importer's rule (catalogue.cells.slugify): a slug, then -2, -3… until free.
     candidate, n = base, 2
     while candidate in used:
         candidate, n = f"{base}-{n}", n + 1
@@ -371,7 +372,7 @@ IMPORT_COLUMNS: tuple[str, ...] = (
 def partner_csv_bytes(n: int, seed: int = SEED) -> bytes:
     """A partner file of ``n`` rows as Excel in Poland writes it: cp1250, ``;``, decimal commas.
 
-    Headers are the Polish ones of :data:`catalogue.validation.COLUMNS`; categories and
+    Headers are the Polish ones of :data:`catalogue.columns.COLUMNS`; categories and
     sectors are written as their Polish labels; no ids (the importer makes slugs).
     """
     cat = make_catalogue(n, seed + 1)

@@ -29,18 +29,12 @@ import importlib.util
 import sys
 from collections.abc import Callable
 
-from catalogue.exchange import (
-    EXPORT_FORMATS,
-    SampleDataError,
-    export_catalogue,
-    import_file,
-    load_sample_catalogue,
-    read_partners_file,
-    validate_file,
-    write_template,
-)
+from catalogue.exporting import EXPORT_FORMATS, export_catalogue
+from catalogue.importing import import_file, validate_file
+from catalogue.sample_loading import SampleDataError, load_sample_catalogue, read_partners_file
 from catalogue.storage import CatalogueStore
 from catalogue.taxonomy import LANGUAGES, Source, Status, category_label, sector_label
+from catalogue.template import write_template
 
 Handler = Callable[[argparse.Namespace, CatalogueStore], int]
 

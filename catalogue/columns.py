@@ -2,17 +2,48 @@
 
 Each :class:`Column` says what the importer accepts (canonical English name, the Polish
 header shown to Polish users, further spellings), how a cell is read (plain text, text
-over several lines, a yes/no answer, a web link, or a parser of its own in
-:mod:`catalogue.validation`), how long it may be, whether the export and the partner
-template carry it, which :class:`~catalogue.model.Product` fields an update through it
-replaces, and the template's help line. The validator, the importer, the exporter and the
-template derive their lists from :data:`COLUMN_REGISTRY`; a new column is one entry here
-(and, for a new field, a migration).
+over several lines, a yes/no answer, a web link, or, for kind ``other``, its ``parse``
+function), how it is written in the export (its Product field, or its ``to_cell``), how
+long it may be, whether the export and the partner template carry it, which
+:class:`~catalogue.model.Product` fields an update through it replaces, and the template's
+help line. The validator (:mod:`catalogue.validation.rows`), the importer, the exporter and
+the template derive their lists and readers from :data:`COLUMN_REGISTRY`; a new column is
+one entry here (and, for a new field, a migration). :func:`canonical_column` maps any
+spelling of a header to its column.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from catalogue.cells import (
+    fold,
+    is_blank,
+    months_to_text,
+    parse_date,
+    parse_months,
+    parse_wheelchair,
+    text_value,
+)
+from catalogue.contacts import EMAIL_MAX_LENGTH, normalise_email, normalise_phone
+from catalogue.events import parse_time
+from catalogue.vocabularies import (
+    OFFER_LANGUAGES,
+    allowed_categories,
+    allowed_licences,
+    parse_category,
+    parse_languages,
+    parse_licence,
+)
+
+if TYPE_CHECKING:
+    from catalogue.model import Product
+
+# A column's export cell: from the product and its row of ``products_frame`` (which also
+# carries the partner's name, sector and identity numbers).
+ToCell = Callable[["Product", Mapping], object]
 
 KINDS: tuple[str, ...] = ("other", "text", "multiline", "yes_no", "link")
 
@@ -24,6 +55,14 @@ class Column:
     page elsewhere, e.g. a social-media profile), ``other`` (a parser of its own). ``fields``:
     the Product fields an update through this column replaces; ``None`` = the field of the
     same name, ``()`` = none (derived or decided columns).
+
+    ``parse`` (kind ``other``): the cell's reader, a raw cell → the value of the column's one
+    Product field, raising ``ValueError`` for a wrong cell; the validator then reports
+    ``error`` (a :data:`catalogue.messages.MESSAGES` code) with ``value`` and, if given,
+    ``allowed()``. A cell is blank-safe: each parser returns the "not stated" value for an
+    empty cell. ``other`` columns without ``parse`` are read across cells by the validator
+    itself (point, partner, gmina, id, …). ``to_cell``: the export's value of the column;
+    by default the Product field (``yes``/``no``/"" for ``yes_no`` columns).
 
     A ``link`` column is a whole field in one entry: :class:`~catalogue.model.Product` gets
     a text attribute of its name, the ``products`` table a text column (added by a
@@ -41,10 +80,16 @@ class Column:
     fields: tuple[str, ...] | None = None
     help_pl: str = ""
     label: dict[str, str] | None = None
+    parse: Callable[[object], object] | None = None
+    error: str = ""
+    allowed: Callable[[], object] | None = None
+    to_cell: ToCell | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown column kind {self.kind!r}; expected one of {KINDS}")
+        if self.parse is not None and (self.kind != "other" or not self.error):
+            raise ValueError(f"column {self.name!r}: a parser is for kind 'other', with an error")
         if self.kind == "link" and (
             not self.label or set(self.label) != {"pl", "en", "uk"} or not self.max_length
         ):
@@ -54,6 +99,67 @@ class Column:
     def product_fields(self) -> tuple[str, ...]:
         """The Product fields this column fills (see the class docstring)."""
         return (self.name,) if self.fields is None else self.fields
+
+    def cell(self, product: Product, record: Mapping) -> object:
+        """The export's value of this column for ``product`` (``record``: its frame row)."""
+        if self.to_cell is not None:
+            return self.to_cell(product, record)
+        value = getattr(product, self.product_fields[0] if self.product_fields else self.name)
+        if self.kind == "yes_no":
+            return yes_no(value)
+        return value
+
+
+def yes_no(value: bool | None) -> str:
+    """``yes``/``no``/"" (not stated): how the export writes a yes/no fact."""
+    return "" if value is None else ("yes" if value else "no")
+
+
+def _record(key: str) -> ToCell:
+    """The export cell from the frame row's ``key`` (partner columns), "" when empty."""
+
+    def cell(_product: Product, record: Mapping) -> str:
+        value = record.get(key)
+        return "" if is_blank(value) else str(value)
+
+    return cell
+
+
+def _joined(field: str) -> ToCell:
+    """The export cell of a list field: its items joined by ``;``."""
+    return lambda product, _record: ";".join(getattr(product, field))
+
+
+def _category(value: object) -> str | None:
+    return None if is_blank(value) else parse_category(value)
+
+
+def _event_time(value: object) -> str:
+    text = text_value(value)
+    parse_time(text)  # ValueError for anything but HH:MM or HH:MM-HH:MM
+    return text.replace(" ", "")
+
+
+def _offer_languages() -> str:
+    return ", ".join(OFFER_LANGUAGES)
+
+
+def _yes_no_column(name: str, header: str, aliases: tuple[str, ...], help_pl: str) -> Column:
+    """A yes/no fact (tak / nie / empty) filling the Product field of its name."""
+    return Column(name, header, aliases=aliases, kind="yes_no", help_pl=help_pl)
+
+
+def _date_column(name: str, header: str, aliases: tuple[str, ...], help_pl: str) -> Column:
+    """An event date (ISO, Polish ``15.08.2027`` or an Excel date)."""
+    return Column(
+        name, header, aliases=aliases, help_pl=help_pl, parse=parse_date, error="bad_date"
+    )
+
+
+def _partner_column(name: str, header: str, aliases: tuple[str, ...], help_pl: str) -> Column:
+    """A fact about a new partner: read by the validator with the partner, not a Product
+    field; exported from the partner's data in the catalogue frame."""
+    return Column(name, header, aliases=aliases, fields=(), help_pl=help_pl, to_cell=_record(name))
 
 
 # In export order; "coordinates" is read but never written (lat and lon are).
@@ -78,8 +184,10 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         "category",
         "kategoria",
         aliases=("kategoria oferty",),
-        fields=(),
         help_pl="Wymagane. Jedna kategoria: nazwa polska albo kod (lista niżej).",
+        parse=_category,
+        error="unknown_category",
+        allowed=allowed_categories,
     ),
     Column(
         "lat",
@@ -87,6 +195,7 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         aliases=("latitude", "szerokosc geograficzna"),
         fields=(),
         help_pl="Wymagane (albo kolumna „współrzędne”). Szerokość geograficzna w stopniach dziesiętnych, np. 49,7757 lub 49.7757.",
+        to_cell=lambda product, _record: float(product.lat),
     ),
     Column(
         "lon",
@@ -94,6 +203,7 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         aliases=("lng", "long", "longitude", "dlugosc geograficzna"),
         fields=(),
         help_pl="Wymagane (albo kolumna „współrzędne”). Długość geograficzna, np. 22,6525.",
+        to_cell=lambda product, _record: float(product.lon),
     ),
     Column(
         "coordinates",
@@ -147,41 +257,37 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         max_length=200,
         fields=("partner_id",),
         help_pl="Nazwa organizacji prowadzącej ofertę. Nowy partner wymaga kolumny „typ partnera”.",
+        to_cell=_record("partner_name"),
     ),
-    Column(
+    _partner_column(
         "partner_sector",
         "typ partnera",
-        aliases=("sector", "sektor", "sektor partnera", "rodzaj partnera"),
-        fields=(),
-        help_pl="Typ partnera: sektor publiczny, biznes, organizacja pozarządowa, ekonomia społeczna (wystarczy w jednym wierszu danego partnera).",
+        ("sector", "sektor", "sektor partnera", "rodzaj partnera"),
+        "Typ partnera: sektor publiczny, biznes, organizacja pozarządowa, ekonomia społeczna (wystarczy w jednym wierszu danego partnera).",
     ),
-    Column(
+    _partner_column(
         "partner_legal_form",
         "forma prawna partnera",
-        aliases=("forma prawna", "legal form"),
-        fields=(),
-        help_pl="Forma prawna nowego partnera, np. stowarzyszenie, fundacja, spółdzielnia socjalna, KGW, CIS, ZAZ, gmina, spółka, jednoosobowa działalność gospodarcza.",
+        ("forma prawna", "legal form"),
+        "Forma prawna nowego partnera, np. stowarzyszenie, fundacja, spółdzielnia socjalna, KGW, CIS, ZAZ, gmina, spółka, jednoosobowa działalność gospodarcza.",
     ),
-    Column(
+    _partner_column(
         "partner_nip",
         "NIP partnera",
-        aliases=("nip",),
-        fields=(),
-        help_pl="NIP nowego partnera (10 cyfr, sprawdzana cyfra kontrolna).",
+        ("nip",),
+        "NIP nowego partnera (10 cyfr, sprawdzana cyfra kontrolna).",
     ),
-    Column(
+    _partner_column(
         "partner_regon",
         "REGON partnera",
-        aliases=("regon",),
-        fields=(),
-        help_pl="REGON nowego partnera (9 lub 14 cyfr, sprawdzana cyfra kontrolna).",
+        ("regon",),
+        "REGON nowego partnera (9 lub 14 cyfr, sprawdzana cyfra kontrolna).",
     ),
-    Column(
+    _partner_column(
         "partner_krs",
         "KRS partnera",
-        aliases=("krs", "numer krs"),
-        fields=(),
-        help_pl="Numer KRS nowego partnera (do 10 cyfr), jeśli jest w KRS.",
+        ("krs", "numer krs"),
+        "Numer KRS nowego partnera (do 10 cyfr), jeśli jest w KRS.",
     ),
     Column(
         "gmina",
@@ -189,8 +295,16 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         aliases=("municipality", "commune"),
         fields=(),
         help_pl="Nazwa gminy (np. Krasiczyn, „miasto Jarosław”, „gmina Jarosław”) albo kod TERYT; puste = ustalona z położenia.",
+        to_cell=lambda product, _record: product.gmina_teryt,
     ),
-    Column("district", "powiat", aliases=("county",), template=False, fields=()),
+    Column(
+        "district",
+        "powiat",
+        aliases=("county",),
+        template=False,
+        fields=(),
+        to_cell=lambda product, _record: product.district_teryt,
+    ),
     Column(
         "address",
         "adres",
@@ -209,8 +323,10 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         "email",
         "e-mail",
         aliases=("mail", "adres e mail"),
-        max_length=254,
+        max_length=EMAIL_MAX_LENGTH,
         help_pl="Jeden adres e-mail.",
+        parse=normalise_email,
+        error="bad_email",
     ),
     Column(
         "phone",
@@ -218,6 +334,8 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         aliases=("tel", "nr telefonu", "telephone"),
         max_length=100,
         help_pl="Polski numer, np. 16 621 12 34 albo +48 600 100 200; kilka numerów rozdziel średnikiem.",
+        parse=normalise_phone,
+        error="bad_phone",
     ),
     Column(
         "facebook",
@@ -245,18 +363,20 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         kind="text",
         help_pl="Cena słownie lub liczbą, np. „20 zł, ulgowy 10 zł”.",
     ),
-    Column(
+    _yes_no_column(
         "free",
         "bezpłatne",
-        aliases=("bezplatny", "bezplatna", "za darmo", "wstep wolny"),
-        kind="yes_no",
-        help_pl="Czy bezpłatne: tak / nie / puste (nie wiadomo).",
+        ("bezplatny", "bezplatna", "za darmo", "wstep wolny"),
+        "Czy bezpłatne: tak / nie / puste (nie wiadomo).",
     ),
     Column(
         "months",
         "miesiące",
         aliases=("sezon", "season"),
         help_pl="Kiedy dostępne: 5-9, maj-wrzesień, V-IX, 5,6,7, 11-2 albo „cały rok”.",
+        parse=parse_months,
+        error="bad_months",
+        to_cell=lambda product, _record: months_to_text(product.months),
     ),
     Column(
         "opening_hours",
@@ -264,23 +384,25 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         aliases=("godziny", "godziny otwarcia osm", "opening hours", "hours"),
         help_pl="Godziny otwarcia w zapisie OpenStreetMap, np. Tu-Su 09:00-17:00; PH off; Jan-Mar off (dni: Mo Tu We Th Fr Sa Su; PH = święta; off = nieczynne). Gdy podane, miesiące wynikają z nich.",
     ),
-    Column(
+    _date_column(
         "event_start",
         "data od",
-        aliases=("poczatek wydarzenia", "poczatek", "data rozpoczecia", "start"),
-        help_pl="Tylko wydarzenia: data początku, 2027-08-15 albo 15.08.2027.",
+        ("poczatek wydarzenia", "poczatek", "data rozpoczecia", "start"),
+        "Tylko wydarzenia: data początku, 2027-08-15 albo 15.08.2027.",
     ),
-    Column(
+    _date_column(
         "event_end",
         "data do",
-        aliases=("koniec", "koniec wydarzenia", "data zakonczenia", "end"),
-        help_pl="Tylko wydarzenia: data końca (nie wcześniej niż początek).",
+        ("koniec", "koniec wydarzenia", "data zakonczenia", "end"),
+        "Tylko wydarzenia: data końca (nie wcześniej niż początek).",
     ),
     Column(
         "event_time",
         "godzina",
         aliases=("godzina wydarzenia", "time", "time of day"),
         help_pl="Tylko wydarzenia: godzina, np. 18:00 albo 10:00-16:00.",
+        parse=_event_time,
+        error="bad_time",
     ),
     Column(
         "event_rrule",
@@ -293,61 +415,60 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         "dostępność dla wózków",
         aliases=("wozek", "wozki", "dostepne dla wozkow", "wheelchair accessible"),
         help_pl="Dostępne dla osób na wózkach: tak / częściowo (np. parter tak, piętro nie) / nie / puste (nie wiadomo).",
+        parse=parse_wheelchair,
+        error="bad_wheelchair",
     ),
-    Column(
+    _yes_no_column(
         "family",
         "rodziny z dziećmi",
-        aliases=("dla rodzin", "family friendly"),
-        kind="yes_no",
-        help_pl="Dla rodzin z dziećmi: tak / nie / puste.",
+        ("dla rodzin", "family friendly"),
+        "Dla rodzin z dziećmi: tak / nie / puste.",
     ),
-    Column(
+    _yes_no_column(
         "pets",
         "zwierzęta",
-        aliases=("ze zwierzetami", "pets allowed", "psy", "dogs allowed"),
-        kind="yes_no",
-        help_pl="Można ze zwierzętami (psy): tak / nie / puste.",
+        ("ze zwierzetami", "pets allowed", "psy", "dogs allowed"),
+        "Można ze zwierzętami (psy): tak / nie / puste.",
     ),
-    Column(
+    _yes_no_column(
         "step_free",
         "wejście bez schodów",
-        aliases=("bez schodow", "step free entrance", "bez barier"),
-        kind="yes_no",
-        help_pl="Wejście bez schodów (lub z rampą): tak / nie / puste (nie wiadomo).",
+        ("bez schodow", "step free entrance", "bez barier"),
+        "Wejście bez schodów (lub z rampą): tak / nie / puste (nie wiadomo).",
     ),
-    Column(
+    _yes_no_column(
         "accessible_toilet",
         "toaleta dla niepełnosprawnych",
-        aliases=("toaleta dostepna", "wheelchair toilet"),
-        kind="yes_no",
-        help_pl="Toaleta dostępna dla osób z niepełnosprawnościami: tak / nie / puste.",
+        ("toaleta dostepna", "wheelchair toilet"),
+        "Toaleta dostępna dla osób z niepełnosprawnościami: tak / nie / puste.",
     ),
-    Column(
+    _yes_no_column(
         "disabled_parking",
         "parking dla niepełnosprawnych",
-        aliases=("parking dla osob z niepelnosprawnosciami", "disabled parking"),
-        kind="yes_no",
-        help_pl="Miejsca parkingowe dla osób z niepełnosprawnościami: tak / nie / puste.",
+        ("parking dla osob z niepelnosprawnosciami", "disabled parking"),
+        "Miejsca parkingowe dla osób z niepełnosprawnościami: tak / nie / puste.",
     ),
-    Column(
+    _yes_no_column(
         "info_blind",
         "informacja dla niewidomych",
-        aliases=("dla niewidomych", "information for blind visitors"),
-        kind="yes_no",
-        help_pl="Informacja dla osób niewidomych (audiodeskrypcja, Braille, makiety): tak / nie / puste.",
+        ("dla niewidomych", "information for blind visitors"),
+        "Informacja dla osób niewidomych (audiodeskrypcja, Braille, makiety): tak / nie / puste.",
     ),
-    Column(
+    _yes_no_column(
         "info_deaf",
         "informacja dla niesłyszących",
-        aliases=("dla nieslyszacych", "information for deaf visitors"),
-        kind="yes_no",
-        help_pl="Informacja dla osób niesłyszących (PJM, napisy, pętla indukcyjna): tak / nie / puste.",
+        ("dla nieslyszacych", "information for deaf visitors"),
+        "Informacja dla osób niesłyszących (PJM, napisy, pętla indukcyjna): tak / nie / puste.",
     ),
     Column(
         "languages",
         "języki",
         aliases=("jezyki obslugi",),
         help_pl="Języki obsługi: kody lub nazwy, np. pl;en albo polski, angielski.",
+        parse=parse_languages,
+        error="bad_language",
+        allowed=_offer_languages,
+        to_cell=_joined("languages"),
     ),
     Column(
         "tags",
@@ -355,12 +476,14 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         aliases=("slowa kluczowe", "keywords"),
         max_length=500,
         help_pl="Słowa kluczowe rozdzielone średnikiem lub przecinkiem.",
+        to_cell=_joined("tags"),
     ),
     Column(
         "badges",
         "wyróżnienia",
         aliases=("wyroznienie", "certyfikaty", "badge"),
         help_pl="Wyróżnienia z listy koordynatora, rozdzielone średnikiem: unesco, sad_v, sad_vi, sad_vii, pot, lpt, pzjt; tylko te, które przyznało źródło (np. lista UNESCO).",
+        to_cell=_joined("badges"),
     ),
     Column(
         "text_author",
@@ -375,6 +498,9 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         "licencja tekstu",
         aliases=("licencja", "licencja opisu", "licence", "license", "text license"),
         help_pl="Licencja opisów: CC BY 4.0, CC BY-SA 4.0, CC0 1.0 albo „Wszelkie prawa zastrzeżone, publikacja za zgodą autora”. Wpisując licencję potwierdzasz, że autor się na nią zgodził.",
+        parse=parse_licence,
+        error="bad_licence",
+        allowed=allowed_licences,
     ),
     Column(
         "source",
@@ -400,3 +526,34 @@ def link_label(name: str, lang: str) -> str:
     if label is None:
         raise KeyError(f"{name!r} is not a link column")
     return label[lang]
+
+
+# Canonical columns (English, as exported) with the Polish header shown to Polish users.
+COLUMNS: dict[str, str] = {c.name: c.header_pl for c in COLUMN_REGISTRY}
+MAX_LENGTHS: dict[str, int] = {
+    c.name: c.max_length for c in COLUMN_REGISTRY if c.max_length is not None
+}
+
+
+def _header_key(header: object) -> str:
+    return fold(str(header)) if header is not None else ""
+
+
+# Every spelling of every column, compared after _header_key() folding.
+_HEADER_KEYS: dict[str, str] = {
+    _header_key(name): c.name for c in COLUMN_REGISTRY for name in (c.name, c.header_pl, *c.aliases)
+}
+
+
+def canonical_column(header: object) -> str | None:
+    """The canonical column a header means (``Szerokość`` → ``lat``), or None if unknown."""
+    return _HEADER_KEYS.get(_header_key(header))
+
+
+def allowed_columns() -> dict[str, str]:
+    """The columns a file may have, for the ``unknown_column`` message (pl, en, uk)."""
+    return {
+        "pl": ", ".join(COLUMNS.values()),
+        "en": ", ".join(COLUMNS),
+        "uk": ", ".join(COLUMNS),
+    }

@@ -431,7 +431,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 # Why a whole file is refused before validation (budgets, encodings, broken files). Same
-# shape as MESSAGES; raised as :class:`FileRefused` by ``catalogue.exchange``.
+# shape as MESSAGES; raised as :class:`FileRefused` by ``catalogue.file_reading``.
 FILE_MESSAGES: dict[str, dict[str, str]] = {
     "file_too_large": {
         "pl": "plik jest większy niż {mb} MB. Podziel go na części.",

@@ -11,9 +11,8 @@ from datetime import date, datetime
 
 from catalogue.columns import LINK_FIELDS
 from catalogue.localise import field_with_flag
-from catalogue.taxonomy import DEFAULT_LANGUAGE
+from catalogue.taxonomy import ALL_MONTHS, DEFAULT_LANGUAGE
 
-ALL_MONTHS: tuple[int, ...] = tuple(range(1, 13))
 # Accessibility facts beyond wheelchair access (yes/limited/no, migration 0101) and the
 # family/pets flags (migration 0100); each is True / False / None (unknown stays unknown).
 # ``pets`` is the "dogs allowed" fact.

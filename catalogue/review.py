@@ -13,7 +13,10 @@ from typing import Any
 
 import pandas as pd
 
-from catalogue.exchange import csv_bytes
+from catalogue.cells import FORBIDDEN_CHARS, slugify
+from catalogue.columns import MAX_LENGTHS
+from catalogue.contacts import normalise_email, normalise_phone, normalise_url
+from catalogue.exporting import csv_bytes
 from catalogue.identity import IDENTITY_NUMBERS, IdentityError
 from catalogue.messages import format_message
 from catalogue.model import PRODUCT_FIELDS
@@ -25,14 +28,6 @@ from catalogue.taxonomy import (
     Sector,
     Status,
     check_language,
-)
-from catalogue.validation import (
-    FORBIDDEN_CHARS,
-    MAX_LENGTHS,
-    normalise_email,
-    normalise_phone,
-    normalise_url,
-    slugify,
 )
 
 STALE_DAYS = 365
@@ -143,8 +138,8 @@ def check_partner_fields(values: Mapping[str, Any], lang: str = "pl") -> tuple[d
 
     Checks: name required; text lengths; control characters; sector from the allow-list;
     website http(s) (a bare ``www.x.pl`` gets ``https://``); the public e-mail and phone by
-    the import's rules (:func:`~catalogue.validation.normalise_email`,
-    :func:`~catalogue.validation.normalise_phone`).
+    the import's rules (:func:`~catalogue.contacts.normalise_email`,
+    :func:`~catalogue.contacts.normalise_phone`).
     """
     check_language(lang)
     out = dict(values)
@@ -243,7 +238,7 @@ def _check_identity(values: Mapping[str, Any], out: dict, problems: dict, lang: 
 
 
 def audit_csv(frame: pd.DataFrame, dialect: str = "standard") -> bytes:
-    """The audit log as CSV (see :func:`catalogue.exchange.csv_bytes`; ``dialect``
+    """The audit log as CSV (see :func:`catalogue.exporting.csv_bytes`; ``dialect``
     ``excel-pl`` or ``standard``) with formula-like cells neutralised.
 
     Audit entries quote what partners typed; a name like ``=HYPERLINK(…)`` must stay text

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 LANGUAGES: tuple[str, ...] = ("pl", "en", "uk")
 DEFAULT_LANGUAGE = "pl"
+ALL_MONTHS: tuple[int, ...] = tuple(range(1, 13))
 
 
 MONTH_NAMES: dict[str, tuple[str, ...]] = {

@@ -113,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def open_store() -> CatalogueStore:
     """The configured store with its schema; an empty one gets the sample catalogue."""
-    from catalogue.exchange import load_sample_catalogue
+    from catalogue.sample_loading import load_sample_catalogue
 
     store = CatalogueStore()
     store.create_schema()
@@ -245,7 +245,7 @@ def cmd_offline_map(args: argparse.Namespace, store: CatalogueStore) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    from catalogue.exchange import SampleDataError
+    from catalogue.sample_loading import SampleDataError
 
     args = build_parser().parse_args(argv)
     try:

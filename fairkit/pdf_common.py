@@ -19,6 +19,7 @@ import segno
 from fpdf import FPDF
 
 from catalogue.atomic_file import write_atomic
+from catalogue.cells import writable_text
 from catalogue.filters import WHEELCHAIR_FILTER_LABELS, ProductFilter, wheelchair_cell
 
 # The public address has one owner; printed links and e-mails share it.
@@ -46,7 +47,6 @@ from catalogue.taxonomy import (
     sector_label,
     wheelchair_label,
 )
-from catalogue.validation import writable_text
 from geodata import DISTRICT_TERYTS, district_name, fold_text
 
 # Drawing constants every printed document shares.
@@ -195,7 +195,7 @@ class SafeFPDF(FPDF):
     """
 
     def normalize_text(self, text: str) -> str:
-        """``text`` through :func:`catalogue.validation.writable_text`, then FPDF's own check."""
+        """``text`` through :func:`catalogue.cells.writable_text`, then FPDF's own check."""
         return super().normalize_text(writable_text(text))
 
 

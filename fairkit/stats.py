@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from catalogue.exchange import csv_bytes
+from catalogue.cells import writable_text
+from catalogue.exporting import csv_bytes
 from catalogue.filters import wheelchair_cell
 from catalogue.localise import localised_column
 from catalogue.model import ACCESS_FACTS
@@ -28,7 +29,6 @@ from catalogue.taxonomy import (
     Sector,
     check_language,
 )
-from catalogue.validation import writable_text
 from geodata import DISTRICT_TERYTS, district_name
 
 STALE_DAYS = 365
@@ -734,7 +734,7 @@ def neutralise_cell(value: object) -> object:
 
 
 def to_csv_bytes(frame: pd.DataFrame, dialect: str = "standard") -> bytes:
-    """``frame`` as CSV (:func:`catalogue.exchange.csv_bytes`: UTF-8 with a BOM so Excel
+    """``frame`` as CSV (:func:`catalogue.exporting.csv_bytes`: UTF-8 with a BOM so Excel
     shows Polish letters, formulas neutralised, no index); ``dialect`` ``excel-pl`` gives
     ``;``, decimal commas and month ranges kept as text."""
     rows = (

@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from catalogue.cells import writable_text
+from catalogue.contacts import display_url
 from catalogue.locale_format import format_distance_km
 from catalogue.localise import localised_field, localised_text
 from catalogue.taxonomy import CATEGORY_BY_SLUG, check_language
-from catalogue.validation import display_url, writable_text
 from fairkit.pdf_common import set_document_info
 from geodata import distance_km
 

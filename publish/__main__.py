@@ -11,7 +11,7 @@ import argparse
 import logging
 import sys
 
-from catalogue.exchange import import_file
+from catalogue.importing import import_file
 from catalogue.storage import CatalogueStore
 from publish.opendata import LICENCES
 from publish.site import build_site, default_out_dir

@@ -1,7 +1,7 @@
 """Open data beside the site: GeoJSON, CSV (plain and Polish Excel), iCalendar, a change
 feed and DCAT-AP metadata.
 
-The tables reuse :func:`catalogue.exchange.export_rows` and the catalogue's CSV and GeoJSON
+The tables reuse :func:`catalogue.exporting.export_rows` and the catalogue's CSV and GeoJSON
 writers per offering (:mod:`publish.rowcache`, one field list, formulas neutralised in CSV);
 what is added here is only what a format needs on top (RFC 7946 feature ids, iCalendar
 events, the change feed, DCAT).

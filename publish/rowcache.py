@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from catalogue.exchange import CSV_DIALECTS, EXPORT_COLUMNS, _geojson_bytes, csv_bytes, export_rows
+from catalogue.exporting import CSV_DIALECTS, EXPORT_COLUMNS, _geojson_bytes, csv_bytes, export_rows
 from catalogue.taxonomy import CATEGORY_BY_SLUG, LANGUAGES
 from fairkit.offline import product_details
 from geodata import DISTRICT_TERYTS, district_name, fold_text

@@ -3,7 +3,7 @@
 Widgets are keyed ``{prefix}_{field}`` so each page keeps its own values in session state
 (nothing typed is lost on a rerun or a validation error). The form builds one record with
 the canonical import columns and checks it with
-:func:`catalogue.validation.validate_records`, so a partner typing in the form sees the same
+:func:`catalogue.validation.rows.validate_records`, so a partner typing in the form sees the same
 rules and messages as a partner uploading a spreadsheet.
 
 The location is set by clicking the map, by pasting coordinates in any format
@@ -26,7 +26,9 @@ from branca.element import MacroElement
 from jinja2 import Template
 from streamlit_folium import st_folium
 
+from catalogue.cells import months_to_text
 from catalogue.columns import COLUMN_BY_NAME, LINK_COLUMNS, LINK_FIELDS
+from catalogue.contacts import normalise_email, normalise_phone
 from catalogue.localise import localised
 from catalogue.model import ACCESS_FACTS, Product
 from catalogue.opening_hours import describe
@@ -46,15 +48,9 @@ from catalogue.taxonomy import (
     sector_label,
     wheelchair_label,
 )
-from catalogue.validation import (
-    OFFER_LANGUAGES,
-    ValidationIssue,
-    ValidationReport,
-    months_to_text,
-    normalise_email,
-    normalise_phone,
-    validate_records,
-)
+from catalogue.validation.report import ValidationIssue, ValidationReport
+from catalogue.validation.rows import validate_records
+from catalogue.vocabularies import OFFER_LANGUAGES
 from geodata import (
     CoordinateError,
     district_name,
@@ -574,7 +570,7 @@ def catalogue_products(every_status: bool = False) -> pd.DataFrame:
     The form checks against published and waiting offerings only: a rejected or withdrawn
     entry is no reason to warn (ids stay unique: submit_new picks a free one inside its
     transaction). A file import needs ``every_status``, exactly like
-    :func:`catalogue.exchange.import_records`, which generates ids against all of them.
+    :func:`catalogue.importing.import_records`, which generates ids against all of them.
     """
     store = get_store()
     return _products(store.url, store.catalogue_version(), every_status)
@@ -590,7 +586,7 @@ def validate(
     """Validate the form like a one-row file; ``exclude_id``: the product being edited.
 
     ``require_reachable``: partners must name who runs the offering and one contact (the
-    rule of :func:`catalogue.validation.validate_records`); staff editing may pass False.
+    rule of :func:`catalogue.validation.rows.validate_records`); staff editing may pass False.
     """
     values = current_values(prefix)
     record = values_to_record(values)
@@ -636,8 +632,8 @@ def complete_new_partners(values: dict, report: ValidationReport) -> list[Valida
 
     The validator already gave it its NIP, REGON, KRS and legal form code (checked as in a
     file). Here: the free-text legal form as typed, and the public e-mail and phone checked
-    by the import's rules (:func:`~catalogue.validation.normalise_email`,
-    :func:`~catalogue.validation.normalise_phone`). Returns the issues of a wrong e-mail or
+    by the import's rules (:func:`~catalogue.contacts.normalise_email`,
+    :func:`~catalogue.contacts.normalise_phone`). Returns the issues of a wrong e-mail or
     phone (columns ``partner_email``, ``partner_phone``), worded like the import's.
     """
     if (values.get("partner_mode") or "existing") != "new":

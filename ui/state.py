@@ -28,7 +28,7 @@ from mapview.assets import ensure_local_assets
 
 @st.cache_resource(show_spinner=False)
 def _store_for(url: str) -> CatalogueStore:
-    from catalogue.exchange import load_sample_catalogue
+    from catalogue.sample_loading import load_sample_catalogue
 
     ensure_local_assets()
     store = CatalogueStore(url)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from catalogue.validation import display_url, url_host
+from catalogue.contacts import display_url, url_host
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 # GFM autolink literals need "www.", "scheme:" or "@" unbroken; a WORD JOINER (U+2060,
@@ -29,7 +29,7 @@ def md_escape(text: object) -> str:
 
 
 def safe_url(url: object) -> str | None:
-    """``url`` as a link target (see :func:`catalogue.validation.display_url`), else None."""
+    """``url`` as a link target (see :func:`catalogue.contacts.display_url`), else None."""
     return display_url(url)
 
 

@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from catalogue import staff
-from catalogue.exchange import load_sample_catalogue
+from catalogue.sample_loading import load_sample_catalogue
 from catalogue.storage import CatalogueStore
 from tests.app.conftest import REPO_ROOT
 from ui.errors import cause_key, is_database_error

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from catalogue import staff
-from catalogue.exchange import load_sample_catalogue
+from catalogue.sample_loading import load_sample_catalogue
 from catalogue.storage import CatalogueStore, row_to_product
 from fairkit.stats import localise_columns, social_economy_by_district, to_csv_bytes
 from fairkit.trips import GPX_NS, order_trip, trip_gpx

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from catalogue.exchange import load_sample_catalogue
 from catalogue.model import Partner, Product
+from catalogue.sample_loading import load_sample_catalogue
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TRIP = "ui/pages/trip_page.py"

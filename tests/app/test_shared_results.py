@@ -10,8 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from catalogue.events import calendar_bytes
-from catalogue.exchange import load_sample_catalogue
 from catalogue.filters import ProductFilter, apply_filter, sort_products
+from catalogue.sample_loading import load_sample_catalogue
 from tests.app.conftest import REPO_ROOT
 from ui import state
 

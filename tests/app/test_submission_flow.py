@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from catalogue import staff
 from catalogue.messages import format_message
 from catalogue.storage import CatalogueStore
-from catalogue.validation import validate_records
+from catalogue.validation.rows import validate_records
 from geodata import gminy_of_district, guess_gmina, parse_coordinates
 from tests.app.conftest import REPO_ROOT
 from tests.app.widgets import choice

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from PIL import Image
 
-from catalogue.exchange import load_sample_catalogue
 from catalogue.model import Product
 from catalogue.photos import store_photo
+from catalogue.sample_loading import load_sample_catalogue
 from catalogue.staff import add_staff
 from catalogue.storage import CatalogueStore
 

@@ -12,16 +12,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from catalogue.exchange import (
-    SAMPLE_PARTNERS,
-    SAMPLE_PRODUCTS,
-    import_file,
-    load_sample_catalogue,
-    read_table,
-    write_template,
-)
+from catalogue.file_reading import read_table
+from catalogue.importing import import_file
+from catalogue.sample_loading import SAMPLE_PARTNERS, SAMPLE_PRODUCTS, load_sample_catalogue
 from catalogue.storage import CatalogueStore
 from catalogue.taxonomy import Status
+from catalogue.template import write_template
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA = REPO_ROOT / "tests" / "data" / "catalogue"

@@ -111,7 +111,7 @@ def test_bulk_imports_and_submissions_interleave(store):
 def test_processes_opening_an_empty_database_at_once_set_it_up_once(store):
     # N app processes started together (deploy/run-processes.sh) each create the schema and
     # load the sample into the empty database: one store per worker, its own connections.
-    from catalogue.exchange import load_sample_catalogue
+    from catalogue.sample_loading import load_sample_catalogue
     from catalogue.storage import CatalogueStore
 
     store.drop_schema()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from catalogue.exchange import FileRefused, decode_text, import_file, read_table
+from catalogue.file_reading import FileRefused, decode_text, read_table
+from catalogue.importing import import_file
 
 HEADER = "nazwa;kategoria;lat;lon\n"
 ROW = "Zażółć gęślą jaźń;Zabytki i atrakcje;49,7761;22,6492\n"

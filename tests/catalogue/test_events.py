@@ -12,7 +12,7 @@ from dateutil.rrule import rrulestr
 
 from catalogue.events import calendar_bytes, check_rrule, occurrences, upcoming_window
 from catalogue.filters import ProductFilter, apply_filter, prepare_frame
-from catalogue.validation import validate_records
+from catalogue.validation.rows import validate_records
 
 # A yearly fair first held 15–17 August 2025; a weekly Saturday market; a one-off concert.
 FAIR = {

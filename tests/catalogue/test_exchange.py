@@ -11,14 +11,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from catalogue.exchange import (
-    EXPORT_COLUMNS,
-    MAX_FILE_BYTES,
-    export_catalogue,
-    import_file,
-    read_table,
-    validate_file,
-)
+from catalogue.exporting import EXPORT_COLUMNS, export_catalogue
+from catalogue.file_reading import MAX_FILE_BYTES, read_table
+from catalogue.importing import import_file, validate_file
 from catalogue.taxonomy import Status
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "catalogue"

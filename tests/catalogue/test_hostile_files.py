@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from catalogue.exchange import FileRefused, ReadBudget, import_file, read_table
+from catalogue.file_reading import FileRefused, ReadBudget, read_table
+from catalogue.importing import import_file
 from tests.catalogue import hostile_files as hostile
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +25,8 @@ PEAK_BUDGET_MB = 500
 _IMPORT_SCRIPT = textwrap.dedent(
     """
     import json, sys, time
-    from catalogue.exchange import FileRefused, import_file
+    from catalogue.file_reading import FileRefused
+    from catalogue.importing import import_file
     from catalogue.storage import CatalogueStore
 
     path, db, lang = sys.argv[1:4]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from catalogue.exchange import import_records, read_partners_file
 from catalogue.identity import (
     KRS_SEARCH_URL,
     REGON_SEARCH_URL,
@@ -19,8 +18,11 @@ from catalogue.identity import (
     check_regon,
     register_links,
 )
+from catalogue.importing import import_records
 from catalogue.model import Partner
-from catalogue.validation import parse_legal_form, validate_records
+from catalogue.sample_loading import read_partners_file
+from catalogue.validation.rows import validate_records
+from catalogue.vocabularies import parse_legal_form
 
 # 1·6+2·5+3·7+4·2+5·3+6·4+3·5+2·6+1·7 = 118 ≡ 8 (mod 11)
 NIP = "1234563218"
@@ -160,7 +162,7 @@ def test_partners_file_numbers_are_checked(tmp_path):
 
 
 def test_sample_partners_have_legal_forms_from_the_list():
-    from catalogue.exchange import SAMPLE_PARTNERS
+    from catalogue.sample_loading import SAMPLE_PARTNERS
 
     partners = pd.DataFrame([p.__dict__ for p in read_partners_file(SAMPLE_PARTNERS)])
     coded = partners[partners["legal_form_code"] != ""]
@@ -170,8 +172,8 @@ def test_sample_partners_have_legal_forms_from_the_list():
 
 
 def test_badges_are_checked_against_the_staff_list_and_filterable(sqlite_store):
-    from catalogue.exchange import load_sample_catalogue
     from catalogue.filters import ProductFilter, apply_filter, prepare_frame
+    from catalogue.sample_loading import load_sample_catalogue
 
     rows = [_row(badges="UNESCO; Lista Produktów Tradycyjnych"), _row(name="B", badges="michelin")]
     products, report = validate_records(rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from catalogue.exchange import import_file
+from catalogue.importing import import_file
 
 
 def _big_file(rows: int) -> bytes:

@@ -14,9 +14,11 @@ import pytest
 from openpyxl import load_workbook
 
 from catalogue.columns import LINK_COLUMNS, LINK_FIELDS
-from catalogue.exchange import export_catalogue, import_file, write_template
+from catalogue.exporting import export_catalogue
+from catalogue.importing import import_file
 from catalogue.model import PRODUCT_FIELDS, Product
 from catalogue.storage import CatalogueStore
+from catalogue.template import write_template
 
 pytestmark = pytest.mark.skipif(not LINK_COLUMNS, reason="the registry has no link column")
 

@@ -19,7 +19,7 @@ from catalogue.opening_hours import (
     is_open_at,
     open_months,
 )
-from catalogue.validation import validate_records
+from catalogue.validation.rows import validate_records
 
 OSM_EXAMPLES = (
     "Mo-Fr 08:00-12:00,13:00-17:30",

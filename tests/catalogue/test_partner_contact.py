@@ -6,9 +6,11 @@ from dataclasses import replace
 
 import pytest
 
-from catalogue.exchange import SAMPLE_PARTNERS, SampleDataError, read_partners_file
+from catalogue.columns import MAX_LENGTHS
+from catalogue.contacts import normalise_email
 from catalogue.model import Partner
-from catalogue.validation import MAX_LENGTHS, normalise_email, validate_records
+from catalogue.sample_loading import SAMPLE_PARTNERS, SampleDataError, read_partners_file
+from catalogue.validation.rows import validate_records
 
 HEADER = "id,name,sector,website,email,phone\n"
 

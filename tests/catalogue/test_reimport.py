@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from catalogue.exchange import import_file
+from catalogue.importing import import_file
 
 HEADER = "nazwa;kategoria;szerokość;długość;opis\n"
 ROWS = (

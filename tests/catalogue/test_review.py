@@ -19,7 +19,7 @@ from catalogue.review import (
     new_partner_id,
     stale_products,
 )
-from catalogue.validation import validate_records
+from catalogue.validation.rows import validate_records
 
 
 def product(**changes) -> Product:

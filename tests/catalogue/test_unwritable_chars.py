@@ -11,11 +11,13 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from catalogue.exchange import EXPORT_FORMATS, FileRefused, export_catalogue, import_file
+from catalogue.cells import FORBIDDEN_CHARS, writable_text
+from catalogue.exporting import EXPORT_FORMATS, export_catalogue
+from catalogue.file_reading import FileRefused
+from catalogue.importing import import_file
 from catalogue.model import Product
 from catalogue.storage import CatalogueStore
 from catalogue.taxonomy import Status
-from catalogue.validation import FORBIDDEN_CHARS, writable_text
 from fairkit.brochure import build_brochure
 from fairkit.card import build_card
 from fairkit.stats import to_csv_bytes, to_xlsx_bytes

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from catalogue.validation import display_url, normalise_url, url_host
+from catalogue.contacts import display_url, normalise_url, url_host
 
 
 @pytest.mark.parametrize(

@@ -7,17 +7,12 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
+from catalogue.cells import months_to_text, neutralise, parse_months, unneutralise
+from catalogue.columns import canonical_column
+from catalogue.contacts import normalise_phone
 from catalogue.messages import MESSAGES, format_message
-from catalogue.validation import (
-    ValidationIssue,
-    canonical_column,
-    months_to_text,
-    neutralise,
-    normalise_phone,
-    parse_months,
-    unneutralise,
-    validate_records,
-)
+from catalogue.validation.report import ValidationIssue
+from catalogue.validation.rows import validate_records
 
 # Real places (coordinates in degrees, lat first).
 CASTLE = {"lat": "49.7761", "lon": "22.6492"}  # Zamek w Krasiczynie, gmina Krasiczyn

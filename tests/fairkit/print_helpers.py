@@ -13,7 +13,7 @@ import pypdf
 import zxingcpp
 from PIL import Image
 
-from catalogue.exchange import load_sample_catalogue
+from catalogue.sample_loading import load_sample_catalogue
 from catalogue.storage import CatalogueStore
 
 

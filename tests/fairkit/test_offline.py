@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from catalogue.exchange import load_sample_catalogue
+from catalogue.sample_loading import load_sample_catalogue
 from catalogue.storage import CatalogueStore
 from fairkit.offline import export_offline_map, offline_map_html
 from geodata import fold_text

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from catalogue.exchange import load_sample_catalogue
+from catalogue.sample_loading import load_sample_catalogue
 from catalogue.storage import CatalogueStore
 from catalogue.taxonomy import CATEGORIES
 from fairkit.stats import (

@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 from openpyxl import load_workbook
 
-from catalogue.exchange import load_sample_catalogue
+from catalogue.sample_loading import load_sample_catalogue
 from catalogue.storage import CatalogueStore
 from fairkit.stats import access_season_by_district, localise_columns, to_xlsx_bytes
 from geodata import DISTRICT_TERYTS

@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from catalogue.exchange import load_sample_catalogue
+from catalogue.sample_loading import load_sample_catalogue
 from catalogue.storage import CatalogueStore
 from fairkit.stats import (
     OFFERING_FIELD_LABELS,

@@ -7,7 +7,7 @@ import io
 import pandas as pd
 from openpyxl import load_workbook
 
-from catalogue.exchange import SAMPLE_PARTNERS, read_partners_file
+from catalogue.sample_loading import SAMPLE_PARTNERS, read_partners_file
 from fairkit.stats import (
     legal_forms_by_district,
     localise_columns,

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from catalogue.exchange import load_sample_catalogue
 from catalogue.model import Product
+from catalogue.sample_loading import load_sample_catalogue
 from catalogue.storage import CatalogueStore
 from publish import build_site
 

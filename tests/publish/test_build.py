@@ -10,7 +10,7 @@ import json
 import pytest
 from icalendar import Calendar
 
-from catalogue.exchange import import_file
+from catalogue.importing import import_file
 from catalogue.storage import CatalogueStore
 from catalogue.taxonomy import LANGUAGES
 from geodata import DISTRICT_TERYTS

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from catalogue.cells import months_to_text
 from catalogue.locale_format import format_datetime
 from catalogue.model import Partner
 from catalogue.photos import ALLOWED_EXTENSIONS, MAX_BYTES, PhotoError, resolve, store_logo
@@ -36,7 +37,6 @@ from catalogue.taxonomy import (
     legal_form_label,
     sector_label,
 )
-from catalogue.validation import months_to_text
 from geodata import district_name, gminy_of_district, load_gminy, locate
 from mapview.builder import build_base_map
 from publish import rebuild_in_background

@@ -20,13 +20,10 @@ from urllib.parse import urlencode, urlsplit
 import pandas as pd
 import streamlit as st
 
-from catalogue.exchange import (
-    DEFAULT_BUDGET,
-    import_records,
-    read_table,
-    refusal_text,
-    write_template,
-)
+from catalogue.cells import fold
+from catalogue.columns import canonical_column
+from catalogue.file_reading import DEFAULT_BUDGET, read_table, refusal_text
+from catalogue.importing import import_records
 from catalogue.photos import (
     ALLOWED_EXTENSIONS,
     MAX_BYTES,
@@ -38,7 +35,8 @@ from catalogue.photos import (
     store_photos,
 )
 from catalogue.taxonomy import Source, Status
-from catalogue.validation import canonical_column, fold, validate_records
+from catalogue.template import write_template
+from catalogue.validation.rows import validate_records
 from fairkit.qr import qr_png
 from publish import rebuild_in_background
 from ui import choice, mailer
