@@ -20,7 +20,7 @@ import shapely
 
 from catalogue.model import Partner, Product
 from catalogue.storage import CatalogueStore
-from catalogue.taxonomy import CATEGORIES, SECTOR_LABELS, Sector, Status
+from catalogue.taxonomy import CATEGORIES, SECTOR_LABELS, Sector, Status, wheelchair_level
 from catalogue.validation import COLUMNS, slugify
 from geodata import DISTRICT_TERYTS, load_districts, load_gminy
 
@@ -297,7 +297,8 @@ def make_catalogue(n: int, seed: int = SEED) -> Catalogue:
                 f"{int(rng.integers(100, 999))}",
                 free=bool(rng.random() < 0.3),
                 months=months,
-                wheelchair=None if rng.random() < 0.4 else bool(rng.random() < 0.5),
+                # The same draws as before migration 0101 made the flag a level ("", yes, no).
+                wheelchair=wheelchair_level(None if rng.random() < 0.4 else rng.random() < 0.5),
                 family=None if rng.random() < 0.3 else bool(rng.random() < 0.7),
                 pets=None if rng.random() < 0.5 else bool(rng.random() < 0.5),
                 languages=["pl"] if rng.random() < 0.6 else ["pl", "en", "uk"],
