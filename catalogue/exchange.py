@@ -23,10 +23,12 @@ from typing import BinaryIO
 import pandas as pd
 
 from catalogue.columns import COLUMN_REGISTRY, LINK_FIELDS
+from catalogue.database import now_utc
 from catalogue.identity import IDENTITY_NUMBERS, IdentityError
 from catalogue.messages import format_message
 from catalogue.model import ACCESS_FACTS, Partner, Product
-from catalogue.storage import CatalogueStore, now_utc, row_to_product
+from catalogue.rows import row_to_product
+from catalogue.storage import CatalogueStore
 from catalogue.taxonomy import CATEGORIES, LICENCES, SECTOR_LABELS, Sector, Source, Status
 from catalogue.validation import (
     COLUMNS,

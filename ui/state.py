@@ -12,8 +12,9 @@ from urllib.parse import urlsplit
 import pandas as pd
 import streamlit as st
 
+from catalogue.database import database_url
 from catalogue.filters import prepare_frame
-from catalogue.storage import CatalogueStore, database_url
+from catalogue.storage import CatalogueStore
 from catalogue.taxonomy import DEFAULT_LANGUAGE, LANGUAGES
 from fairkit.pdf_common import BASE_URL_ENV, public_base_url
 from mapview.assets import ensure_local_assets
