@@ -1,25 +1,101 @@
-"""Storing the offerings of an imported file, all in one transaction.
+"""Storing the offerings of an imported file at bulk speed, all in one transaction.
 
-Live rows (published, draft, archived) go in a few executemany statements; a ``pending``
-row goes to the moderation queue as a revision, like a partner's submission.
+Rows are prepared before the transaction; inside it, the rows already stored are read with
+one ``SELECT … WHERE id IN (…)`` per chunk, every move is checked against the lifecycle table
+(a forbidden one raises before anything is written, so the whole file rolls back), and the
+writes go as a few executemany statements per table: partners, products, revisions, audit
+entries. A ``pending`` row goes to the moderation queue as a revision, like a partner's
+submission; the result is the same as storing the rows one by one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import fields
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from catalogue.database import Database, now_utc, to_json
-from catalogue.lifecycle import Action, Role, Subject, import_action, step
+from catalogue.database import Database, audit_row, now_utc
+from catalogue.lifecycle import Action, RevisionState, Role, Subject, import_action, step
 from catalogue.model import Partner, Product
-from catalogue.moderation import insert_revision, withdraw_pending
-from catalogue.partners_store import upsert_partner
-from catalogue.products_store import insert_product, product_row, update_product
+from catalogue.moderation import pending_revision_row
 from catalogue.rows import product_to_row, without_token
-from catalogue.schema import audit_table, products_table
+from catalogue.schema import audit_table, partners_table, products_table, revisions_table
 from catalogue.taxonomy import Status
+
+# Ids per SELECT … IN (…): far below every engine's limit on bound parameters.
+CHUNK = 500
+_PARTNER_FIELDS = tuple(f.name for f in fields(Partner))
+_MATCH = "_match_id"  # the bound id of an executemany UPDATE (not a column name)
+
+
+def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _stored_rows(conn: Connection, table: sa.Table, ids: Iterable[str]) -> dict[str, dict]:
+    """The rows of ``table`` whose id is in ``ids``, by id: one SELECT per chunk."""
+    found: dict[str, dict] = {}
+    for chunk in _chunks(list(dict.fromkeys(ids))):
+        query = sa.select(table).where(table.c.id.in_(chunk))
+        found.update({row["id"]: dict(row) for row in conn.execute(query).mappings()})
+    return found
+
+
+def _update_by_id(conn: Connection, table: sa.Table, rows: list[dict]) -> None:
+    """One executemany UPDATE of ``rows``, each holding its id under ``_match_id``."""
+    if rows:
+        conn.execute(table.update().where(table.c.id == sa.bindparam(_MATCH)), rows)
+
+
+def _insert(conn: Connection, table: sa.Table, rows: list[dict]) -> None:
+    if rows:
+        conn.execute(table.insert(), rows)
+
+
+class _Batch:
+    """The writes of one save, collected in order and sent as executemany at the end."""
+
+    def __init__(self, actor: str, now: datetime) -> None:
+        self.actor, self.now = actor, now
+        self.partner_inserts: list[dict] = []
+        self.partner_updates: list[dict] = []
+        self.product_inserts: list[dict] = []
+        self.product_updates: list[dict] = []
+        self.withdraw: dict[str, str] = {}  # product id -> state its pending revisions take
+        self.revisions: list[dict] = []
+        self.queued: dict[str, list[dict]] = {}  # revisions of this batch, by product id
+        self.audits: list[dict] = []
+
+    def audit(self, action: str, object_type: str, object_id: str, before, after, note=""):
+        row = audit_row(self.actor, action, object_type, object_id, before, after, note)
+        self.audits.append(row | {"at": self.now})
+
+    def write(self, conn: Connection) -> None:
+        """Send everything; pending revisions are withdrawn before new ones are queued."""
+        _insert(conn, partners_table, self.partner_inserts)
+        _update_by_id(conn, partners_table, self.partner_updates)
+        _insert(conn, products_table, self.product_inserts)
+        _update_by_id(conn, products_table, self.product_updates)
+        pending = RevisionState.PENDING.value
+        by_state: dict[str, list[str]] = {}
+        for product_id, state in self.withdraw.items():
+            by_state.setdefault(state, []).append(product_id)
+        for state, ids in by_state.items():
+            for chunk in _chunks(ids):
+                conn.execute(
+                    revisions_table.update()
+                    .where(
+                        revisions_table.c.product_id.in_(chunk),
+                        revisions_table.c.state == pending,
+                    )
+                    .values(state=state, decided_at=self.now, decided_by=self.actor)
+                )
+        _insert(conn, revisions_table, self.revisions)
+        _insert(conn, audit_table, self.audits)
 
 
 class ImportStore(Database):
@@ -35,111 +111,112 @@ class ImportStore(Database):
         """Insert or update products (and their partners) by id, all in one transaction.
 
         A product with status ``pending`` goes to the moderation queue as a revision instead
-        (a published product stays live until its edit is approved).
+        (a published product stays live until its edit is approved). Every product and every
+        new or changed partner gets one audit entry; the catalogue version goes up by one.
         """
         products = list(products)
-        # Rows are prepared before the transaction; inside it, live rows go in a few
-        # executemany statements, so a 20,000-row import holds the write lock for about a
-        # second instead of one round trip per row (pending ones keep the revision path).
-        live = [(p, product_to_row(p)) for p in products if p.status != Status.PENDING.value]
+        partners = list(partners)
+        prepared = [(product, product_to_row(product)) for product in products]
+        partner_values = [{name: getattr(p, name) for name in _PARTNER_FIELDS} for p in partners]
         with self.write() as conn:
-            for partner in partners:
-                upsert_partner(conn, partner, actor)
-            self._upsert_live_products(conn, live, actor, action)
-            for product in products:
+            batch = _Batch(actor, now_utc())
+            stored_partners = _stored_rows(conn, partners_table, (p.id for p in partners))
+            for values in partner_values:
+                _stage_partner(batch, values, stored_partners)
+            stored = _stored_rows(conn, products_table, (p.id for p in products))
+            live = [(p, v) for p, v in prepared if p.status != Status.PENDING.value]
+            for product, values in live:
+                _stage_live_product(batch, product, values, stored, action)
+            for product, values in prepared:
                 if product.status == Status.PENDING.value:
-                    self._hold_for_review(conn, product, actor, action)
+                    _stage_pending(batch, product, values, stored, action)
+            batch.write(conn)
             self._bump_version(conn)
         return len(products)
 
-    def _upsert_live_products(
-        self, conn: Connection, products: list[tuple[Product, dict]], actor: str, action: str
-    ) -> None:
-        """Insert or update non-pending ``(product, row values)`` with one audit entry each,
-        in batches of executemany."""
-        if not products:
-            return
-        now = now_utc()
-        ids = [p.id for p, _values in products]
-        existing: dict[str, dict] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            rows = conn.execute(
-                sa.select(products_table).where(products_table.c.id.in_(chunk))
-            ).mappings()
-            existing.update({row["id"]: dict(row) for row in rows})
-        inserts, updates, audits = [], [], []
-        for product, prepared in products:
-            before = existing.get(product.id)
-            # The lifecycle table decides (and raises before anything is written, so the
-            # whole import rolls back); an archived import withdraws queued edits.
-            move = import_action(product.status)
-            source = before["status"] if before is not None else None
-            status = step(Subject.OFFERING, source, move, Role.IMPORT, product.id)
-            if move == Action.IMPORT_ARCHIVED and before is not None:
-                withdraw_pending(conn, product.id, now, actor, move, Role.IMPORT)
-            values = {**prepared, "status": status, "updated_at": now}
-            if before is None:
-                values["created_at"] = product.created_at or now
-                inserts.append(values)
-            else:
-                values["created_at"] = before["created_at"]
-                updates.append({**values, "_match_id": product.id})
-            audits.append(
-                {
-                    "at": now,
-                    "actor": actor,
-                    "action": action,
-                    "object_type": "product",
-                    "object_id": product.id,
-                    "before": to_json(without_token(before)) if before is not None else None,
-                    "after": to_json(without_token(values)),
-                    "note": "",
-                }
-            )
-        if inserts:
-            conn.execute(products_table.insert(), inserts)
-        if updates:
-            conn.execute(
-                products_table.update().where(products_table.c.id == sa.bindparam("_match_id")),
-                updates,
-            )
-        conn.execute(audit_table.insert(), audits)
 
-    def _hold_for_review(self, conn: Connection, product: Product, actor: str, action: str) -> None:
-        """Store a ``pending`` product as a moderation revision, like a partner submission.
+def _stage_partner(batch: _Batch, values: dict, stored: dict[str, dict]) -> None:
+    """Insert a new partner, update a changed one (an audit entry each), skip the same one."""
+    existing = stored.get(values["id"])
+    if existing is None:
+        batch.partner_inserts.append(values | {"created_at": batch.now, "updated_at": batch.now})
+        batch.audit("create", "partner", values["id"], None, values)
+        stored[values["id"]] = dict(values)  # a second mention of it compares with this
+        return
+    before = {k: existing[k] for k in values}
+    if before != values:
+        batch.partner_updates.append(values | {"updated_at": batch.now, _MATCH: values["id"]})
+        batch.audit("update", "partner", values["id"], before, values)
+        existing.update(values)
 
-        A published product keeps its live row until the edit is approved; a new or
-        unpublished one is written as ``pending``. Older pending revisions are superseded.
-        """
-        now = now_utc()
-        existing = product_row(conn, product.id)
-        source = existing["status"] if existing is not None else None
-        move = import_action(product.status)
-        product.status = step(Subject.OFFERING, source, move, Role.IMPORT, product.id)
-        product.submitted_by = product.submitted_by or actor
-        if existing is not None:
-            withdraw_pending(conn, product.id, now, actor, move, Role.IMPORT)
-        published = existing is not None and existing["status"] == Status.PUBLISHED.value
-        if not published:
-            values = product_to_row(product)
-            values.update(updated_at=now, decided_by="", decided_at=None, decision_note="")
-            if existing is None:
-                values["created_at"] = product.created_at or now
-                insert_product(conn, values)
-            else:
-                values["created_at"] = existing["created_at"]
-                update_product(conn, product.id, **values)
-        content = product.content_dict()
-        kind = "edit" if published else "new"
-        insert_revision(conn, product.id, kind, content, product.submitted_by, now)
-        self.audit(
-            conn,
-            actor,
-            action,
-            "product",
-            product.id,
-            before=without_token(dict(existing)) if existing is not None else None,
-            after=content | {"status": Status.PENDING.value},
-            note="held for review",
-        )
+
+def _stage_live_product(
+    batch: _Batch, product: Product, prepared: dict, stored: dict[str, dict], action: str
+) -> None:
+    """A published, draft or archived row: the live row itself is written."""
+    existing = stored.get(product.id)
+    move = import_action(product.status)
+    source = existing["status"] if existing is not None else None
+    status = step(Subject.OFFERING, source, move, Role.IMPORT, product.id)
+    if move == Action.IMPORT_ARCHIVED and existing is not None:
+        # An archived offering withdraws what waits for review.
+        _stage_withdrawal(batch, product.id, move)
+    values = {**prepared, "status": status, "updated_at": batch.now}
+    _stage_product_row(batch, product, values, stored)
+    before = without_token(existing) if existing is not None else None
+    batch.audit(action, "product", product.id, before, without_token(values))
+
+
+def _stage_product_row(
+    batch: _Batch, product: Product, values: dict, stored: dict[str, dict]
+) -> None:
+    """Insert or update the products row (an update keeps its creation time)."""
+    existing = stored.get(product.id)
+    if existing is None:
+        values["created_at"] = product.created_at or batch.now
+        batch.product_inserts.append(values)
+    else:
+        values["created_at"] = existing["created_at"]
+        batch.product_updates.append({**values, _MATCH: product.id})
+    # A later row with the same id updates this one, as it would row by row.
+    stored[product.id] = {**(existing or {}), **values}
+
+
+def _stage_pending(
+    batch: _Batch, product: Product, prepared: dict, stored: dict[str, dict], action: str
+) -> None:
+    """Store a ``pending`` product as a moderation revision, like a partner submission.
+
+    A published product keeps its live row until the edit is approved; a new or
+    unpublished one is written as ``pending``. Older pending revisions are superseded.
+    """
+    existing = stored.get(product.id)
+    source = existing["status"] if existing is not None else None
+    move = import_action(product.status)
+    product.status = step(Subject.OFFERING, source, move, Role.IMPORT, product.id)
+    product.submitted_by = product.submitted_by or batch.actor
+    if existing is not None:
+        _stage_withdrawal(batch, product.id, move)
+    published = existing is not None and existing["status"] == Status.PUBLISHED.value
+    if not published:
+        values = {**prepared, "status": product.status, "submitted_by": product.submitted_by}
+        values.update(updated_at=batch.now, decided_by="", decided_at=None, decision_note="")
+        _stage_product_row(batch, product, values, stored)
+    content = product.content_dict()
+    kind = "edit" if published else "new"
+    revision = pending_revision_row(product.id, kind, content, product.submitted_by, batch.now)
+    revision.update(decided_by="", decided_at=None)
+    batch.revisions.append(revision)
+    batch.queued.setdefault(product.id, []).append(revision)
+    before = without_token(existing) if existing is not None else None
+    after = content | {"status": Status.PENDING.value}
+    batch.audit(action, "product", product.id, before, after, "held for review")
+
+
+def _stage_withdrawal(batch: _Batch, product_id: str, move: Action) -> None:
+    """The product's pending revisions become withdrawn (the lifecycle table says so)."""
+    target = step(Subject.REVISION, RevisionState.PENDING.value, move, Role.IMPORT)
+    batch.withdraw[product_id] = target
+    for revision in batch.queued.get(product_id, ()):  # queued earlier in this batch
+        if revision["state"] == RevisionState.PENDING.value:
+            revision.update(state=target, decided_at=batch.now, decided_by=batch.actor)
