@@ -11,7 +11,6 @@ submission; the result is the same as storing the rows one by one.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import fields
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -21,13 +20,11 @@ from catalogue.database import Database, audit_row, now_utc
 from catalogue.lifecycle import Action, RevisionState, Role, Subject, import_action, step
 from catalogue.model import Partner, Product
 from catalogue.moderation import pending_revision_row
+from catalogue.partners_store import CHUNK, store_partners
 from catalogue.rows import product_to_row, without_token
-from catalogue.schema import audit_table, partners_table, products_table, revisions_table
+from catalogue.schema import audit_table, products_table, revisions_table
 from catalogue.taxonomy import Status
 
-# Ids per SELECT … IN (…): far below every engine's limit on bound parameters.
-CHUNK = 500
-_PARTNER_FIELDS = tuple(f.name for f in fields(Partner))
 _MATCH = "_match_id"  # the bound id of an executemany UPDATE (not a column name)
 
 
@@ -61,8 +58,6 @@ class _Batch:
 
     def __init__(self, actor: str, now: datetime) -> None:
         self.actor, self.now = actor, now
-        self.partner_inserts: list[dict] = []
-        self.partner_updates: list[dict] = []
         self.product_inserts: list[dict] = []
         self.product_updates: list[dict] = []
         self.withdraw: dict[str, str] = {}  # product id -> state its pending revisions take
@@ -76,8 +71,6 @@ class _Batch:
 
     def write(self, conn: Connection) -> None:
         """Send everything; pending revisions are withdrawn before new ones are queued."""
-        _insert(conn, partners_table, self.partner_inserts)
-        _update_by_id(conn, partners_table, self.partner_updates)
         _insert(conn, products_table, self.product_inserts)
         _update_by_id(conn, products_table, self.product_updates)
         pending = RevisionState.PENDING.value
@@ -115,14 +108,10 @@ class ImportStore(Database):
         new or changed partner gets one audit entry; the catalogue version goes up by one.
         """
         products = list(products)
-        partners = list(partners)
         prepared = [(product, product_to_row(product)) for product in products]
-        partner_values = [{name: getattr(p, name) for name in _PARTNER_FIELDS} for p in partners]
         with self.write() as conn:
+            store_partners(conn, partners, actor)
             batch = _Batch(actor, now_utc())
-            stored_partners = _stored_rows(conn, partners_table, (p.id for p in partners))
-            for values in partner_values:
-                _stage_partner(batch, values, stored_partners)
             stored = _stored_rows(conn, products_table, (p.id for p in products))
             live = [(p, v) for p, v in prepared if p.status != Status.PENDING.value]
             for product, values in live:
@@ -133,21 +122,6 @@ class ImportStore(Database):
             batch.write(conn)
             self._bump_version(conn)
         return len(products)
-
-
-def _stage_partner(batch: _Batch, values: dict, stored: dict[str, dict]) -> None:
-    """Insert a new partner, update a changed one (an audit entry each), skip the same one."""
-    existing = stored.get(values["id"])
-    if existing is None:
-        batch.partner_inserts.append(values | {"created_at": batch.now, "updated_at": batch.now})
-        batch.audit("create", "partner", values["id"], None, values)
-        stored[values["id"]] = dict(values)  # a second mention of it compares with this
-        return
-    before = {k: existing[k] for k in values}
-    if before != values:
-        batch.partner_updates.append(values | {"updated_at": batch.now, _MATCH: values["id"]})
-        batch.audit("update", "partner", values["id"], before, values)
-        existing.update(values)
 
 
 def _stage_live_product(

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection, CursorResult, RowMapping
 from catalogue.database import Database, now_utc, to_json
 from catalogue.lifecycle import Action, PhotoReview, RevisionState, Role, Subject, step
 from catalogue.model import Partner, Product
-from catalogue.partners_store import upsert_partner
+from catalogue.partners_store import store_partners
 from catalogue.products_store import insert_product, product_row, update_product
 from catalogue.rows import product_from_content, product_to_row, revision_dict, row_to_product
 from catalogue.schema import photos_table, products_table, revisions_table
@@ -232,8 +232,7 @@ class ModerationStore(Database):
     ) -> None:
         now = now_utc()
         with self.write() as conn:
-            for partner in partners:
-                upsert_partner(conn, partner, submitted_by)
+            store_partners(conn, partners, submitted_by)
             product.id = _free_product_id(conn, product.id)
             values = product_to_row(product)
             values.update(created_at=now, updated_at=now, edit_token_hash=hash_token(token))

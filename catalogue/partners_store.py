@@ -4,41 +4,60 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import fields
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from catalogue.database import Database, now_utc, to_json, write_audit
+from catalogue.database import Database, audit_row, now_utc, to_json
 from catalogue.lifecycle import RevisionState
 from catalogue.model import Partner
 from catalogue.rows import row_to_partner
-from catalogue.schema import partners_table, products_table, revisions_table
+from catalogue.schema import audit_table, partners_table, products_table, revisions_table
 from catalogue.taxonomy import Status
 
+_PARTNER_FIELDS = tuple(f.name for f in fields(Partner))
+# Ids per SELECT … IN (…): far below every engine's limit on bound parameters.
+CHUNK = 500
 
-def upsert_partner(conn: Connection, partner: Partner, actor: str) -> None:
-    """Insert ``partner`` or update it by id (an audit entry when anything changed)."""
-    values = asdict(partner)
-    existing = (
-        conn.execute(sa.select(partners_table).where(partners_table.c.id == partner.id))
-        .mappings()
-        .first()
-    )
+
+def store_partners(conn: Connection, partners: Iterable[Partner], actor: str) -> None:
+    """Insert new partners and update changed ones by id, an audit entry each, inside the
+    caller's transaction: one SELECT per chunk of ids, the writes as executemany."""
+    partners = [{name: getattr(p, name) for name in _PARTNER_FIELDS} for p in partners]
+    if not partners:
+        return
+    ids = list(dict.fromkeys(p["id"] for p in partners))
+    stored: dict[str, dict] = {}
+    for start in range(0, len(ids), CHUNK):
+        query = sa.select(partners_table).where(partners_table.c.id.in_(ids[start : start + CHUNK]))
+        stored.update({row["id"]: dict(row) for row in conn.execute(query).mappings()})
     now = now_utc()
-    if existing is None:
-        conn.execute(partners_table.insert().values(**values, created_at=now, updated_at=now))
-        write_audit(conn, actor, "create", "partner", partner.id, after=values)
-    else:
+    inserts, updates, audits = [], [], []
+    for values in partners:
+        existing = stored.get(values["id"])
+        if existing is None:
+            inserts.append(values | {"created_at": now, "updated_at": now})
+            audits.append(audit_row(actor, "create", "partner", values["id"], after=values, at=now))
+            stored[values["id"]] = dict(values)  # a second mention compares with this one
+            continue
         before = {k: existing[k] for k in values}
         if before != values:
-            conn.execute(
-                partners_table.update()
-                .where(partners_table.c.id == partner.id)
-                .values(**values, updated_at=now)
+            updates.append(values | {"updated_at": now, "_match_id": values["id"]})
+            audits.append(
+                audit_row(actor, "update", "partner", values["id"], before, values, at=now)
             )
-            write_audit(conn, actor, "update", "partner", partner.id, before, values)
+            existing.update(values)
+    if inserts:
+        conn.execute(partners_table.insert(), inserts)
+    if updates:
+        conn.execute(
+            partners_table.update().where(partners_table.c.id == sa.bindparam("_match_id")),
+            updates,
+        )
+    if audits:
+        conn.execute(audit_table.insert(), audits)
 
 
 class PartnersStore(Database):
@@ -48,9 +67,9 @@ class PartnersStore(Database):
         """Insert or update partners by id in one transaction; returns how many."""
         count = 0
         with self.write() as conn:
-            for partner in partners:
-                upsert_partner(conn, partner, actor)
-                count += 1
+            partners = list(partners)
+            store_partners(conn, partners, actor)
+            count = len(partners)
             self._bump_version(conn)
         return count
 
