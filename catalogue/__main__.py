@@ -5,6 +5,7 @@ Commands::
     init                                  create the schema; load the sample into an empty DB
     validate FILE [--lang pl|en|uk]       exit 0 when valid (warnings allowed), 1 on errors
     import FILE [--valid-only] [--pending] [--actor NAME] [--lang pl|en|uk]
+                                          files up to 200 MB / 250,000 rows (CLI_BUDGET)
     partners FILE [--actor NAME]          add or update partners (partners.csv columns)
     export --format csv|xlsx|geojson --out FILE [--status STATUS ...]
     template --out FILE.xlsx
@@ -28,8 +29,10 @@ import importlib
 import importlib.util
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 
 from catalogue.exporting import EXPORT_FORMATS, export_catalogue
+from catalogue.file_reading import DEFAULT_BUDGET
 from catalogue.importing import import_file, validate_file
 from catalogue.sample_loading import SampleDataError, load_sample_catalogue, read_partners_file
 from catalogue.storage import CatalogueStore
@@ -37,6 +40,19 @@ from catalogue.taxonomy import LANGUAGES, Source, Status, category_label, sector
 from catalogue.template import write_template
 
 Handler = Callable[[argparse.Namespace, CatalogueStore], int]
+
+# Staff import whole catalogues from the command line: files far over the browser's upload
+# cap (DEFAULT_BUDGET), still bounded so a wrong file cannot exhaust the machine.
+_MIB = 1024 * 1024
+CLI_BUDGET = replace(
+    DEFAULT_BUDGET,
+    max_file_bytes=200 * _MIB,
+    max_rows=250_000,
+    max_cells=250_000 * DEFAULT_BUDGET.max_columns,
+    max_seconds=600.0,
+    max_part_bytes=1024 * _MIB,
+    max_unpacked_bytes=2048 * _MIB,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -148,7 +164,7 @@ def cmd_init(args: argparse.Namespace, store: CatalogueStore) -> int:
 def cmd_validate(args: argparse.Namespace, store: CatalogueStore) -> int:
     """Check a file against the catalogue; the report goes to stdout."""
     try:
-        report = validate_file(store, args.file, lang=args.lang)
+        report = validate_file(store, args.file, lang=args.lang, budget=CLI_BUDGET)
     except (OSError, ValueError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -178,6 +194,7 @@ def cmd_import(args: argparse.Namespace, store: CatalogueStore) -> int:
             status=status,
             actor=args.actor,
             lang=args.lang,
+            budget=CLI_BUDGET,
         )
     except (OSError, ValueError) as exc:
         print(str(exc), file=sys.stderr)

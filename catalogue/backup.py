@@ -31,8 +31,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from catalogue import migrations
+from catalogue.database import now_utc
 from catalogue.photos import photos_dir, resolve
-from catalogue.storage import CatalogueStore, meta_table, metadata, now_utc
+from catalogue.schema import meta_table, metadata
+from catalogue.storage import CatalogueStore
 
 FORMAT = "rkesi-catalogue-backup/1"
 LAST_BACKUP_KEY = "last_backup"

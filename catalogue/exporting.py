@@ -16,7 +16,8 @@ import pandas as pd
 
 from catalogue.cells import EXCEL_MANGLED, neutralise, writable_text
 from catalogue.columns import COLUMN_REGISTRY, Column
-from catalogue.storage import CatalogueStore, row_to_product
+from catalogue.rows import row_to_product
+from catalogue.storage import CatalogueStore
 from catalogue.taxonomy import Status
 
 EXPORT_FORMATS: tuple[str, ...] = ("csv", "xlsx", "geojson")

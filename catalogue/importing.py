@@ -15,9 +15,10 @@ import pandas as pd
 
 from catalogue.cells import cell_text
 from catalogue.columns import COLUMN_REGISTRY
-from catalogue.file_reading import file_format, read_table
+from catalogue.database import now_utc
+from catalogue.file_reading import DEFAULT_BUDGET, ReadBudget, file_format, read_table
 from catalogue.model import Partner, Product
-from catalogue.storage import CatalogueStore, now_utc
+from catalogue.storage import CatalogueStore
 from catalogue.taxonomy import Source, Status
 from catalogue.template import is_untouched_example
 from catalogue.validation.report import ValidationReport
@@ -72,6 +73,7 @@ def import_file(
     actor: str = "import",
     lang: str = "pl",
     source: str = Source.IMPORT.value,
+    budget: ReadBudget = DEFAULT_BUDGET,
 ) -> ImportResult:
     """Validate a CSV/XLSX/GeoJSON file and store its offerings in one transaction.
 
@@ -81,10 +83,11 @@ def import_file(
     one product (same place within 200 m, similar name), so importing the same file twice
     updates instead of duplicating. Columns absent from the file keep the current values.
     ``status`` is ``"published"`` (staff import) or ``"pending"`` (goes to moderation).
-    ``path`` may be bytes (an upload) with ``filename`` naming its format.
+    ``path`` may be bytes (an upload) with ``filename`` naming its format; ``budget`` limits
+    reading it (the staff command line allows more than the browser's upload).
     """
     _check_status(status)
-    records, header, layout = _read_for_import(path, filename)
+    records, header, layout = _read_for_import(path, filename, budget)
     return import_records(
         store,
         records,
@@ -104,9 +107,10 @@ def validate_file(
     *,
     filename: str | None = None,
     lang: str = "pl",
+    budget: ReadBudget = DEFAULT_BUDGET,
 ) -> ValidationReport:
     """Check a file against the catalogue exactly as :func:`import_file` would; store nothing."""
-    records, header, layout = _read_for_import(path, filename)
+    records, header, layout = _read_for_import(path, filename, budget)
     existing, partners = _catalogue_frames(store)
     _products, report = validate_records(
         records, existing, lang, header=header, partners=partners, **layout
@@ -115,10 +119,10 @@ def validate_file(
 
 
 def _read_for_import(
-    path: str | Path | bytes, filename: str | None
+    path: str | Path | bytes, filename: str | None, budget: ReadBudget = DEFAULT_BUDGET
 ) -> tuple[list[dict], list[str], dict]:
     name = filename or (None if isinstance(path, bytes | bytearray) else Path(path).name)
-    records, header = read_table(path, name)
+    records, header = read_table(path, name, budget=budget)
     # GeoJSON has features, not spreadsheet rows: number them from 1.
     if file_format(name) == "geojson":
         return records, header, {"first_row": 1, "row_kind": "feature", "unquote": False}

@@ -357,7 +357,7 @@ def referenced_files(store) -> set[str]:
     """Paths (relative to the photo directory, or absolute for logos) that rows refer to."""
     import sqlalchemy as sa
 
-    from catalogue.storage import partners_table, photos_table
+    from catalogue.schema import partners_table, photos_table
 
     with store.read() as conn:
         photos = conn.execute(sa.select(photos_table.c.path, photos_table.c.thumb_path)).all()

@@ -27,7 +27,8 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from catalogue.storage import CatalogueStore, now_utc
+from catalogue.database import now_utc
+from catalogue.storage import CatalogueStore
 
 ROLES: tuple[str, ...] = ("moderator", "admin")
 MIN_PASSWORD_LENGTH = 10

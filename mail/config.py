@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from catalogue.storage import DEFAULT_DB_PATH, REPO_ROOT
+from catalogue.database import DEFAULT_DB_PATH, REPO_ROOT
 
 SECRETS_FILE = REPO_ROOT / ".streamlit" / "secrets.toml"
 KEYS = ("SMTP_URL", "MAIL_FROM", "MAIL_CONTACT", "MAIL_DIR", "MAIL_REVIEW_DAYS")

@@ -19,8 +19,9 @@ import pandas as pd
 from catalogue.links import edit_link, product_link, public_base_url
 from catalogue.localise import localised_field
 from catalogue.model import Product
+from catalogue.moderation import hash_token
 from catalogue.review import STALE_DAYS, stale_products
-from catalogue.storage import CatalogueStore, hash_token
+from catalogue.storage import CatalogueStore
 from catalogue.taxonomy import DEFAULT_LANGUAGE, LANGUAGES, Status
 from mail import sender
 from mail.compose import build_message

@@ -31,8 +31,8 @@ from pathlib import Path
 import streamlit as st
 
 from catalogue.atomic_file import write_atomic
+from catalogue.database import DEFAULT_DB_PATH
 from catalogue.staff import USERNAME_RE, sign_in, staff_role
-from catalogue.storage import DEFAULT_DB_PATH
 from ui.errors import defer_errors
 from ui.i18n import translate
 from ui.state import get_store

@@ -17,9 +17,10 @@ import pandas as pd
 import streamlit as st
 from streamlit import runtime
 
+from catalogue.database import database_url
 from catalogue.events import calendar_bytes
 from catalogue.filters import ProductFilter, apply_filter, prepare_frame, sort_products
-from catalogue.storage import CatalogueStore, database_url
+from catalogue.storage import CatalogueStore
 from catalogue.taxonomy import DEFAULT_LANGUAGE, LANGUAGES
 from fairkit.pdf_common import BASE_URL_ENV, public_base_url
 from geodata import load_gminy

@@ -58,7 +58,7 @@ def current_revision(conn: Connection) -> str | None:
 def upgrade(conn: Connection, metadata: sa.MetaData) -> str | None:
     """Bring the database behind ``conn`` to the newest revision; returns the old revision.
 
-    ``metadata`` is the model's schema (``catalogue.storage.metadata``), created at once in
+    ``metadata`` is the model's schema (``catalogue.schema.metadata``), created at once in
     an empty database; passed in, so this package never imports the store that calls it.
 
     Runs in the caller's transaction, so a failing migration leaves the database as it was

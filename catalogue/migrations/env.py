@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from catalogue.storage import metadata
+from catalogue.schema import metadata
 
 config = context.config
 

@@ -11,8 +11,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from catalogue import staff
+from catalogue.rows import row_to_product
 from catalogue.sample_loading import load_sample_catalogue
-from catalogue.storage import CatalogueStore, row_to_product
+from catalogue.storage import CatalogueStore
 from fairkit.stats import localise_columns, social_economy_by_district, to_csv_bytes
 from fairkit.trips import GPX_NS, order_trip, trip_gpx
 from geodata import DISTRICT_TERYTS, district_name

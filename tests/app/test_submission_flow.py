@@ -553,7 +553,8 @@ def test_stale_entries_are_listed_and_can_be_confirmed(db):
     at = new_app()
     from datetime import timedelta
 
-    from catalogue.storage import now_utc, products_table
+    from catalogue.database import now_utc
+    from catalogue.schema import products_table
 
     with db.write() as conn:
         conn.execute(

@@ -16,7 +16,8 @@ from streamlit.testing.v1 import AppTest
 from catalogue import backup as bk
 from catalogue.__main__ import main
 from catalogue.photos import resolve, store_photo
-from catalogue.storage import CatalogueStore, metadata
+from catalogue.schema import metadata
+from catalogue.storage import CatalogueStore
 from tests.app.map_args import marker_rows
 from tests.catalogue.filled import fill_catalogue, jpeg, new_offering
 

@@ -223,3 +223,35 @@ def test_partners_file_then_offerings_give_what_social_enterprises_offer(cli, tm
     jar = table.set_index("teryt").loc["1804"]
     assert (jar["food"], jar["workshops"], jar["products"], jar["se_partners"]) == (1, 1, 2, 1)
     assert int(table.iloc[-1]["products"]) == 2  # nothing else in the sample is listed
+
+
+def test_cli_imports_files_over_the_browser_cap(cli, tmp_path, sqlite_store):
+    # About 11 MB: 2,200 offerings with long descriptions, on a grid around Jarosław.
+    description = ("Zabytkowa zagroda nad Sanem, zwiedzanie z przewodnikiem. " * 84)[:4900]
+    rows = [
+        [
+            f"Oferta {i} w Jarosławiu",
+            "heritage",
+            f"{50.000 + (i // 50) * 0.001:.4f}".replace(".", ","),
+            f"{22.620 + (i % 50) * 0.002:.4f}".replace(".", ","),
+            description,
+        ]
+        for i in range(2_200)
+    ]
+    path = tmp_path / "duzy.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+        writer.writerow(["nazwa", "kategoria", "szerokość", "długość", "opis"])
+        writer.writerows(rows)
+    assert path.stat().st_size > 10 * 1024 * 1024
+    # The browser's upload cap still refuses it...
+    with pytest.raises(ValueError, match="10 MB"):
+        import_file(sqlite_store, path)
+    # ...the staff command line imports it whole.
+    code, out, err = cli("import", str(path))
+    assert code == 0, err + out
+    store = store_at(cli.db)
+    try:
+        assert store.count_products(Status.PUBLISHED.value) == len(rows)
+    finally:
+        store.dispose()

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from catalogue.storage import CatalogueStore, metadata
+from catalogue.schema import metadata
+from catalogue.storage import CatalogueStore
 from tests.catalogue.filled import jpeg, new_offering
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

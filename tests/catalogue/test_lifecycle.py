@@ -11,15 +11,11 @@ import pytest
 import sqlalchemy as sa
 
 from catalogue import lifecycle
+from catalogue.database import now_utc
 from catalogue.lifecycle import Action, Role, Subject, TransitionError
 from catalogue.model import Product
-from catalogue.storage import (
-    hash_token,
-    metadata,
-    now_utc,
-    products_table,
-    revisions_table,
-)
+from catalogue.moderation import hash_token
+from catalogue.schema import metadata, products_table, revisions_table
 from catalogue.taxonomy import Status
 
 # The role each store method acts as (see the methods' docstrings).

@@ -19,8 +19,9 @@ from streamlit.testing.v1 import AppTest
 from catalogue import migrations
 from catalogue.filters import ProductFilter, apply_filter, prepare_frame
 from catalogue.photos import resolve
+from catalogue.schema import metadata
 from catalogue.staff import authenticate
-from catalogue.storage import CatalogueStore, metadata
+from catalogue.storage import CatalogueStore
 from tests.app.map_args import marker_rows
 from tests.catalogue.conftest import _postgres_url
 from tests.catalogue.filled import fill_catalogue
@@ -261,7 +262,7 @@ def test_unrecognised_old_tables_are_refused_and_left_alone(tmp_path):
 
 
 def test_foreign_keys_refuse_rows_that_refer_to_nothing(store):
-    from catalogue.storage import photos_table, products_table, revisions_table
+    from catalogue.schema import photos_table, products_table, revisions_table
 
     now = datetime.now(UTC)
     bad = [

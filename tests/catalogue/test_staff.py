@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 from catalogue import staff
 from catalogue.__main__ import main
-from catalogue.storage import CatalogueStore, staff_table
+from catalogue.schema import staff_table
+from catalogue.storage import CatalogueStore
 
 PASSWORD = "correct horse battery"
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from catalogue.model import Partner, Product
-from catalogue.storage import TokenError
+from catalogue.moderation import TokenError
 from catalogue.taxonomy import Status
 
 

@@ -14,7 +14,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from catalogue import staff
-from catalogue.storage import CatalogueStore, now_utc, products_table
+from catalogue.database import now_utc
+from catalogue.schema import products_table
+from catalogue.storage import CatalogueStore
 from mail import events
 from mail.__main__ import main as mail_cli
 from mail.config import load_settings

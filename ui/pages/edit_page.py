@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import streamlit as st
 
+from catalogue.moderation import TokenError
 from catalogue.photos import (
     ALLOWED_EXTENSIONS,
     MAX_BYTES,
@@ -20,7 +21,7 @@ from catalogue.photos import (
     resolve,
     store_photos,
 )
-from catalogue.storage import TokenError, product_from_content
+from catalogue.rows import product_from_content
 from catalogue.taxonomy import DEFAULT_LICENCE, Status, category_label, credit_line
 from geodata import district_name
 from ui import mailer

@@ -27,8 +27,8 @@ from catalogue.review import (
     new_partner_id,
     stale_products,
 )
+from catalogue.rows import product_from_content
 from catalogue.staff import staff_role
-from catalogue.storage import product_from_content
 from catalogue.taxonomy import (
     LEGAL_FORM_BY_SLUG,
     Sector,
