@@ -7,7 +7,14 @@ import typing
 import pytest
 
 from catalogue import exchange, validation
-from catalogue.columns import COLUMN_BY_NAME, COLUMN_REGISTRY, KINDS, Column
+from catalogue.columns import (
+    COLUMN_BY_NAME,
+    COLUMN_REGISTRY,
+    KINDS,
+    Column,
+    form_columns,
+    score_fields,
+)
 from catalogue.model import Product
 
 PRODUCT_TYPES = typing.get_type_hints(Product)
@@ -51,3 +58,25 @@ def test_kinds_are_checked():
     with pytest.raises(ValueError, match="kind"):
         Column("x", "x", kind="number")
     assert set(KINDS) >= {c.kind for c in COLUMN_REGISTRY}
+
+
+def test_form_and_statistics_flags_are_checked():
+    label = {"pl": "Cokolwiek", "en": "Anything", "uk": "Будь-що"}
+    with pytest.raises(ValueError, match="form widget"):
+        Column("x", "x", form="slider", label=label)
+    with pytest.raises(ValueError, match="one Product field"):
+        Column("x", "x", fields=(), form="text", label=label)
+    with pytest.raises(ValueError, match="label"):
+        Column("x", "x", completeness=True)
+    with pytest.raises(ValueError, match="pl, en and uk"):
+        Column("x", "x", label={"pl": "Tylko po polsku"})
+    with pytest.raises(ValueError, match="scored"):
+        Column("x", "x", fields=("a", "b"), score=True)
+
+
+def test_form_widgets_fit_the_fields_they_fill():
+    for column in form_columns():
+        [name] = column.product_fields
+        kind = bool | None if column.form == "yes_no" else str
+        assert PRODUCT_TYPES[name] == kind, column.name
+    assert [c.product_fields[0] for c in COLUMN_REGISTRY if c.score] == list(score_fields())
