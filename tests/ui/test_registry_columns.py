@@ -91,7 +91,7 @@ def test_a_new_column_is_counted_in_the_completeness_statistics(with_bike_parkin
 
 def test_the_form_lays_out_only_registry_columns_and_labels_each():
     names = {c.name for c in columns.form_columns()}
-    assert LAID_OUT == names  # every plain column of the registry has its place today
+    assert LAID_OUT <= names  # no section places a column the registry no longer has
     for column in columns.form_columns():
         for lang in ("pl", "en", "uk"):
             assert field_label(column, lang).strip()
