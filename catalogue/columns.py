@@ -6,10 +6,12 @@ over several lines, a yes/no answer, a web link, or, for kind ``other``, its ``p
 function), how it is written in the export (its Product field, or its ``to_cell``), how
 long it may be, whether the export and the partner template carry it, which
 :class:`~catalogue.model.Product` fields an update through it replaces, and the template's
-help line. The validator (:mod:`catalogue.validation.rows`), the importer, the exporter and
-the template derive their lists and readers from :data:`COLUMN_REGISTRY`; a new column is
-one entry here (and, for a new field, a migration). :func:`canonical_column` maps any
-spelling of a header to its column.
+help line; for people, its label in Polish, English and Ukrainian, the widget the offering
+form shows for it and whether the statistics count it. The validator
+(:mod:`catalogue.validation.rows`), the importer, the exporter, the template, the offering
+form's values and the statistics' completeness derive their lists and readers from
+:data:`COLUMN_REGISTRY`; a new column is one entry here (and, for a new field, a
+migration). :func:`canonical_column` maps any spelling of a header to its column.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from catalogue.cells import (
 )
 from catalogue.contacts import EMAIL_MAX_LENGTH, normalise_email, normalise_phone
 from catalogue.events import parse_time
+from catalogue.taxonomy import ACCESS_LABELS
 from catalogue.vocabularies import (
     OFFER_LANGUAGES,
     allowed_categories,
@@ -46,6 +49,8 @@ if TYPE_CHECKING:
 ToCell = Callable[["Product", Mapping], object]
 
 KINDS: tuple[str, ...] = ("other", "text", "multiline", "yes_no", "link")
+# Widgets of the offering form: one line, several lines, tak / nie / not stated.
+FORM_WIDGETS: tuple[str, ...] = ("text", "textarea", "yes_no")
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,15 @@ class Column:
     a text attribute of its name, the ``products`` table a text column (added by a
     migration), the validator reads and normalises it like a website, and the export,
     template, partner form, map details and static pages carry it under ``label``
-    (``{"pl": …, "en": …, "uk": …}``)."""
+    (``{"pl": …, "en": …, "uk": …}``).
+
+    For people: ``label`` names the field in the statistics and, unless the form words its
+    question its own way, in the offering form. ``form``: the form's widget
+    (:data:`FORM_WIDGETS`) for a column whose cell is the text of one Product field;
+    ``""`` = the form asks it its own way (or not at all). ``form_help``: the widget's help
+    line per language. ``completeness``: the statistics report how many offerings fill it
+    (needs a ``label``); ``score``: it earns an offering one point of its completeness
+    score."""
 
     name: str
     header_pl: str
@@ -84,12 +97,29 @@ class Column:
     error: str = ""
     allowed: Callable[[], object] | None = None
     to_cell: ToCell | None = None
+    form: str = ""
+    form_help: dict[str, str] | None = None
+    completeness: bool = False
+    score: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown column kind {self.kind!r}; expected one of {KINDS}")
         if self.parse is not None and (self.kind != "other" or not self.error):
             raise ValueError(f"column {self.name!r}: a parser is for kind 'other', with an error")
+        if self.label is not None and set(self.label) != {"pl", "en", "uk"}:
+            raise ValueError(f"column {self.name!r}: the label needs pl, en and uk")
+        if self.form and (self.form not in FORM_WIDGETS or len(self.product_fields) != 1):
+            raise ValueError(
+                f"column {self.name!r}: form widget {self.form!r} needs one of {FORM_WIDGETS} "
+                "and exactly one Product field"
+            )
+        if self.form_help is not None and set(self.form_help) != {"pl", "en", "uk"}:
+            raise ValueError(f"column {self.name!r}: the form help needs pl, en and uk")
+        if self.completeness and self.label is None:
+            raise ValueError(f"column {self.name!r}: the statistics need a label to count it")
+        if self.score and len(self.product_fields) != 1:
+            raise ValueError(f"column {self.name!r}: a scored column fills one Product field")
         if self.kind == "link" and (
             not self.label or set(self.label) != {"pl", "en", "uk"} or not self.max_length
         ):
@@ -144,15 +174,17 @@ def _offer_languages() -> str:
     return ", ".join(OFFER_LANGUAGES)
 
 
-def _yes_no_column(name: str, header: str, aliases: tuple[str, ...], help_pl: str) -> Column:
+def _yes_no_column(
+    name: str, header: str, aliases: tuple[str, ...], help_pl: str, **extra
+) -> Column:
     """A yes/no fact (tak / nie / empty) filling the Product field of its name."""
-    return Column(name, header, aliases=aliases, kind="yes_no", help_pl=help_pl)
+    return Column(name, header, aliases=aliases, kind="yes_no", help_pl=help_pl, **extra)
 
 
-def _date_column(name: str, header: str, aliases: tuple[str, ...], help_pl: str) -> Column:
+def _date_column(name: str, header: str, aliases: tuple[str, ...], help_pl: str, **extra) -> Column:
     """An event date (ISO, Polish ``15.08.2027`` or an Excel date)."""
     return Column(
-        name, header, aliases=aliases, help_pl=help_pl, parse=parse_date, error="bad_date"
+        name, header, aliases=aliases, help_pl=help_pl, parse=parse_date, error="bad_date", **extra
     )
 
 
@@ -179,6 +211,7 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         kind="text",
         fields=("name_pl",),
         help_pl="Wymagane. Nazwa oferty po polsku, najwyżej 200 znaków.",
+        form="text",
     ),
     Column(
         "category",
@@ -221,6 +254,10 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         kind="multiline",
         fields=("description_pl",),
         help_pl="Opis po polsku, najwyżej 5000 znaków.",
+        form="textarea",
+        label={"pl": "Opis (PL)", "en": "Description (PL)", "uk": "Опис (PL)"},
+        completeness=True,
+        score=True,
     ),
     Column(
         "name_en",
@@ -228,6 +265,10 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         max_length=200,
         kind="text",
         help_pl="Nazwa po angielsku (opcjonalnie).",
+        form="text",
+        label={"pl": "Nazwa (EN)", "en": "Name (EN)", "uk": "Назва (EN)"},
+        completeness=True,
+        score=True,
     ),
     Column(
         "description_en",
@@ -235,6 +276,10 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         max_length=5000,
         kind="multiline",
         help_pl="Opis po angielsku (opcjonalnie).",
+        form="textarea",
+        label={"pl": "Opis (EN)", "en": "Description (EN)", "uk": "Опис (EN)"},
+        completeness=True,
+        score=True,
     ),
     Column(
         "name_uk",
@@ -242,6 +287,10 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         max_length=200,
         kind="text",
         help_pl="Nazwa po ukraińsku (opcjonalnie).",
+        form="text",
+        label={"pl": "Nazwa (UK)", "en": "Name (UK)", "uk": "Назва (UK)"},
+        completeness=True,
+        score=True,
     ),
     Column(
         "description_uk",
@@ -249,6 +298,10 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         max_length=5000,
         kind="multiline",
         help_pl="Opis po ukraińsku (opcjonalnie).",
+        form="textarea",
+        label={"pl": "Opis (UK)", "en": "Description (UK)", "uk": "Опис (UK)"},
+        completeness=True,
+        score=True,
     ),
     Column(
         "partner",
@@ -311,6 +364,10 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         max_length=300,
         kind="text",
         help_pl="Adres, np. ul. Zamkowa 2, Krasiczyn.",
+        form="text",
+        label={"pl": "Adres", "en": "Address", "uk": "Адреса"},
+        completeness=True,
+        score=True,
     ),
     Column(
         "website",
@@ -318,6 +375,10 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         aliases=("www", "strona www", "strona internetowa", "url"),
         max_length=500,
         help_pl="Strona internetowa, np. https://www.przykład.pl.",
+        form="text",
+        label={"pl": "Strona internetowa", "en": "Website", "uk": "Вебсайт"},
+        completeness=True,
+        score=True,
     ),
     Column(
         "email",
@@ -327,6 +388,10 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         help_pl="Jeden adres e-mail.",
         parse=normalise_email,
         error="bad_email",
+        form="text",
+        label={"pl": "E-mail", "en": "E-mail", "uk": "E-mail"},
+        completeness=True,
+        score=True,
     ),
     Column(
         "phone",
@@ -336,6 +401,10 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         help_pl="Polski numer, np. 16 621 12 34 albo +48 600 100 200; kilka numerów rozdziel średnikiem.",
         parse=normalise_phone,
         error="bad_phone",
+        form="text",
+        label={"pl": "Telefon", "en": "Phone", "uk": "Телефон"},
+        completeness=True,
+        score=True,
     ),
     Column(
         "facebook",
@@ -345,6 +414,8 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         kind="link",
         label={"pl": "Facebook", "en": "Facebook", "uk": "Facebook"},
         help_pl="Adres profilu na Facebooku, np. https://www.facebook.com/nazwa (opcjonalnie).",
+        form="text",
+        completeness=True,
     ),
     Column(
         "instagram",
@@ -354,6 +425,8 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         kind="link",
         label={"pl": "Instagram", "en": "Instagram", "uk": "Instagram"},
         help_pl="Adres profilu na Instagramie, np. https://www.instagram.com/nazwa (opcjonalnie).",
+        form="text",
+        completeness=True,
     ),
     Column(
         "price",
@@ -362,12 +435,17 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         max_length=200,
         kind="text",
         help_pl="Cena słownie lub liczbą, np. „20 zł, ulgowy 10 zł”.",
+        form="text",
+        label={"pl": "Cena", "en": "Price", "uk": "Ціна"},
+        completeness=True,
+        score=True,
     ),
     _yes_no_column(
         "free",
         "bezpłatne",
         ("bezplatny", "bezplatna", "za darmo", "wstep wolny"),
         "Czy bezpłatne: tak / nie / puste (nie wiadomo).",
+        form="yes_no",
     ),
     Column(
         "months",
@@ -377,12 +455,17 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         parse=parse_months,
         error="bad_months",
         to_cell=lambda product, _record: months_to_text(product.months),
+        label={"pl": "Miesiące", "en": "Months", "uk": "Місяці"},
+        completeness=True,
     ),
     Column(
         "opening_hours",
         "godziny otwarcia",
         aliases=("godziny", "godziny otwarcia osm", "opening hours", "hours"),
         help_pl="Godziny otwarcia w zapisie OpenStreetMap, np. Tu-Su 09:00-17:00; PH off; Jan-Mar off (dni: Mo Tu We Th Fr Sa Su; PH = święta; off = nieczynne). Gdy podane, miesiące wynikają z nich.",
+        form="text",
+        label={"pl": "Godziny otwarcia", "en": "Opening hours", "uk": "Години роботи"},
+        completeness=True,
     ),
     _date_column(
         "event_start",
@@ -417,48 +500,75 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         help_pl="Dostępne dla osób na wózkach: tak / częściowo (np. parter tak, piętro nie) / nie / puste (nie wiadomo).",
         parse=parse_wheelchair,
         error="bad_wheelchair",
+        label={
+            "pl": "Dostępność dla wózków",
+            "en": "Wheelchair access",
+            "uk": "Доступність для візків",
+        },
+        completeness=True,
     ),
     _yes_no_column(
         "family",
         "rodziny z dziećmi",
         ("dla rodzin", "family friendly"),
         "Dla rodzin z dziećmi: tak / nie / puste.",
+        form="yes_no",
+        label=ACCESS_LABELS["family"],
+        completeness=True,
     ),
     _yes_no_column(
         "pets",
         "zwierzęta",
         ("ze zwierzetami", "pets allowed", "psy", "dogs allowed"),
         "Można ze zwierzętami (psy): tak / nie / puste.",
+        form="yes_no",
+        label=ACCESS_LABELS["pets"],
+        completeness=True,
     ),
     _yes_no_column(
         "step_free",
         "wejście bez schodów",
         ("bez schodow", "step free entrance", "bez barier"),
         "Wejście bez schodów (lub z rampą): tak / nie / puste (nie wiadomo).",
+        form="yes_no",
+        label=ACCESS_LABELS["step_free"],
+        completeness=True,
     ),
     _yes_no_column(
         "accessible_toilet",
         "toaleta dla niepełnosprawnych",
         ("toaleta dostepna", "wheelchair toilet"),
         "Toaleta dostępna dla osób z niepełnosprawnościami: tak / nie / puste.",
+        form="yes_no",
+        label=ACCESS_LABELS["accessible_toilet"],
+        completeness=True,
     ),
     _yes_no_column(
         "disabled_parking",
         "parking dla niepełnosprawnych",
         ("parking dla osob z niepelnosprawnosciami", "disabled parking"),
         "Miejsca parkingowe dla osób z niepełnosprawnościami: tak / nie / puste.",
+        form="yes_no",
+        label=ACCESS_LABELS["disabled_parking"],
+        completeness=True,
     ),
     _yes_no_column(
         "info_blind",
         "informacja dla niewidomych",
         ("dla niewidomych", "information for blind visitors"),
         "Informacja dla osób niewidomych (audiodeskrypcja, Braille, makiety): tak / nie / puste.",
+        form="yes_no",
+        label=ACCESS_LABELS["info_blind"],
+        completeness=True,
     ),
     _yes_no_column(
         "info_deaf",
         "informacja dla niesłyszących",
         ("dla nieslyszacych", "information for deaf visitors"),
         "Informacja dla osób niesłyszących (PJM, napisy, pętla indukcyjna): tak / nie / puste.",
+        form="yes_no",
+        label=ACCESS_LABELS["info_deaf"],
+        completeness=True,
     ),
     Column(
         "languages",
@@ -469,6 +579,9 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         error="bad_language",
         allowed=_offer_languages,
         to_cell=_joined("languages"),
+        label={"pl": "Języki obsługi", "en": "Languages spoken", "uk": "Мови обслуговування"},
+        completeness=True,
+        score=True,
     ),
     Column(
         "tags",
@@ -477,6 +590,7 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         max_length=500,
         help_pl="Słowa kluczowe rozdzielone średnikiem lub przecinkiem.",
         to_cell=_joined("tags"),
+        score=True,
     ),
     Column(
         "badges",
@@ -484,6 +598,8 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         aliases=("wyroznienie", "certyfikaty", "badge"),
         help_pl="Wyróżnienia z listy koordynatora, rozdzielone średnikiem: unesco, sad_v, sad_vi, sad_vii, pot, lpt, pzjt; tylko te, które przyznało źródło (np. lista UNESCO).",
         to_cell=_joined("badges"),
+        label={"pl": "Wyróżnienia", "en": "Badges", "uk": "Відзнаки"},
+        completeness=True,
     ),
     Column(
         "text_author",
@@ -492,6 +608,7 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         max_length=200,
         kind="text",
         help_pl="Kto napisał opisy (osoba lub organizacja); pokazywane pod opisem.",
+        form="text",
     ),
     Column(
         "text_licence",
@@ -501,6 +618,8 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         parse=parse_licence,
         error="bad_licence",
         allowed=allowed_licences,
+        label={"pl": "Licencja opisów", "en": "Licence of the texts", "uk": "Ліцензія текстів"},
+        completeness=True,
     ),
     Column(
         "source",
@@ -510,6 +629,7 @@ COLUMN_REGISTRY: tuple[Column, ...] = (
         kind="text",
         fields=("source_note",),
         help_pl="Skąd pochodzą informacje (np. strona gminy).",
+        form="text",
     ),
     Column("status", "status", template=False, fields=()),
 )
@@ -557,3 +677,19 @@ def allowed_columns() -> dict[str, str]:
         "en": ", ".join(COLUMNS),
         "uk": ", ".join(COLUMNS),
     }
+
+
+def form_columns() -> tuple[Column, ...]:
+    """The columns the offering form shows as a plain widget of one Product field, in
+    registry order (read from :data:`COLUMN_REGISTRY` at each call)."""
+    return tuple(c for c in COLUMN_REGISTRY if c.form)
+
+
+def completeness_columns() -> tuple[Column, ...]:
+    """The columns the statistics report completeness of, in registry order."""
+    return tuple(c for c in COLUMN_REGISTRY if c.completeness)
+
+
+def score_fields() -> tuple[str, ...]:
+    """The Product fields that earn an offering a point of its completeness score."""
+    return tuple(c.product_fields[0] for c in COLUMN_REGISTRY if c.score)

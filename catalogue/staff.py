@@ -35,9 +35,23 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024  # argon2 accepts more; a cap keeps a login from being a DoS
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
-_HASHER = PasswordHasher()
+# argon2id at the library's defaults, which are RFC 9106's low-memory profile (t=3, 64 MiB,
+# p=4). Only code can swap it (use_hasher, for the tests' cheap profile); no setting can.
+PRODUCTION_HASHER = PasswordHasher()
+_hasher = PRODUCTION_HASHER
+_UNKNOWN_NAME_TEXT = "not a real password; only spends the same time"
 # Verified against for unknown names, so they cost as much time as known ones.
-_DUMMY_HASH = _HASHER.hash("not a real password; only spends the same time")
+_dummy_hash = _hasher.hash(_UNKNOWN_NAME_TEXT)
+
+
+def use_hasher(hasher: PasswordHasher) -> PasswordHasher:
+    """Hash and verify with ``hasher`` from now on; returns the one used before.
+
+    For tests, which swap in a cheap profile; the application never calls it.
+    """
+    global _hasher, _dummy_hash
+    previous, _hasher, _dummy_hash = _hasher, hasher, hasher.hash(_UNKNOWN_NAME_TEXT)
+    return previous
 
 
 def check_role(role: str) -> str:
@@ -68,7 +82,7 @@ def check_password(password: str) -> str:
 
 def hash_password(password: str) -> str:
     """The argon2id hash of ``password`` (checked by :func:`check_password`)."""
-    return _HASHER.hash(check_password(password))
+    return _hasher.hash(check_password(password))
 
 
 def add_staff(store: CatalogueStore, username: str, password: str, role: str = "moderator"):
@@ -230,7 +244,7 @@ def sign_in(
         _spend_time(password[:MAX_PASSWORD_LENGTH])
     else:
         try:
-            ok = _HASHER.verify(account["password_hash"], password)
+            ok = _hasher.verify(account["password_hash"], password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             ok = False
     if ok and account.get("role") in ROLES:
@@ -260,7 +274,7 @@ def authenticate(
 
 def _spend_time(password: str) -> None:
     try:
-        _HASHER.verify(_DUMMY_HASH, password)
+        _hasher.verify(_dummy_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         pass
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from catalogue.cells import writable_text
+from catalogue.columns import COLUMN_BY_NAME, COLUMN_REGISTRY, completeness_columns, score_fields
 from catalogue.exporting import csv_bytes
 from catalogue.filters import wheelchair_cell
 from catalogue.localise import localised_column
@@ -409,27 +410,28 @@ def social_enterprise_offerings(
 
 # -- completeness per field ------------------------------------------------------------------
 
-# Fields reported on, with their labels: offerings' and partners'. A field counts as filled
+# Fields reported on, with their labels: offerings' (the registry's columns marked
+# ``completeness``, see :func:`offering_field_labels`) and partners'. A field counts as filled
 # when it states something (text not empty, a yes/no answered, a wheelchair level given).
-OFFERING_FIELD_LABELS: dict[str, dict[str, str]] = {
-    "description_pl": {"pl": "Opis (PL)", "en": "Description (PL)", "uk": "Опис (PL)"},
-    "name_en": {"pl": "Nazwa (EN)", "en": "Name (EN)", "uk": "Назва (EN)"},
-    "description_en": {"pl": "Opis (EN)", "en": "Description (EN)", "uk": "Опис (EN)"},
-    "name_uk": {"pl": "Nazwa (UK)", "en": "Name (UK)", "uk": "Назва (UK)"},
-    "description_uk": {"pl": "Opis (UK)", "en": "Description (UK)", "uk": "Опис (UK)"},
-    "address": {"pl": "Adres", "en": "Address", "uk": "Адреса"},
-    "website": {"pl": "Strona internetowa", "en": "Website", "uk": "Вебсайт"},
-    "email": {"pl": "E-mail", "en": "E-mail", "uk": "E-mail"},
-    "phone": {"pl": "Telefon", "en": "Phone", "uk": "Телефон"},
-    "price": {"pl": "Cena lub bezpłatne", "en": "Price or free", "uk": "Ціна або безкоштовно"},
-    "when": {"pl": "Miesiące lub daty", "en": "Months or dates", "uk": "Місяці або дати"},
-    "opening_hours": {"pl": "Godziny otwarcia", "en": "Opening hours", "uk": "Години роботи"},
-    "wheelchair": {"pl": "Dostępność dla wózków", "en": "Wheelchair access", "uk": "Доступність для візків"},
-    **{fact: ACCESS_LABELS[fact] for fact in ("family", "pets", *ACCESS_FACTS)},
-    "languages": {"pl": "Języki obsługi", "en": "Languages spoken", "uk": "Мови обслуговування"},
-    "badges": {"pl": "Wyróżnienia", "en": "Badges", "uk": "Відзнаки"},
-    "text_licence": {"pl": "Licencja opisów", "en": "Licence of the texts", "uk": "Ліцензія текстів"},
+# Two offering counts combine columns and say so: a price or "free" stated; months or dates.
+_COMBINED: dict[str, tuple[str, dict[str, str]]] = {
+    "price": ("price", {"pl": "Cena lub bezpłatne", "en": "Price or free", "uk": "Ціна або безкоштовно"}),
+    "months": ("when", {"pl": "Miesiące lub daty", "en": "Months or dates", "uk": "Місяці або дати"}),
 }  # fmt: skip
+
+
+def offering_field_labels() -> dict[str, dict[str, str]]:
+    """The offering fields the completeness table reports, in registry order, with labels.
+
+    Keys are :func:`_filled`'s fields: the column's Product field, or a combined count."""
+    labels: dict[str, dict[str, str]] = {}
+    for column in completeness_columns():
+        key, label = _COMBINED.get(column.name, (column.product_fields[0], column.label))
+        labels[key] = label
+    return labels
+
+
+OFFERING_FIELD_LABELS: dict[str, dict[str, str]] = offering_field_labels()
 PARTNER_FIELD_LABELS: dict[str, dict[str, str]] = {
     "legal_form_code": {"pl": "Forma prawna", "en": "Legal form", "uk": "Правова форма"},
     "nip": {"pl": "NIP", "en": "NIP", "uk": "NIP"},
@@ -441,9 +443,14 @@ PARTNER_FIELD_LABELS: dict[str, dict[str, str]] = {
         "uk": "Статус соціального підприємства",
     },
     "gmina_teryt": {"pl": "Siedziba (gmina)", "en": "Seat (gmina)", "uk": "Осідок (ґміна)"},
-    **{key: OFFERING_FIELD_LABELS[key] for key in ("website", "email", "phone", "description_pl")},
+    **{name: COLUMN_BY_NAME[name].label for name in ("website", "email", "phone")},
+    "description_pl": COLUMN_BY_NAME["description"].label,
 }
-_YES_NO_FIELDS = frozenset({"free", "family", "pets", "social_enterprise", *ACCESS_FACTS})
+
+
+def _yes_no_fields() -> frozenset[str]:
+    yes_no = (c.product_fields[0] for c in COLUMN_REGISTRY if c.kind == "yes_no")
+    return frozenset({"social_enterprise", *yes_no})
 
 
 def _filled(frame: pd.DataFrame, field: str) -> pd.Series:
@@ -459,7 +466,7 @@ def _filled(frame: pd.DataFrame, field: str) -> pd.Series:
         return dated
     if field == "price":
         return (_text(frame, "price") != "") | _stated(frame, "free")
-    if field in _YES_NO_FIELDS:
+    if field in _yes_no_fields():
         return _stated(frame, field)
     return _text(frame, field) != ""
 
@@ -488,21 +495,9 @@ def completeness_by_field(
 
 # -- data quality and featured products -----------------------------------------------------
 
-# Fields whose presence makes an offering useful to a visitor; one point each.
-COMPLETENESS_FIELDS: tuple[str, ...] = (
-    "description_pl",
-    "name_en",
-    "description_en",
-    "name_uk",
-    "description_uk",
-    "address",
-    "website",
-    "email",
-    "phone",
-    "price",
-    "languages",
-    "tags",
-)
+# Fields whose presence makes an offering useful to a visitor; one point each (the
+# registry's columns marked ``score``).
+COMPLETENESS_FIELDS: tuple[str, ...] = score_fields()
 
 
 def _wheelchair(products: pd.DataFrame) -> pd.Series:

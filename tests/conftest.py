@@ -28,6 +28,23 @@ def _isolated_default_database(tmp_path_factory):
         os.environ["CATALOGUE_DB"] = old
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing():
+    """Hash staff passwords with argon2's cheapest profile in this process.
+
+    Production cost (64 MiB, three passes) per hash and login made the staff and page tests
+    spend seconds in argon2; what they check does not depend on the cost. Programs the tests
+    start as subprocesses keep the production hasher (tests/catalogue/test_staff.py checks it).
+    """
+    from argon2 import PasswordHasher, profiles
+
+    from catalogue import staff
+
+    previous = staff.use_hasher(PasswordHasher.from_parameters(profiles.CHEAPEST))
+    yield
+    staff.use_hasher(previous)
+
+
 # One Playwright driver per test session: a second sync_playwright() started while the first
 # is alive fails ("Sync API inside the asyncio loop"), so every browser test shares this one.
 @pytest.fixture(scope="session")

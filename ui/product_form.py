@@ -27,7 +27,7 @@ from jinja2 import Template
 from streamlit_folium import st_folium
 
 from catalogue.cells import months_to_text
-from catalogue.columns import COLUMN_BY_NAME, LINK_COLUMNS, LINK_FIELDS
+from catalogue.columns import COLUMN_BY_NAME, LINK_FIELDS, Column, form_columns
 from catalogue.contacts import normalise_email, normalise_phone
 from catalogue.localise import localised
 from catalogue.model import ACCESS_FACTS, Product
@@ -66,6 +66,9 @@ from ui.state import get_store
 from ui.text import md_escape, md_link
 
 F = {
+    # The registry's labels of the form's plain columns (address, contact, links, price…);
+    # an entry below words a question the form's own way instead.
+    **{c.name: c.label for c in form_columns() if c.label},
     "name": {"pl": "Nazwa oferty", "en": "Name of the offering", "uk": "Назва пропозиції"},
     "category": {"pl": "Kategoria", "en": "Category", "uk": "Категорія"},
     "description": {"pl": "Opis", "en": "Description", "uk": "Опис"},
@@ -112,7 +115,6 @@ F = {
         "uk": "Ця точка лежить поза п'ятьма повітами кластера.",
     },
     "gmina": {"pl": "Gmina", "en": "Municipality (gmina)", "uk": "Гміна"},
-    "address": {"pl": "Adres", "en": "Address", "uk": "Адреса"},
     "partner_block": {
         "pl": "Kto prowadzi ofertę",
         "en": "Who runs the offering",
@@ -192,10 +194,6 @@ F = {
     },
     "contact": {"pl": "Kontakt i ceny", "en": "Contact and prices", "uk": "Контакти і ціни"},
     "contact_only": {"pl": "Kontakt", "en": "Contact", "uk": "Контакти"},
-    "website": {"pl": "Strona internetowa", "en": "Website", "uk": "Вебсайт"},
-    "email": {"pl": "E-mail", "en": "E-mail", "uk": "E-mail"},
-    "phone": {"pl": "Telefon", "en": "Phone", "uk": "Телефон"},
-    "price": {"pl": "Cena", "en": "Price", "uk": "Ціна"},
     "free": {"pl": "Bezpłatne", "en": "Free of charge", "uk": "Безкоштовно"},
     "when": {"pl": "Kiedy i dla kogo", "en": "When and for whom", "uk": "Коли і для кого"},
     "months": {
@@ -309,37 +307,18 @@ F = {
         "uk": "Можливий дублікат: схожа пропозиція вже є в каталозі поблизу.",
     },
     "preview": {"pl": "Podgląd", "en": "Preview", "uk": "Попередній перегляд"},
-    # The registry's link columns (facebook, instagram…) under their own labels.
-    **{c.name: c.label for c in LINK_COLUMNS},
 }
 
-PROFILE_FIELDS: tuple[str, ...] = (
-    "name",
+# The form's own questions besides the registry's plain widgets (catalogue.columns.form_columns:
+# names, descriptions, address, contact, links, price, yes/no facts, author, source).
+OWN_PROFILE_FIELDS: tuple[str, ...] = (
     "category",
-    "description",
-    "name_en",
-    "description_en",
-    "name_uk",
-    "description_uk",
-    "address",
-    "website",
-    "email",
-    "phone",
-    *LINK_FIELDS,
-    "price",
-    "free",
     "months",
-    "opening_hours",
     "event_start",
     "event_end",
     "wheelchair",
-    "family",
-    "pets",
-    *ACCESS_FACTS,
     "languages",
     "tags",
-    "source",
-    "text_author",
     "text_licence",
     "consent",
 )
@@ -370,6 +349,18 @@ def k(prefix: str, name: str) -> str:
     return f"{prefix}_{name}"
 
 
+def profile_fields() -> tuple[str, ...]:
+    """Widget names (without the prefix) of the offering's profile, registry columns first."""
+    return (*(c.name for c in form_columns()), *OWN_PROFILE_FIELDS)
+
+
+def field_label(column: Column, lang: str) -> str:
+    """The form's label of a registry column: its own wording in F, else the registry's."""
+    if column.name in F or column.label is None:
+        return tr(column.name, lang)
+    return column.label[lang]
+
+
 # -- pure conversion ----------------------------------------------------------------------
 
 
@@ -377,43 +368,30 @@ def _yes_no(value: bool | None) -> str:
     return "" if value is None else ("tak" if value else "nie")
 
 
+def _widget_value(column: Column, product: Product):
+    value = getattr(product, column.product_fields[0])
+    return _yes_no(value) if column.form == "yes_no" else value
+
+
 def product_to_values(product: Product) -> dict:
     """Widget values (without the prefix) showing ``product``."""
     return {
-        "name": product.name_pl,
+        **{c.name: _widget_value(c, product) for c in form_columns()},
         "category": product.category or None,
-        "description": product.description_pl,
-        "name_en": product.name_en,
-        "description_en": product.description_en,
-        "name_uk": product.name_uk,
-        "description_uk": product.description_uk,
         "coordinates": f"{float(product.lat):.6f}, {float(product.lon):.6f}",
         "gmina": product.gmina_teryt or GMINA_AUTO,
-        "address": product.address,
         "partner_mode": "existing",
         "partner_id": product.partner_id or None,
         "partner_name": "",
         "partner_sector": None,
         "partner_legal_form": "",
         **dict.fromkeys(NEW_PARTNER_FIELDS, ""),
-        "website": product.website,
-        "email": product.email,
-        "phone": product.phone,
-        **{name: getattr(product, name) for name in LINK_FIELDS},
-        "price": product.price,
-        "free": _yes_no(product.free),
         "months": list(product.months),
-        "opening_hours": product.opening_hours,
         "event_start": product.event_start,
         "event_end": product.event_end,
         "wheelchair": product.wheelchair,
-        "family": _yes_no(product.family),
-        "pets": _yes_no(product.pets),
-        **{name: _yes_no(getattr(product, name)) for name in ACCESS_FACTS},
         "languages": [c for c in product.languages if c in OFFER_LANGUAGES],
         "tags": ", ".join(product.tags),
-        "source": product.source_note,
-        "text_author": product.text_author,
         "text_licence": product.text_licence or DEFAULT_LICENCE,
         # A licence on record was agreed to when it was given.
         "consent": bool(product.text_licence),
@@ -422,35 +400,18 @@ def product_to_values(product: Product) -> dict:
 
 def values_to_record(values: dict) -> dict:
     """The canonical import record (column → cell text) of the form's widget values."""
+    plain = form_columns()
     record = {
-        "name": values.get("name") or "",
+        **{c.name: values.get(c.name) or "" for c in plain},
         "category": values.get("category") or "",
         "coordinates": values.get("coordinates") or "",
-        "description": values.get("description") or "",
-        "name_en": values.get("name_en") or "",
-        "description_en": values.get("description_en") or "",
-        "name_uk": values.get("name_uk") or "",
-        "description_uk": values.get("description_uk") or "",
         "gmina": values.get("gmina") or "",
-        "address": values.get("address") or "",
-        "website": values.get("website") or "",
-        "email": values.get("email") or "",
-        "phone": values.get("phone") or "",
-        **{name: values.get(name) or "" for name in LINK_FIELDS},
-        "price": values.get("price") or "",
-        "free": values.get("free") or "",
         "months": months_to_text(values.get("months") or []),
-        "opening_hours": values.get("opening_hours") or "",
         "event_start": _iso(values.get("event_start")),
         "event_end": _iso(values.get("event_end")),
         "wheelchair": values.get("wheelchair") or "",
-        "family": values.get("family") or "",
-        "pets": values.get("pets") or "",
-        **{name: values.get(name) or "" for name in ACCESS_FACTS},
         "languages": ";".join(values.get("languages") or []),
         "tags": values.get("tags") or "",
-        "source": values.get("source") or "",
-        "text_author": values.get("text_author") or "",
         # No licence without the author's consent: the text is then published uncredited
         # only once the consent is given (the form refuses to send before).
         "text_licence": (values.get("text_licence") or "") if values.get("consent") else "",
@@ -466,7 +427,7 @@ def values_to_record(values: dict) -> dict:
     mode = values.get("partner_mode") or "existing"
     if mode not in PARTNER_MODES:
         raise ValueError(f"unknown partner mode {mode!r}; expected one of {PARTNER_MODES}")
-    for name in ("free", "family", "pets", *ACCESS_FACTS):
+    for name in (c.name for c in plain if c.form == "yes_no"):
         if (values.get(name) or "") not in TRI_STATE:
             raise ValueError(f"unknown {name} answer {values.get(name)!r}; expected {TRI_STATE}")
     if (values.get("wheelchair") or "") not in WHEELCHAIR_CHOICES:
@@ -546,7 +507,7 @@ def prepare(prefix: str, partners: pd.DataFrame) -> None:
 
 
 def current_values(prefix: str) -> dict:
-    names = (*PROFILE_FIELDS, "coordinates", "gmina") + (
+    names = (*profile_fields(), "coordinates", "gmina") + (
         "partner_mode",
         "partner_id",
         "partner_name",
@@ -781,16 +742,50 @@ def content_fields(
             show_issues(issues.get(name, []), lang, show_required)
 
 
-def _tri_state(prefix: str, name: str, lang: str) -> None:
+def _tri_state(
+    prefix: str, name: str, lang: str, label: str | None = None, help_line: str | None = None
+) -> None:
     labels = {"": tr("unknown", lang), "tak": tr("yes", lang), "nie": tr("no", lang)}
     st.session_state.setdefault(k(prefix, name), "")
     choice.radio(
-        tr(name, lang),
+        label or tr(name, lang),
         TRI_STATE,
         key=k(prefix, name),
         format_func=labels.__getitem__,
         horizontal=True,
+        help=help_line,
     )
+
+
+# Registry columns the sections of the form place themselves (content, details, credits);
+# any other column of catalogue.columns.form_columns (a new one) is asked by extra_fields.
+LAID_OUT: frozenset[str] = frozenset(
+    {"name", "description", "name_en", "description_en", "name_uk", "description_uk",
+     "address", "website", "email", "phone", *LINK_FIELDS, "price", "free", "opening_hours",
+     "family", "pets", *ACCESS_FACTS, "source", "text_author"}
+)  # fmt: skip
+
+
+def extra_fields(
+    prefix: str, lang: str, issues: dict[str, list[ValidationIssue]], show_required: bool
+) -> None:
+    """The registry's plain columns no section places, each with its registry widget."""
+    for column in form_columns():
+        if column.name in LAID_OUT:
+            continue
+        label = field_label(column, lang)
+        help_line = column.form_help[lang] if column.form_help else None
+        if column.form == "yes_no":
+            _tri_state(prefix, column.name, lang, label, help_line)
+        elif column.form == "textarea":
+            st.text_area(
+                label, key=k(prefix, column.name), max_chars=column.max_length, help=help_line
+            )
+        else:
+            st.text_input(
+                label, key=k(prefix, column.name), max_chars=column.max_length, help=help_line
+            )
+        show_issues(issues.get(column.name, []), lang, show_required)
 
 
 def detail_fields(
@@ -864,6 +859,7 @@ def detail_fields(
     show_issues(issues.get("tags", []), lang, show_required)
     st.text_input(tr("source", lang), key=k(prefix, "source"), max_chars=500)
     show_issues(issues.get("source", []), lang, show_required)
+    extra_fields(prefix, lang, issues, show_required)
 
 
 def partner_fields(

@@ -1,4 +1,5 @@
-"""``python -m catalogue``: exit codes and output, run as a subprocess on a temporary DB."""
+"""``python -m catalogue``: exit codes and output on a temporary DB (in-process ``main``; one
+real subprocess per exit code)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from catalogue.__main__ import main
 from catalogue.file_reading import read_table
 from catalogue.importing import import_file
 from catalogue.sample_loading import SAMPLE_PARTNERS, SAMPLE_PRODUCTS, load_sample_catalogue
@@ -24,25 +26,56 @@ DATA = REPO_ROOT / "tests" / "data" / "catalogue"
 
 
 @pytest.fixture
-def cli(tmp_path):
-    """Run the CLI against ``tmp_path/catalogue.sqlite``; returns (exit code, stdout, stderr)."""
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["CATALOGUE_DB"] = str(tmp_path / "catalogue.sqlite")
-    env["PYTHONPATH"] = str(REPO_ROOT)
+def cli(tmp_path, monkeypatch, capsys):
+    """Run the CLI's ``main`` in this process against ``tmp_path/catalogue.sqlite``.
+
+    Returns (exit code, stdout, stderr); argparse's refusals exit with 2 as they would.
+    ``test_python_dash_m_catalogue`` runs the real ``python -m catalogue`` once per exit code.
+    """
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("CATALOGUE_DB", str(tmp_path / "catalogue.sqlite"))
 
     def run(*args: str) -> tuple[int, str, str]:
-        done = subprocess.run(
-            [sys.executable, "-m", "catalogue", *args],
-            cwd=REPO_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        return done.returncode, done.stdout, done.stderr
+        capsys.readouterr()
+        try:
+            code = main(list(args))
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else 2
+        out, err = capsys.readouterr()
+        return code, out, err
 
     run.db = tmp_path / "catalogue.sqlite"
     return run
+
+
+def run_process(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    """``python -m catalogue ARGS`` in a new interpreter on ``tmp_path/catalogue.sqlite``."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["CATALOGUE_DB"] = str(tmp_path / "catalogue.sqlite")
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "catalogue", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "says"),
+    [
+        (("validate", str(DATA / "partner_cp1250.csv")), 0, "Poprawne wiersze: 5 z 5"),
+        (("validate", str(DATA / "problems.csv"), "--lang", "en"), 1, "Valid rows: 3 of 20"),
+        (("export", "--format", "pdf", "--out", "x.pdf"), 2, "invalid choice"),
+    ],
+)
+def test_python_dash_m_catalogue(tmp_path, args, code, says):
+    # One real process per exit code: the module runs and its code reaches the shell.
+    done = run_process(tmp_path, *args)
+    assert done.returncode == code, done.stderr
+    assert says in done.stdout + done.stderr
 
 
 def store_at(path: Path) -> CatalogueStore:

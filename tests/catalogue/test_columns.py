@@ -17,6 +17,8 @@ from catalogue.columns import (
     MAX_LENGTHS,
     Column,
     canonical_column,
+    form_columns,
+    score_fields,
 )
 from catalogue.model import Product
 
@@ -174,3 +176,25 @@ def test_an_other_column_without_a_parser_is_refused():
     done = _with_one_more_column(entry, "guide", "przewodnik", "tak")
     assert done.returncode != 0
     assert "need a parser in the registry" in done.stderr
+
+
+def test_form_and_statistics_flags_are_checked():
+    label = {"pl": "Cokolwiek", "en": "Anything", "uk": "Будь-що"}
+    with pytest.raises(ValueError, match="form widget"):
+        Column("x", "x", form="slider", label=label)
+    with pytest.raises(ValueError, match="one Product field"):
+        Column("x", "x", fields=(), form="text", label=label)
+    with pytest.raises(ValueError, match="label"):
+        Column("x", "x", completeness=True)
+    with pytest.raises(ValueError, match="pl, en and uk"):
+        Column("x", "x", label={"pl": "Tylko po polsku"})
+    with pytest.raises(ValueError, match="scored"):
+        Column("x", "x", fields=("a", "b"), score=True)
+
+
+def test_form_widgets_fit_the_fields_they_fill():
+    for column in form_columns():
+        [name] = column.product_fields
+        kind = bool | None if column.form == "yes_no" else str
+        assert PRODUCT_TYPES[name] == kind, column.name
+    assert [c.product_fields[0] for c in COLUMN_REGISTRY if c.score] == list(score_fields())

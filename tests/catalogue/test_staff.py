@@ -8,6 +8,7 @@ import time
 
 import pytest
 import sqlalchemy as sa
+from argon2 import Type
 
 from catalogue import staff
 from catalogue.__main__ import main
@@ -15,6 +16,7 @@ from catalogue.schema import staff_table
 from catalogue.storage import CatalogueStore
 
 PASSWORD = "correct horse battery"
+PRODUCTION_PREFIX = "$argon2id$v=19$m=65536,t=3,p=4$"
 
 
 def test_add_stores_only_an_argon2_hash(store):
@@ -131,7 +133,15 @@ def test_the_throttle_keeps_a_bounded_number_of_counters():
     assert len(throttle._entries) == 100
 
 
-def test_unknown_user_costs_about_as_much_time_as_a_known_one(sqlite_store):
+@pytest.fixture
+def production_hashing():
+    """The production argon2 cost for one test (tests/conftest.py swaps in a cheap one)."""
+    cheap = staff.use_hasher(staff.PRODUCTION_HASHER)
+    yield
+    staff.use_hasher(cheap)
+
+
+def test_unknown_user_costs_about_as_much_time_as_a_known_one(sqlite_store, production_hashing):
     staff.add_staff(sqlite_store, "anna", PASSWORD)
 
     def timed(name):
@@ -228,3 +238,26 @@ def test_cli_without_a_terminal_says_why_and_how(tmp_path):
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 1 and "standard input is empty" in done.stderr
+    # The program itself hashes at production cost; only this test process uses the cheap one.
+    done = subprocess.run(
+        [*run, "--password-stdin"], cwd=repo, env=env, input=PASSWORD + "\n",
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    store = CatalogueStore(f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    try:
+        assert store.get_staff("ewa")["password_hash"].startswith(PRODUCTION_PREFIX)
+    finally:
+        store.dispose()
+
+
+def test_production_hashing_is_rfc_9106_and_tests_hash_cheaply():
+    # RFC 9106, 4: the second recommended option (64 MiB, 3 passes, 4 lanes, 128-bit salt,
+    # 256-bit tag), which is also argon2-cffi's default.
+    hasher = staff.PRODUCTION_HASHER
+    assert hasher.type is Type.ID
+    assert (hasher.time_cost, hasher.memory_cost, hasher.parallelism) == (3, 64 * 1024, 4)
+    assert (hasher.salt_len, hasher.hash_len) == (16, 32)
+    assert hasher.hash(PASSWORD).startswith(PRODUCTION_PREFIX)
+    # tests/conftest.py swapped in the cheapest profile for this process.
+    assert staff.hash_password(PASSWORD).startswith("$argon2id$v=19$m=8,t=1,p=1$")

@@ -161,18 +161,27 @@ def test_offline_map_filter_matching_nothing_exits_1(db, tmp_path, capsys):
 
 
 def test_python_dash_m_fairkit(db, tmp_path):
+    # One real process per exit code; everything else calls main() in this process.
     out = tmp_path / "karta.pdf"
     env = {**os.environ, "CATALOGUE_DB": str(db), "PUBLIC_BASE_URL": "https://m.example.org"}
-    done = subprocess.run(
-        [sys.executable, "-m", "fairkit", "card", "sample-001", "--out", str(out)],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "fairkit", *args],
+            cwd=REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    done = run("card", "sample-001", "--out", str(out))
     assert done.returncode == 0, done.stderr
     assert decode_qr(out, 1) == ["https://m.example.org/?product=sample-001"]
+    done = run("card", "no-such-offering", "--out", str(tmp_path / "none.pdf"))
+    assert done.returncode == 1 and "no-such-offering" in done.stderr
+    done = run("card", "sample-001", "--out", str(out), "--lang", "de")
+    assert done.returncode == 2 and "invalid choice" in done.stderr
 
 
 def test_printing_without_a_public_address_warns_loudly(db, tmp_path, capsys):

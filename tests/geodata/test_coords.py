@@ -193,6 +193,8 @@ def test_python_dash_m_geodata_runs_the_command_line():
     assert ok.returncode == 0 and ok.stdout.splitlines() == ["1804 powiat jarosławski"]
     outside = run_cli_process("locate", "--lang", "en", "50.0375, 22.0047")
     assert outside.returncode == 3 and "Przeworsk County" in outside.stderr
+    garbage = run_cli_process("locate", "not a coordinate")
+    assert garbage.returncode == 2 and "Nie rozpoznano" in garbage.stderr
 
 
 def test_cli_exit_codes():

@@ -3,9 +3,11 @@ examples that schedule it."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -68,3 +70,17 @@ def test_deploy_examples_run_real_commands():
             ["systemd-analyze", "calendar", calendar], capture_output=True, text=True, check=True
         ).stdout
         assert "Next elapse" in out
+
+
+@pytest.mark.parametrize(("smtp_url", "code"), [("", 0), ("ftp://x", 2)])
+def test_python_dash_m_mail(tmp_path, smtp_url, code):
+    # One real process per exit code; everything else calls main() in this process.
+    env = {k: v for k, v in os.environ.items() if k not in ("SMTP_URL", "DATABASE_URL")}
+    env.update(MAIL_DIR=str(tmp_path / "mail"), CATALOGUE_DB=str(tmp_path / "c.sqlite"))
+    env.update(PYTHONPATH=str(REPO_ROOT), **({"SMTP_URL": smtp_url} if smtp_url else {}))
+    done = subprocess.run(
+        [sys.executable, "-m", "mail", "list"], cwd=tmp_path, env=env, capture_output=True,
+        text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == code, done.stderr
+    assert ("SMTP_URL" in done.stderr) == bool(smtp_url)

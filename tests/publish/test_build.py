@@ -6,6 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from icalendar import Calendar
@@ -17,6 +21,8 @@ from geodata import DISTRICT_TERYTS
 from publish import build_site
 from publish.pages import SCHEMA_TYPES
 from tests.publish.conftest import APP, HOSTILE, PHOTO_AUTHOR, SITE, parse_head, site_files
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_published_offering_has_a_page_in_three_languages(built):
@@ -279,3 +285,23 @@ def test_command_line_imports_then_publishes(built, tmp_path, monkeypatch, capsy
     assert "0 files written" in capsys.readouterr().out
     assert main(["--out", str(site), "--site-url", "ftp://x"]) == 2
     assert "absolute http(s) URL" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "says"),
+    [
+        (["--import", str(REPO_ROOT / "tests/data/catalogue/problems.csv")], 1, "Imported 0"),
+        (["--site-url", "ftp://x"], 2, "absolute http(s) URL"),
+    ],
+)
+def test_python_dash_m_publish(tmp_path, args, code, says):
+    # One real process per exit code but 0 (a whole build; main() above builds in-process).
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(CATALOGUE_DB=str(tmp_path / "c.sqlite"), PYTHONPATH=str(REPO_ROOT))
+    done = subprocess.run(
+        [sys.executable, "-m", "publish", "--out", str(tmp_path / "site"), *args],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == code, done.stderr
+    assert says in done.stdout + done.stderr
+    assert not (tmp_path / "site").exists()
