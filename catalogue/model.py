@@ -25,6 +25,20 @@ ACCESS_FACTS: tuple[str, ...] = (
 )
 
 
+# Bookkeeping that changes with every decision, not what a partner wrote.
+LIFECYCLE_FIELDS = frozenset(
+    {
+        "status",
+        "created_at",
+        "updated_at",
+        "submitted_by",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    }
+)
+
+
 @dataclass
 class Partner:
     """An organisation that runs offerings. ``sector`` is a :class:`~catalogue.taxonomy.Sector`."""
@@ -135,16 +149,7 @@ class Product(_ProductLinks):
 
     def content_dict(self) -> dict:
         """The fields a partner edits (no lifecycle fields), for diffs and revisions."""
-        lifecycle = {
-            "status",
-            "created_at",
-            "updated_at",
-            "submitted_by",
-            "decided_by",
-            "decided_at",
-            "decision_note",
-        }
-        return {k: v for k, v in asdict(self).items() if k not in lifecycle}
+        return {k: v for k, v in asdict(self).items() if k not in LIFECYCLE_FIELDS}
 
 
 # Field order for people (diffs, reviews): the link fields stand after the phone.

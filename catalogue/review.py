@@ -19,7 +19,7 @@ from catalogue.contacts import normalise_email, normalise_phone, normalise_url
 from catalogue.exporting import csv_bytes
 from catalogue.identity import IDENTITY_NUMBERS, IdentityError
 from catalogue.messages import format_message
-from catalogue.model import PRODUCT_FIELDS
+from catalogue.model import LIFECYCLE_FIELDS, PRODUCT_FIELDS
 from catalogue.taxonomy import (
     LANGUAGES,
     LEGAL_FORM_BY_SLUG,
@@ -33,18 +33,7 @@ from catalogue.taxonomy import (
 STALE_DAYS = 365
 
 # Lifecycle bookkeeping changes on every decision; staff review what the partner wrote.
-_NOT_CONTENT = frozenset(
-    {
-        "status",
-        "created_at",
-        "updated_at",
-        "submitted_by",
-        "decided_by",
-        "decided_at",
-        "decision_note",
-        "edit_token_hash",
-    }
-)
+_NOT_CONTENT = LIFECYCLE_FIELDS | {"edit_token_hash"}
 _COORDINATE_DIGITS = 7  # ~1 cm: float noise from JSON round trips is not a change
 
 

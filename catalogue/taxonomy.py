@@ -392,3 +392,17 @@ def credit_line(kind: str, author: str, licence: str, lang: str = DEFAULT_LANGUA
     if not parts:
         return ""
     return f"{CREDIT_PREFIXES[kind][check_language(lang)]}: {', '.join(parts)}"
+
+
+# Headings of an offering's details, shared by the map page and the single-file offline map.
+DETAIL_LABELS: dict[str, dict[str, str]] = {
+    "partner": {"pl": "Partner", "en": "Partner", "uk": "Партнер"},
+    "address": {"pl": "Adres", "en": "Address", "uk": "Адреса"},
+    "contact": {"pl": "Kontakt", "en": "Contact", "uk": "Контакти"},
+    "website": {"pl": "Strona internetowa", "en": "Website", "uk": "Вебсайт"},
+    "price": {"pl": "Cena", "en": "Price", "uk": "Ціна"},
+    "availability": {"pl": "Dostępność", "en": "Availability", "uk": "Доступність"},
+    "all_year": {"pl": "cały rok", "en": "all year", "uk": "цілий рік"},
+    "not_stated": {"pl": "nie podano", "en": "not stated", "uk": "не вказано"},
+    "accessibility": {"pl": "Udogodnienia", "en": "Accessibility", "uk": "Зручності"},
+}

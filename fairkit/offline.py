@@ -32,6 +32,7 @@ from catalogue.locale_format import format_date, price_for_reader
 from catalogue.localise import localised_field, localised_text
 from catalogue.model import months_from_mask
 from catalogue.taxonomy import (
+    DETAIL_LABELS,
     MONTH_NAMES,
     SECTOR_LABELS,
     category_label,
@@ -67,15 +68,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
     "search": {"pl": "Szukaj po nazwie", "en": "Search by name", "uk": "Пошук за назвою"},
     "count": {"pl": "Oferty: {n}", "en": "Offerings: {n}", "uk": "Пропозицій: {n}"},
     "close": {"pl": "Zamknij", "en": "Close", "uk": "Закрити"},
-    "address": {"pl": "Adres", "en": "Address", "uk": "Адреса"},
-    "partner": {"pl": "Partner", "en": "Partner", "uk": "Партнер"},
-    "contact": {"pl": "Kontakt", "en": "Contact", "uk": "Контакти"},
-    "website": {"pl": "Strona internetowa", "en": "Website", "uk": "Вебсайт"},
-    "price": {"pl": "Cena", "en": "Price", "uk": "Ціна"},
-    "availability": {"pl": "Dostępność", "en": "Availability", "uk": "Доступність"},
-    "all_year": {"pl": "cały rok", "en": "all year", "uk": "цілий рік"},
-    "not_stated": {"pl": "nie podano", "en": "not stated", "uk": "не вказано"},
-    "accessibility": {"pl": "Udogodnienia", "en": "Accessibility", "uk": "Зручності"},
+    **DETAIL_LABELS,
     "family": {"pl": "dla rodzin z dziećmi", "en": "for families", "uk": "для сімей з дітьми"},
     "pets": {"pl": "ze zwierzętami", "en": "pets allowed", "uk": "з тваринами"},
     "legend": {"pl": "Legenda", "en": "Legend", "uk": "Легенда"},

@@ -15,73 +15,11 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from ui.i18n import translate
+from ui.i18n import load_strings, translate
 
 log = logging.getLogger("rkesi.app")
 
-S = {
-    "unavailable_title": {
-        "pl": "Mapa jest chwilowo niedostępna",
-        "en": "The map is temporarily unavailable",
-        "uk": "Мапа тимчасово недоступна",
-    },
-    "unavailable_body": {
-        "pl": "Mapa jest chwilowo niedostępna. Pracujemy nad tym; spróbuj ponownie za kilka "
-        "minut. Nic, co już zapisano, nie zostało utracone.",
-        "en": "The map is temporarily unavailable. We are working on it; please try again in "
-        "a few minutes. Nothing already saved has been lost.",
-        "uk": "Мапа тимчасово недоступна. Ми працюємо над цим; спробуйте знову за кілька "
-        "хвилин. Нічого зі збереженого не втрачено.",
-    },
-    "error_title": {
-        "pl": "Coś poszło nie tak",
-        "en": "Something went wrong",
-        "uk": "Щось пішло не так",
-    },
-    "error_body": {
-        "pl": "Tej strony nie udało się wyświetlić. Odśwież ją albo wróć na mapę; jeśli to "
-        "się powtarza, napisz do Klastra.",
-        "en": "This page could not be shown. Reload it or go back to the map; if it keeps "
-        "happening, please tell the Cluster.",
-        "uk": "Цю сторінку не вдалося показати. Оновіть її або поверніться до мапи; якщо це "
-        "повторюється, напишіть до кластера.",
-    },
-    "staff_cause": {
-        "pl": "Dla pracowników: {cause} Szczegóły są w dzienniku serwera.",
-        "en": "For staff: {cause} The details are in the server log.",
-        "uk": "Для працівників: {cause} Подробиці — у журналі сервера.",
-    },
-    "cause_readonly": {
-        "pl": "baza danych jest tylko do odczytu (sprawdź uprawnienia pliku i katalogu).",
-        "en": "the database is read-only (check the permissions of its file and folder).",
-        "uk": "база даних доступна лише для читання (перевірте права файлу й каталогу).",
-    },
-    "cause_full": {
-        "pl": "dysk serwera jest pełny; zwolnij miejsce.",
-        "en": "the server's disk is full; free some space.",
-        "uk": "диск сервера заповнений; звільніть місце.",
-    },
-    "cause_corrupt": {
-        "pl": "plik bazy danych jest uszkodzony albo nie jest bazą; przywróć kopię zapasową.",
-        "en": "the database file is damaged or not a database; restore a backup.",
-        "uk": "файл бази даних пошкоджений або не є базою; відновіть резервну копію.",
-    },
-    "cause_locked": {
-        "pl": "baza danych jest zajęta przez inny proces (blokada).",
-        "en": "the database is busy with another process (locked).",
-        "uk": "база даних зайнята іншим процесом (блокування).",
-    },
-    "cause_unavailable": {
-        "pl": "nie można połączyć się z bazą danych albo otworzyć jej pliku.",
-        "en": "the database cannot be reached or its file cannot be opened.",
-        "uk": "не вдається підключитися до бази даних або відкрити її файл.",
-    },
-    "cause_other": {
-        "pl": "błąd programu ({kind}).",
-        "en": "a program error ({kind}).",
-        "uk": "помилка програми ({kind}).",
-    },
-}
+S = load_strings("errors")
 
 # (words in the driver's message, cause key), first match wins.
 _CAUSES: tuple[tuple[tuple[str, ...], str], ...] = (

@@ -1,7 +1,8 @@
 """Interface text in Polish (default), English and Ukrainian.
 
-Shared strings live here; a page keeps its own strings in a dict of the same shape and binds
-it once with :func:`page_translator` (``tr = page_translator(STRINGS)``). An entry is text
+Shared strings live here; a page keeps its own strings in ``ui/strings/<page>.json``
+(:func:`load_strings`: text for translators, outside the code) and binds them once with
+:func:`page_translator` (``tr = page_translator(STRINGS)``). An entry is text
 per language, or for a counted phrase CLDR plural forms per language
 (``{"pl": {"one": "{n} oferta", "few": "{n} oferty", "many": "{n} ofert", "other": …}}``),
 looked up with ``tr(key, n=count)``.
@@ -9,10 +10,44 @@ looked up with ``tr(key, n=count)``.
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from catalogue.localise import localised_text
 from catalogue.taxonomy import LANGUAGES, MONTH_NAMES, check_language
+
+STRINGS_DIR = Path(__file__).with_name("strings")
+# CLDR plural categories an entry may give per language (Polish and Ukrainian one/few/many,
+# English one; "other" always).
+PLURAL_FORMS = frozenset({"zero", "one", "two", "few", "many", "other"})
+
+
+@functools.cache
+def load_strings(name: str) -> dict[str, dict]:
+    """The interface strings of one page or module, ``ui/strings/<name>.json``:
+    ``{key: {lang: text}}`` or, for a counted phrase, ``{key: {lang: {form: text}}}``.
+
+    Read once per process. Every entry needs Polish; languages and plural forms are
+    checked against allow-lists, and a broken entry raises naming the file and the key.
+    """
+    path = STRINGS_DIR / f"{name}.json"
+    table = json.loads(path.read_text(encoding="utf-8"))
+    for key, entry in table.items():
+        where = f"{path.name}: {key!r}"
+        if not isinstance(entry, dict) or "pl" not in entry:
+            raise ValueError(f"{where} needs a Polish text")
+        for lang, text in entry.items():
+            if lang not in LANGUAGES:
+                raise ValueError(f"{where} has an unknown language {lang!r}")
+            forms = text if isinstance(text, dict) else {"other": text}
+            if not set(forms) <= PLURAL_FORMS or "other" not in forms:
+                raise ValueError(f"{where} {lang}: plural forms must include 'other'")
+            if not all(isinstance(v, str) for v in forms.values()):
+                raise ValueError(f"{where} {lang}: texts must be strings")
+    return table
+
 
 LANGUAGE_NAMES: dict[str, str] = {"pl": "Polski", "en": "English", "uk": "Українська"}
 

@@ -22,69 +22,14 @@ from mail.queue import MailQueue
 from mail.ratelimit import RateLimiter
 from mail.sender import start_background_sender
 from mail.templates import plural
-from ui.i18n import translate
+from ui.i18n import load_strings, translate
 
 log = logging.getLogger(__name__)
 RECOVERY_PER_ADDRESS = RateLimiter(limit=3, window_s=3600, max_keys=10_000)
 RECOVERY_PER_CLIENT = RateLimiter(limit=10, window_s=3600, max_keys=10_000)
 SHOWN = 200
 
-S = {
-    "mail_title": {"pl": "Poczta do partnerów", "en": "Mail to partners", "uk": "Пошта партнерам"},
-    "mail_mode_smtp": {
-        "pl": "Wysyłka przez serwer SMTP {host}.",
-        "en": "Sent through the SMTP server {host}.",
-        "uk": "Надсилання через SMTP-сервер {host}.",
-    },
-    "mail_mode_outbox": {
-        "pl": "Brak serwera SMTP (SMTP_URL): wiadomości są zapisywane jako pliki .eml w {path}.",
-        "en": "No SMTP server (SMTP_URL): messages are written as .eml files to {path}.",
-        "uk": "Немає SMTP-сервера (SMTP_URL): листи зберігаються як файли .eml у {path}.",
-    },
-    "mail_config_error": {
-        "pl": "Ustawienia poczty są błędne: {error}",
-        "en": "The mail settings are wrong: {error}",
-        "uk": "Налаштування пошти помилкові: {error}",
-    },
-    "mail_failed": {
-        "pl": "Nie udało się wysłać: {n}. Wysyłka jest ponawiana; zobacz ostatni błąd.",
-        "en": "Not sent yet: {n}. Sending is retried; see the last error.",
-        "uk": "Не надіслано: {n}. Надсилання повторюється; дивіться останню помилку.",
-    },
-    "mail_empty": {"pl": "Brak wiadomości.", "en": "No messages.", "uk": "Листів немає."},
-    "col_created": {"pl": "Utworzono", "en": "Created", "uk": "Створено"},
-    "col_event": {"pl": "Zdarzenie", "en": "Event", "uk": "Подія"},
-    "col_to": {"pl": "Do", "en": "To", "uk": "Кому"},
-    "col_subject": {"pl": "Temat", "en": "Subject", "uk": "Тема"},
-    "col_status": {"pl": "Stan", "en": "Status", "uk": "Стан"},
-    "col_attempts": {"pl": "Próby", "en": "Tries", "uk": "Спроби"},
-    "col_error": {"pl": "Ostatni błąd", "en": "Last error", "uk": "Остання помилка"},
-    "asked": {
-        "pl": "zapytano {to} {at} ({status})",
-        "en": "asked {to} on {at} ({status})",
-        "uk": "запитано {to} {at} ({status})",
-    },
-    "status_queued": {"pl": "w kolejce", "en": "queued", "uk": "у черзі"},
-    "status_sent": {"pl": "wysłana", "en": "sent", "uk": "надіслано"},
-    "status_retrying": {"pl": "ponawiana", "en": "retrying", "uk": "повторюється"},
-    "status_failed": {"pl": "nieudana", "en": "failed", "uk": "не вдалося"},
-    "event_received": {"pl": "zgłoszenie", "en": "submission", "uk": "заявка"},
-    "event_approved": {"pl": "zatwierdzenie", "en": "approval", "uk": "затвердження"},
-    "event_rejected": {"pl": "odrzucenie", "en": "rejection", "uk": "відхилення"},
-    "event_edit_held": {"pl": "zmiana", "en": "change", "uk": "зміна"},
-    "event_archived": {"pl": "zdjęcie z mapy", "en": "taken off", "uk": "знято з мапи"},
-    "event_recovery": {"pl": "nowy link", "en": "new link", "uk": "нове посилання"},
-    "event_still_correct": {
-        "pl": "czy aktualne?",
-        "en": "still correct?",
-        "uk": "чи актуально?",
-    },
-    "links_sent": {
-        "pl": "Prywatne linki wysłano e-mailem: {messages}.",
-        "en": "Private links sent by e-mail: {messages}.",
-        "uk": "Приватні посилання надіслано e-mail: {messages}.",
-    },
-}
+S = load_strings("mailer")
 
 
 tr = partial(translate, S)

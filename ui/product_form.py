@@ -61,252 +61,16 @@ from geodata import (
 )
 from mapview.builder import build_base_map
 from ui import choice
-from ui.i18n import gmina_label, month_name, translate
+from ui.i18n import gmina_label, load_strings, month_name, translate
 from ui.state import get_store
 from ui.text import md_escape, md_link
 
+# The registry's labels of the form's plain columns (address, contact, links, price…); an
+# entry of the page's strings words a question the form's own way instead.
 F = {
-    # The registry's labels of the form's plain columns (address, contact, links, price…);
-    # an entry below words a question the form's own way instead.
     **{c.name: c.label for c in form_columns() if c.label},
-    "name": {"pl": "Nazwa oferty", "en": "Name of the offering", "uk": "Назва пропозиції"},
-    "category": {"pl": "Kategoria", "en": "Category", "uk": "Категорія"},
-    "description": {"pl": "Opis", "en": "Description", "uk": "Опис"},
-    "translations": {
-        "pl": "Nazwa i opis po angielsku i ukraińsku (nieobowiązkowe)",
-        "en": "Name and description in English and Ukrainian (optional)",
-        "uk": "Назва й опис англійською та українською (необов'язково)",
-    },
-    "name_en": {"pl": "Nazwa po angielsku", "en": "Name in English", "uk": "Назва англійською"},
-    "description_en": {
-        "pl": "Opis po angielsku",
-        "en": "Description in English",
-        "uk": "Опис англійською",
-    },
-    "name_uk": {"pl": "Nazwa po ukraińsku", "en": "Name in Ukrainian", "uk": "Назва українською"},
-    "description_uk": {
-        "pl": "Opis po ukraińsku",
-        "en": "Description in Ukrainian",
-        "uk": "Опис українською",
-    },
-    "location": {"pl": "Położenie", "en": "Location", "uk": "Розташування"},
-    "location_help": {
-        "pl": "Kliknij miejsce na mapie, przeciągnij znacznik albo wklej współrzędne.",
-        "en": "Click the place on the map, drag the marker or paste coordinates.",
-        "uk": "Клацніть місце на мапі, перетягніть маркер або вставте координати.",
-    },
-    "coordinates": {"pl": "Współrzędne", "en": "Coordinates", "uk": "Координати"},
-    "coordinates_help": {
-        "pl": "Np. 49.7761, 22.6492 · 49°46'34\"N 22°38'57\"E · link z Google Maps lub "
-        "OpenStreetMap.",
-        "en": "E.g. 49.7761, 22.6492 · 49°46'34\"N 22°38'57\"E · a Google Maps or "
-        "OpenStreetMap link.",
-        "uk": "Напр. 49.7761, 22.6492 · 49°46'34\"N 22°38'57\"E · посилання з Google Maps або "
-        "OpenStreetMap.",
-    },
-    "place": {
-        "pl": "Powiat: **{district}** · współrzędne {lat:.5f}, {lon:.5f}",
-        "en": "District: **{district}** · coordinates {lat:.5f}, {lon:.5f}",
-        "uk": "Повіт: **{district}** · координати {lat:.5f}, {lon:.5f}",
-    },
-    "outside": {
-        "pl": "Ten punkt leży poza pięcioma powiatami Klastra.",
-        "en": "This point lies outside the cluster's five districts.",
-        "uk": "Ця точка лежить поза п'ятьма повітами кластера.",
-    },
-    "gmina": {"pl": "Gmina", "en": "Municipality (gmina)", "uk": "Гміна"},
-    "partner_block": {
-        "pl": "Kto prowadzi ofertę",
-        "en": "Who runs the offering",
-        "uk": "Хто веде пропозицію",
-    },
-    "partner_mode": {"pl": "Organizacja", "en": "Organisation", "uk": "Організація"},
-    "mode_existing": {
-        "pl": "jest już w katalogu",
-        "en": "already in the catalogue",
-        "uk": "вже є в каталозі",
-    },
-    "mode_new": {
-        "pl": "nowa organizacja",
-        "en": "a new organisation",
-        "uk": "нова організація",
-    },
-    "partner": {"pl": "Partner", "en": "Partner", "uk": "Партнер"},
-    "partner_name": {
-        "pl": "Nazwa organizacji",
-        "en": "Name of the organisation",
-        "uk": "Назва організації",
-    },
-    "partner_sector": {"pl": "Typ partnera", "en": "Partner sector", "uk": "Тип партнера"},
-    "partner_legal_form": {
-        "pl": "Forma prawna własnymi słowami (nieobowiązkowe, np. spółdzielnia socjalna osób "
-        "prawnych)",
-        "en": "Legal form in your own words (optional, e.g. social cooperative of legal persons)",
-        "uk": "Правова форма своїми словами (необов'язково, напр. соціальний кооператив "
-        "юридичних осіб)",
-    },
-    "partner_legal_form_code": {
-        "pl": "Forma prawna (z listy)",
-        "en": "Legal form (from the list)",
-        "uk": "Правова форма (зі списку)",
-    },
-    "legal_form_none": {
-        "pl": "nie podano / inna",
-        "en": "not stated / other",
-        "uk": "не вказано / інша",
-    },
-    "partner_identity": {
-        "pl": "Dane rejestrowe i kontakt organizacji są nieobowiązkowe. Po sprawdzeniu przez "
-        "pracowników Klastra pojawią się na stronie partnera (z odnośnikami do rejestrów).",
-        "en": "The organisation's registration data and contact are optional. Once cluster "
-        "staff have checked them they appear on the partner's page (with links to the "
-        "registers).",
-        "uk": "Реєстраційні дані та контакти організації необов'язкові. Після перевірки "
-        "працівниками кластера вони з'являться на сторінці партнера (з посиланнями на "
-        "реєстри).",
-    },
-    "partner_nip": {"pl": "NIP", "en": "NIP (tax number)", "uk": "NIP (податковий номер)"},
-    "partner_nip_help": {
-        "pl": "10 cyfr; kreski, spacje i przedrostek PL można pominąć.",
-        "en": "10 digits; dashes, spaces and the PL prefix may be left out.",
-        "uk": "10 цифр; дефіси, пробіли та префікс PL можна пропустити.",
-    },
-    "partner_regon": {"pl": "REGON", "en": "REGON", "uk": "REGON"},
-    "partner_regon_help": {
-        "pl": "9 albo 14 cyfr.",
-        "en": "9 or 14 digits.",
-        "uk": "9 або 14 цифр.",
-    },
-    "partner_krs": {
-        "pl": "Numer KRS (jeśli organizacja jest w KRS)",
-        "en": "KRS number (if the organisation is in the KRS)",
-        "uk": "Номер KRS (якщо організація є в KRS)",
-    },
-    "partner_email": {
-        "pl": "E-mail organizacji (publiczny)",
-        "en": "The organisation's e-mail (public)",
-        "uk": "E-mail організації (публічний)",
-    },
-    "partner_phone": {
-        "pl": "Telefon organizacji (publiczny)",
-        "en": "The organisation's phone (public)",
-        "uk": "Телефон організації (публічний)",
-    },
-    "contact": {"pl": "Kontakt i ceny", "en": "Contact and prices", "uk": "Контакти і ціни"},
-    "contact_only": {"pl": "Kontakt", "en": "Contact", "uk": "Контакти"},
-    "free": {"pl": "Bezpłatne", "en": "Free of charge", "uk": "Безкоштовно"},
-    "when": {"pl": "Kiedy i dla kogo", "en": "When and for whom", "uk": "Коли і для кого"},
-    "months": {
-        "pl": "Miesiące, w których oferta jest dostępna",
-        "en": "Months when it is available",
-        "uk": "Місяці, коли пропозиція доступна",
-    },
-    "opening_hours": {
-        "pl": "Godziny otwarcia (zapis OpenStreetMap)",
-        "en": "Opening hours (OpenStreetMap syntax)",
-        "uk": "Години роботи (запис OpenStreetMap)",
-    },
-    "opening_hours_help": {
-        "pl": "Np. Tu-Su 09:00-17:00; PH off; Jan-Mar off — wt.–nd. 9–17, nieczynne w święta "
-        "i od stycznia do marca. Dni: Mo Tu We Th Fr Sa Su. Gdy podane, miesiące wynikają z "
-        "nich.",
-        "en": "E.g. Tu-Su 09:00-17:00; PH off; Jan-Mar off — Tue–Sun 9–17, closed on public "
-        "holidays and January to March. Days: Mo Tu We Th Fr Sa Su. When given, the months "
-        "follow from it.",
-        "uk": "Напр. Tu-Su 09:00-17:00; PH off; Jan-Mar off — вт–нд 9–17, зачинено у свята "
-        "та з січня по березень. Дні: Mo Tu We Th Fr Sa Su. Якщо вказано, місяці "
-        "визначаються з нього.",
-    },
-    "event_start": {
-        "pl": "Wydarzenie: data początku",
-        "en": "Event: start date",
-        "uk": "Подія: дата початку",
-    },
-    "event_end": {
-        "pl": "Wydarzenie: data końca",
-        "en": "Event: end date",
-        "uk": "Подія: дата завершення",
-    },
-    "wheelchair": {
-        "pl": "Dostępne dla osób na wózkach",
-        "en": "Wheelchair accessible",
-        "uk": "Доступно для людей на візках",
-    },
-    "family": {
-        "pl": "Dla rodzin z dziećmi",
-        "en": "For families with children",
-        "uk": "Для сімей з дітьми",
-    },
-    "pets": {"pl": "Można ze zwierzętami", "en": "Pets allowed", "uk": "Можна з тваринами"},
-    "languages": {
-        "pl": "Języki obsługi",
-        "en": "Languages spoken",
-        "uk": "Мови обслуговування",
-    },
-    "tags": {
-        "pl": "Tagi (rozdziel przecinkami)",
-        "en": "Tags (separate with commas)",
-        "uk": "Теги (через кому)",
-    },
-    "source": {
-        "pl": "Źródło informacji (nieobowiązkowe)",
-        "en": "Source of the information (optional)",
-        "uk": "Джерело інформації (необов'язково)",
-    },
-    "unknown": {"pl": "nie podano", "en": "not stated", "uk": "не вказано"},
-    "limited": {"pl": "częściowo", "en": "partly", "uk": "частково"},
-    "more_access": {
-        "pl": "Więcej o dostępności",
-        "en": "More about accessibility",
-        "uk": "Більше про доступність",
-    },
-    "credits": {
-        "pl": "Autor i licencja opisów i zdjęć",
-        "en": "Author and licence of the texts and photos",
-        "uk": "Автор і ліцензія текстів і фото",
-    },
-    "text_author": {
-        "pl": "Autor (osoba lub organizacja)",
-        "en": "Author (a person or an organisation)",
-        "uk": "Автор (особа або організація)",
-    },
-    "text_author_help": {
-        "pl": "Podpis pod opisem i zdjęciami. Puste = organizacja, która prowadzi ofertę.",
-        "en": "Credited under the description and photos. Empty = the organisation that runs "
-        "the offering.",
-        "uk": "Підпис під описом і фото. Порожньо = організація, що веде пропозицію.",
-    },
-    "text_licence": {"pl": "Licencja", "en": "Licence", "uk": "Ліцензія"},
-    "consent": {
-        "pl": "Mam prawo udostępnić te opisy i zdjęcia i zgadzam się na ich publikację w "
-        "katalogu klastra, na jego stronach i w materiałach drukowanych na wybranej licencji.",
-        "en": "I have the right to share these texts and photos and agree to their publication "
-        "in the cluster's catalogue, on its pages and in printed material under the chosen "
-        "licence.",
-        "uk": "Я маю право поширювати ці тексти й фото і погоджуюся на їх публікацію в "
-        "каталозі кластера, на його сторінках і в друкованих матеріалах за обраною ліцензією.",
-    },
-    "consent_label": {"pl": "Zgoda", "en": "Consent", "uk": "Згода"},
+    **load_strings("product_form"),
     **{fact: ACCESS_LABELS[fact] for fact in ACCESS_FACTS},
-    "yes": {"pl": "tak", "en": "yes", "uk": "так"},
-    "no": {"pl": "nie", "en": "no", "uk": "ні"},
-    "choose": {"pl": "Wybierz…", "en": "Choose…", "uk": "Оберіть…"},
-    "issues_title": {
-        "pl": "Do poprawienia przed wysłaniem",
-        "en": "To fix before sending",
-        "uk": "Виправте перед надсиланням",
-    },
-    "warnings_title": {
-        "pl": "Warto sprawdzić",
-        "en": "Worth checking",
-        "uk": "Варто перевірити",
-    },
-    "duplicate_title": {
-        "pl": "Możliwy duplikat: podobna oferta jest już w katalogu niedaleko tego miejsca.",
-        "en": "Possible duplicate: a similar offering is already in the catalogue nearby.",
-        "uk": "Можливий дублікат: схожа пропозиція вже є в каталозі поблизу.",
-    },
-    "preview": {"pl": "Podgląd", "en": "Preview", "uk": "Попередній перегляд"},
 }
 
 # The form's own questions besides the registry's plain widgets (catalogue.columns.form_columns:
@@ -1118,6 +882,17 @@ def preview(product: Product | None, record: dict, lang: str, partner_label: str
             facts.append(f"**{tr('tags', lang)}:** {md_escape(', '.join(product.tags))}")
     if facts:
         st.markdown("  \n".join(facts))
+
+
+def left_column_fields(
+    prefix: str, lang: str, partner_frame: pd.DataFrame, issues: dict, tried: bool
+) -> None:
+    """The form's text side, in the order both the submission and the edit page show it:
+    content, who runs it, details, credits."""
+    content_fields(prefix, lang, issues, tried)
+    partner_fields(prefix, lang, partner_frame, issues, tried)
+    detail_fields(prefix, lang, issues, tried)
+    credit_fields(prefix, lang, issues, tried)
 
 
 def credit_fields(

@@ -34,7 +34,7 @@ from catalogue.atomic_file import write_atomic
 from catalogue.database import DEFAULT_DB_PATH
 from catalogue.staff import USERNAME_RE, sign_in, staff_role
 from ui.errors import defer_errors
-from ui.i18n import translate
+from ui.i18n import load_strings, translate
 from ui.state import get_store
 
 SESSION_HOURS = 10  # one working day at a fair or in the office
@@ -129,45 +129,7 @@ def _cookie_script(value: str, max_age: int) -> None:
     )
 
 
-S = {
-    "login_title": {
-        "pl": "Logowanie pracowników Klastra",
-        "en": "Cluster staff login",
-        "uk": "Вхід для працівників кластера",
-    },
-    "login_intro": {
-        "pl": "Ta strona jest tylko dla pracowników moderujących katalog.",
-        "en": "This page is for staff who moderate the catalogue.",
-        "uk": "Ця сторінка лише для працівників, які модерують каталог.",
-    },
-    "username": {"pl": "Nazwa użytkownika", "en": "User name", "uk": "Ім'я користувача"},
-    "password": {"pl": "Hasło", "en": "Password", "uk": "Пароль"},
-    "login": {"pl": "Zaloguj", "en": "Log in", "uk": "Увійти"},
-    "failed": {
-        "pl": "Nieprawidłowa nazwa użytkownika lub hasło.",
-        "en": "Wrong user name or password.",
-        "uk": "Неправильне ім'я користувача або пароль.",
-    },
-    "wait": {
-        "pl": "Zbyt wiele nieudanych prób z tego urządzenia. Następna próba będzie sprawdzona "
-        "za {seconds} s.",
-        "en": "Too many failed attempts from this device. The next attempt is checked in "
-        "{seconds} s.",
-        "uk": "Забагато невдалих спроб із цього пристрою. Наступну спробу буде перевірено "
-        "через {seconds} с.",
-    },
-    "logged_in": {
-        "pl": "Zalogowano: **{user}** ({role})",
-        "en": "Logged in: **{user}** ({role})",
-        "uk": "Ви увійшли: **{user}** ({role})",
-    },
-    "logout": {"pl": "Wyloguj", "en": "Log out", "uk": "Вийти"},
-    "expired": {
-        "pl": "Sesja wygasła albo konto zostało zmienione. Zaloguj się ponownie.",
-        "en": "The session expired or the account changed. Please log in again.",
-        "uk": "Сесія закінчилася або обліковий запис змінено. Увійдіть знову.",
-    },
-}
+S = load_strings("staff_auth")
 
 
 _tr = partial(translate, S)

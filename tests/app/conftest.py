@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from catalogue.sample_loading import load_sample_catalogue
 from catalogue.storage import CatalogueStore
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -19,14 +20,27 @@ def _run_from_repo_root(monkeypatch):
     os.chdir(REPO_ROOT)
 
 
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    """A fresh database (and photo directory) for this test; AppTest caches per URL."""
+def point_app_at(tmp_path: Path, monkeypatch) -> Path:
+    """Point the app at a database file and photo folder under ``tmp_path`` (nothing is
+    created); returns the database path."""
     path = tmp_path / "catalogue.sqlite"
     monkeypatch.setenv("CATALOGUE_DB", str(path))
     monkeypatch.setenv("CATALOGUE_PHOTOS", str(tmp_path / "photos"))
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    store = CatalogueStore(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    """A fresh database (and photo directory) for this test; AppTest caches per URL."""
+    store = CatalogueStore(f"sqlite:///{point_app_at(tmp_path, monkeypatch)}")
     store.create_schema()
     yield store
     store.dispose()
+
+
+@pytest.fixture
+def sample_db(db):
+    """The fresh database with the sample catalogue."""
+    load_sample_catalogue(db)
+    return db

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from catalogue import staff
 from catalogue.sample_loading import load_sample_catalogue
 from catalogue.storage import CatalogueStore
-from tests.app.conftest import REPO_ROOT
+from tests.app.conftest import REPO_ROOT, point_app_at
 from ui.errors import cause_key, is_database_error
 
 MAP = "ui/pages/map_page.py"
@@ -58,11 +58,7 @@ def run_app(lang: str | None = None, page: str | None = None, **state) -> AppTes
 @pytest.fixture
 def broken_db(tmp_path, monkeypatch):
     """Point the app at a database file; the test decides what is in it."""
-    path = tmp_path / "catalogue.sqlite"
-    monkeypatch.setenv("CATALOGUE_DB", str(path))
-    monkeypatch.setenv("CATALOGUE_PHOTOS", str(tmp_path / "photos"))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    return path
+    return point_app_at(tmp_path, monkeypatch)
 
 
 @pytest.mark.parametrize(
@@ -147,17 +143,10 @@ def test_full_disk_and_locks_are_named_for_staff():
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "catalogue.sqlite"
-    monkeypatch.setenv("CATALOGUE_DB", str(path))
-    monkeypatch.setenv("CATALOGUE_PHOTOS", str(tmp_path / "photos"))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
+def db(db, monkeypatch):
     monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
-    store = CatalogueStore(f"sqlite:///{path}")
-    store.create_schema()
-    load_sample_catalogue(store)
-    yield store
-    store.dispose()
+    load_sample_catalogue(db)
+    return db
 
 
 @pytest.mark.parametrize("value", ["²", "١٢", "0", "13", "-1", "1e1", " 5"])

@@ -13,7 +13,6 @@ from streamlit.testing.v1 import AppTest
 from catalogue import staff
 from catalogue.rows import row_to_product
 from catalogue.sample_loading import load_sample_catalogue
-from catalogue.storage import CatalogueStore
 from fairkit.stats import localise_columns, social_economy_by_district, to_csv_bytes
 from fairkit.trips import GPX_NS, order_trip, trip_gpx
 from geodata import DISTRICT_TERYTS, district_name
@@ -27,17 +26,10 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch):
-    """A fresh database with the sample catalogue (AppTest caches the store per URL)."""
-    path = tmp_path / "catalogue.sqlite"
-    monkeypatch.setenv("CATALOGUE_DB", str(path))
-    monkeypatch.setenv("CATALOGUE_PHOTOS", str(tmp_path / "photos"))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    store = CatalogueStore(f"sqlite:///{path}")
-    store.create_schema()
-    load_sample_catalogue(store)
-    yield store
-    store.dispose()
+def db(db):
+    """The fresh database with the sample catalogue (AppTest caches the store per URL)."""
+    load_sample_catalogue(db)
+    return db
 
 
 def open_page(page: str, **query) -> AppTest:

@@ -8,7 +8,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from catalogue.model import Partner, Product
-from catalogue.sample_loading import load_sample_catalogue
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TRIP = "ui/pages/trip_page.py"
@@ -32,12 +31,6 @@ def texts(at: AppTest) -> list[str]:
     # md_escape puts a backslash before markdown characters and a word joiner before ":".
     shown = [m.value for m in at.markdown] + [i.value for i in at.info]
     return [t.replace("\\", "").replace("\u2060", "") for t in shown]
-
-
-@pytest.fixture
-def sample_db(db):
-    load_sample_catalogue(db)
-    return db
 
 
 @pytest.fixture

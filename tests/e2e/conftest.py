@@ -19,6 +19,15 @@ ARTIFACTS = REPO_ROOT / "test-artifacts"
 pytestmark = pytest.mark.e2e
 
 
+def sample_catalogue_with_staff(root: Path, password: str, user: str = "anna") -> Path:
+    """``root/catalogue.sqlite`` with the sample catalogue and one staff account, both made
+    through the command line as staff would; returns the database path."""
+    db = root / "catalogue.sqlite"
+    catalogue_cli(db, "init")
+    catalogue_cli(db, "staff", "add", user, "--password-stdin", stdin=password)
+    return db
+
+
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory):
     proc, base = start_app(tmp_path_factory.mktemp("e2e-db") / "catalogue.sqlite")

@@ -14,6 +14,7 @@ from tests.e2e.conftest import (
     MAP_FRAME,
     catalogue_cli,
     offline_page,
+    sample_catalogue_with_staff,
     screenshot,
     start_app,
     stop_app,
@@ -72,9 +73,7 @@ PENDING = "Pracownia witrażu — pokaz na stoisku"
 def server(tmp_path_factory):
     """The sample catalogue, one staff account and one offering waiting for review."""
     root = tmp_path_factory.mktemp("journeys")
-    db = root / "catalogue.sqlite"
-    catalogue_cli(db, "init")
-    catalogue_cli(db, "staff", "add", "anna", "--password-stdin", stdin=PASSWORD)
+    db = sample_catalogue_with_staff(root, PASSWORD)
     pending = root / "pending.csv"
     pending.write_text(
         "nazwa;kategoria;współrzędne;partner;strona\n"

@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
     MAP_FRAME,
-    catalogue_cli,
     offline_page,
+    sample_catalogue_with_staff,
     screenshot,
     start_app,
     stop_app,
@@ -31,9 +31,7 @@ HOSTILE = "<img src=x onerror=alert(1)>${alert(2)}` Galeria"
 def server(tmp_path_factory):
     """A fresh database with the sample and one staff account made through the CLI."""
     root = tmp_path_factory.mktemp("submission")
-    db = root / "catalogue.sqlite"
-    catalogue_cli(db, "init")
-    catalogue_cli(db, "staff", "add", "anna", "--password-stdin", stdin=PASSWORD)
+    db = sample_catalogue_with_staff(root, PASSWORD)
     proc, base = start_app(db, {"CATALOGUE_PHOTOS": str(root / "photos")})
     try:
         yield base, root

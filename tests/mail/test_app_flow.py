@@ -21,6 +21,7 @@ from mail import events
 from mail.__main__ import main as mail_cli
 from mail.config import load_settings
 from mail.queue import MailQueue
+from tests.app.conftest import point_app_at
 from tests.app.test_submission_flow import (
     EDIT,
     HOSTILE,
@@ -42,11 +43,7 @@ PARTNER = "izba.testowa@example.org"
 
 @pytest.fixture
 def db(tmp_path, monkeypatch, repo_cwd):
-    path = tmp_path / "catalogue.sqlite"
-    monkeypatch.setenv("CATALOGUE_DB", str(path))
-    monkeypatch.setenv("CATALOGUE_PHOTOS", str(tmp_path / "photos"))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    store = CatalogueStore(f"sqlite:///{path}")
+    store = CatalogueStore(f"sqlite:///{point_app_at(tmp_path, monkeypatch)}")
     store.create_schema()
     staff.add_staff(store, "anna", PASSWORD)
     yield store

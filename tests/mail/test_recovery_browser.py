@@ -4,14 +4,11 @@ opens the offering, the old link is refused. No request leaves the machine."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from catalogue.model import Product
 from catalogue.storage import CatalogueStore
-from tests.e2e.conftest import REPO_ROOT, offline_page, screenshot, start_app, stop_app
+from tests.e2e.conftest import catalogue_cli, offline_page, screenshot, start_app, stop_app
 from tests.mail.conftest import SmtpServer, free_port, links
 
 pytestmark = pytest.mark.e2e
@@ -23,13 +20,7 @@ NAME = "Izba Pamięci Testowa"
 def journey(tmp_path_factory):
     root = tmp_path_factory.mktemp("recovery")
     db = root / "catalogue.sqlite"
-    subprocess.run(
-        [sys.executable, "-m", "catalogue", "init"],
-        cwd=REPO_ROOT,
-        env={"CATALOGUE_DB": str(db), "PATH": "/usr/bin:/bin"},
-        check=True,
-        capture_output=True,
-    )
+    catalogue_cli(db, "init")
     store = CatalogueStore(f"sqlite:///{db}")
     offering = Product(
         id="izba-pamieci-testowa",

@@ -20,7 +20,7 @@ from catalogue.localise import (
     localised_with_flag,
 )
 from catalogue.model import Product
-from ui.i18n import page_translator, plural, translate
+from ui.i18n import load_strings, page_translator, plural, translate
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COUNTS = (0, 1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 101, 112)
@@ -151,37 +151,40 @@ def test_interface_text_falls_back_and_page_translator_reads_the_language():
         tr("no_such_text")
 
 
-def _string_tables(path: Path):
-    """Module-level dict literals of ``path`` whose entries are ``{lang: text or forms}``."""
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
-        value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
-        if not isinstance(value, ast.Dict):
-            continue
-        try:
-            table = ast.literal_eval(value)
-        except ValueError:
-            continue
-        if all(isinstance(v, dict) and "pl" in v for v in table.values()):
-            yield table
+def _string_tables():
+    """(file, table) for every string table of ui/: the JSON files and the dict literals
+    left in code whose entries are ``{lang: text or forms}``."""
+    for path in sorted((REPO_ROOT / "ui" / "strings").glob("*.json")):
+        yield path, load_strings(path.stem)
+    for path in sorted((REPO_ROOT / "ui").rglob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+            if not isinstance(value, ast.Dict):
+                continue
+            try:
+                table = ast.literal_eval(value)
+            except ValueError:
+                continue
+            if all(isinstance(v, dict) and "pl" in v for v in table.values()):
+                yield path, table
 
 
 def test_every_counted_entry_has_the_categories_its_language_needs():
     needed = {"pl": {"one", "few", "many", "other"}, "uk": {"one", "few", "many", "other"}}
     needed["en"] = {"one", "other"}
     counted = 0
-    for path in sorted((REPO_ROOT / "ui").rglob("*.py")):
-        for table in _string_tables(path):
-            for key, entry in table.items():
-                if not any(isinstance(v, dict) for v in entry.values()):
-                    continue
-                counted += 1
-                for lang, forms in entry.items():
-                    where = f"{path.relative_to(REPO_ROOT)} {key} {lang}"
-                    assert isinstance(forms, dict), where
-                    # Polish "one" is only 1: a sentence that is plural elsewhere may skip it.
-                    assert set(forms) <= needed[lang] and "other" in forms, where
-                    if set(forms) != {"one", "other"}:
-                        assert set(forms) == needed[lang], where
+    for path, table in _string_tables():
+        for key, entry in table.items():
+            if not any(isinstance(v, dict) for v in entry.values()):
+                continue
+            counted += 1
+            for lang, forms in entry.items():
+                where = f"{path.relative_to(REPO_ROOT)} {key} {lang}"
+                assert isinstance(forms, dict), where
+                # Polish "one" is only 1: a sentence that is plural elsewhere may skip it.
+                assert set(forms) <= needed[lang] and "other" in forms, where
+                if set(forms) != {"one", "other"}:
+                    assert set(forms) == needed[lang], where
     assert counted >= 7  # trip, kiosk, submit (2), stats, print, moderation, trip limit
 
 
@@ -194,3 +197,27 @@ def test_no_page_keeps_its_own_tr_helper():
         if path != REPO_ROOT / "ui" / "i18n.py" and copy.search(path.read_text(encoding="utf-8"))
     ]
     assert found == []
+
+
+def test_every_page_string_is_in_all_three_languages():
+    files = sorted((REPO_ROOT / "ui" / "strings").glob("*.json"))
+    assert len(files) >= 13
+    for path in files:
+        for key, entry in load_strings(path.stem).items():
+            assert set(entry) == {"pl", "en", "uk"}, f"{path.name} {key}"
+
+
+def test_a_broken_strings_file_is_refused_with_its_key(tmp_path, monkeypatch):
+    import ui.i18n
+
+    monkeypatch.setattr(ui.i18n, "STRINGS_DIR", tmp_path)
+    cases = {
+        "no_polish": '{"hello": {"en": "Hello"}}',
+        "bad_language": '{"hello": {"pl": "Cześć", "de": "Hallo"}}',
+        "bad_forms": '{"n": {"pl": {"one": "{n} oferta", "lots": "{n} ofert"}}}',
+    }
+    for name, text in cases.items():
+        (tmp_path / f"{name}.json").write_text(text, encoding="utf-8")
+        with pytest.raises(ValueError, match=r"\.json: '(hello|n)'"):
+            load_strings(name)
+    load_strings.cache_clear()

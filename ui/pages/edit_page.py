@@ -26,170 +26,14 @@ from catalogue.taxonomy import DEFAULT_LICENCE, Status, category_label, credit_l
 from geodata import district_name
 from ui import mailer
 from ui import product_form as form
-from ui.i18n import page_translator, translate
+from ui.i18n import load_strings, page_translator, translate
 from ui.state import current_language, get_store, partners
 from ui.text import md_escape
 
 P = "ed"
 MAX_TOKEN_LENGTH = 200
 
-S = {
-    "title": {"pl": "Moja oferta", "en": "My offering", "uk": "Моя пропозиція"},
-    "intro": {
-        "pl": "Otwórz prywatny link, który dostałeś po wysłaniu oferty, albo wklej go poniżej.",
-        "en": "Open the private link you got after sending the offering, or paste it below.",
-        "uk": "Відкрийте приватне посилання, отримане після надсилання пропозиції, або "
-        "вставте його нижче.",
-    },
-    "paste": {
-        "pl": "Link do edycji lub kod",
-        "en": "Edit link or code",
-        "uk": "Посилання для редагування або код",
-    },
-    "open": {"pl": "Otwórz", "en": "Open", "uk": "Відкрити"},
-    "invalid": {
-        "pl": "Ten link nie jest ważny. Sprawdź, czy skopiowano go w całości; jeśli go nie "
-        "masz, skontaktuj się z koordynatorem Klastra.",
-        "en": "This link is not valid. Check that it was copied in full; if you do not have "
-        "it, contact the cluster's coordinator.",
-        "uk": "Це посилання недійсне. Перевірте, чи скопійовано його повністю; якщо його "
-        "немає, зверніться до координатора кластера.",
-    },
-    "status": {"pl": "Status", "en": "Status", "uk": "Статус"},
-    "status_pending": {
-        "pl": "czeka na sprawdzenie — nie jest jeszcze widoczna na mapie",
-        "en": "waiting for review — not on the map yet",
-        "uk": "чекає на перевірку — ще не видно на мапі",
-    },
-    "status_published": {
-        "pl": "opublikowana — widoczna na mapie",
-        "en": "published — on the map",
-        "uk": "опублікована — видно на мапі",
-    },
-    "status_rejected": {
-        "pl": "odrzucona — popraw ją i wyślij ponownie",
-        "en": "rejected — correct it and send it again",
-        "uk": "відхилена — виправте її та надішліть знову",
-    },
-    "status_archived": {
-        "pl": "wycofana — nie jest widoczna na mapie",
-        "en": "withdrawn — not on the map",
-        "uk": "відкликана — не видно на мапі",
-    },
-    "status_draft": {"pl": "szkic", "en": "draft", "uk": "чернетка"},
-    "reason": {
-        "pl": "Uwagi pracowników Klastra",
-        "en": "Notes from cluster staff",
-        "uk": "Зауваження працівників кластера",
-    },
-    "edit_rejected": {
-        "pl": "Ostatnia zmiana została odrzucona; na mapie jest nadal poprzednia wersja.",
-        "en": "The last change was rejected; the map still shows the previous version.",
-        "uk": "Останню зміну відхилено; на мапі досі попередня версія.",
-    },
-    "edit_pending": {
-        "pl": "Twoja zmiana czeka na sprawdzenie. Do tego czasu na mapie jest poprzednia wersja.",
-        "en": "Your change is waiting for review. Until then the map shows the previous version.",
-        "uk": "Ваша зміна чекає на перевірку. До того часу на мапі попередня версія.",
-    },
-    "edit_title": {
-        "pl": "Popraw ofertę",
-        "en": "Correct the offering",
-        "uk": "Виправити пропозицію",
-    },
-    "send_edit": {
-        "pl": "Wyślij zmiany do sprawdzenia",
-        "en": "Send the changes for review",
-        "uk": "Надіслати зміни на перевірку",
-    },
-    "edit_sent": {
-        "pl": "Zmiany wysłane do sprawdzenia.",
-        "en": "Changes sent for review.",
-        "uk": "Зміни надіслано на перевірку.",
-    },
-    "fix_first": {
-        "pl": "Popraw zaznaczone pola ({n}); nic z tego, co wpisano, nie zginie.",
-        "en": "Correct the marked fields ({n}); nothing you typed is lost.",
-        "uk": "Виправте позначені поля ({n}); нічого з введеного не зникне.",
-    },
-    "photos": {"pl": "Zdjęcia", "en": "Photos", "uk": "Фото"},
-    "remove_photo": {"pl": "Usuń zdjęcie", "en": "Remove photo", "uk": "Видалити фото"},
-    "add_photos": {
-        "pl": "Dodaj zdjęcia (razem najwyżej {max}; JPEG, PNG lub WebP do 5 MB)",
-        "en": "Add photos (at most {max} in all; JPEG, PNG or WebP up to 5 MB)",
-        "uk": "Додати фото (загалом щонайбільше {max}; JPEG, PNG або WebP до 5 МБ)",
-    },
-    "save_photos": {"pl": "Zapisz zdjęcia", "en": "Save photos", "uk": "Зберегти фото"},
-    "photos_saved": {
-        "pl": "Zapisane zdjęcia: {n}.",
-        "en": "Photos saved: {n}.",
-        "uk": "Збережено фото: {n}.",
-    },
-    "withdraw_title": {
-        "pl": "Wycofaj ofertę",
-        "en": "Withdraw the offering",
-        "uk": "Відкликати пропозицію",
-    },
-    "withdraw_confirm": {
-        "pl": "Tak, chcę zdjąć tę ofertę z mapy",
-        "en": "Yes, take this offering off the map",
-        "uk": "Так, зняти цю пропозицію з мапи",
-    },
-    "withdraw": {"pl": "Wycofaj", "en": "Withdraw", "uk": "Відкликати"},
-    "withdrawn": {
-        "pl": "Oferta została wycofana.",
-        "en": "The offering has been withdrawn.",
-        "uk": "Пропозицію відкликано.",
-    },
-    "lost_title": {
-        "pl": "Nie mam linku",
-        "en": "I do not have the link",
-        "uk": "У мене немає посилання",
-    },
-    "lost_intro": {
-        "pl": "Podaj adres e-mail, który wpisano w ofercie. Wyślemy na niego nowy link do "
-        "każdej oferty z tym adresem; dotychczasowe linki przestaną działać.",
-        "en": "Enter the e-mail address given in the offering. We send a new link to every "
-        "offering with that address to it; the earlier links stop working.",
-        "uk": "Вкажіть адресу e-mail, зазначену в пропозиції. Ми надішлемо на неї нове "
-        "посилання до кожної пропозиції з цією адресою; попередні посилання перестануть діяти.",
-    },
-    "lost_email": {"pl": "Adres e-mail", "en": "E-mail address", "uk": "Адреса e-mail"},
-    "lost_send": {"pl": "Wyślij nowy link", "en": "Send a new link", "uk": "Надіслати посилання"},
-    "lost_done": {
-        "pl": "Jeśli ten adres jest podany w którejś ofercie, za chwilę przyjdzie na niego "
-        "wiadomość z nowym linkiem. Sprawdź też folder spam.",
-        "en": "If this address is given in an offering, a message with a new link will "
-        "arrive there shortly. Check the spam folder too.",
-        "uk": "Якщо цю адресу вказано в якійсь пропозиції, незабаром на неї надійде лист із "
-        "новим посиланням. Перевірте також папку «Спам».",
-    },
-    "lost_limited": {
-        "pl": "Zbyt wiele próśb o link. Spróbuj ponownie za godzinę.",
-        "en": "Too many link requests. Try again in an hour.",
-        "uk": "Забагато запитів на посилання. Спробуйте знову за годину.",
-    },
-    "confirm_title": {
-        "pl": "Czy oferta jest nadal aktualna?",
-        "en": "Is the offering still correct?",
-        "uk": "Чи пропозиція досі актуальна?",
-    },
-    "confirm_button": {
-        "pl": "Tak, wszystko jest aktualne",
-        "en": "Yes, everything is still correct",
-        "uk": "Так, усе актуально",
-    },
-    "confirm_done": {
-        "pl": "Dziękujemy! Potwierdziliśmy, że oferta jest aktualna.",
-        "en": "Thank you! The offering is confirmed as still correct.",
-        "uk": "Дякуємо! Актуальність пропозиції підтверджено.",
-    },
-    "resubmit_hint": {
-        "pl": "Możesz ją poprawić i wysłać ponownie do sprawdzenia.",
-        "en": "You can correct it and send it for review again.",
-        "uk": "Ви можете виправити її та знову надіслати на перевірку.",
-    },
-}
+S = load_strings("edit_page")
 
 lang = current_language()
 store = get_store()
@@ -301,10 +145,7 @@ def edit_form(token: str, product, revision) -> None:
     st.subheader(tr("edit_title"), anchor=False)
     left, right = st.columns([1, 1], gap="large")
     with left:
-        form.content_fields(P, lang, issues, tried)
-        form.partner_fields(P, lang, partner_frame, issues, tried)
-        form.detail_fields(P, lang, issues, tried)
-        form.credit_fields(P, lang, issues, tried)
+        form.left_column_fields(P, lang, partner_frame, issues, tried)
     with right:
         form.location_fields(P, lang, issues, tried)
         with st.container(border=True):

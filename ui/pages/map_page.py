@@ -31,6 +31,7 @@ from catalogue.taxonomy import (
     BADGE_BY_SLUG,
     BADGES,
     CATEGORIES,
+    DETAIL_LABELS,
     SECTOR_EXPLANATIONS,
     Sector,
     category_label,
@@ -43,7 +44,7 @@ from geodata import DISTRICT_TERYTS, REGION_BOUNDS, district_name
 from mapview.builder import render_product_map
 from mapview.tiles import basemap_label, load_tile_config
 from ui import choice
-from ui.i18n import gmina_label, month_name, page_translator, t
+from ui.i18n import gmina_label, load_strings, month_name, page_translator, t
 from ui.map_component import st_folium
 from ui.state import (
     app_base_url,
@@ -58,166 +59,9 @@ from ui.text import md_escape, md_link, safe_url
 from ui.trip_state import add_to_trip, in_trip, remove_from_trip, trip_ids
 
 S = {
-    "filters": {"pl": "Filtry", "en": "Filters", "uk": "Фільтри"},
-    "about": {"pl": "O mapie", "en": "About the map", "uk": "Про мапу"},
-    "show_results": {
-        "pl": "Pokaż wyniki ({n})",
-        "en": "Show the results ({n})",
-        "uk": "Показати результати ({n})",
-    },
-    "search": {"pl": "Szukaj", "en": "Search", "uk": "Пошук"},
-    "search_help": {
-        "pl": "Nazwa, opis lub tag; wielkość liter i polskie znaki nie mają znaczenia.",
-        "en": "Name, description or tag; case and Polish letters do not matter.",
-        "uk": "Назва, опис або тег; регістр і польські літери не мають значення.",
-    },
-    "categories": {"pl": "Kategorie", "en": "Categories", "uk": "Категорії"},
-    "districts": {"pl": "Powiaty", "en": "Districts", "uk": "Повіти"},
-    "gminy": {"pl": "Gminy", "en": "Municipalities (gminy)", "uk": "Гміни"},
-    "sectors": {"pl": "Typ partnera", "en": "Partner type", "uk": "Тип партнера"},
-    "month": {"pl": "Otwarte w miesiącu", "en": "Open in month", "uk": "Відкрито у місяці"},
-    "any": {"pl": "dowolny", "en": "any", "uk": "будь-який"},
-    "date_from": {"pl": "Od dnia", "en": "From", "uk": "З дати"},
-    "date_to": {"pl": "Do dnia", "en": "To", "uk": "До дати"},
-    "free": {"pl": "Tylko bezpłatne", "en": "Free only", "uk": "Лише безкоштовні"},
-    **ACCESS_LABELS,  # wheelchair, family, pets and the accessibility facts: one owner
-    "wheelchair_filter": {
-        "pl": "Dostępność dla wózków",
-        "en": "Wheelchair access",
-        "uk": "Доступність для візків",
-    },
-    "more_access": {
-        "pl": "Więcej o dostępności",
-        "en": "More accessibility",
-        "uk": "Більше про доступність",
-    },
-    "badges": {"pl": "Wyróżnienia", "en": "Badges", "uk": "Відзнаки"},
-    "weekend": {
-        "pl": "Wydarzenia w ten weekend",
-        "en": "Events this weekend",
-        "uk": "Події цих вихідних",
-    },
-    "30days": {
-        "pl": "Wydarzenia w najbliższych 30 dniach",
-        "en": "Events in the next 30 days",
-        "uk": "Події в найближчі 30 днів",
-    },
-    "ics_all": {
-        "pl": "Wydarzenia do kalendarza (events.ics)",
-        "en": "Events to your calendar (events.ics)",
-        "uk": "Події в календар (events.ics)",
-    },
-    "ics_one": {"pl": "Dodaj do kalendarza", "en": "Add to calendar", "uk": "Додати в календар"},
-    "event_time": {"pl": "Godzina", "en": "Time", "uk": "Час"},
-    "open_now": {"pl": "Otwarte teraz", "en": "Open now", "uk": "Відкрито зараз"},
-    "open_on": {"pl": "Otwarte w dniu", "en": "Open on", "uk": "Відкрито в день"},
-    "open_help": {
-        "pl": "Według godzin otwarcia podanych przez partnera (czas polski, z polskimi "
-        "świętami); oferty bez podanych godzin są pomijane.",
-        "en": "By the opening hours the partner gave (Polish time and public holidays); "
-        "offerings without opening hours are left out.",
-        "uk": "За годинами роботи, які вказав партнер (польський час і свята); пропозиції "
-        "без годин роботи пропускаються.",
-    },
-    "opening_hours": {"pl": "Godziny otwarcia", "en": "Opening hours", "uk": "Години роботи"},
-    "is_open": {"pl": "teraz otwarte", "en": "open now", "uk": "зараз відкрито"},
-    "is_closed": {"pl": "teraz zamknięte", "en": "closed now", "uk": "зараз зачинено"},
-    "reset": {"pl": "Wyczyść filtry", "en": "Reset filters", "uk": "Скинути фільтри"},
-    "basemap": {"pl": "Podkład mapy", "en": "Base map", "uk": "Підкладка"},
-    "results": {
-        "pl": "Wyniki: **{n}** z {total}",
-        "en": "Results: **{n}** of {total}",
-        "uk": "Результати: **{n}** з {total}",
-    },
-    "no_results": {
-        "pl": "Nic nie pasuje do filtrów. Usuń któryś filtr albo kliknij „Wyczyść filtry”.",
-        "en": "Nothing matches the filters. Remove a filter or click “Reset filters”.",
-        "uk": "Нічого не відповідає фільтрам. Зніміть фільтр або натисніть «Скинути фільтри».",
-    },
-    "sort": {"pl": "Sortuj", "en": "Sort by", "uk": "Сортувати"},
-    "sort_name": {"pl": "nazwa", "en": "name", "uk": "назва"},
-    "sort_category": {"pl": "kategoria", "en": "category", "uk": "категорія"},
-    "sort_district": {"pl": "powiat", "en": "district", "uk": "повіт"},
-    "sort_distance": {
-        "pl": "odległość od punktu na mapie",
-        "en": "distance from a point on the map",
-        "uk": "відстань від точки на мапі",
-    },
-    "pick_origin": {
-        "pl": "Kliknij mapę w wolnym miejscu, aby wybrać punkt startowy.",
-        "en": "Click an empty spot on the map to choose the starting point.",
-        "uk": "Клацніть на вільному місці мапи, щоб обрати початкову точку.",
-    },
-    "origin": {
-        "pl": "Odległości od punktu {lat:.4f}, {lon:.4f}",
-        "en": "Distances from {lat:.4f}, {lon:.4f}",
-        "uk": "Відстані від точки {lat:.4f}, {lon:.4f}",
-    },
-    "page": {
-        "pl": "strona {n} z {total}",
-        "en": "page {n} of {total}",
-        "uk": "сторінка {n} з {total}",
-    },
-    "list_help": {
-        "pl": "Wybierz ofertę z listy albo kliknij znacznik na mapie, aby zobaczyć szczegóły.",
-        "en": "Choose an offering from the list or click a marker on the map to see the details.",
-        "uk": "Виберіть пропозицію зі списку або клацніть маркер на мапі, щоб побачити деталі.",
-    },
-    "details": {"pl": "Szczegóły", "en": "Details", "uk": "Деталі"},
-    "fallback": {
-        "pl": "",
-        "en": "Shown in Polish: no English text yet.",
-        "uk": "Показано польською: українського тексту ще немає.",
-    },
-    "partner": {"pl": "Partner", "en": "Partner", "uk": "Партнер"},
-    "address": {"pl": "Adres", "en": "Address", "uk": "Адреса"},
-    "contact": {"pl": "Kontakt", "en": "Contact", "uk": "Контакти"},
-    "website": {"pl": "Strona internetowa", "en": "Website", "uk": "Вебсайт"},
-    "price": {"pl": "Cena", "en": "Price", "uk": "Ціна"},
-    "availability": {"pl": "Dostępność", "en": "Availability", "uk": "Доступність"},
-    "all_year": {"pl": "cały rok", "en": "all year", "uk": "цілий рік"},
-    "not_stated": {"pl": "nie podano", "en": "not stated", "uk": "не вказано"},
-    "accessibility": {"pl": "Udogodnienia", "en": "Accessibility", "uk": "Зручності"},
-    "languages": {"pl": "Języki obsługi", "en": "Languages spoken", "uk": "Мови обслуговування"},
-    "directions": {"pl": "Dojazd", "en": "Directions", "uk": "Як дістатися"},
-    "nearby": {
-        "pl": "W pobliżu (do 5 km)",
-        "en": "Nearby (within 5 km)",
-        "uk": "Поруч (до 5 км)",
-    },
-    "nothing_nearby": {
-        "pl": "Brak innych ofert w promieniu 5 km.",
-        "en": "No other offerings within 5 km.",
-        "uk": "Немає інших пропозицій у радіусі 5 км.",
-    },
-    "share": {
-        "pl": "Link do tego widoku",
-        "en": "Link to this view",
-        "uk": "Посилання на цей вигляд",
-    },
-    "trip_add": {"pl": "Dodaj do wycieczki", "en": "Add to my trip", "uk": "Додати до подорожі"},
-    "trip_remove": {
-        "pl": "Usuń z wycieczki",
-        "en": "Remove from my trip",
-        "uk": "Видалити з подорожі",
-    },
-    "close": {"pl": "Zamknij szczegóły", "en": "Close details", "uk": "Закрити деталі"},
-    "district": {"pl": "Powiat", "en": "District", "uk": "Повіт"},
-    "tags": {"pl": "Tagi", "en": "Tags", "uk": "Теги"},
-    "legend": {"pl": "Legenda", "en": "Legend", "uk": "Легенда"},
-    "partner_profile": {
-        "pl": "Profil partnera",
-        "en": "Partner profile",
-        "uk": "Профіль партнера",
-    },
-    "intro": {
-        "pl": "Zabytki, przyroda, noclegi, smaki i wydarzenia pięciu powiatów: jarosławskiego, "
-        "lubaczowskiego, przemyskiego, przeworskiego i miasta Przemyśla.",
-        "en": "Heritage, nature, places to stay, food and events of five districts around "
-        "Jarosław, Lubaczów, Przemyśl and Przeworsk.",
-        "uk": "Пам'ятки, природа, проживання, смаки та події п'яти повітів: Ярославського, "
-        "Любачівського, Перемишльського, Переворського та міста Перемишля.",
-    },
+    **load_strings("map_page"),
+    **ACCESS_LABELS,
+    **DETAIL_LABELS,
 }
 for _flag in ("wheelchair", "family", "pets", *ACCESS_FACTS):
     S[f"acc_{_flag}"] = S[_flag]

@@ -22,73 +22,13 @@ from catalogue.taxonomy import (
 from geodata import DISTRICT_TERYTS, district_name, load_gminy
 from mapview.builder import render_product_map
 from ui import choice
-from ui.i18n import page_translator, t
+from ui.i18n import load_strings, page_translator, t
 from ui.state import current_language, partners, published_products
 from ui.text import md_escape, md_link
 
 S = {
-    "title": {"pl": "Partnerzy", "en": "Partners", "uk": "Партнери"},
-    "intro": {
-        "pl": "Instytucje publiczne, firmy, organizacje pozarządowe i podmioty ekonomii "
-        "społecznej, które tworzą ofertę turystyczną regionu.",
-        "en": "Public bodies, businesses, NGOs and social-economy entities that create the "
-        "region's tourist offer.",
-        "uk": "Публічні установи, підприємства, громадські організації та суб'єкти соціальної "
-        "економіки, які створюють туристичну пропозицію регіону.",
-    },
-    "se_in": {
-        "pl": "★ Ekonomia społeczna w powiecie:",
-        "en": "★ Social economy in:",
-        "uk": "★ Соціальна економіка в:",
-    },
-    "search": {"pl": "Szukaj partnera", "en": "Search partners", "uk": "Пошук партнера"},
-    "sectors": {"pl": "Sektor", "en": "Sector", "uk": "Сектор"},
-    "districts": {"pl": "Powiat", "en": "District", "uk": "Повіт"},
-    "count": {
-        "pl": "Partnerów: **{n}**",
-        "en": "Partners: **{n}**",
-        "uk": "Партнерів: **{n}**",
-    },
-    "none": {
-        "pl": "Żaden partner nie pasuje do filtrów.",
-        "en": "No partner matches the filters.",
-        "uk": "Жоден партнер не відповідає фільтрам.",
-    },
-    "offerings": {"pl": "Oferty: {n}", "en": "Offerings: {n}", "uk": "Пропозицій: {n}"},
-    "open": {"pl": "Profil", "en": "Profile", "uk": "Профіль"},
-    "member": {
-        "pl": "Członek Klastra",
-        "en": "Member of the cluster",
-        "uk": "Член кластера",
-    },
-    "back": {"pl": "Wszyscy partnerzy", "en": "All partners", "uk": "Усі партнери"},
-    "legal_form": {"pl": "Forma prawna", "en": "Legal form", "uk": "Правова форма"},
-    "where": {"pl": "Gmina", "en": "Municipality", "uk": "Гміна"},
-    "website": {"pl": "Strona internetowa", "en": "Website", "uk": "Вебсайт"},
-    "email": {"pl": "E-mail", "en": "E-mail", "uk": "E-mail"},
-    "phone": {"pl": "Telefon", "en": "Phone", "uk": "Телефон"},
-    "their_offerings": {
-        "pl": "Oferty partnera",
-        "en": "The partner's offerings",
-        "uk": "Пропозиції партнера",
-    },
-    "no_offerings": {
-        "pl": "Ten partner nie ma jeszcze opublikowanych ofert.",
-        "en": "This partner has no published offerings yet.",
-        "uk": "Цей партнер ще не має опублікованих пропозицій.",
-    },
-    "not_found": {
-        "pl": "Nie znaleziono takiego partnera. Wróć do listy partnerów.",
-        "en": "No such partner. Go back to the list of partners.",
-        "uk": "Такого партнера не знайдено. Поверніться до списку партнерів.",
-    },
-    "fallback": {
-        "pl": "",
-        "en": "Shown in Polish: no English description yet.",
-        "uk": "Показано польською: українського опису ще немає.",
-    },
-    "on_map": {"pl": "Pokaż na mapie", "en": "Show on the map", "uk": "Показати на мапі"},
-    **IDENTITY_LABELS,  # registers, register_krs/regon/nip, social_enterprise, decision, owes
+    **load_strings("partners_page"),
+    **IDENTITY_LABELS,
 }
 
 lang = current_language()

@@ -25,101 +25,11 @@ from fairkit.pdf_common import (
 )
 from geodata import DISTRICT_TERYTS, district_name
 from ui import choice
-from ui.i18n import LANGUAGE_NAMES, page_translator, t
+from ui.i18n import LANGUAGE_NAMES, load_strings, page_translator, t
 from ui.state import app_base_url, current_language, get_store, published_products
 from ui.text import md_escape
 
-S = {
-    "intro": {
-        "pl": "Katalog ofert do druku (broszura A4 lub ulotka A5) i karty pojedynczych ofert "
-        "A6 z dużym kodem QR – na targi, do punktu informacji turystycznej, na ladę.",
-        "en": "A printable catalogue of the offerings (A4 brochure or A5 leaflet) and A6 cards "
-        "of single offerings with a large QR code – for fairs, tourist information points "
-        "and counters.",
-        "uk": "Каталог пропозицій для друку (брошура A4 або листівка A5) та картки окремих "
-        "пропозицій A6 з великим QR-кодом – для ярмарків, туристичних інформаційних пунктів "
-        "і стійок.",
-    },
-    "options": {"pl": "Ustawienia", "en": "Options", "uk": "Налаштування"},
-    "format": {"pl": "Format", "en": "Format", "uk": "Формат"},
-    "format_a4": {"pl": "A4 – broszura", "en": "A4 – brochure", "uk": "A4 – брошура"},
-    "format_a5": {"pl": "A5 – ulotka", "en": "A5 – leaflet", "uk": "A5 – листівка"},
-    "doc_lang": {"pl": "Język wydruku", "en": "Print language", "uk": "Мова друку"},
-    "source": {"pl": "Które oferty", "en": "Which offerings", "uk": "Які пропозиції"},
-    "source_map": {
-        "pl": "jak w bieżącym filtrze mapy",
-        "en": "as in the current map filter",
-        "uk": "як у поточному фільтрі мапи",
-    },
-    "source_custom": {"pl": "wybieram tutaj", "en": "I choose here", "uk": "обираю тут"},
-    "districts": {"pl": "Powiaty", "en": "Districts", "uk": "Повіти"},
-    "categories": {"pl": "Kategorie", "en": "Categories", "uk": "Категорії"},
-    "sectors": {"pl": "Typ partnera", "en": "Partner type", "uk": "Тип партнера"},
-    "map_filter": {
-        "pl": "Filtr mapy: {text}",
-        "en": "Map filter: {text}",
-        "uk": "Фільтр мапи: {text}",
-    },
-    "selection": {
-        # Counted by ``n``, all published offerings: "z 1 opublikowanej oferty", "z 5 …ofert".
-        "pl": {
-            "one": "Wybrano **{selected}** z {n} opublikowanej oferty.",
-            "other": "Wybrano **{selected}** z {n} opublikowanych ofert.",
-        },
-        "en": {
-            "one": "**{selected}** of {n} published offering selected.",
-            "other": "**{selected}** of {n} published offerings selected.",
-        },
-        "uk": {
-            "one": "Вибрано **{selected}** з {n} опублікованої пропозиції.",
-            "other": "Вибрано **{selected}** з {n} опублікованих пропозицій.",
-        },
-    },
-    "empty": {
-        "pl": "Nic nie pasuje do wybranych filtrów, więc nie ma czego drukować. Zmień wybór "
-        "albo filtr na mapie.",
-        "en": "Nothing matches the chosen filters, so there is nothing to print. Change the "
-        "selection or the map filter.",
-        "uk": "Нічого не відповідає вибраним фільтрам, тож друкувати нічого. Змініть вибір "
-        "або фільтр на мапі.",
-    },
-    "links": {
-        "pl": "Kody QR prowadzą do: {url}",
-        "en": "The QR codes lead to: {url}",
-        "uk": "QR-коди ведуть до: {url}",
-    },
-    "localhost": {
-        "pl": "Ten adres działa tylko na tym komputerze: telefony go nie otworzą. Ustaw "
-        "zmienną PUBLIC_BASE_URL na publiczny adres mapy przed drukiem.",
-        "en": "This address works on this computer only: phones cannot open it. Set "
-        "PUBLIC_BASE_URL to the map's public address before printing.",
-        "uk": "Ця адреса працює лише на цьому комп'ютері: телефони її не відкриють. Перед "
-        "друком задайте змінну PUBLIC_BASE_URL з публічною адресою мапи.",
-    },
-    "brochure": {"pl": "Katalog", "en": "Catalogue", "uk": "Каталог"},
-    "download_brochure": {
-        "pl": "Pobierz katalog PDF",
-        "en": "Download the PDF catalogue",
-        "uk": "Завантажити каталог PDF",
-    },
-    "brochure_info": {
-        "pl": "{pages} stron · {size} KB",
-        "en": "{pages} pages · {size} KB",
-        "uk": "{pages} сторінок · {size} КБ",
-    },
-    "card": {"pl": "Karta oferty (A6)", "en": "Offering card (A6)", "uk": "Картка пропозиції (A6)"},
-    "card_product": {"pl": "Oferta", "en": "Offering", "uk": "Пропозиція"},
-    "download_card": {
-        "pl": "Pobierz kartę PDF",
-        "en": "Download the PDF card",
-        "uk": "Завантажити картку PDF",
-    },
-    "working": {
-        "pl": "Przygotowuję PDF…",
-        "en": "Preparing the PDF…",
-        "uk": "Готую PDF…",
-    },
-}
+S = load_strings("print_page")
 
 # The map page keeps its filter widgets under these keys (see ui/pages/map_page.py).
 MAP_FILTER_KEYS: tuple[str, ...] = (

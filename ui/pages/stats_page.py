@@ -43,209 +43,11 @@ from fairkit.stats import (
 )
 from geodata import DISTRICT_TERYTS, district_name, load_districts
 from ui import choice
-from ui.i18n import page_translator
+from ui.i18n import load_strings, page_translator
 from ui.staff_auth import require_staff
 from ui.state import current_language, get_store, partners, published_products
 
-S = {
-    "title": {"pl": "Statystyki", "en": "Statistics", "uk": "Статистика"},
-    "backup_last": {
-        "pl": "Ostatnia kopia zapasowa: {at}.",
-        "en": "Last backup: {at}.",
-        "uk": "Остання резервна копія: {at}.",
-    },
-    "backup_never": {
-        "pl": "Nie zrobiono jeszcze kopii zapasowej (python -m catalogue backup --out PLIK).",
-        "en": "No backup has been made yet (python -m catalogue backup --out FILE).",
-        "uk": "Резервної копії ще не зроблено (python -m catalogue backup --out ФАЙЛ).",
-    },
-    "intro": {
-        "pl": "Opublikowane oferty katalogu, stan na {d}. Tabele można pobrać jako CSV "
-        "(Excel, UTF-8) albo wszystkie naraz jako XLSX.",
-        "en": "Published offerings of the catalogue as of {d}. Download any table as CSV "
-        "(Excel, UTF-8) or all of them as one XLSX workbook.",
-        "uk": "Опубліковані пропозиції каталогу станом на {d}. Таблиці можна завантажити як "
-        "CSV (Excel, UTF-8) або всі разом як XLSX.",
-    },
-    "m_products": {"pl": "Oferty", "en": "Offerings", "uk": "Пропозиції"},
-    "m_se": {
-        "pl": "Oferty ekonomii społecznej",
-        "en": "Social-economy offerings",
-        "uk": "Пропозиції соціальної економіки",
-    },
-    "m_partners": {"pl": "Partnerzy", "en": "Partners", "uk": "Партнери"},
-    "m_stale": {
-        "pl": "Nieaktualizowane > 1 rok",
-        "en": "Not updated > 1 year",
-        "uk": "Не оновлювалися > 1 року",
-    },
-    "tab_se": {"pl": "Ekonomia społeczna", "en": "Social economy", "uk": "Соціальна економіка"},
-    "tab_districts": {
-        "pl": "Powiaty i kategorie",
-        "en": "Districts and categories",
-        "uk": "Повіти та категорії",
-    },
-    "tab_partners": {
-        "pl": "Sektory i partnerzy",
-        "en": "Sectors and partners",
-        "uk": "Сектори та партнери",
-    },
-    "tab_quality": {"pl": "Jakość danych", "en": "Data quality", "uk": "Якість даних"},
-    "se_title": {
-        "pl": "Ile ofert podmiotów ekonomii społecznej jest w każdym powiecie?",
-        "en": "How many social-economy offerings are in each district?",
-        "uk": "Скільки пропозицій соціальної економіки в кожному повіті?",
-    },
-    "se_answer": {
-        # Counted by ``n``, all offerings: after "z"/"з" the genitive, singular for one.
-        "pl": {
-            "one": "{parts}. Razem {total} z {n} oferty ({pct}).",
-            "other": "{parts}. Razem {total} z {n} ofert ({pct}).",
-        },
-        "en": {
-            "one": "{parts}. In total {total} of {n} offering ({pct}).",
-            "other": "{parts}. In total {total} of {n} offerings ({pct}).",
-        },
-        "uk": {
-            "one": "{parts}. Разом {total} з {n} пропозиції ({pct}).",
-            "other": "{parts}. Разом {total} з {n} пропозицій ({pct}).",
-        },
-    },
-    "se_series": {"pl": "Ekonomia społeczna", "en": "Social economy", "uk": "Соціальна економіка"},
-    "other_series": {"pl": "Pozostałe", "en": "Other", "uk": "Інші"},
-    "series": {"pl": "Oferty", "en": "Offerings", "uk": "Пропозиції"},
-    "matrix_title": {
-        "pl": "Oferty według powiatu i kategorii",
-        "en": "Offerings by district and category",
-        "uk": "Пропозиції за повітом і категорією",
-    },
-    "map_title": {
-        "pl": "Liczba ofert w powiatach",
-        "en": "Offerings per district",
-        "uk": "Кількість пропозицій у повітах",
-    },
-    "sector_title": {
-        "pl": "Oferty według sektora partnera",
-        "en": "Offerings by partner sector",
-        "uk": "Пропозиції за сектором партнера",
-    },
-    "partners_title": {
-        "pl": "Partnerzy w powiatach",
-        "en": "Partners per district",
-        "uk": "Партнери в повітах",
-    },
-    "partners_note": {
-        "pl": "Siedziba: gmina z rejestru partnerów. Z ofertą: partnerzy, których "
-        "opublikowane oferty leżą w powiecie (partner może działać w kilku powiatach).",
-        "en": "Seated: the gmina in the partner registry. With offerings: partners whose "
-        "published offerings lie in the district (a partner may work in several).",
-        "uk": "Осідок: гміна з реєстру партнерів. З пропозиціями: партнери, чиї опубліковані "
-        "пропозиції розташовані в повіті (партнер може діяти в кількох повітах).",
-    },
-    "quality_title": {
-        "pl": "Braki w danych według powiatu",
-        "en": "Data gaps by district",
-        "uk": "Прогалини в даних за повітом",
-    },
-    "quality_note": {
-        "pl": "Nieaktualne: bez zmian od ponad {days} dni. Brak EN/UK: brak nazwy albo "
-        "tłumaczenia opisu. Brak kontaktu: ani strony, ani e-maila, ani telefonu.",
-        "en": "Stale: unchanged for more than {days} days. No EN/UK: no name or no "
-        "translation of the description. No contact: no website, e-mail or phone.",
-        "uk": "Неактуальні: без змін понад {days} днів. Без EN/UK: немає назви або перекладу "
-        "опису. Без контактів: немає ні сайту, ні e-mail, ні телефону.",
-    },
-    "issues_title": {
-        "pl": "Oferty do uzupełnienia",
-        "en": "Offerings to complete",
-        "uk": "Пропозиції для доповнення",
-    },
-    "issue_filter": {
-        "pl": "Pokaż oferty z problemem",
-        "en": "Show offerings with",
-        "uk": "Показати пропозиції з проблемою",
-    },
-    "no_issues": {
-        "pl": "Żadna oferta nie ma wybranych braków.",
-        "en": "No offering has the chosen gaps.",
-        "uk": "Жодна пропозиція не має вибраних прогалин.",
-    },
-    "csv": {"pl": "CSV", "en": "CSV", "uk": "CSV"},
-    "csv_excel_pl": {
-        "pl": "CSV dla Excela",
-        "en": "CSV for Polish Excel (;)",
-        "uk": "CSV для польського Excel (;)",
-    },
-    "csv_standard": {
-        "pl": "CSV z przecinkami",
-        "en": "CSV",
-        "uk": "CSV",
-    },
-    "xlsx": {
-        "pl": "Wszystkie tabele (XLSX)",
-        "en": "All tables (XLSX)",
-        "uk": "Усі таблиці (XLSX)",
-    },
-    "sheet_se": {"pl": "Ekonomia społeczna", "en": "Social economy", "uk": "Соц. економіка"},
-    "sheet_matrix": {"pl": "Powiaty x kategorie", "en": "Districts x categories",
-                     "uk": "Повіти x категорії"},
-    "sheet_sectors": {"pl": "Sektory", "en": "Sectors", "uk": "Сектори"},
-    "sheet_partners": {"pl": "Partnerzy", "en": "Partners", "uk": "Партнери"},
-    "sheet_legal_forms": {"pl": "Formy prawne", "en": "Legal forms", "uk": "Правові форми"},
-    "sheet_se_offer": {
-        "pl": "Oferta przedsiębiorstw społ.",
-        "en": "Social enterprises' offer",
-        "uk": "Пропозиції соц. підприємств",
-    },
-    "legal_title": {
-        "pl": "Partnerzy według formy prawnej i statusu przedsiębiorstwa społecznego",
-        "en": "Partners by legal form and social-enterprise status",
-        "uk": "Партнери за правовою формою та статусом соціального підприємства",
-    },
-    "legal_note": {
-        "pl": "Według siedziby partnera (gmina). Przedsiębiorstwo społeczne: wpisane do wykazu "
-        "wojewody (ustawa z 5 sierpnia 2022 r. o ekonomii społecznej).",
-        "en": "By the partner's seat (gmina). Social enterprise: on the voivode's list (Social "
-        "Economy Act of 5 August 2022).",
-        "uk": "За місцезнаходженням партнера (ґміна). Соціальне підприємство: внесене до "
-        "реєстру воєводи (закон про соціальну економіку від 5 серпня 2022 р.).",
-    },
-    "complete_offers": {
-        "pl": "Kompletność danych ofert, pole po polu",
-        "en": "Completeness of the offerings' data, field by field",
-        "uk": "Повнота даних пропозицій, поле за полем",
-    },
-    "complete_partners": {
-        "pl": "Kompletność danych partnerów, pole po polu",
-        "en": "Completeness of the partners' data, field by field",
-        "uk": "Повнота даних партнерів, поле за полем",
-    },
-    "sheet_complete_offers": {
-        "pl": "Kompletność ofert",
-        "en": "Offerings completeness",
-        "uk": "Повнота пропозицій",
-    },
-    "sheet_complete_partners": {
-        "pl": "Kompletność partnerów",
-        "en": "Partners completeness",
-        "uk": "Повнота партнерів",
-    },
-    "se_offer_title": {
-        "pl": "Co oferują przedsiębiorstwa społeczne: oferty według powiatu i kategorii",
-        "en": "What social enterprises offer: offerings by district and category",
-        "uk": "Що пропонують соціальні підприємства: пропозиції за повітами й категоріями",
-    },
-    "sheet_access": {"pl": "Dostępność i sezon", "en": "Access and season",
-                     "uk": "Доступність і сезон"},
-    "access_title": {"pl": "Oferty według dostępności i sezonu", "en": "Offerings by accessibility and season",
-                     "uk": "Пропозиції за доступністю та сезоном"},
-    "access_note": {"pl": "Liczone są tylko fakty podane jako „tak”; nieopisane zostają nieopisane.",
-                    "en": "Only facts stated as “yes” are counted; what is not stated stays unknown.",
-                    "uk": "Враховано лише факти, вказані як «так»; невказане лишається невідомим."},
-    "sheet_quality": {"pl": "Jakość danych", "en": "Data quality", "uk": "Якість даних"},
-    "sheet_issues": {"pl": "Oferty z brakami", "en": "Offerings with gaps",
-                     "uk": "Пропозиції з прогалинами"},
-}  # fmt: skip
+S = load_strings("stats_page")
 
 lang = current_language()
 
@@ -308,30 +110,35 @@ def se_chart(se: pd.DataFrame) -> alt.Chart:
             ),
         ]
     )
-    return (
-        alt.Chart(long)
-        .mark_bar()
-        .encode(
-            y=alt.Y(
-                "district:N",
-                title=None,
-                sort=list(body["district"]),
-                axis=alt.Axis(labelLimit=240),
-            ),
-            x=alt.X("n:Q", title=tr("series"), stack="zero"),
-            color=alt.Color(
-                "series:N",
-                title=None,
-                scale=alt.Scale(
-                    domain=[tr("se_series"), tr("other_series")], range=["#f5b800", "#9fb3c8"]
-                ),
-                legend=alt.Legend(orient="bottom"),
-            ),
-            order=alt.Order("series:N", sort="descending"),
-            tooltip=["district:N", "series:N", "n:Q"],
-        )
-        .properties(height=alt.Step(34))
+    colour = alt.Color(
+        "series:N",
+        title=None,
+        scale=alt.Scale(domain=[tr("se_series"), tr("other_series")], range=["#f5b800", "#9fb3c8"]),
+        legend=alt.Legend(orient="bottom"),
     )
+    return _stacked_by_district(
+        long,
+        body,
+        colour,
+        ["district:N", "series:N", "n:Q"],
+        step=34,
+        order=alt.Order("series:N", sort="descending"),
+    )
+
+
+def _stacked_by_district(long, body, colour, tooltip, step: int, order=None) -> alt.Chart:
+    """Horizontal bars per district (in the table's order), stacked by ``colour``."""
+    encoding = {
+        "y": alt.Y(
+            "district:N", title=None, sort=list(body["district"]), axis=alt.Axis(labelLimit=240)
+        ),
+        "x": alt.X("n:Q", title=tr("series"), stack="zero"),
+        "color": colour,
+        "tooltip": tooltip,
+    }
+    if order is not None:
+        encoding["order"] = order
+    return alt.Chart(long).mark_bar().encode(**encoding).properties(height=alt.Step(step))
 
 
 def matrix_chart(matrix: pd.DataFrame) -> alt.Chart:
@@ -340,28 +147,14 @@ def matrix_chart(matrix: pd.DataFrame) -> alt.Chart:
     long = body.melt(id_vars=["district"], value_vars=slugs, var_name="slug", value_name="n")
     labels = {c.slug: c.label(lang) for c in CATEGORIES}
     long["category"] = long["slug"].map(labels)
-    return (
-        alt.Chart(long[long["n"] > 0])
-        .mark_bar()
-        .encode(
-            y=alt.Y(
-                "district:N",
-                title=None,
-                sort=list(body["district"]),
-                axis=alt.Axis(labelLimit=240),
-            ),
-            x=alt.X("n:Q", title=tr("series"), stack="zero"),
-            color=alt.Color(
-                "category:N",
-                title=None,
-                scale=alt.Scale(
-                    domain=[labels[s] for s in slugs], range=[c.colour for c in CATEGORIES]
-                ),
-                legend=alt.Legend(orient="bottom", columns=3),
-            ),
-            tooltip=["district:N", "category:N", "n:Q"],
-        )
-        .properties(height=alt.Step(38))
+    colour = alt.Color(
+        "category:N",
+        title=None,
+        scale=alt.Scale(domain=[labels[s] for s in slugs], range=[c.colour for c in CATEGORIES]),
+        legend=alt.Legend(orient="bottom", columns=3),
+    )
+    return _stacked_by_district(
+        long[long["n"] > 0], body, colour, ["district:N", "category:N", "n:Q"], step=38
     )
 
 

@@ -41,7 +41,7 @@ from fairkit.qr import qr_png
 from publish import rebuild_in_background
 from ui import choice, mailer
 from ui import product_form as form
-from ui.i18n import page_translator, translate
+from ui.i18n import load_strings, page_translator, translate
 from ui.state import current_language, get_store, partners
 from ui.text import md_escape
 
@@ -55,198 +55,7 @@ SUBMITTED_BY = "partner-form"
 EDIT_PAGE = "ui/pages/edit_page.py"
 EDIT_URL_PATH = "moja-oferta"
 
-S = {
-    "title": {"pl": "Dodaj ofertę", "en": "Add an offering", "uk": "Додати пропозицію"},
-    "intro": {
-        "pl": "Zgłoś produkt lub usługę turystyczną z powiatów jarosławskiego, lubaczowskiego, "
-        "przemyskiego, przeworskiego albo z Przemyśla. Nie potrzebujesz konta: po wysłaniu "
-        "dostaniesz prywatny link do edycji. Oferta pojawi się na mapie po sprawdzeniu przez "
-        "pracowników Klastra.",
-        "en": "Submit a tourist product or service from the Jarosław, Lubaczów, Przemyśl or "
-        "Przeworsk districts or the city of Przemyśl. No account needed: after sending you get "
-        "a private edit link. The offering appears on the map once cluster staff have checked "
-        "it.",
-        "uk": "Надішліть туристичний продукт або послугу з Ярославського, Любачівського, "
-        "Перемишльського, Переворського повітів або міста Перемишля. Обліковий запис не "
-        "потрібен: після надсилання ви отримаєте приватне посилання для редагування. "
-        "Пропозиція з'явиться на мапі після перевірки працівниками кластера.",
-    },
-    "tab_form": {"pl": "Jedna oferta", "en": "One offering", "uk": "Одна пропозиція"},
-    "tab_bulk": {
-        "pl": "Wiele ofert z pliku",
-        "en": "Many offerings from a file",
-        "uk": "Багато пропозицій з файлу",
-    },
-    "photos": {
-        "pl": "Zdjęcia (najwyżej {max}; JPEG, PNG lub WebP, do 5 MB i 40 Mpx każde)",
-        "en": "Photos (at most {max}; JPEG, PNG or WebP, up to 5 MB and 40 MP each)",
-        "uk": "Фото (щонайбільше {max}; JPEG, PNG або WebP, до 5 МБ і 40 Мпікс кожне)",
-    },
-    "photos_help": {
-        "pl": "Dane z aparatu (w tym położenie GPS) są usuwane przy zapisie.",
-        "en": "Camera data (including the GPS position) is removed when saving.",
-        "uk": "Дані камери (зокрема GPS-розташування) видаляються під час збереження.",
-    },
-    "confirm_different": {
-        "pl": "To jest inna oferta niż podobna w katalogu — wyślij mimo to",
-        "en": "This is a different offering from the similar one — send anyway",
-        "uk": "Це інша пропозиція, ніж схожа в каталозі — надіслати все одно",
-    },
-    "similar_partners": {
-        "pl": "Niektórzy partnerzy z pliku wyglądają jak organizacje, które już są w katalogu. "
-        "Wybierz, czy to ta sama organizacja, żeby nie powstał duplikat.",
-        "en": "Some partners in the file look like organisations already in the catalogue. "
-        "Choose whether it is the same one, so that no duplicate is created.",
-        "uk": "Деякі партнери з файлу схожі на організації, які вже є в каталозі. Оберіть, чи "
-        "це та сама організація, щоб не з'явився дублікат.",
-    },
-    "similar_partner": {
-        "pl": "Partner „{name}” z pliku to…",
-        "en": "The partner “{name}” in the file is…",
-        "uk": "Партнер «{name}» з файлу — це…",
-    },
-    "use_existing": {
-        "pl": "ten z katalogu: {name}",
-        "en": "the one in the catalogue: {name}",
-        "uk": "той, що в каталозі: {name}",
-    },
-    "create_new": {
-        "pl": "nowa organizacja: {name}",
-        "en": "a new organisation: {name}",
-        "uk": "нова організація: {name}",
-    },
-    "send": {
-        "pl": "Wyślij do sprawdzenia",
-        "en": "Send for review",
-        "uk": "Надіслати на перевірку",
-    },
-    "fix_first": {
-        "pl": "Popraw zaznaczone pola ({n}); nic z tego, co wpisano, nie zginie.",
-        "en": "Correct the marked fields ({n}); nothing you typed is lost.",
-        "uk": "Виправте позначені поля ({n}); нічого з введеного не зникне.",
-    },
-    "confirm_duplicate_first": {
-        "pl": "Potwierdź, że to inna oferta niż podobna w katalogu.",
-        "en": "Confirm that this is a different offering from the similar one.",
-        "uk": "Підтвердіть, що це інша пропозиція, ніж схожа в каталозі.",
-    },
-    "sent": {
-        "pl": "Dziękujemy! Oferta „{name}” czeka na sprawdzenie przez pracowników Klastra.",
-        "en": "Thank you! The offering “{name}” is waiting for cluster staff to review it.",
-        "uk": "Дякуємо! Пропозиція «{name}» чекає на перевірку працівниками кластера.",
-    },
-    "link_intro": {
-        "pl": "**Zapisz ten prywatny link** — pokazujemy go tylko teraz. Dzięki niemu sprawdzisz "
-        "status oferty, poprawisz ją albo wycofasz. Nie udostępniaj go innym.",
-        "en": "**Save this private link** — it is shown only now. With it you can check the "
-        "offering's status, correct it or withdraw it. Do not share it.",
-        "uk": "**Збережіть це приватне посилання** — ми показуємо його лише зараз. З ним ви "
-        "перевірите статус пропозиції, виправите її або відкличете. Не діліться ним.",
-    },
-    "open_link": {
-        "pl": "Otwórz stronę mojej oferty",
-        "en": "Open my offering's page",
-        "uk": "Відкрити сторінку моєї пропозиції",
-    },
-    "another": {
-        "pl": "Dodaj kolejną ofertę",
-        "en": "Add another offering",
-        "uk": "Додати ще одну пропозицію",
-    },
-    "photos_saved": {
-        "pl": "Zapisane zdjęcia: {n}.",
-        "en": "Photos saved: {n}.",
-        "uk": "Збережено фото: {n}.",
-    },
-    "bulk_intro": {
-        "pl": "Pobierz szablon, wpisz oferty (jeden wiersz = jedna oferta) i wgraj plik XLSX "
-        "lub CSV. Sprawdzimy go tymi samymi zasadami co formularz. Poprawne wiersze trafią do "
-        "sprawdzenia; zmiany w nich zgłoś później koordynatorowi albo wyślij ponownie.",
-        "en": "Download the template, fill in the offerings (one row = one offering) and "
-        "upload the XLSX or CSV file. It is checked with the same rules as the form. Valid "
-        "rows go to review; to change them later ask the coordinator or send them again.",
-        "uk": "Завантажте шаблон, впишіть пропозиції (один рядок = одна пропозиція) і "
-        "завантажте файл XLSX або CSV. Його перевірять за тими ж правилами, що й форму. "
-        "Коректні рядки підуть на перевірку; зміни пізніше узгодьте з координатором.",
-    },
-    "template": {
-        "pl": "Pobierz szablon (XLSX)",
-        "en": "Download the template (XLSX)",
-        "uk": "Завантажити шаблон (XLSX)",
-    },
-    "upload": {
-        "pl": "Plik z ofertami (XLSX lub CSV, do 10 MB)",
-        "en": "File with offerings (XLSX or CSV, up to 10 MB)",
-        "uk": "Файл із пропозиціями (XLSX або CSV, до 10 МБ)",
-    },
-    # Counted (CLDR plural categories, ``n`` = rows in the file).
-    "too_many_rows": {
-        "pl": {
-            "one": "Plik ma {n} ofertę; przez tę stronę można wysłać najwyżej {max}. "
-            "Większe pliki prześlij koordynatorowi.",
-            "few": "Plik ma {n} oferty; przez tę stronę można wysłać najwyżej {max}. "
-            "Większe pliki prześlij koordynatorowi.",
-            "many": "Plik ma {n} ofert; przez tę stronę można wysłać najwyżej {max}. "
-            "Większe pliki prześlij koordynatorowi.",
-            "other": "Plik ma {n} oferty; przez tę stronę można wysłać najwyżej {max}. "
-            "Większe pliki prześlij koordynatorowi.",
-        },
-        "en": {
-            "one": "The file has {n} offering; this page accepts at most {max}. "
-            "Send bigger files to the coordinator.",
-            "other": "The file has {n} offerings; this page accepts at most {max}. "
-            "Send bigger files to the coordinator.",
-        },
-        "uk": {
-            "one": "Файл має {n} пропозицію; через цю сторінку можна надіслати щонайбільше "
-            "{max}. Більші файли надішліть координатору.",
-            "few": "Файл має {n} пропозиції; через цю сторінку можна надіслати щонайбільше "
-            "{max}. Більші файли надішліть координатору.",
-            "many": "Файл має {n} пропозицій; через цю сторінку можна надіслати щонайбільше "
-            "{max}. Більші файли надішліть координатору.",
-            "other": "Файл має {n} пропозиції; через цю сторінку можна надіслати щонайбільше "
-            "{max}. Більші файли надішліть координатору.",
-        },
-    },
-    "id_ignored": {
-        "pl": "Kolumna id została pominięta: z tej strony wysyła się tylko nowe oferty.",
-        "en": "The id column was ignored: this page sends new offerings only.",
-        "uk": "Стовпець id пропущено: ця сторінка надсилає лише нові пропозиції.",
-    },
-    "bulk_summary": {
-        "pl": "Poprawne wiersze: **{valid}** z {checked}; błędy: {errors}, ostrzeżenia: "
-        "{warnings}.",
-        "en": "Valid rows: **{valid}** of {checked}; errors: {errors}, warnings: {warnings}.",
-        "uk": "Коректні рядки: **{valid}** з {checked}; помилки: {errors}, попередження: "
-        "{warnings}.",
-    },
-    "bulk_send": {
-        "pl": "Wyślij poprawne wiersze do sprawdzenia ({n})",
-        "en": "Send the valid rows for review ({n})",
-        "uk": "Надіслати коректні рядки на перевірку ({n})",
-    },
-    # Counted: ``n`` offerings sent.
-    "bulk_sent": {
-        "pl": {
-            "one": "Wysłano do sprawdzenia {n} ofertę.",
-            "few": "Wysłano do sprawdzenia {n} oferty.",
-            "many": "Wysłano do sprawdzenia {n} ofert.",
-            "other": "Wysłano do sprawdzenia {n} oferty.",
-        },
-        "en": {"one": "Sent {n} offering for review.", "other": "Sent {n} offerings for review."},
-        "uk": {
-            "one": "Надіслано на перевірку {n} пропозицію.",
-            "few": "Надіслано на перевірку {n} пропозиції.",
-            "many": "Надіслано на перевірку {n} пропозицій.",
-            "other": "Надіслано на перевірку {n} пропозиції.",
-        },
-    },
-    "col_where": {"pl": "Gdzie", "en": "Where", "uk": "Де"},
-    "col_kind": {"pl": "Rodzaj", "en": "Kind", "uk": "Тип"},
-    "col_message": {"pl": "Co poprawić", "en": "What to fix", "uk": "Що виправити"},
-    "error": {"pl": "błąd", "en": "error", "uk": "помилка"},
-    "warning": {"pl": "ostrzeżenie", "en": "warning", "uk": "попередження"},
-}
+S = load_strings("submit_page")
 
 lang = current_language()
 store = get_store()
@@ -364,10 +173,7 @@ def single_form() -> None:
     tried = bool(st.session_state.get("sub_tried"))
     left, right = st.columns([1, 1], gap="large")
     with left:
-        form.content_fields(P, lang, issues, tried)
-        form.partner_fields(P, lang, partner_frame, issues, tried)
-        form.detail_fields(P, lang, issues, tried)
-        form.credit_fields(P, lang, issues, tried)
+        form.left_column_fields(P, lang, partner_frame, issues, tried)
     with right:
         duplicates = [i for i in report.issues if i.code.startswith("likely_duplicate")]
         if duplicates:

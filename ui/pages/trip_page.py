@@ -32,7 +32,7 @@ from fairkit.trips import (
 from geodata import district_name
 from mapview.builder import ProductLayer, _script_json, build_base_map, product_rows
 from ui import choice
-from ui.i18n import page_translator, t
+from ui.i18n import load_strings, page_translator, t
 from ui.state import app_base_url, current_language, published_products
 from ui.text import md_escape
 from ui.trip_state import (
@@ -46,109 +46,7 @@ from ui.trip_state import (
     trip_ids,
 )
 
-S = {
-    "title": {"pl": "Moja wycieczka", "en": "My trip", "uk": "Моя подорож"},
-    "intro": {
-        "pl": "Zaplanuj dzień w regionie: dodaj miejsca, ułóż kolejność, pobierz trasę do "
-        "nawigacji (GPX) albo wydruk (PDF) i zabierz link na telefon.",
-        "en": "Plan a day in the region: add places, arrange the order, download the route "
-        "for a navigation app (GPX) or a printout (PDF) and take the link on your phone.",
-        "uk": "Сплануйте день у регіоні: додайте місця, впорядкуйте їх, завантажте маршрут "
-        "для навігації (GPX) або друк (PDF) і візьміть посилання на телефон.",
-    },
-    "empty": {
-        "pl": "Wycieczka jest pusta. Na mapie wybierz ofertę i kliknij „Dodaj do wycieczki” "
-        "albo wybierz miejsce powyżej.",
-        "en": "The trip is empty. On the map, open an offering and click “Add to my trip”, or "
-        "choose a place above.",
-        "uk": "Подорож порожня. На мапі відкрийте пропозицію й натисніть «Додати до подорожі» "
-        "або виберіть місце вище.",
-    },
-    "add_pick": {"pl": "Dodaj miejsce", "en": "Add a place", "uk": "Додати місце"},
-    "add": {"pl": "Dodaj", "en": "Add", "uk": "Додати"},
-    "full": {
-        "pl": {
-            "one": "Wycieczka może mieć najwyżej {n} przystanek.",
-            "few": "Wycieczka może mieć najwyżej {n} przystanki.",
-            "many": "Wycieczka może mieć najwyżej {n} przystanków.",
-            "other": "Wycieczka może mieć najwyżej {n} przystanku.",
-        },
-        "en": {
-            "one": "A trip can have at most {n} stop.",
-            "other": "A trip can have at most {n} stops.",
-        },
-        "uk": {
-            "one": "Подорож може мати щонайбільше {n} зупинку.",
-            "few": "Подорож може мати щонайбільше {n} зупинки.",
-            "many": "Подорож може мати щонайбільше {n} зупинок.",
-            "other": "Подорож може мати щонайбільше {n} зупинки.",
-        },
-    },
-    "leg": {
-        "pl": "{km} od poprzedniego",
-        "en": "{km} from the previous stop",
-        "uk": "{km} від попередньої",
-    },
-    # Counted (CLDR plural categories).
-    "dropped": {
-        "pl": {
-            "one": "Pominięto {n} miejsce, którego nie ma już w katalogu.",
-            "few": "Pominięto {n} miejsca, których nie ma już w katalogu.",
-            "many": "Pominięto {n} miejsc, których nie ma już w katalogu.",
-            "other": "Pominięto {n} miejsca, których nie ma już w katalogu.",
-        },
-        "en": {
-            "one": "Left out {n} place that is no longer in the catalogue.",
-            "other": "Left out {n} places that are no longer in the catalogue.",
-        },
-        "uk": {
-            "one": "Пропущено {n} місце, якого вже немає в каталозі.",
-            "few": "Пропущено {n} місця, яких уже немає в каталозі.",
-            "many": "Пропущено {n} місць, яких уже немає в каталозі.",
-            "other": "Пропущено {n} місця, яких уже немає в каталозі.",
-        },
-    },
-    "stops": {"pl": "Przystanki", "en": "Stops", "uk": "Зупинки"},
-    "distance": {"pl": "Długość", "en": "Length", "uk": "Довжина"},
-    "distance_note": {
-        "pl": "W linii prostej między przystankami; drogą będzie dłużej.",
-        "en": "As the crow flies between stops; by road it is longer.",
-        "uk": "По прямій між зупинками; дорогою буде довше.",
-    },
-    "up": {"pl": "Wcześniej", "en": "Earlier", "uk": "Раніше"},
-    "down": {"pl": "Później", "en": "Later", "uk": "Пізніше"},
-    "remove": {"pl": "Usuń", "en": "Remove", "uk": "Видалити"},
-    "optimise": {
-        "pl": "Ułóż kolejność",
-        "en": "Optimise order",
-        "uk": "Оптимізувати порядок",
-    },
-    "optimise_help": {
-        "pl": "Zaczyna od pierwszego przystanku i za każdym razem jedzie do najbliższego "
-        "jeszcze nieodwiedzonego miejsca (metoda najbliższego sąsiada).",
-        "en": "Starts at the first stop and always goes on to the nearest place not yet "
-        "visited (nearest-neighbour method).",
-        "uk": "Починає з першої зупинки й щоразу переходить до найближчого ще не відвіданого "
-        "місця (метод найближчого сусіда).",
-    },
-    "clear": {"pl": "Wyczyść wycieczkę", "en": "Clear the trip", "uk": "Очистити подорож"},
-    "downloads": {"pl": "Zabierz ze sobą", "en": "Take it with you", "uk": "Візьміть із собою"},
-    "gpx": {"pl": "Trasa GPX", "en": "GPX route", "uk": "Маршрут GPX"},
-    "gpx_help": {
-        "pl": "Do aplikacji nawigacyjnych (np. OsmAnd, Locus, Garmin).",
-        "en": "For navigation apps (e.g. OsmAnd, Locus, Garmin).",
-        "uk": "Для навігаційних застосунків (напр. OsmAnd, Locus, Garmin).",
-    },
-    "pdf": {"pl": "Wydruk PDF", "en": "PDF printout", "uk": "Друк PDF"},
-    "link": {"pl": "Link do wycieczki", "en": "Link to the trip", "uk": "Посилання на подорож"},
-    "qr": {
-        "pl": "Zeskanuj telefonem, aby otworzyć tę wycieczkę.",
-        "en": "Scan with a phone to open this trip.",
-        "uk": "Скануйте телефоном, щоб відкрити цю подорож.",
-    },
-    "trip_name": {"pl": "Moja wycieczka", "en": "My trip", "uk": "Моя подорож"},
-    "legend": {"pl": "Legenda", "en": "Legend", "uk": "Легенда"},
-}
+S = load_strings("trip_page")
 
 lang = current_language()
 
