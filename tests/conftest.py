@@ -45,6 +45,19 @@ def _cheap_password_hashing():
     staff.use_hasher(previous)
 
 
+@pytest.fixture(autouse=True)
+def _close_browser_pages_after_each_test(request):
+    """Close every page a browser test left open: an open Streamlit page keeps its websocket,
+    timers and map scripts running, and forty of them starved the later tests' servers."""
+    yield
+    if "browser" in request.fixturenames:
+        for context in request.getfixturevalue("browser").contexts:
+            try:
+                context.close()
+            except Exception:  # already closed with its page, or the browser is gone
+                pass
+
+
 # One Playwright driver per test session: a second sync_playwright() started while the first
 # is alive fails ("Sync API inside the asyncio loop"), so every browser test shares this one.
 @pytest.fixture(scope="session")
