@@ -49,7 +49,7 @@ def settled_rss(pid: int, seconds: float = 3.0) -> float:
 
 def run(size: int, counts: list[int], app_dir: Path | None = None) -> dict:
     from bench.synthetic import build_db
-    from tests.e2e.conftest import stop_app
+    from harness.processes import stop_app
 
     result: dict = {"size": size, "open": [], "cycles": [], "load": [load_average()]}
     with tempfile.TemporaryDirectory(prefix="bench-sessions-") as tmp:

@@ -49,7 +49,8 @@ def one_visit(browser, base: str, pid: int, context=None) -> tuple[float, int, i
 
 
 def measure(browser, db_path: Path, visits: int, app_dir: Path | None = None) -> dict:
-    from tests.e2e.conftest import offline_page, stop_app
+    from harness.browser import offline_page
+    from harness.processes import stop_app
 
     proc, base = start_server(db_path, app_dir)
     try:

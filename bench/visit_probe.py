@@ -1,7 +1,7 @@
 """What one browser visit costs the server: CPU seconds and resident memory from ``/proc``.
 
 Shared by ``bench.bench_visit`` (CPU and runs per visit) and ``bench.bench_sessions`` (memory
-per open session); script runs are counted by ``tests.e2e.run_counter`` from the websocket.
+per open session); script runs are counted by ``harness.run_counter`` from the websocket.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import os
 import time
 
 from bench.common import REPO_ROOT  # noqa: F401  (puts the repository on sys.path)
-from tests.e2e.run_counter import RunCounter, open_map, wait_idle  # noqa: F401
+from harness.run_counter import RunCounter, open_map, wait_idle  # noqa: F401
 
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -61,18 +61,11 @@ def touch_catalogue(db_path) -> None:
 
 
 def start_server(db_path, app_dir=None):
-    """``streamlit run app.py`` on a free port (``tests.e2e.conftest.start_app``), from
+    """``streamlit run app.py`` on a free port (``harness.processes.start_app``), from
     ``app_dir`` when given: a plain export of an earlier commit (``git archive``), so the code
     before a change is measured by the same script in the same run. Returns (process, url)."""
     from pathlib import Path
 
-    import tests.e2e.conftest as e2e
+    from harness.processes import start_app
 
-    if app_dir is None:
-        return e2e.start_app(Path(db_path))
-    original = e2e.REPO_ROOT
-    e2e.REPO_ROOT = Path(app_dir).resolve()
-    try:
-        return e2e.start_app(Path(db_path))
-    finally:
-        e2e.REPO_ROOT = original
+    return start_app(Path(db_path), app_dir=Path(app_dir).resolve() if app_dir else None)

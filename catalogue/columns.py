@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 from catalogue.cells import (
     fold,
@@ -41,12 +41,10 @@ from catalogue.vocabularies import (
     parse_licence,
 )
 
-if TYPE_CHECKING:
-    from catalogue.model import Product
-
-# A column's export cell: from the product and its row of ``products_frame`` (which also
+# A column's export cell: from the product (a catalogue.model.Product, which imports this
+# registry, so it is not imported here) and its row of ``products_frame`` (which also
 # carries the partner's name, sector and identity numbers).
-ToCell = Callable[["Product", Mapping], object]
+ToCell = Callable[[Any, Mapping], object]
 
 KINDS: tuple[str, ...] = ("other", "text", "multiline", "yes_no", "link")
 # Widgets of the offering form: one line, several lines, tak / nie / not stated.
@@ -130,7 +128,7 @@ class Column:
         """The Product fields this column fills (see the class docstring)."""
         return (self.name,) if self.fields is None else self.fields
 
-    def cell(self, product: Product, record: Mapping) -> object:
+    def cell(self, product: Any, record: Mapping) -> object:
         """The export's value of this column for ``product`` (``record``: its frame row)."""
         if self.to_cell is not None:
             return self.to_cell(product, record)
@@ -148,7 +146,7 @@ def yes_no(value: bool | None) -> str:
 def _record(key: str) -> ToCell:
     """The export cell from the frame row's ``key`` (partner columns), "" when empty."""
 
-    def cell(_product: Product, record: Mapping) -> str:
+    def cell(_product: Any, record: Mapping) -> str:
         value = record.get(key)
         return "" if is_blank(value) else str(value)
 

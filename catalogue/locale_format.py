@@ -16,7 +16,6 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from babel import units as babel_units
 
-from catalogue.localise import localised
 from catalogue.taxonomy import check_language
 
 # The interface language → the CLDR locale used for its formats.
@@ -105,14 +104,6 @@ def plural(count: int | float, forms: Mapping[str, str], lang: str, **params) ->
     return text.format(n=format_number(count, lang), **params)
 
 
-def plural_text(
-    count: int | float, strings: Mapping[str, Mapping[str, str]], lang: str, **params
-) -> str:
-    """:func:`plural` for a ``{lang: forms}`` entry (``strings[lang]``, Polish if missing)."""
-    forms = localised(strings, lang)
-    return plural(count, forms, lang, **params)
-
-
 FREE: dict[str, str] = {"pl": "bezpłatne", "en": "free", "uk": "безкоштовно"}
 # The partner's price text exists only in Polish; outside Polish it is shown as a quotation.
 PARTNER_WORDS: dict[str, str] = {
@@ -156,5 +147,4 @@ __all__ = [
     "format_percent",
     "plural",
     "plural_category",
-    "plural_text",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from catalogue.locale_format import plural
 from catalogue.taxonomy import DEFAULT_LANGUAGE, check_language
 
 
@@ -60,9 +61,6 @@ def localised_text(strings: Mapping[str, Mapping], key: str, lang: str, **params
     if isinstance(text, Mapping):
         if "n" not in params:
             raise TypeError(f"text {key!r} has plural forms; pass n=<count>")
-        # Imported here: Babel is only needed once a count is shown.
-        from catalogue.locale_format import plural
-
         count = params.pop("n")
         return plural(count, text, lang, **params)
     return text.format(**params) if params else text
@@ -119,3 +117,11 @@ __all__ = [
     "localised_text",
     "localised_with_flag",
 ]
+
+
+def plural_text(
+    count: int | float, strings: Mapping[str, Mapping[str, str]], lang: str, **params
+) -> str:
+    """:func:`~catalogue.locale_format.plural` for a ``{lang: forms}`` entry (``strings[lang]``,
+    Polish if missing)."""
+    return plural(count, localised(strings, lang), lang, **params)

@@ -62,8 +62,9 @@ def stop_process_group(proc: subprocess.Popen, grace_seconds: float = 15) -> Non
             proc.wait(timeout=5)
 
 
-def start_app(db_path: Path, extra_env: dict[str, str] | None = None):
-    """Start `streamlit run app.py` on a free port over the SQLite file ``db_path``;
+def start_app(db_path: Path, extra_env: dict[str, str] | None = None, app_dir: Path | None = None):
+    """Start `streamlit run app.py` on a free port over the SQLite file ``db_path``, from
+    ``app_dir`` (default: this checkout; a benchmark may run an export of another commit);
     returns (process, base_url) once ``/_stcore/health`` answers."""
     port = free_port()
     env = dict(os.environ, CATALOGUE_DB=str(db_path), **(extra_env or {}))
@@ -74,7 +75,7 @@ def start_app(db_path: Path, extra_env: dict[str, str] | None = None):
             "--server.port", str(port), "--server.address", "127.0.0.1",
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
         ],
-        cwd=REPO_ROOT,
+        cwd=app_dir or REPO_ROOT,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

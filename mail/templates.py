@@ -17,8 +17,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from catalogue.locale_format import plural_text
-from catalogue.localise import localised
+from catalogue.localise import localised, plural_text
 from catalogue.taxonomy import check_language
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"

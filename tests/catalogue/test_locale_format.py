@@ -13,9 +13,9 @@ from catalogue.locale_format import (
     format_percent,
     plural,
     plural_category,
-    plural_text,
     price_for_reader,
 )
+from catalogue.localise import plural_text
 
 OFFERS = {
     "pl": {"one": "{n} oferta", "few": "{n} oferty", "many": "{n} ofert", "other": "{n} oferty"},

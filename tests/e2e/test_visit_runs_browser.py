@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from harness.run_counter import open_map, wait_idle
 from tests.e2e.conftest import MAP_FRAME
-from tests.e2e.run_counter import open_map, wait_idle
 
 pytestmark = pytest.mark.e2e
 

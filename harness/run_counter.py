@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tests.e2e.conftest import MAP_FRAME, offline_page
+from harness.browser import MAP_FRAME, offline_page
 
 # Fired by the browser's Streamlit client: the page asks the server for one script run.
 _RERUN = "rerun_script"
