@@ -72,7 +72,8 @@ _log = logging.getLogger(__name__)
 def _warm_forever(url: str) -> None:
     # Whichever process or page wrote (an approval, an import, the command line), the next
     # visitor finds the catalogue read, prepared and sorted for the map's first view.
-    store, seen = _store_for(url), None
+    # A database that stays away is reported once, not every two seconds, and its return too.
+    store, seen, failing = _store_for(url), None, False
     while True:
         try:
             version = store.catalogue_version()
@@ -82,8 +83,13 @@ def _warm_forever(url: str) -> None:
                     url, version, repr(default_view), "name", DEFAULT_LANGUAGE, default_view
                 )
                 seen = version
+            if failing:
+                _log.warning("warming the catalogue caches works again")
+                failing = False
         except Exception:  # the database is away for a moment: the next round tries again
-            _log.warning("warming the catalogue caches failed", exc_info=True)
+            if not failing:
+                _log.warning("warming the catalogue caches failed", exc_info=True)
+                failing = True
         time.sleep(WARM_EVERY_S)
 
 

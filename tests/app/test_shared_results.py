@@ -89,3 +89,33 @@ def test_map_page_lists_the_shared_results(sample_db):
     listed = [b.key for b in at.button if b.key and b.key.startswith("pick_")]
     assert listed == [f"pick_{pid}" for pid in shown["id"].head(len(listed))]
     assert len(listed) == 12
+
+
+def test_a_database_that_stays_away_is_reported_once_and_its_return_too(monkeypatch, caplog):
+    answers = iter([RuntimeError("down"), RuntimeError("down"), RuntimeError("down"), 7, 7])
+
+    class Store:
+        def catalogue_version(self):
+            answer = next(answers)
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
+
+    warmed: list[int] = []
+    rounds = iter(range(4))
+
+    def sleep(_seconds):
+        if next(rounds, None) is None:
+            raise KeyboardInterrupt  # leaves the endless loop after five rounds
+
+    monkeypatch.setattr(state, "_store_for", lambda url: Store())
+    monkeypatch.setattr(state, "_result_positions", lambda url, version, *a: warmed.append(version))
+    monkeypatch.setattr(state.time, "sleep", sleep)
+    with pytest.raises(KeyboardInterrupt):
+        state._warm_forever("sqlite:///nowhere.db")
+    messages = [r.getMessage() for r in caplog.records if r.name == "ui.state"]
+    assert messages == [
+        "warming the catalogue caches failed",
+        "warming the catalogue caches works again",
+    ]
+    assert warmed == [7]  # the same version again is not warmed twice

@@ -334,9 +334,12 @@
         // The view is set after this script (the component may still size the frame and
         // settle its own view), again when the map is resized, and never once the visitor
         // has touched the map.
+        // window.productViewPending counts views still to be applied, so a page (or a test)
+        // can tell when the map has stopped moving by itself.
         var settle = function (apply) {
             var m = cluster._map;
             if (!m) {
+                window.productViewPending -= 1;
                 return;
             }
             var touched = false;
@@ -351,7 +354,10 @@
                 }
             };
             run();
-            setTimeout(run, 900);
+            setTimeout(function () {
+                run();
+                window.productViewPending -= 1;
+            }, 900);
             m.on("resize", function () {
                 setTimeout(run, 50);
             });
@@ -360,6 +366,7 @@
         // choice), then leave the visitor free to pan.
         if (opts.focus && window.productFocusKey !== opts.focusKey) {
             window.productFocusKey = opts.focusKey;
+            window.productViewPending = (window.productViewPending || 0) + 1;
             setTimeout(function () {
                 settle(function (map) {
                     map.setView(opts.focus, Math.max(map.getZoom(), opts.focusZoom), { animate: false });
@@ -381,6 +388,7 @@
         // the highlight changed (the key is a digest of the shown ids).
         if (opts.fitKey && data.length && window.productFitKey !== opts.fitKey) {
             window.productFitKey = opts.fitKey;
+            window.productViewPending = (window.productViewPending || 0) + 1;
             setTimeout(function () {
                 settle(function (map) {
                     var target = opts.fitBounds || cluster.getBounds();
