@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -119,6 +119,9 @@ class Database:
             self.write_engine = sa.create_engine(self.url, pool_pre_ping=True)
             self.read_engine = self.write_engine
         self._schema_lock = threading.Lock()
+        # Called with no argument by every write of this store, inside its transaction (so
+        # the new version may not be readable yet); the app wakes its cache warmer with it.
+        self.write_listeners: list[Callable[[], None]] = []
 
     # -- connections -------------------------------------------------------------------
 
@@ -254,6 +257,8 @@ class Database:
         # A method (not only the function) so every write of the store goes through one
         # place; the crash tests replace it to fail a write at its very end.
         bump_version(conn)
+        for listener in self.write_listeners:
+            listener()
 
     # Append one audit entry inside the caller's transaction (the stores call self.audit).
     audit = staticmethod(write_audit)

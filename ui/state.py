@@ -66,14 +66,31 @@ def get_store() -> CatalogueStore:
 
 # How often the warmer asks the database for its catalogue version (one indexed read).
 WARM_EVERY_S = 2.0
+# After a write of this process the warmer looks this often for a while, until the write's
+# transaction has committed and its new version can be read.
+WARM_AFTER_WRITE_S = (0.05, 3.0)
 _log = logging.getLogger(__name__)
+
+
+def _next_look(wake: threading.Event, quick_until: float) -> float:
+    """Wait for the warmer's next look; returns until when (monotonic s) to look quickly."""
+    if time.monotonic() < quick_until:
+        time.sleep(WARM_AFTER_WRITE_S[0])
+        return quick_until
+    if wake.wait(WARM_EVERY_S):
+        wake.clear()
+        return time.monotonic() + WARM_AFTER_WRITE_S[1]
+    return quick_until
 
 
 def _warm_forever(url: str) -> None:
     # Whichever process or page wrote (an approval, an import, the command line), the next
-    # visitor finds the catalogue read, prepared and sorted for the map's first view.
+    # visitor finds the catalogue read, prepared and sorted for the map's first view: other
+    # processes' writes within WARM_EVERY_S, this process's own at once.
     # A database that stays away is reported once, not every two seconds, and its return too.
     store, seen, failing = _store_for(url), None, False
+    wake, quick_until = threading.Event(), 0.0
+    store.write_listeners.append(wake.set)
     while True:
         try:
             version = store.catalogue_version()
@@ -90,7 +107,7 @@ def _warm_forever(url: str) -> None:
             if not failing:
                 _log.warning("warming the catalogue caches failed", exc_info=True)
                 failing = True
-        time.sleep(WARM_EVERY_S)
+        quick_until = _next_look(wake, quick_until)
 
 
 @st.cache_resource(show_spinner=False)

@@ -4,6 +4,8 @@ run, computed once per catalogue version, never a copy of a frame per cache entr
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 from datetime import date
 
 import pytest
@@ -95,6 +97,8 @@ def test_a_database_that_stays_away_is_reported_once_and_its_return_too(monkeypa
     answers = iter([RuntimeError("down"), RuntimeError("down"), RuntimeError("down"), 7, 7])
 
     class Store:
+        write_listeners: list = []
+
         def catalogue_version(self):
             answer = next(answers)
             if isinstance(answer, Exception):
@@ -104,13 +108,14 @@ def test_a_database_that_stays_away_is_reported_once_and_its_return_too(monkeypa
     warmed: list[int] = []
     rounds = iter(range(4))
 
-    def sleep(_seconds):
+    def next_look(wake, quick_until):
         if next(rounds, None) is None:
             raise KeyboardInterrupt  # leaves the endless loop after five rounds
+        return quick_until
 
     monkeypatch.setattr(state, "_store_for", lambda url: Store())
     monkeypatch.setattr(state, "_result_positions", lambda url, version, *a: warmed.append(version))
-    monkeypatch.setattr(state.time, "sleep", sleep)
+    monkeypatch.setattr(state, "_next_look", next_look)
     with pytest.raises(KeyboardInterrupt):
         state._warm_forever("sqlite:///nowhere.db")
     messages = [r.getMessage() for r in caplog.records if r.name == "ui.state"]
@@ -119,3 +124,27 @@ def test_a_database_that_stays_away_is_reported_once_and_its_return_too(monkeypa
         "warming the catalogue caches works again",
     ]
     assert warmed == [7]  # the same version again is not warmed twice
+
+
+def test_the_warmer_looks_at_once_after_a_write_of_its_own_process(monkeypatch):
+    monkeypatch.setattr(state, "WARM_EVERY_S", 30.0)
+    monkeypatch.setattr(state, "WARM_AFTER_WRITE_S", (0.01, 0.2))
+    wake = threading.Event()
+    started = time.monotonic()
+    threading.Timer(0.1, wake.set).start()  # a write 0.1 s from now
+    quick_until = state._next_look(wake, 0.0)
+    woke = time.monotonic()
+    assert woke - started < 5  # not the 30 s period
+    assert quick_until > woke and not wake.is_set()
+    # Until then it looks every 0.01 s, then waits for the period or the next write again.
+    assert state._next_look(wake, quick_until) == quick_until
+    threading.Timer(0.05, wake.set).start()
+    assert state._next_look(wake, time.monotonic() - 1) > time.monotonic()
+
+
+def test_every_write_of_the_store_calls_its_listeners(db):
+    calls: list[int] = []
+    db.write_listeners.append(lambda: calls.append(db.catalogue_version()))
+    before = db.catalogue_version()
+    load_sample_catalogue(db)
+    assert calls and db.catalogue_version() > before
