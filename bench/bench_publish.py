@@ -109,13 +109,15 @@ def _get(url: str, timeout: float) -> bytes:
         return response.read()
 
 
-def _app_phone(base: str, timeout: float) -> None:
+def _app_phone(base: str, timeout: float, query: str = f"product={QR_PRODUCT}") -> None:
+    """One phone's visit: the page's HTML, a websocket session and one script run of the page
+    opened with ``query`` (the QR link's by default) until ``script_finished``."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
     from websockets.sync.client import connect
 
     deadline = time.monotonic() + timeout
-    _get(f"{base}/?product={QR_PRODUCT}", timeout)
+    _get(f"{base}/?{query}" if query else f"{base}/", timeout)
     ws_url = base.replace("http://", "ws://") + "/_stcore/stream"
     with connect(
         ws_url,
@@ -126,7 +128,7 @@ def _app_phone(base: str, timeout: float) -> None:
         ping_interval=None,  # a busy app misses keepalive pings; the phone's timeout rules
     ) as ws:
         msg = BackMsg()
-        msg.rerun_script.query_string = f"product={QR_PRODUCT}"
+        msg.rerun_script.query_string = query
         msg.rerun_script.page_script_hash = ""
         ws.send(msg.SerializeToString())
         while True:

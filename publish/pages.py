@@ -405,8 +405,19 @@ def offer_context(
 # -- partner, district and index pages ---------------------------------------------------
 
 
+# The columns entry() reads: list pages are keyed by their rows' hashes over these only, so
+# an edit of a description does not re-render the partner's and the district's lists.
+ENTRY_COLUMNS: tuple[str, ...] = (
+    "id",
+    "category",
+    "district_teryt",
+    *(f"name_{lang}" for lang in LANGUAGES),
+)
+
+
 def entry(row, lang: str, links: Links) -> dict:
-    """A line of a list page: an offering's name, category and link in ``lang``."""
+    """A line of a list page: an offering's name, category and link in ``lang`` (it reads
+    only :data:`ENTRY_COLUMNS`)."""
     name, _ = localised(row, "name", lang)
     teryt = clean(row.get("district_teryt"))
     return {

@@ -5,13 +5,17 @@ Layout on disk, for ``--out DIR``::
     DIR -> .DIR.versions/000042      (a symlink, swapped atomically with rename(2))
     .DIR.versions/000041/…           (the previous version, kept for readers mid-request)
     .DIR.versions/000042.state.json  (what was built: content keys and hashes per file)
+    .DIR.versions/000042/pl/offer -> ../../offers/pl/offer   (likewise en, uk)
+    .DIR.versions/offers/…           (the offering pages, shared: publish.pagestore)
     .DIR.lock                        (flock: a second build waits for the first)
 
 Each build makes a new version directory. A page whose inputs did not change is not even
 rendered; a page that renders to the same bytes as before is not written either: both are
-hard links to the previous version's file, so their bytes and mtimes stay. Readers (nginx,
-Streamlit's static serving) follow the symlink per request and never see a half-written
-site. Only published offerings are read (``products_frame``), only reviewed photos
+hard links to the previous version's file, so their bytes and mtimes stay. The offering
+pages, nine files in ten, are not linked per version but kept in one shared directory whose
+pages are replaced one by one with rename(2), new ones before the swap and removed ones after
+it (``publish.pagestore``). Readers (nginx, Streamlit's static serving) follow the symlinks
+per request and never see a half-written file or a link to a missing page. Only published offerings are read (``products_frame``), only reviewed photos
 (``published_photos``).
 """
 
@@ -48,6 +52,7 @@ from geodata import DISTRICT_TERYTS, distance_km, district_name, fold_text
 from mapview.tiles import load_tile_config
 from publish import opendata, rowcache
 from publish.pages import (
+    ENTRY_COLUMNS,
     NEARBY_LIMIT,
     NEARBY_RADIUS_KM,
     TEMPLATE_DIR,
@@ -61,6 +66,7 @@ from publish.pages import (
     partner_context,
     render,
 )
+from publish.pagestore import OfferPages, is_offer_page, sha256_hex
 from publish.text import text
 
 log = logging.getLogger("publish")
@@ -112,10 +118,6 @@ class _Output:
     key: str
     make: Callable[[], bytes] | None = None
     source: Path | None = None
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _key(*parts) -> str:
@@ -291,7 +293,10 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
     current = current_version_dir(out)
     prev = load_state(out) if current is not None else {}
     salt = _key(links.site, links.app, licence, _code_version())
-    prev_files: dict[str, list[str]] = prev.get("files", {}) if current is not None else {}
+    offer_pages = OfferPages(_versions_dir(out), fresh=current is None)
+    prev_files: dict[str, list[str]] = (
+        {**prev.get("files", {}), **offer_pages.files} if current is not None else {}
+    )
     prev_keys = (
         {p: v[0] for p, v in prev_files.items()} if prev.get("salt") == salt and not full else {}
     )
@@ -345,8 +350,11 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
         by_district.setdefault(teryt, []).append(pid)
         by_bucket[rowcache.bucket_of(teryt)].append(pid)
 
-    def signature(members: list[str]) -> list[str]:
-        return sorted(f"{pid}={hashes[pid]}" for pid in members)
+    # A list shows each member's entry only (publish.pages.ENTRY_COLUMNS).
+    entry_hashes = rowcache.row_hashes(frame[[c for c in ENTRY_COLUMNS if c in frame]], {})
+
+    def signature(members: list[str], by: dict[str, str] = entry_hashes) -> list[str]:
+        return sorted(f"{pid}={by[pid]}" for pid in members)
 
     lists = []  # (kind, subject, path, key, members)
     partner_pages = []
@@ -403,7 +411,7 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
     stamps = _stamps(frame)
     newest = max((s for s in stamps if s is not None), default=None)
     as_of = (newest or datetime(2000, 1, 1, tzinfo=UTC)).date()
-    bucket_sigs = {b: _key(b, signature(m)) for b, m in by_bucket.items()}
+    bucket_sigs = {b: _key(b, signature(m, hashes)) for b, m in by_bucket.items()}
     # Online tiles only where the operator configured them (mapview.tiles); otherwise
     # the schematic base inside the page, which works with no network at all.
     tiles = load_tile_config()
@@ -455,7 +463,7 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
     outputs["index.html"] = _Output(_key("root", links.site), lambda: _root_index(links))
     for asset in ("style.css", "search.js"):
         source = TEMPLATE_DIR / asset
-        outputs[asset] = _Output(_sha(source.read_bytes()), source.read_bytes)
+        outputs[asset] = _Output(sha256_hex(source.read_bytes()), source.read_bytes)
     html_paths = sorted(p for p in outputs if p.endswith(".html") and "/" in p)
     outputs["sitemap.xml"] = _Output(
         _key("sitemap", html_paths, links.site), lambda: _sitemap(html_paths, links)
@@ -466,7 +474,7 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
     )
     _open_data(outputs, frame, ids, pieces, hashes, stamps, removed, links, licence)
 
-    result = _write_version(out, current, prev_files, prev_keys, outputs, version, len(frame))
+    result = _write_version(out, current, prev_files, prev_keys, outputs, offer_pages)
     state = {
         "salt": salt,
         "catalogue_version": version,
@@ -483,6 +491,8 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
     state_path = version_dir.parent / f"{version_dir.name}.state.json"
     state_path.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
     _swap(out, version_dir)
+    # Only now that no served version lists them: the pages of offerings taken off the site.
+    offer_pages.remove(p for p in prev_files if is_offer_page(p) and p not in outputs)
     _clean_old_versions(version_dir.parent, version_dir)
     build = BuildResult(
         out_dir=out,
@@ -732,14 +742,18 @@ def _write_version(
     prev_files: dict[str, list[str]],
     prev_keys: dict[str, str],
     outputs: dict[str, _Output],
-    version: int,
-    offerings: int,
+    offer_pages: OfferPages,
 ) -> dict:
     """Write the new version directory; unchanged files are hard links to the current one.
+    Offering pages go to the shared store (``publish.pagestore``), before the swap.
 
     Plain ``os`` calls on string paths, each directory made once: at 30,000 files the
     ``pathlib`` objects, ``is_file`` checks and ``mkdir`` calls per file were most of a
     build that changed nothing."""
+    written_pages = offer_pages.write(
+        ((p, o.key, o.make) for p, o in outputs.items() if is_offer_page(p)),
+        trust_keys=bool(prev_keys),
+    )
     version_dir = _next_version_dir(_versions_dir(out))
     new_root = str(version_dir)
     old_root = str(current) if current is not None else None
@@ -765,7 +779,12 @@ def _write_version(
         return True
 
     try:
+        offer_pages.link_into(version_dir, LANGUAGES)
+        for lang in LANGUAGES:
+            made.add(lang)
         for path, output in outputs.items():
+            if is_offer_page(path):
+                continue
             target = place(path)
             old = os.path.join(old_root, path) if old_root and path in prev_files else None
             if old and prev_keys.get(path) == output.key and link(old, target):
@@ -780,7 +799,7 @@ def _write_version(
             if output.make is None:
                 raise RuntimeError(f"no previous file and no renderer for {path}")
             data = output.make()
-            digest = _sha(data)
+            digest = sha256_hex(data)
             if not (old and prev_files[path][1] == digest and link(old, target)):
                 with open(target, "wb") as handle:
                     handle.write(data)
@@ -791,7 +810,13 @@ def _write_version(
     except BaseException:
         shutil.rmtree(version_dir, ignore_errors=True)
         raise
-    return {"version_dir": version_dir, "written": written, "kept": kept, "files": files}
+    pages = sum(1 for p in outputs if is_offer_page(p))
+    return {
+        "version_dir": version_dir,
+        "written": written_pages + written,
+        "kept": kept + pages - len(written_pages),
+        "files": files,
+    }
 
 
 # -- rebuilding from the app --------------------------------------------------------------

@@ -128,7 +128,14 @@ def built(tmp_path_factory, photo_env):
 
 def site_files(out: Path) -> dict[str, Path]:
     """Every file of the site by its path relative to the site root."""
-    return {p.relative_to(out).as_posix(): p for p in out.rglob("*") if p.is_file()}
+    # os.walk follows the version's symlinked offering folders (publish.pagestore).
+    files = {}
+    for folder, _dirs, names in os.walk(out, followlinks=True):
+        for name in names:
+            path = Path(folder) / name
+            if path.is_file():
+                files[path.relative_to(out).as_posix()] = path
+    return files
 
 
 class Head(HTMLParser):

@@ -1,0 +1,156 @@
+"""New visitors per minute the app carries: one process against two behind nginx.
+
+Run on a quiet machine: ``.venv/bin/python -m bench.bench_rate [--rates 60,120,200,300]``.
+Starts ``deploy/run-processes.sh`` with 1 and then 2 processes on one SQLite file holding the
+sample catalogue, Debian's nginx with ``deploy/nginx-app-multi.conf`` in front of them (ports
+substituted, as in tests/deploy/test_two_processes.py), and sends waves of new visitors
+through nginx: R visitors start evenly over 60 s (R per minute). A visitor is what a phone's
+first visit asks of the server without the static files: the HTML of ``/``, a new websocket
+session and one script run of the map page until ``script_finished`` (bench.bench_publish's
+phone); it gives up after 60 s (an error). The load generator runs on the same two cores.
+
+A rate is carried when every visitor is served and the 95th percentile of the visit time is
+under 5 s; the sweep of a set-up stops at the first rate it does not carry.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.bench_publish import PHONE_TIMEOUT_S, _app_phone, wave
+from bench.common import load_average, log
+from harness.nginx import NGINX, RUN_PROCESSES, render_nginx_conf
+from harness.processes import (
+    REPO_ROOT,
+    free_port,
+    free_port_pair,
+    stop_process_group,
+    wait_for_http,
+)
+
+DEFAULT_RATES: tuple[int, ...] = (60, 120, 200, 300, 400)
+P95_LIMIT_S = 5.0
+WINDOW_S = 60.0
+
+
+def _start(work: Path, processes: int) -> tuple[subprocess.Popen, subprocess.Popen, str]:
+    first = free_port_pair()
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"sqlite:///{work / 'catalogue.sqlite'}",
+        CATALOGUE_PHOTOS=str(work / "photos"),
+        PYTHON=sys.executable,
+    )
+    apps = subprocess.Popen(
+        ["bash", str(RUN_PROCESSES), str(processes), str(first)],
+        cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    ports = [first + i for i in range(processes)]
+    port = free_port()
+    conf = render_nginx_conf(ports if processes > 1 else ports * 2, port)
+    (work / "app.conf").write_text(conf)
+    (work / "nginx.conf").write_text(
+        ("user root;\n" if os.geteuid() == 0 else "")
+        + f"daemon off;\npid {work}/nginx.pid;\nerror_log {work}/error.log;\n"
+        "worker_processes 1;\n"
+        f"events {{ worker_connections 4096; }}\nhttp {{ include /etc/nginx/mime.types; "
+        f"access_log off;\nproxy_temp_path {work}/proxy; client_body_temp_path {work}/body;\n"
+        f"include {work}/app.conf; }}\n"
+    )
+    nginx = subprocess.Popen(
+        [NGINX, "-p", str(work), "-c", str(work / "nginx.conf"), "-e", str(work / "error.log")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    for p in ports:
+        wait_for_http(f"http://127.0.0.1:{p}/_stcore/health", apps, "run-processes.sh", 180)
+    base = f"http://127.0.0.1:{port}"
+    wait_for_http(f"{base}/_stcore/health", nginx, "nginx", seconds=30)
+    return apps, nginx, base
+
+
+def sweep(processes: int, rates: tuple[int, ...], window: float = WINDOW_S) -> list[dict]:
+    """Waves of ``rates`` visitors per minute through nginx in front of ``processes``
+    (each wave ``rate * window / 60`` visitors over ``window`` seconds)."""
+    work = Path(tempfile.mkdtemp(prefix=f"bench-rate-{processes}."))
+    apps, nginx, base = _start(work, processes)
+    rows = []
+    try:
+        # Every process's first run reads and caches the catalogue: not measured.
+        for _ in range(4 * processes):
+            _app_phone(base, PHONE_TIMEOUT_S, query="")
+        for rate in rates:
+            log(f"rate: {rate} visitors a minute, {processes} process(es)")
+            cpu_before = _cpu_seconds(apps)
+            visitors = max(1, round(rate * window / 60))
+            row = wave(lambda: _app_phone(base, PHONE_TIMEOUT_S, query=""), visitors, window)
+            row["cpu_per_visit"] = (_cpu_seconds(apps) - cpu_before) / visitors
+            row["load"] = load_average()
+            row["carried"] = row["errors"] == 0 and row["p95"] < P95_LIMIT_S
+            rows.append({"processes": processes, "rate": rate, **row})
+            log(f"rate: p50 {row['p50']:.2f} s, p95 {row['p95']:.2f} s, {row['errors']} errors")
+            if not row["carried"]:
+                break
+            time.sleep(10)  # the last visits' sessions drain before the next wave
+    finally:
+        stop_process_group(nginx)
+        stop_process_group(apps)
+    return rows
+
+
+def _cpu_seconds(group: subprocess.Popen) -> float:
+    """User + system CPU seconds of the Streamlit processes started by ``group``."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        # fields[2] is the parent pid, [11] and [12] user and system ticks.
+        if int(fields[1]) == group.pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_rate", description=__doc__)
+    parser.add_argument("--rates", default=",".join(map(str, DEFAULT_RATES)))
+    parser.add_argument("--processes", default="1,2")
+    parser.add_argument(
+        "--window", type=float, default=WINDOW_S, help="seconds of each wave (60; less to try)"
+    )
+    args = parser.parse_args(argv)
+    rates = tuple(int(r) for r in args.rates.split(","))
+    rows = []
+    for n in (int(p) for p in args.processes.split(",")):
+        rows.extend(sweep(n, rates, args.window))
+    print(f"machine: {os.cpu_count()} cores; load average at the end {load_average()}")
+    print(
+        "| processes | visitors a minute | served | errors | p50 | p95 | server CPU per visit "
+        "| carried (p95 < 5 s, no error) | load average |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---|---|")
+    for r in rows:
+        print(
+            f"| {r['processes']} | {r['rate']} | {r['ok']} | {r['errors']} | {r['p50']:.2f} s "
+            f"| {r['p95']:.2f} s | {r['cpu_per_visit']:.3f} s | {'yes' if r['carried'] else 'no'} "
+            f"| {r['load']} |"
+        )
+    for n in sorted({r["processes"] for r in rows}):
+        carried = [r["rate"] for r in rows if r["processes"] == n and r["carried"]]
+        print(f"{n} process(es): carried up to {max(carried) if carried else 0} a minute")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
