@@ -58,8 +58,11 @@ def listed_partners(partners: pd.DataFrame, products: pd.DataFrame | None = None
         for pid, seat in zip(out["id"], out["district_teryt"], strict=True)
     ]
     text_cols = ["name", "legal_form", "description_pl", "description_en", "description_uk"]
-    joined = out[text_cols].fillna("").astype(str).agg(" ".join, axis=1) if len(out) else []
-    out["search_text"] = [fold_text(s) for s in joined]
+    # Column-wise concatenation: a row-wise agg(" ".join) was most of this function.
+    joined = out[text_cols[0]].fillna("").astype(str)
+    for col in text_cols[1:]:
+        joined = joined + " " + out[col].fillna("").astype(str)
+    out["search_text"] = [fold_text(s) for s in joined.tolist()]
     return out
 
 

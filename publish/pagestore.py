@@ -1,18 +1,19 @@
-"""The offering pages, kept in one directory that every version of the site shares.
+"""The offering and partner pages, kept in one directory that every version of the site shares.
 
-Nine in ten files of the site are offering pages (``<lang>/offer/<id>.html``: 30,000 at
-10,000 offerings). Hard-linking each of them into every new version directory, and deleting
+Nearly all files of the site are pages of one offering or one partner
+(``<lang>/offer/<id>.html``, ``<lang>/partner/<id>.html``: 33,000 at 10,000 offerings and
+1,000 partners). Hard-linking each of them into every new version directory, and deleting
 the version before last, was most of an incremental build's time. They live instead in
-``.DIR.versions/offers/<lang>/offer/``, and each version directory holds a symlink
-``<lang>/offer -> ../../offers/<lang>/offer``. What readers see stays whole:
+``.DIR.versions/pages/<lang>/<kind>/``, and each version directory holds symlinks
+``<lang>/<kind> -> ../../pages/<lang>/<kind>``. What readers see stays whole:
 
 - a page is written aside and renamed over the old one (rename(2)), so a reader gets the old
   bytes or the new ones, never part of a file;
 - new and changed pages are written before the version swap (a new page is there before any
   list links to it) and pages of offerings taken off the site are deleted only after it (no
   list of the version being served links to a missing page);
-- what the directory holds is recorded in ``offers.state.json`` (content key and bytes' hash
-  per page); a build first notes the pages it is about to write in ``offers.dirty``, so a
+- what the directory holds is recorded in ``pages.state.json`` (content key and bytes' hash
+  per page); a build first notes the pages it is about to write in ``pages.dirty``, so a
   build that stops half-way makes the next one render those pages again.
 """
 
@@ -26,19 +27,23 @@ import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-STORE_NAME = "offers"
+STORE_NAME = "pages"
+# The page kinds kept here: one page per offering or partner, in every language.
+SHARED_KINDS: tuple[str, ...] = ("offer", "partner")
 _STATE = f"{STORE_NAME}.state.json"
 _DIRTY = f"{STORE_NAME}.dirty"
-_OFFER_PAGE = re.compile(r"^([a-z]{2})/offer/[^/]+$")
+_KINDS = "|".join(SHARED_KINDS)
+_SHARED_PAGE = re.compile(rf"^[a-z]{{2}}/({_KINDS})/[^/]+$")
 
 
-def is_offer_page(path: str) -> bool:
-    """True for a site path ``<lang>/offer/<file>`` (kept in the shared store)."""
-    return _OFFER_PAGE.match(path) is not None
+def is_shared_page(path: str) -> bool:
+    """True for a site path ``<lang>/offer/<file>`` or ``<lang>/partner/<file>`` (kept in
+    the shared store)."""
+    return _SHARED_PAGE.match(path) is not None
 
 
-class OfferPages:
-    """The shared directory of offering pages beside the version directories of one site."""
+class SharedPages:
+    """The shared directory of offering and partner pages beside the version directories of one site."""
 
     def __init__(self, versions: Path, fresh: bool) -> None:
         """``versions`` is the site's ``.DIR.versions``; ``fresh`` (no current version)
@@ -104,12 +109,13 @@ class OfferPages:
         return written
 
     def link_into(self, version_dir: Path, languages: Iterable[str]) -> None:
-        """Give ``version_dir`` its ``<lang>/offer`` symlinks into the store."""
+        """Give ``version_dir`` its ``<lang>/<kind>`` symlinks into the store."""
         for lang in languages:
-            folder = self.root / lang / "offer"
-            folder.mkdir(parents=True, exist_ok=True)
             (version_dir / lang).mkdir(parents=True, exist_ok=True)
-            os.symlink(os.path.relpath(folder, version_dir / lang), version_dir / lang / "offer")
+            for kind in SHARED_KINDS:
+                folder = self.root / lang / kind
+                folder.mkdir(parents=True, exist_ok=True)
+                os.symlink(os.path.relpath(folder, version_dir / lang), version_dir / lang / kind)
 
     def remove(self, site_paths: Iterable[str]) -> None:
         """Delete pages no version links to any more (after the swap)."""

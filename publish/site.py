@@ -5,16 +5,16 @@ Layout on disk, for ``--out DIR``::
     DIR -> .DIR.versions/000042      (a symlink, swapped atomically with rename(2))
     .DIR.versions/000041/…           (the previous version, kept for readers mid-request)
     .DIR.versions/000042.state.json  (what was built: content keys and hashes per file)
-    .DIR.versions/000042/pl/offer -> ../../offers/pl/offer   (likewise en, uk)
-    .DIR.versions/offers/…           (the offering pages, shared: publish.pagestore)
+    .DIR.versions/000042/pl/offer -> ../../pages/pl/offer   (likewise partner; en, uk)
+    .DIR.versions/pages/…            (offering and partner pages, shared: publish.pagestore)
     .DIR.lock                        (flock: a second build waits for the first)
 
 Each build makes a new version directory. A page whose inputs did not change is not even
 rendered; a page that renders to the same bytes as before is not written either: both are
-hard links to the previous version's file, so their bytes and mtimes stay. The offering
-pages, nine files in ten, are not linked per version but kept in one shared directory whose
-pages are replaced one by one with rename(2), new ones before the swap and removed ones after
-it (``publish.pagestore``). Readers (nginx, Streamlit's static serving) follow the symlinks
+hard links to the previous version's file, so their bytes and mtimes stay. The offering and
+partner pages, nearly all files, are not linked per version but kept in one shared directory
+whose pages are replaced one by one with rename(2), new ones before the swap and removed ones
+after it (``publish.pagestore``). Readers (nginx, Streamlit's static serving) follow the symlinks
 per request and never see a half-written file or a link to a missing page. Only published offerings are read (``products_frame``), only reviewed photos
 (``published_photos``).
 """
@@ -66,7 +66,7 @@ from publish.pages import (
     partner_context,
     render,
 )
-from publish.pagestore import OfferPages, is_offer_page, sha256_hex
+from publish.pagestore import SharedPages, is_shared_page, sha256_hex
 from publish.text import text
 
 log = logging.getLogger("publish")
@@ -293,9 +293,9 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
     current = current_version_dir(out)
     prev = load_state(out) if current is not None else {}
     salt = _key(links.site, links.app, licence, _code_version())
-    offer_pages = OfferPages(_versions_dir(out), fresh=current is None)
+    shared_pages = SharedPages(_versions_dir(out), fresh=current is None)
     prev_files: dict[str, list[str]] = (
-        {**prev.get("files", {}), **offer_pages.files} if current is not None else {}
+        {**prev.get("files", {}), **shared_pages.files} if current is not None else {}
     )
     prev_keys = (
         {p: v[0] for p, v in prev_files.items()} if prev.get("salt") == salt and not full else {}
@@ -474,7 +474,7 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
     )
     _open_data(outputs, frame, ids, pieces, hashes, stamps, removed, links, licence)
 
-    result = _write_version(out, current, prev_files, prev_keys, outputs, offer_pages)
+    result = _write_version(out, current, prev_files, prev_keys, outputs, shared_pages)
     state = {
         "salt": salt,
         "catalogue_version": version,
@@ -491,8 +491,9 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
     state_path = version_dir.parent / f"{version_dir.name}.state.json"
     state_path.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
     _swap(out, version_dir)
-    # Only now that no served version lists them: the pages of offerings taken off the site.
-    offer_pages.remove(p for p in prev_files if is_offer_page(p) and p not in outputs)
+    # Only now that no served version lists them: the pages of offerings and partners taken
+    # off the site.
+    shared_pages.remove(p for p in prev_files if is_shared_page(p) and p not in outputs)
     _clean_old_versions(version_dir.parent, version_dir)
     build = BuildResult(
         out_dir=out,
@@ -742,16 +743,17 @@ def _write_version(
     prev_files: dict[str, list[str]],
     prev_keys: dict[str, str],
     outputs: dict[str, _Output],
-    offer_pages: OfferPages,
+    shared_pages: SharedPages,
 ) -> dict:
     """Write the new version directory; unchanged files are hard links to the current one.
-    Offering pages go to the shared store (``publish.pagestore``), before the swap.
+    Offering and partner pages go to the shared store (``publish.pagestore``), before the
+    swap.
 
     Plain ``os`` calls on string paths, each directory made once: at 30,000 files the
     ``pathlib`` objects, ``is_file`` checks and ``mkdir`` calls per file were most of a
     build that changed nothing."""
-    written_pages = offer_pages.write(
-        ((p, o.key, o.make) for p, o in outputs.items() if is_offer_page(p)),
+    written_pages = shared_pages.write(
+        ((p, o.key, o.make) for p, o in outputs.items() if is_shared_page(p)),
         trust_keys=bool(prev_keys),
     )
     version_dir = _next_version_dir(_versions_dir(out))
@@ -779,11 +781,11 @@ def _write_version(
         return True
 
     try:
-        offer_pages.link_into(version_dir, LANGUAGES)
+        shared_pages.link_into(version_dir, LANGUAGES)
         for lang in LANGUAGES:
             made.add(lang)
         for path, output in outputs.items():
-            if is_offer_page(path):
+            if is_shared_page(path):
                 continue
             target = place(path)
             old = os.path.join(old_root, path) if old_root and path in prev_files else None
@@ -810,7 +812,7 @@ def _write_version(
     except BaseException:
         shutil.rmtree(version_dir, ignore_errors=True)
         raise
-    pages = sum(1 for p in outputs if is_offer_page(p))
+    pages = sum(1 for p in outputs if is_shared_page(p))
     return {
         "version_dir": version_dir,
         "written": written_pages + written,

@@ -1,4 +1,4 @@
-"""The offering pages' shared folder: one copy of each page for every version, pages
+"""The offering and partner pages' shared folder: one copy of each page for every version, pages
 replaced whole, a build that stops half-way repaired by the next."""
 
 from __future__ import annotations
@@ -7,22 +7,24 @@ import os
 
 import pytest
 
-from publish.pagestore import OfferPages, is_offer_page
+from publish.pagestore import SharedPages, is_shared_page
 
 
 def page(text: str):
     return lambda: f"<html>{text}</html>\n".encode()
 
 
-def test_only_offering_pages_go_to_the_store():
-    assert is_offer_page("pl/offer/sample-001.html")
-    assert is_offer_page("uk/offer/x.html")
-    for other in ("pl/partner/p1.html", "pl/index.html", "sitemap.xml", "data/catalogue.csv"):
-        assert not is_offer_page(other)
+def test_only_offering_and_partner_pages_go_to_the_store():
+    assert is_shared_page("pl/offer/sample-001.html")
+    assert is_shared_page("uk/offer/x.html")
+    assert is_shared_page("en/partner/p1.html")
+    for other in ("pl/district/1804.html", "pl/index.html", "pl/map/1804.js", "sitemap.xml"):
+        assert not is_shared_page(other)
+    assert not is_shared_page("data/catalogue.csv") and not is_shared_page("pl/offer/a/b.html")
 
 
 def test_a_page_is_rendered_once_per_key_and_written_once_per_bytes(tmp_path):
-    store = OfferPages(tmp_path, fresh=True)
+    store = SharedPages(tmp_path, fresh=True)
     assert store.write([("pl/offer/a.html", "k1", page("a"))], trust_keys=True) == [
         "pl/offer/a.html"
     ]
@@ -31,7 +33,7 @@ def test_a_page_is_rendered_once_per_key_and_written_once_per_bytes(tmp_path):
     def never():
         raise AssertionError("a page with its recorded key must not be rendered")
 
-    reopened = OfferPages(tmp_path, fresh=False)
+    reopened = SharedPages(tmp_path, fresh=False)
     assert reopened.write([("pl/offer/a.html", "k1", never)], trust_keys=True) == []
     # A new key that renders the same bytes: rendered, not rewritten (same file).
     assert reopened.write([("pl/offer/a.html", "k2", page("a"))], trust_keys=True) == []
@@ -44,7 +46,7 @@ def test_a_page_is_rendered_once_per_key_and_written_once_per_bytes(tmp_path):
 
 
 def test_a_build_that_stops_half_way_is_repaired_by_the_next(tmp_path):
-    store = OfferPages(tmp_path, fresh=True)
+    store = SharedPages(tmp_path, fresh=True)
     store.write(
         [("pl/offer/a.html", "a1", page("a1")), ("pl/offer/b.html", "b1", page("b1"))], True
     )
@@ -59,7 +61,7 @@ def test_a_build_that_stops_half_way_is_repaired_by_the_next(tmp_path):
     # a.html already holds a2's bytes while the state on disk still says a1: the next build
     # must not trust it, even if the catalogue went back to what made a1.
     assert b"a2" in open(store.path("pl/offer/a.html"), "rb").read()
-    reopened = OfferPages(tmp_path, fresh=False)
+    reopened = SharedPages(tmp_path, fresh=False)
     assert "pl/offer/a.html" not in reopened.files and "pl/offer/b.html" not in reopened.files
     reopened.write(
         [("pl/offer/a.html", "a1", page("a1")), ("pl/offer/b.html", "b1", page("b1"))], True
@@ -68,18 +70,18 @@ def test_a_build_that_stops_half_way_is_repaired_by_the_next(tmp_path):
 
 
 def test_removed_pages_leave_the_folder_and_the_state(tmp_path):
-    store = OfferPages(tmp_path, fresh=True)
+    store = SharedPages(tmp_path, fresh=True)
     store.write([("pl/offer/a.html", "a", page("a")), ("en/offer/a.html", "a", page("a"))], True)
     store.remove(["pl/offer/a.html", "pl/offer/never-there.html"])
     assert not os.path.exists(store.path("pl/offer/a.html"))
-    assert set(OfferPages(tmp_path, fresh=False).files) == {"en/offer/a.html"}
+    assert set(SharedPages(tmp_path, fresh=False).files) == {"en/offer/a.html"}
     # A first build into an empty site starts the store empty.
-    assert OfferPages(tmp_path, fresh=True).files == {}
+    assert SharedPages(tmp_path, fresh=True).files == {}
     assert not os.path.exists(store.path("en/offer/a.html"))
 
 
 def test_every_version_links_the_one_folder(tmp_path):
-    store = OfferPages(tmp_path, fresh=True)
+    store = SharedPages(tmp_path, fresh=True)
     store.write([("pl/offer/a.html", "a", page("a"))], True)
     for version in ("000001", "000002"):
         store.link_into(tmp_path / version, ["pl", "en"])
