@@ -14,6 +14,8 @@ visitor (a filtered and sorted result) is in place.
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import tempfile
 import time
 from pathlib import Path
@@ -47,7 +49,20 @@ def settled_rss(pid: int, seconds: float = 3.0) -> float:
     return rss_mb(pid)
 
 
-def run(size: int, counts: list[int], app_dir: Path | None = None) -> dict:
+def snapshot(pid: int, folder: Path) -> Path:
+    """Ask the traced server (bench.traced_server) for a tracemalloc snapshot; its path."""
+    n = len(list(folder.glob("*.snap"))) + 1
+    os.kill(pid, signal.SIGUSR1)
+    path = folder / f"{n}.snap"
+    deadline = time.monotonic() + 300
+    while not path.exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no snapshot {path}")
+        time.sleep(0.5)
+    return path
+
+
+def run(size: int, counts: list[int], app_dir: Path | None = None, traced: bool = False) -> dict:
     from bench.synthetic import build_db
     from harness.processes import stop_app
 
@@ -55,7 +70,15 @@ def run(size: int, counts: list[int], app_dir: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-sessions-") as tmp:
         db = Path(tmp) / f"synthetic-{size}.sqlite"
         build_db(db, size).dispose()
-        proc, base = start_server(db, app_dir)
+        snaps = Path(tmp) / "snapshots"
+        snaps.mkdir()
+        proc, base = start_server(
+            db,
+            app_dir,
+            {"BENCH_TRACEMALLOC_DIR": str(snaps)} if traced else None,
+            "bench.traced_server" if traced else "streamlit",
+        )
+        result["snapshots"] = []
         from playwright.sync_api import sync_playwright
 
         try:
@@ -73,6 +96,10 @@ def run(size: int, counts: list[int], app_dir: Path | None = None) -> dict:
                         pages.append(page)
                     result["open"].append((wanted, settled_rss(proc.pid)))
                     log(f"{size}: {wanted} open sessions, RSS {result['open'][-1][1]:.1f} MiB")
+                    if traced:
+                        result["snapshots"].append((wanted, snapshot(proc.pid, snaps)))
+                if traced:
+                    result["growth"] = growth(result["snapshots"])
                 for page in pages:
                     page.context.close()
                 result["closed"] = settled_rss(proc.pid, 8.0)
@@ -95,6 +122,31 @@ def run(size: int, counts: list[int], app_dir: Path | None = None) -> dict:
     return result
 
 
+def growth(snapshots: list[tuple[int, Path]], top: int = 15) -> str:
+    """Where the traced memory grew between the first and the last reading (by the line that
+    allocated it, and the whole stack of the largest), per extra session."""
+    import tracemalloc
+
+    (n0, first), (n1, last) = snapshots[0], snapshots[-1]
+    before, after = tracemalloc.Snapshot.load(str(first)), tracemalloc.Snapshot.load(str(last))
+    extra = max(1, n1 - n0)
+    lines = [f"traced memory growth from {n0} to {n1} open sessions, per extra session:"]
+    stats = after.compare_to(before, "lineno")
+    total = sum(s.size_diff for s in stats)
+    lines.append(f"  all: {total / extra / 2**20:+.2f} MiB")
+    for stat in stats[:top]:
+        frame = stat.traceback[0]
+        lines.append(
+            f"  {stat.size_diff / extra / 2**20:+.2f} MiB ({stat.count_diff / extra:+.0f} blocks)"
+            f"  {frame.filename}:{frame.lineno}"
+        )
+    biggest = after.compare_to(before, "traceback")[:3]
+    for stat in biggest:
+        lines.append(f"  stack of {stat.size_diff / extra / 2**20:+.2f} MiB:")
+        lines.extend(f"    {line}" for line in stat.traceback.format()[-24:])
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.bench_sessions", description=__doc__)
     parser.add_argument("--size", type=int, default=10_000)
@@ -105,9 +157,17 @@ def main(argv: list[str] | None = None) -> None:
         default=None,
         help="run the app from this directory (an export of another commit) instead",
     )
+    parser.add_argument(
+        "--tracemalloc",
+        action="store_true",
+        help="run the server under tracemalloc (bench.traced_server) and print where its "
+        "memory grew between the first and the last number of open sessions",
+    )
     args = parser.parse_args(argv)
     counts = [int(n) for n in args.sessions.split(",")]
-    r = run(args.size, counts, args.app_dir)
+    r = run(args.size, counts, args.app_dir, args.tracemalloc)
+    if args.tracemalloc:
+        print(r["growth"])
     (n0, rss0), (n1, rss1) = r["open"][0], r["open"][-1]
     per_session = (rss1 - rss0) / (n1 - n0) if n1 > n0 else float("nan")
     readings = " · ".join(f"{n} open: {rss:.0f}" for n, rss in r["open"])

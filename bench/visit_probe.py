@@ -60,7 +60,7 @@ def touch_catalogue(db_path) -> None:
         store.dispose()
 
 
-def start_server(db_path, app_dir=None):
+def start_server(db_path, app_dir=None, extra_env=None, launcher="streamlit"):
     """``streamlit run app.py`` on a free port (``harness.processes.start_app``), from
     ``app_dir`` when given: a plain export of an earlier commit (``git archive``), so the code
     before a change is measured by the same script in the same run. Returns (process, url)."""
@@ -68,4 +68,9 @@ def start_server(db_path, app_dir=None):
 
     from harness.processes import start_app
 
-    return start_app(Path(db_path), app_dir=Path(app_dir).resolve() if app_dir else None)
+    return start_app(
+        Path(db_path),
+        extra_env,
+        app_dir=Path(app_dir).resolve() if app_dir else None,
+        launcher=launcher,
+    )

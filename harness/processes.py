@@ -62,16 +62,24 @@ def stop_process_group(proc: subprocess.Popen, grace_seconds: float = 15) -> Non
             proc.wait(timeout=5)
 
 
-def start_app(db_path: Path, extra_env: dict[str, str] | None = None, app_dir: Path | None = None):
+def start_app(
+    db_path: Path,
+    extra_env: dict[str, str] | None = None,
+    app_dir: Path | None = None,
+    launcher: str = "streamlit",
+):
     """Start `streamlit run app.py` on a free port over the SQLite file ``db_path``, from
     ``app_dir`` (default: this checkout; a benchmark may run an export of another commit);
-    returns (process, base_url) once ``/_stcore/health`` answers."""
+    ``launcher`` is the module run with ``-m`` (a benchmark's wrapper of streamlit's command
+    line); returns (process, base_url) once ``/_stcore/health`` answers."""
     port = free_port()
     env = dict(os.environ, CATALOGUE_DB=str(db_path), **(extra_env or {}))
     env.pop("DATABASE_URL", None)
+    if app_dir is not None and launcher != "streamlit":
+        env["PYTHONPATH"] = os.pathsep.join([str(REPO_ROOT), env.get("PYTHONPATH", "")])
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", "app.py",
+            sys.executable, "-m", launcher, "run", "app.py",
             "--server.port", str(port), "--server.address", "127.0.0.1",
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
         ],
