@@ -319,7 +319,10 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
     fresh = rowcache.derive(frame.iloc[stale], links)
     pieces = {pid: fresh[pid] if pid in fresh else cached[pid][1] for pid in ids}
 
-    affected = _affected(frame, hashes, prev_rows, bool(prev_keys))
+    # A list or a neighbour's "nearby" shows each member's entry only
+    # (publish.pages.ENTRY_COLUMNS) and its position.
+    entry_hashes = rowcache.row_hashes(frame[[c for c in ENTRY_COLUMNS if c in frame]], {})
+    affected = _affected(frame, hashes, entry_hashes, prev_rows, bool(prev_keys))
     env = environment()
     outputs: dict[str, _Output] = {}
     by_id = {pid: i for i, pid in enumerate(ids)}
@@ -349,9 +352,6 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
         by_partner.setdefault(partner_id, []).append(pid)
         by_district.setdefault(teryt, []).append(pid)
         by_bucket[rowcache.bucket_of(teryt)].append(pid)
-
-    # A list shows each member's entry only (publish.pages.ENTRY_COLUMNS).
-    entry_hashes = rowcache.row_hashes(frame[[c for c in ENTRY_COLUMNS if c in frame]], {})
 
     def signature(members: list[str], by: dict[str, str] = entry_hashes) -> list[str]:
         return sorted(f"{pid}={by[pid]}" for pid in members)
@@ -481,7 +481,8 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
         "database": _database_id(store.url),
         "built_at": now.isoformat(),
         "rows": {
-            pid: [h, float(lats[by_id[pid]]), float(lons[by_id[pid]])] for pid, h in hashes.items()
+            pid: [h, float(lats[by_id[pid]]), float(lons[by_id[pid]]), entry_hashes[pid]]
+            for pid, h in hashes.items()
         },
         "removed": removed,
         "files": result.pop("files"),
@@ -584,10 +585,17 @@ def _sorted_entries(rows: list[dict], lang: str, links: Links) -> list[dict]:
 
 
 def _affected(
-    frame: pd.DataFrame, hashes: dict[str, str], prev_rows: dict[str, list], incremental: bool
+    frame: pd.DataFrame,
+    hashes: dict[str, str],
+    entry_hashes: dict[str, str],
+    prev_rows: dict[str, list],
+    incremental: bool,
 ) -> set[str]:
-    """Offerings whose page may differ: changed ones and those within the nearby radius of
-    a changed one's old or new position; every offering for a first or large build."""
+    """Offerings whose page may differ: changed ones, and those within the nearby radius of
+    the old or new position of one whose name or place changed, came or went (a neighbour's
+    page lists names and distances only); every offering for a first or large build.
+
+    ``prev_rows`` is the last build's ``{id: [hash, lat, lon, entry hash]}``."""
     ids = set(hashes)
     if not incremental:
         return ids
@@ -595,9 +603,21 @@ def _affected(
     gone = set(prev_rows) - ids
     if len(changed) + len(gone) > INCREMENTAL_LIMIT:
         return ids
-    points = [(prev_rows[p][1], prev_rows[p][2]) for p in (changed | gone) if p in prev_rows]
     index = frame.set_index("id")
-    points += [(float(index.at[p, "lat"]), float(index.at[p, "lon"])) for p in changed]
+    here = {p: (float(index.at[p, "lat"]), float(index.at[p, "lon"])) for p in changed}
+
+    def shown_nearby_changed(pid: str) -> bool:
+        old = prev_rows.get(pid)
+        return (
+            old is None
+            or len(old) < 4
+            or old[3] != entry_hashes[pid]
+            or (old[1], old[2]) != here[pid]
+        )
+
+    moved = {p for p in changed if shown_nearby_changed(p)} | gone
+    points = [(prev_rows[p][1], prev_rows[p][2]) for p in moved if p in prev_rows]
+    points += [here[p] for p in moved if p in here]
     affected = set(changed)
     lats, lons = frame["lat"].to_numpy(float), frame["lon"].to_numpy(float)
     all_ids = frame["id"].to_numpy()
