@@ -12,22 +12,14 @@ compresses them itself).
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 from harness.browser import MAP_FRAME
-from harness.nginx import NGINX, RUN_PROCESSES, render_nginx_conf
-from harness.processes import (
-    REPO_ROOT,
-    free_port,
-    free_port_pair,
-    stop_process_group,
-    wait_for_http,
-)
+from harness.nginx import start_nginx, start_processes
+from harness.processes import stop_process_group
 
 
 def first_visit(browser, url: str) -> tuple[int, int]:
@@ -55,36 +47,17 @@ def first_visit(browser, url: str) -> tuple[int, int]:
 
 def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-nginx."))
-    first = free_port_pair()
-    env = dict(
-        os.environ,
-        DATABASE_URL=f"sqlite:///{work / 'catalogue.sqlite'}",
-        CATALOGUE_PHOTOS=str(work / "photos"),
-        PYTHON=sys.executable,
+    apps, bases = start_processes(
+        2,
+        {
+            "DATABASE_URL": f"sqlite:///{work / 'catalogue.sqlite'}",
+            "CATALOGUE_PHOTOS": str(work / "photos"),
+        },
     )
-    apps = subprocess.Popen(
-        ["bash", str(RUN_PROCESSES), "2", str(first)],
-        cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )  # fmt: skip
-    port = free_port()
-    (work / "app.conf").write_text(render_nginx_conf([first, first + 1], port))
-    (work / "nginx.conf").write_text(
-        ("user root;\n" if os.geteuid() == 0 else "")
-        + f"daemon off;\npid {work}/nginx.pid;\nerror_log {work}/error.log;\n"
-        f"events {{}}\nhttp {{ include /etc/nginx/mime.types; access_log off;\n"
-        f"proxy_temp_path {work}/proxy; client_body_temp_path {work}/body;\n"
-        f"include {work}/app.conf; }}\n"
-    )
-    nginx = subprocess.Popen(
-        [NGINX, "-p", str(work), "-c", str(work / "nginx.conf"), "-e", str(work / "error.log")],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    direct, proxied = f"http://127.0.0.1:{first}/", f"http://127.0.0.1:{port}/"
+    nginx = None
     try:
-        wait_for_http(f"{direct}_stcore/health", apps, "run-processes.sh")
-        wait_for_http(f"http://127.0.0.1:{first + 1}/_stcore/health", apps, "run-processes.sh")
-        wait_for_http(f"{proxied}_stcore/health", nginx, "nginx", seconds=30)
+        nginx, proxied = start_nginx(work, [int(b.rsplit(":", 1)[1]) for b in bases])
+        direct, proxied = f"{bases[0]}/", f"{proxied}/"
         with sync_playwright() as pw:
             browser = pw.chromium.launch(
                 executable_path="/usr/bin/chromium",
@@ -95,7 +68,8 @@ def main() -> int:
             rows.append(("through nginx (gzip)", *first_visit(browser, proxied)))
             browser.close()
     finally:
-        stop_process_group(nginx)
+        if nginx is not None:
+            stop_process_group(nginx)
         stop_process_group(apps)
     load = os.getloadavg()
     print(f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")

@@ -18,21 +18,14 @@ from __future__ import annotations
 import argparse
 import os
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from bench.bench_publish import PHONE_TIMEOUT_S, _app_phone, wave
 from bench.common import load_average, log
-from harness.nginx import NGINX, RUN_PROCESSES, render_nginx_conf
-from harness.processes import (
-    REPO_ROOT,
-    free_port,
-    free_port_pair,
-    stop_process_group,
-    wait_for_http,
-)
+from harness.nginx import start_nginx, start_processes
+from harness.processes import stop_process_group
 
 DEFAULT_RATES: tuple[int, ...] = (60, 120, 200, 300, 400)
 P95_LIMIT_S = 5.0
@@ -40,38 +33,15 @@ WINDOW_S = 60.0
 
 
 def _start(work: Path, processes: int) -> tuple[subprocess.Popen, subprocess.Popen, str]:
-    first = free_port_pair()
-    env = dict(
-        os.environ,
-        DATABASE_URL=f"sqlite:///{work / 'catalogue.sqlite'}",
-        CATALOGUE_PHOTOS=str(work / "photos"),
-        PYTHON=sys.executable,
+    apps, bases = start_processes(
+        processes,
+        {"DATABASE_URL": f"sqlite:///{work / 'catalogue.sqlite'}", "CATALOGUE_PHOTOS": str(work)},
     )
-    apps = subprocess.Popen(
-        ["bash", str(RUN_PROCESSES), str(processes), str(first)],
-        cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )  # fmt: skip
-    ports = [first + i for i in range(processes)]
-    port = free_port()
-    conf = render_nginx_conf(ports if processes > 1 else ports * 2, port)
-    (work / "app.conf").write_text(conf)
-    (work / "nginx.conf").write_text(
-        ("user root;\n" if os.geteuid() == 0 else "")
-        + f"daemon off;\npid {work}/nginx.pid;\nerror_log {work}/error.log;\n"
-        "worker_processes 1;\n"
-        f"events {{ worker_connections 4096; }}\nhttp {{ include /etc/nginx/mime.types; "
-        f"access_log off;\nproxy_temp_path {work}/proxy; client_body_temp_path {work}/body;\n"
-        f"include {work}/app.conf; }}\n"
-    )
-    nginx = subprocess.Popen(
-        [NGINX, "-p", str(work), "-c", str(work / "nginx.conf"), "-e", str(work / "error.log")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    for p in ports:
-        wait_for_http(f"http://127.0.0.1:{p}/_stcore/health", apps, "run-processes.sh", 180)
-    base = f"http://127.0.0.1:{port}"
-    wait_for_http(f"{base}/_stcore/health", nginx, "nginx", seconds=30)
+    try:
+        nginx, base = start_nginx(work, [int(b.rsplit(":", 1)[1]) for b in bases])
+    except RuntimeError:
+        stop_process_group(apps)
+        raise
     return apps, nginx, base
 
 

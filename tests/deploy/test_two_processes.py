@@ -15,7 +15,6 @@ import re
 import secrets
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -32,13 +31,10 @@ from catalogue.storage import CatalogueStore
 from geodata.districts import locate
 from geodata.gminy import gminy_of_district
 from harness.browser import MAP_FRAME, offline_page
-from harness.nginx import NGINX, RUN_PROCESSES, render_nginx_conf
+from harness.nginx import NGINX, start_nginx, start_processes
 from harness.processes import (
-    REPO_ROOT,
     free_port,
-    free_port_pair,
     stop_process_group,
-    wait_for_http,
 )
 from tests.e2e.conftest import screenshot
 
@@ -127,26 +123,10 @@ def photos_folder(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def processes(database_url, photos_folder):
     """deploy/run-processes.sh with two processes; yields their base URLs."""
-    first = free_port_pair()
-    env = dict(
-        os.environ,
-        DATABASE_URL=database_url,
-        CATALOGUE_PHOTOS=str(photos_folder),
-        PYTHON=sys.executable,
+    proc, bases = start_processes(
+        2, {"DATABASE_URL": database_url, "CATALOGUE_PHOTOS": str(photos_folder)}
     )
-    env.pop("CATALOGUE_DB", None)
-    proc = subprocess.Popen(
-        ["bash", str(RUN_PROCESSES), "2", str(first)],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    bases = [f"http://127.0.0.1:{first}", f"http://127.0.0.1:{first + 1}"]
     try:
-        for base in bases:
-            wait_for_http(f"{base}/_stcore/health", proc, "run-processes.sh")
         yield bases
     finally:
         stop_process_group(proc, grace_seconds=20)
@@ -158,49 +138,14 @@ def nginx(processes, tmp_path_factory):
     if not Path(NGINX).exists():
         pytest.fail(f"{NGINX} is missing: install Debian's nginx (.ci/run does)")
     prefix = tmp_path_factory.mktemp("nginx")
-    port = free_port()
-    ports = [int(base.rsplit(":", 1)[1]) for base in processes]
-    (prefix / "app.conf").write_text(render_nginx_conf(ports, port))
     log = prefix / "access.log"
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    temp = "\n".join(
-        f"    {kind}_temp_path {prefix}/{kind};" for kind in ("client_body", "proxy", "fastcgi")
+    proc, base = start_nginx(
+        prefix,
+        [int(base.rsplit(":", 1)[1]) for base in processes],
+        f"log_format route '$rkesi_route $upstream_addr $status $request_uri';\n"
+        f"    access_log {log} route;",
     )
-    (prefix / "nginx.conf").write_text(
-        f"""{user}daemon off;
-worker_processes 1;
-pid {prefix}/nginx.pid;
-error_log {prefix}/error.log;
-events {{ worker_connections 256; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    log_format route '$rkesi_route $upstream_addr $status $request_uri';
-    access_log {log} route;
-{temp}
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-    include {prefix}/app.conf;
-}}
-"""
-    )
-    proc = subprocess.Popen(
-        [
-            NGINX,
-            "-p",
-            str(prefix),
-            "-c",
-            str(prefix / "nginx.conf"),
-            "-e",
-            str(prefix / "error.log"),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
     try:
-        wait_for_http(f"{base}/_stcore/health", proc, "nginx", seconds=30)
         yield base, log
     finally:
         stop_process_group(proc, grace_seconds=20)
