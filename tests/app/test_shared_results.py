@@ -148,3 +148,29 @@ def test_every_write_of_the_store_calls_its_listeners(db):
     before = db.catalogue_version()
     load_sample_catalogue(db)
     assert calls and db.catalogue_version() > before
+
+
+def test_the_warmer_collects_garbage_now_and_then(monkeypatch):
+    class Store:
+        write_listeners: list = []
+
+        def catalogue_version(self):
+            return 1
+
+    collections: list[int] = []
+    clock = iter([0.0, 0.0, 10.0, 61.0, 62.0, 125.0, 126.0, 127.0, 128.0, 129.0, 130.0])
+    rounds = iter(range(3))
+
+    def next_look(wake, quick_until):
+        if next(rounds, None) is None:
+            raise KeyboardInterrupt
+        return quick_until
+
+    monkeypatch.setattr(state, "_store_for", lambda url: Store())
+    monkeypatch.setattr(state, "_result_positions", lambda *a: None)
+    monkeypatch.setattr(state, "_next_look", next_look)
+    monkeypatch.setattr(state.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(state.gc, "collect", lambda: collections.append(1))
+    with pytest.raises(KeyboardInterrupt):
+        state._warm_forever("sqlite:///nowhere.db")
+    assert len(collections) == 2  # at 61 s and at 125 s, not in the first minute
