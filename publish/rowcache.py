@@ -12,7 +12,9 @@ from __future__ import annotations
 import functools
 import gc
 import json
+import os
 import pickle
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -186,11 +188,109 @@ def map_script(pieces: list[tuple[str, str, str]]) -> bytes:
     ).encode()
 
 
-def geojson_bytes(features: list[str]) -> bytes:
-    """RFC 7946 FeatureCollection from stored feature texts."""
-    return ('{"type": "FeatureCollection", "features": [' + ", ".join(features) + "]}\n").encode()
-
-
 def csv_file(lines: list[bytes], dialect: str) -> bytes:
     """The catalogue CSV from stored lines."""
     return csv_header(dialect) + b"".join(lines)
+
+
+class BucketPieces:
+    """The pieces of one build, kept per data bucket (district) and read only where needed.
+
+    Each bucket's pieces are stored beside the build's state in
+    ``<version>.pieces-<bucket>.pickle``, and the bucket's parts of the catalogue-wide open
+    data (GeoJSON features, CSV lines in both dialects, already joined) in
+    ``<version>.fragments-<bucket>.pickle``. After one approval only the changed offering's
+    bucket is read and written again; the other buckets' files are hard links to the previous
+    build's, and the open data is joined from their fragments without reading their pieces.
+    """
+
+    def __init__(
+        self,
+        previous: Path | None,
+        salt: str,
+        members: dict[str, list[str]],
+        hashes: dict[str, str],
+        unchanged: set[str],
+        derive_rows: Callable[[list[str]], dict[str, dict]],
+    ) -> None:
+        """``previous`` is the previous version directory (None: derive everything);
+        ``members`` the ids per bucket in output order; ``unchanged`` the buckets whose
+        members and hashes equal the previous build's; ``derive_rows(ids)`` derives pieces."""
+        self.previous, self.salt, self.members, self.hashes = previous, salt, members, hashes
+        self.unchanged = unchanged if previous is not None else set()
+        self._derive_rows = derive_rows
+        self._pieces: dict[str, dict[str, dict]] = {}
+        self._fragments: dict[str, dict[str, bytes]] = {}
+
+    def of(self, bucket: str) -> dict[str, dict]:
+        """The pieces of every member of ``bucket`` (stored ones reused, others derived)."""
+        if bucket not in self._pieces:
+            stored = (
+                load(_bucket_path(self.previous, "pieces", bucket), self.salt)
+                if self.previous is not None
+                else {}
+            )
+            found, missing = {}, []
+            for pid in self.members[bucket]:
+                kept = stored.get(pid)
+                if kept is not None and kept[0] == self.hashes[pid]:
+                    found[pid] = kept[1]
+                else:
+                    missing.append(pid)
+            found.update(self._derive_rows(missing) if missing else {})
+            self._pieces[bucket] = found
+        return self._pieces[bucket]
+
+    def fragments(self, bucket: str) -> dict[str, bytes]:
+        """The bucket's joined open-data parts: ``geojson`` (features joined with ", ") and
+        ``csv:<dialect>`` (lines)."""
+        if bucket not in self._fragments:
+            stored = None
+            if bucket in self.unchanged:
+                stored = load(_bucket_path(self.previous, "fragments", bucket), self.salt) or None
+            if stored is None:
+                pieces = self.of(bucket)
+                ids = self.members[bucket]
+                stored = {"geojson": ", ".join(pieces[p]["feature"] for p in ids).encode()}
+                for dialect in CSV_DIALECTS:
+                    stored[f"csv:{dialect}"] = b"".join(pieces[p]["csv"][dialect] for p in ids)
+            self._fragments[bucket] = stored
+        return self._fragments[bucket]
+
+    def save(self, version_dir: Path) -> None:
+        """Store every bucket's pieces and fragments for the build of ``version_dir``."""
+        for bucket in self.members:
+            for kind in ("pieces", "fragments"):
+                target = _bucket_path(version_dir, kind, bucket)
+                if (
+                    bucket in self.unchanged
+                    and not (kind == "pieces" and bucket in self._pieces)
+                    and not (kind == "fragments" and bucket in self._fragments)
+                ):
+                    try:
+                        os.link(_bucket_path(self.previous, kind, bucket), target)
+                        continue
+                    except OSError:
+                        pass
+                if kind == "pieces":
+                    pieces = self.of(bucket)
+                    rows = {p: (self.hashes[p], pieces[p]) for p in self.members[bucket]}
+                else:
+                    rows = self.fragments(bucket)
+                save(target, self.salt, rows)
+
+
+def _bucket_path(version_dir: Path, kind: str, bucket: str) -> Path:
+    return version_dir.parent / f"{version_dir.name}.{kind}-{bucket}.pickle"
+
+
+def remove_stored(version_dir: Path) -> None:
+    """Delete what :class:`BucketPieces` stored for ``version_dir``."""
+    for path in version_dir.parent.glob(f"{version_dir.name}.*.pickle"):
+        path.unlink(missing_ok=True)
+
+
+def joined_geojson(fragments: list[bytes]) -> bytes:
+    """RFC 7946 FeatureCollection from the buckets' joined features."""
+    body = b", ".join(f for f in fragments if f)
+    return b'{"type": "FeatureCollection", "features": [' + body + b"]}\n"

@@ -197,7 +197,7 @@ def _clean_old_versions(versions: Path, keep: Path) -> None:
         if old != keep:
             shutil.rmtree(old, ignore_errors=True)
             (versions / f"{old.name}.state.json").unlink(missing_ok=True)
-            (versions / f"{old.name}.pieces.pickle").unlink(missing_ok=True)
+            rowcache.remove_stored(old)
 
 
 def _next_version_dir(versions: Path) -> Path:
@@ -313,12 +313,6 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
         if pid not in hashes:
             removed[pid] = now.isoformat()
 
-    # Per-offering pieces of the catalogue-wide files: derived only for new or changed rows.
-    cached = {} if current is None or full else rowcache.load(_cache_path(current), salt)
-    stale = [i for i, pid in enumerate(ids) if cached.get(pid, ("",))[0] != hashes[pid]]
-    fresh = rowcache.derive(frame.iloc[stale], links)
-    pieces = {pid: fresh[pid] if pid in fresh else cached[pid][1] for pid in ids}
-
     # A list or a neighbour's "nearby" shows each member's entry only
     # (publish.pages.ENTRY_COLUMNS) and its position.
     entry_hashes = rowcache.row_hashes(frame[[c for c in ENTRY_COLUMNS if c in frame]], {})
@@ -412,6 +406,17 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
     newest = max((s for s in stamps if s is not None), default=None)
     as_of = (newest or datetime(2000, 1, 1, tzinfo=UTC)).date()
     bucket_sigs = {b: _key(b, signature(m, hashes)) for b, m in by_bucket.items()}
+    # Per-offering pieces of the catalogue-wide files, per bucket: read and derived only for
+    # buckets that changed (publish.rowcache.BucketPieces).
+    prev_sigs = prev.get("bucket_sigs", {}) if prev.get("salt") == salt and not full else {}
+    pieces = rowcache.BucketPieces(
+        current,
+        salt,
+        by_bucket,
+        hashes,
+        {b for b in by_bucket if prev_sigs.get(b) == bucket_sigs[b]},
+        lambda wanted: rowcache.derive(frame.iloc[[by_id[p] for p in wanted]], links),
+    )
     # Online tiles only where the operator configured them (mapview.tiles); otherwise
     # the schematic base inside the page, which works with no network at all.
     tiles = load_tile_config()
@@ -447,14 +452,14 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
         ctx["asset_prefix"] = "../"
         ctx["search_scripts"] = [f"search/{b}.js" for b in rowcache.BUCKETS]
         outputs[f"{lang}/index.html"] = _Output(_key(ctx), _maker(env, "index.html", ctx))
-        for bucket, members in by_bucket.items():
+        for bucket in by_bucket:
             outputs[f"{lang}/search/{bucket}.js"] = _Output(
                 _key("search", lang, bucket_sigs[bucket]),
-                _search_maker([pieces[m]["search"][lang] for m in members]),
+                _search_maker(pieces, bucket, lang),
             )
             outputs[f"{lang}/map/{bucket}.js"] = _Output(
                 _key("map", lang, bucket_sigs[bucket]),
-                _map_data_maker([(m, pieces[m]) for m in members], lang),
+                _map_data_maker(pieces, bucket, lang),
             )
         outputs[f"{lang}/map.html"] = _Output(
             _key("map-page", lang, str(as_of), basemap, repr(tiles)),
@@ -485,10 +490,11 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
             for pid, h in hashes.items()
         },
         "removed": removed,
+        "bucket_sigs": bucket_sigs,
         "files": result.pop("files"),
     }
     version_dir = result["version_dir"]
-    rowcache.save(_cache_path(version_dir), salt, {p: (hashes[p], pieces[p]) for p in ids})
+    pieces.save(version_dir)
     state_path = version_dir.parent / f"{version_dir.name}.state.json"
     state_path.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
     _swap(out, version_dir)
@@ -517,10 +523,6 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
     return build
 
 
-def _cache_path(version_dir: Path) -> Path:
-    return version_dir.parent / f"{version_dir.name}.pieces.pickle"
-
-
 def _names(frame: pd.DataFrame) -> dict[str, list[str]]:
     """Every offering's name per language, Polish where a translation is missing
     (:func:`publish.pages.localised`, column-wise)."""
@@ -539,7 +541,8 @@ def _stamps(frame: pd.DataFrame) -> list[datetime | None]:
     for col in ("updated_at", "decided_at", "created_at"):
         if col in frame.columns:
             found = found.fillna(pd.to_datetime(frame[col], utc=True, errors="coerce"))
-    return [None if pd.isna(s) else s.to_pydatetime().replace(microsecond=0) for s in found]
+    # Whole seconds, converted in one call (a Timestamp per row was a tenth of a build).
+    return [None if s is pd.NaT else s for s in found.dt.floor("s").dt.to_pydatetime()]
 
 
 def _open_data(outputs, frame, ids, pieces, hashes, stamps, removed, links, licence) -> None:
@@ -551,14 +554,17 @@ def _open_data(outputs, frame, ids, pieces, hashes, stamps, removed, links, lice
     event_key = _key("ics", sorted(f"{ids[i]}={hashes[ids[i]]}" for i in event_idx))
     newest = max((s for s in stamps if s is not None), default=None)
     changes = [(pid, s.isoformat() if s else None) for pid, s in zip(ids, stamps, strict=True)]
+    # Offerings district by district (the buckets' order), each bucket's part joined once.
     outputs["data/catalogue.geojson"] = _Output(
         _key("geojson", everything),
-        lambda: rowcache.geojson_bytes([pieces[p]["feature"] for p in ids]),
+        lambda: rowcache.joined_geojson([pieces.fragments(b)["geojson"] for b in rowcache.BUCKETS]),
     )
     for name, dialect in (("catalogue.csv", "standard"), ("catalogue-excel.csv", "excel-pl")):
         outputs[f"data/{name}"] = _Output(
             _key("csv", dialect, everything),
-            lambda d=dialect: rowcache.csv_file([pieces[p]["csv"][d] for p in ids], d),
+            lambda d=dialect: rowcache.csv_file(
+                [pieces.fragments(b)[f"csv:{d}"] for b in rowcache.BUCKETS], d
+            ),
         )
     outputs["data/events.ics"] = _Output(
         event_key,
@@ -677,16 +683,21 @@ def _list_maker(env, kind, subject, rows, lang, links) -> Callable[[], bytes]:
     return make
 
 
-def _search_maker(items: list[tuple[str, str, str]]) -> Callable[[], bytes]:
-    return lambda: rowcache.search_script(items)
-
-
-def _map_data_maker(members: list[tuple[str, dict]], lang: str) -> Callable[[], bytes]:
+def _search_maker(pieces: rowcache.BucketPieces, bucket: str, lang: str) -> Callable[[], bytes]:
     def make() -> bytes:
+        of = pieces.of(bucket)
+        return rowcache.search_script([of[m]["search"][lang] for m in pieces.members[bucket]])
+
+    return make
+
+
+def _map_data_maker(pieces: rowcache.BucketPieces, bucket: str, lang: str) -> Callable[[], bytes]:
+    def make() -> bytes:
+        of = pieces.of(bucket)
         shown = [
-            (pid, piece["marker"][lang], piece["details"][lang])
-            for pid, piece in members
-            if lang in piece["marker"]
+            (pid, of[pid]["marker"][lang], of[pid]["details"][lang])
+            for pid in pieces.members[bucket]
+            if lang in of[pid]["marker"]
         ]
         return rowcache.map_script(shown)
 
