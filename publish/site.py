@@ -5,6 +5,8 @@ Layout on disk, for ``--out DIR``::
     DIR -> .DIR.versions/000042      (a symlink, swapped atomically with rename(2))
     .DIR.versions/000041/…           (the previous version, kept for readers mid-request)
     .DIR.versions/000042.state.json  (what was built: content keys and hashes per file)
+    .DIR.versions/000042.pieces-1804.pickle, .fragments-1804.pickle …  (per district:
+                                      publish.rowcache.BucketPieces)
     .DIR.versions/000042/pl/offer -> ../../pages/pl/offer   (likewise partner; en, uk)
     .DIR.versions/pages/…            (offering and partner pages, shared: publish.pagestore)
     .DIR.lock                        (flock: a second build waits for the first)
