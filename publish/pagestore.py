@@ -12,8 +12,8 @@ the version before last, was most of an incremental build's time. They live inst
 - new and changed pages are written before the version swap (a new page is there before any
   list links to it) and pages of offerings taken off the site are deleted only after it (no
   list of the version being served links to a missing page);
-- what the directory holds is recorded in ``pages.state.json`` (content key and bytes' hash
-  per page); a build first notes the pages it is about to write in ``pages.dirty``, so a
+- what the directory holds is recorded in ``pages.state.pickle`` (content key and bytes'
+  hash per page; pickle: writing 33,000 entries as JSON was a tenth of an incremental build); a build first notes the pages it is about to write in ``pages.dirty``, so a
   build that stops half-way makes the next one render those pages again.
 """
 
@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import re
 import shutil
 from collections.abc import Callable, Iterable
@@ -30,7 +31,7 @@ from pathlib import Path
 STORE_NAME = "pages"
 # The page kinds kept here: one page per offering or partner, in every language.
 SHARED_KINDS: tuple[str, ...] = ("offer", "partner")
-_STATE = f"{STORE_NAME}.state.json"
+_STATE = f"{STORE_NAME}.state.pickle"
 _DIRTY = f"{STORE_NAME}.dirty"
 _KINDS = "|".join(SHARED_KINDS)
 _SHARED_PAGE = re.compile(rf"^[a-z]{{2}}/({_KINDS})/[^/]+$")
@@ -57,8 +58,10 @@ class SharedPages:
             (versions / _DIRTY).unlink(missing_ok=True)
             return
         try:
-            self.files = json.loads((versions / _STATE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            with open(versions / _STATE, "rb") as handle:
+                stored = pickle.load(handle)  # noqa: S301 - written by this class only
+            self.files = stored if isinstance(stored, dict) else {}
+        except (OSError, EOFError, ValueError, pickle.PickleError):
             self.files = {}
         try:
             dirty = json.loads((versions / _DIRTY).read_text(encoding="utf-8"))
@@ -131,7 +134,10 @@ class SharedPages:
             self.save()
 
     def save(self) -> None:
-        _write_json(self.versions / _STATE, self.files)
+        temp = self.versions / f"{_STATE}.tmp-{os.getpid()}"
+        with open(temp, "wb") as handle:
+            pickle.dump(self.files, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, self.versions / _STATE)
         (self.versions / _DIRTY).unlink(missing_ok=True)
 
 
