@@ -296,8 +296,15 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
     prev = load_state(out) if current is not None else {}
     salt = _key(links.site, links.app, licence, _code_version())
     shared_pages = SharedPages(_versions_dir(out), fresh=current is None)
+    # Shared pages are known by the shared folder's own record only (a version of an older
+    # layout, or a lost record, lists pages the folder may not hold: they are rendered).
     prev_files: dict[str, list[str]] = (
-        {**prev.get("files", {}), **shared_pages.files} if current is not None else {}
+        {
+            **{p: v for p, v in prev.get("files", {}).items() if not is_shared_page(p)},
+            **shared_pages.files,
+        }
+        if current is not None
+        else {}
     )
     prev_keys = (
         {p: v[0] for p, v in prev_files.items()} if prev.get("salt") == salt and not full else {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import threading
 import time
 
@@ -223,3 +224,24 @@ def test_background_rebuild_never_overwrites_a_site_of_another_database(site, tm
     assert worker.rebuild_if_needed() is None
     assert (out / "pl/offer/sample-001.html").exists()
     other.dispose()
+
+
+def test_a_lost_record_of_the_shared_pages_means_they_are_rendered_again(site):
+    store, out, _ = site
+    build(store, out)  # with this test's addresses (the background rebuild used the defaults)
+    before = snapshot(out)
+    versions = out.parent / f".{out.name}.versions"
+    record = versions / "pages.state.pickle"
+    # As a site of the previous layout: the version's own state lists every page, the
+    # shared folder has no record.
+    state_path = versions / f"{os.readlink(out).rsplit('/', 1)[1]}.state.json"
+    state = json.loads(state_path.read_text())
+    state["files"].update(pickle.loads(record.read_bytes()))
+    state_path.write_text(json.dumps(state))
+    record.unlink()
+    result = build(store, out)
+    after = snapshot(out)
+    assert set(after) == set(before)
+    # Every offering and partner page was rendered and checked again; the same bytes.
+    assert all(after[p][0] == before[p][0] for p in before)
+    assert any("/offer/" in p for p in result.written)
