@@ -655,3 +655,10 @@ wanted = share_params(flt)
 st.session_state["_map_params"] = wanted
 if {k: st.query_params.get(k) for k in st.query_params} != wanted:
     st.query_params.from_dict(wanted)
+
+# The callbacks above (on_change, on_click) keep this page's globals alive while the session is
+# open, until its next run: the map's objects (the whole result's marker script, about 4 MiB
+# at 10,000 offerings, bench.bench_sessions --tracemalloc) and the session's result rows must
+# not stay with them.
+for _name in ("product_map", "shown", "events"):  # events exists only without a selection
+    globals().pop(_name, None)
