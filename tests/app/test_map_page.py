@@ -407,3 +407,18 @@ def test_this_weekend_and_events_ics_on_the_map_page(tmp_path, monkeypatch):
     assert at.query_params["upcoming"] == "weekend"
     (button,) = [b for b in at.get("download_button") if b.proto.label.startswith("Wydarzenia")]
     assert button.proto.label == "Wydarzenia do kalendarza (events.ics)"
+
+
+def test_an_open_session_does_not_keep_the_map_objects_of_its_last_run(sample_app):
+    # The page's callbacks keep its globals alive while the session is open; the folium map
+    # and the marker layer (the whole result's script, megabytes at 10,000 offerings) must
+    # not stay with them (bench.bench_sessions measured 10 MiB per open session before).
+    import gc
+
+    from mapview.builder import ProductLayer
+
+    at = run_app()
+    assert not at.exception
+    gc.collect()
+    layers = [o for o in gc.get_objects() if isinstance(o, ProductLayer)]
+    assert layers == []
