@@ -260,13 +260,10 @@ class BucketPieces:
     def save(self, version_dir: Path) -> None:
         """Store every bucket's pieces and fragments for the build of ``version_dir``."""
         for bucket in self.members:
-            for kind in ("pieces", "fragments"):
+            for kind, built in (("pieces", self._pieces), ("fragments", self._fragments)):
                 target = _bucket_path(version_dir, kind, bucket)
-                if (
-                    bucket in self.unchanged
-                    and not (kind == "pieces" and bucket in self._pieces)
-                    and not (kind == "fragments" and bucket in self._fragments)
-                ):
+                # An unchanged bucket not rebuilt in this build keeps the previous file.
+                if bucket in self.unchanged and bucket not in built:
                     try:
                         os.link(_bucket_path(self.previous, kind, bucket), target)
                         continue
