@@ -88,45 +88,74 @@ def _next_look(wake: threading.Event, quick_until: float) -> float:
     return quick_until
 
 
+# Full collections for the whole process, whichever warmer looks first: the time of the last.
+_collect_lock = threading.Lock()
+_last_collect = [time.monotonic()]
+
+
+def _collect_if_due() -> bool:
+    """Run one full garbage collection if none ran in the last COLLECT_EVERY_S seconds (in
+    any thread of this process); returns whether it did."""
+    now = time.monotonic()
+    with _collect_lock:
+        if now - _last_collect[0] < COLLECT_EVERY_S:
+            return False
+        _last_collect[0] = now
+    gc.collect()
+    return True
+
+
 def _warm_forever(url: str) -> None:
     # Whichever process or page wrote (an approval, an import, the command line), the next
     # visitor finds the catalogue read, prepared and sorted for the map's first view: other
     # processes' writes within WARM_EVERY_S, this process's own at once.
     # A database that stays away is reported once, not every two seconds, and its return too.
+    # It stops once the process is pointed at another database (the page tests give each
+    # test its own: a hundred warmers left looking, each collecting the whole heap, had
+    # slowed the test process to a crawl).
     store, seen, failing = _store_for(url), None, False
     wake, quick_until = threading.Event(), 0.0
     store.write_listeners.append(wake.set)
-    collected = time.monotonic()
-    while True:
-        if time.monotonic() - collected >= COLLECT_EVERY_S:
-            gc.collect()
-            collected = time.monotonic()
-        try:
-            version = store.catalogue_version()
-            if version != seen:
-                default_view = ProductFilter()
-                _result_positions(
-                    url, version, repr(default_view), "name", DEFAULT_LANGUAGE, default_view
-                )
-                seen = version
-            if failing:
-                _log.warning("warming the catalogue caches works again")
-                failing = False
-        except Exception:  # the database is away for a moment: the next round tries again
-            if not failing:
-                _log.warning("warming the catalogue caches failed", exc_info=True)
-                failing = True
-        quick_until = _next_look(wake, quick_until)
+    try:
+        while database_url() == url:
+            _collect_if_due()
+            try:
+                version = store.catalogue_version()
+                if version != seen:
+                    default_view = ProductFilter()
+                    _result_positions(
+                        url, version, repr(default_view), "name", DEFAULT_LANGUAGE, default_view
+                    )
+                    seen = version
+                if failing:
+                    _log.warning("warming the catalogue caches works again")
+                    failing = False
+            except Exception:  # the database is away for a moment: the next round tries again
+                if not failing:
+                    _log.warning("warming the catalogue caches failed", exc_info=True)
+                    failing = True
+            quick_until = _next_look(wake, quick_until)
+    finally:
+        store.write_listeners.remove(wake.set)
 
 
-@st.cache_resource(show_spinner=False)
+# The running warmer of each database (a stopped one is started again when its database is
+# served again).
+_warmers: dict[str, threading.Thread] = {}
+_warmers_lock = threading.Lock()
+
+
 def _cache_warmer(url: str) -> threading.Thread:
-    """One background thread per process and database that fills the shared caches for every
-    new catalogue version before a visitor asks."""
-    thread = threading.Thread(
-        target=_warm_forever, args=(url,), name="catalogue-warmer", daemon=True
-    )
-    thread.start()
+    """The background thread of this process for database ``url`` that fills the shared
+    caches for every new catalogue version before a visitor asks (started if none runs)."""
+    with _warmers_lock:
+        thread = _warmers.get(url)
+        if thread is None or not thread.is_alive():
+            thread = threading.Thread(
+                target=_warm_forever, args=(url,), name="catalogue-warmer", daemon=True
+            )
+            _warmers[url] = thread
+            thread.start()
     return thread
 
 

@@ -114,6 +114,7 @@ def test_a_database_that_stays_away_is_reported_once_and_its_return_too(monkeypa
         return quick_until
 
     monkeypatch.setattr(state, "_store_for", lambda url: Store())
+    monkeypatch.setattr(state, "database_url", lambda: "sqlite:///nowhere.db")
     monkeypatch.setattr(state, "_result_positions", lambda url, version, *a: warmed.append(version))
     monkeypatch.setattr(state, "_next_look", next_look)
     with pytest.raises(KeyboardInterrupt):
@@ -150,27 +151,49 @@ def test_every_write_of_the_store_calls_its_listeners(db):
     assert calls and db.catalogue_version() > before
 
 
-def test_the_warmer_collects_garbage_now_and_then(monkeypatch):
+def test_one_full_collection_a_minute_for_the_whole_process(monkeypatch):
+    collections: list[int] = []
+    clock = [1000.0]
+    monkeypatch.setattr(state.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(state.gc, "collect", lambda: collections.append(1))
+    monkeypatch.setattr(state, "_last_collect", [1000.0])
+    # Four warmers (or one looking often) in the first minute: none collects.
+    assert not any(state._collect_if_due() for _ in range(4))
+    clock[0] = 1061.0
+    threads = [threading.Thread(target=state._collect_if_due) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(collections) == 1  # eight threads due at once: one collection
+    clock[0] = 1100.0
+    assert not state._collect_if_due()
+    clock[0] = 1122.0
+    assert state._collect_if_due() and len(collections) == 2
+
+
+def test_a_warmer_stops_when_the_process_serves_another_database(monkeypatch):
     class Store:
-        write_listeners: list = []
+        def __init__(self):
+            self.write_listeners: list = []
 
         def catalogue_version(self):
             return 1
 
-    collections: list[int] = []
-    clock = iter([0.0, 0.0, 10.0, 61.0, 62.0, 125.0, 126.0, 127.0, 128.0, 129.0, 130.0])
-    rounds = iter(range(3))
-
-    def next_look(wake, quick_until):
-        if next(rounds, None) is None:
-            raise KeyboardInterrupt
-        return quick_until
-
-    monkeypatch.setattr(state, "_store_for", lambda url: Store())
+    store, served = Store(), ["sqlite:///first.db"]
+    monkeypatch.setattr(state, "_store_for", lambda url: store)
     monkeypatch.setattr(state, "_result_positions", lambda *a: None)
-    monkeypatch.setattr(state, "_next_look", next_look)
-    monkeypatch.setattr(state.time, "monotonic", lambda: next(clock))
-    monkeypatch.setattr(state.gc, "collect", lambda: collections.append(1))
-    with pytest.raises(KeyboardInterrupt):
-        state._warm_forever("sqlite:///nowhere.db")
-    assert len(collections) == 2  # at 61 s and at 125 s, not in the first minute
+    monkeypatch.setattr(state, "database_url", lambda: served[0])
+    monkeypatch.setattr(state, "WARM_EVERY_S", 0.02)
+    first = state._cache_warmer("sqlite:///first.db")
+    assert first.is_alive() and state._cache_warmer("sqlite:///first.db") is first
+    assert len(store.write_listeners) == 1
+    served[0] = "sqlite:///second.db"  # the next test's database
+    first.join(timeout=5)
+    assert not first.is_alive() and store.write_listeners == []
+    served[0] = "sqlite:///first.db"  # served again: a new warmer
+    again = state._cache_warmer("sqlite:///first.db")
+    assert again is not first and again.is_alive()
+    served[0] = "sqlite:///elsewhere.db"
+    again.join(timeout=5)
+    assert not again.is_alive()
