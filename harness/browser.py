@@ -8,6 +8,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage"]
 # ("Mapa ofert", set by ui/document.py), so it is found by the component's address.
 MAP_FRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
 
+# True once the product map stopped moving by itself: no view of the map script still to
+# apply (window.productViewPending, mapview/js/src/map_layers.js) and no zoom animation.
+MAP_SETTLED = """() => !!window.productCluster && !window.productViewPending
+    && !(window.productCluster._map && window.productCluster._map._animatingZoom)"""
+
 _LOCAL_PREFIXES = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
 
 
@@ -29,3 +34,9 @@ def offline_page(browser, width: int = 1280, height: int = 900):
     page = context.new_page()
     page.blocked_requests = blocked
     return page
+
+
+def wait_map_settled(page, timeout_ms: int = 30_000) -> None:
+    """Wait until the product map in ``page``'s map iframe stops moving by itself."""
+    frame = page.locator(MAP_FRAME).first.element_handle().content_frame()
+    frame.wait_for_function(MAP_SETTLED, timeout=timeout_ms)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 # Re-exported: the browser tests import the launchers from here.
-from harness.browser import CHROMIUM, MAP_FRAME, offline_page  # noqa: F401
+from harness.browser import CHROMIUM, MAP_FRAME, offline_page, wait_map_settled  # noqa: F401
 from harness.processes import REPO_ROOT, catalogue_cli, start_app, stop_app  # noqa: F401
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from mapview.builder import FOCUS_ZOOM
-from tests.e2e.conftest import MAP_FRAME, offline_page, screenshot
+from tests.e2e.conftest import MAP_FRAME, offline_page, screenshot, wait_map_settled
 
 pytestmark = pytest.mark.e2e
 
@@ -89,6 +89,7 @@ def test_clicking_a_marker_opens_details_and_the_link_reopens_it(browser, app_se
     # The shared product is brought into view and highlighted on the map.
     again_frame.locator(".pm-sel").wait_for(timeout=10_000)
     assert again_frame.locator(".pm-sel").count() == 1
+    wait_map_settled(again)
     # Close enough to find it, never so close that the surroundings disappear (issue 12).
     assert again_frame.locator("body").evaluate("() => window.map.getZoom()") == FOCUS_ZOOM
 

@@ -349,9 +349,23 @@
                 }, { once: true });
             });
             var run = function () {
-                if (!touched && cluster._map) {
-                    apply(cluster._map);
+                var map = cluster._map;
+                if (touched || !map) {
+                    return;
                 }
+                if (map._animatingZoom) {
+                    // Leaflet drops a view set while it animates a zoom (the page's first
+                    // fit, slow on a busy phone): apply it when the animation has ended.
+                    window.productViewPending += 1;
+                    map.once("zoomend", function () {
+                        setTimeout(function () {
+                            run();
+                            window.productViewPending -= 1;
+                        }, 0);
+                    });
+                    return;
+                }
+                apply(map);
             };
             run();
             setTimeout(function () {
