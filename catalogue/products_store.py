@@ -84,10 +84,10 @@ class ProductsStore(Database):
             .order_by(products_table.c.id)
         )
         with self.read() as conn:
-            rows = conn.execute(query).mappings().all()
+            rows = conn.execute(query).all()
         columns = [c.name for c in cols] + ["partner_name", "partner_sector", "partner_member"]
         columns += [f"partner_{name}" for name in _PARTNER_IDENTITY] + ["partner_legal_form"]
-        frame = pd.DataFrame(rows, columns=columns)
+        frame = pd.DataFrame.from_records(rows, columns=columns, coerce_float=False)
         for col in ("partner_name", "partner_sector", *columns[-4:]):
             frame[col] = frame[col].fillna("")
         return frame
