@@ -9,12 +9,13 @@ from all 10,000 rows, only written again from the stored pieces.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import json
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -82,20 +83,29 @@ def _comparable(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(columns, index=frame.index)
 
 
+@contextlib.contextmanager
+def paused_collector() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector inside the block (it is restored after, if it
+    was on). A build makes hundreds of thousands of small containers that hold no cycles;
+    each full collection walks them all."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def load(path: Path, salt: str) -> dict[str, tuple[str, dict]]:
     """The pieces stored by the previous build (``{id: (hash, pieces)}``), or ``{}``."""
     # The cyclic garbage collector would walk the 150,000 new containers of 10,000 pieces
     # several times while they are read: half the reading time. They hold no cycles.
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        with open(path, "rb") as handle:
+        with paused_collector(), open(path, "rb") as handle:
             stored = pickle.load(handle)  # noqa: S301 - written by this module, beside the state
     except (OSError, EOFError, pickle.PickleError, AttributeError, ValueError):
         return {}
-    finally:
-        if collecting:
-            gc.enable()
     if not isinstance(stored, dict) or stored.get("salt") != salt:
         return {}
     return stored.get("rows", {})
