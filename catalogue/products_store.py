@@ -84,7 +84,9 @@ class ProductsStore(Database):
             .order_by(products_table.c.id)
         )
         with self.read() as conn:
-            rows = conn.execute(query).all()
+            # Plain tuples: pandas probes each Row for attributes, and a missing one costs
+            # SQLAlchemy an exception (two per row).
+            rows = [tuple(row) for row in conn.execute(query)]
         columns = [c.name for c in cols] + ["partner_name", "partner_sector", "partner_member"]
         columns += [f"partner_{name}" for name in _PARTNER_IDENTITY] + ["partner_legal_form"]
         frame = pd.DataFrame.from_records(rows, columns=columns, coerce_float=False)
