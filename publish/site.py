@@ -493,6 +493,7 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
     )
     _open_data(outputs, frame, ids, pieces, hashes, stamps, removed, links, licence)
 
+    prev_shared = list(shared_pages.files)  # before this build adds its pages
     result = _write_version(out, current, prev_files, prev_keys, outputs, shared_pages)
     state = {
         "salt": salt,
@@ -514,7 +515,7 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
     _swap(out, version_dir)
     # Only now that no served version lists them: the pages of offerings and partners taken
     # off the site.
-    shared_pages.remove(p for p in prev_files if is_shared_page(p) and p not in outputs)
+    shared_pages.remove(p for p in prev_shared if p not in outputs)
     _clean_old_versions(version_dir.parent, version_dir)
     build = BuildResult(
         out_dir=out,
@@ -797,9 +798,10 @@ def _write_version(
     Plain ``os`` calls on string paths, each directory made once: at 30,000 files the
     ``pathlib`` objects, ``is_file`` checks and ``mkdir`` calls per file were most of a
     build that changed nothing."""
+    # One match per path (33,000 at 10,000 offerings), in the outputs' order.
+    shared = dict.fromkeys(p for p in outputs if is_shared_page(p))
     written_pages = shared_pages.write(
-        ((p, o.key, o.make) for p, o in outputs.items() if is_shared_page(p)),
-        trust_keys=bool(prev_keys),
+        ((p, outputs[p].key, outputs[p].make) for p in shared), trust_keys=bool(prev_keys)
     )
     version_dir = _next_version_dir(_versions_dir(out))
     new_root = str(version_dir)
@@ -830,7 +832,7 @@ def _write_version(
         for lang in LANGUAGES:
             made.add(lang)
         for path, output in outputs.items():
-            if is_shared_page(path):
+            if path in shared:
                 continue
             target = place(path)
             old = os.path.join(old_root, path) if old_root and path in prev_files else None
@@ -857,7 +859,7 @@ def _write_version(
     except BaseException:
         shutil.rmtree(version_dir, ignore_errors=True)
         raise
-    pages = sum(1 for p in outputs if is_shared_page(p))
+    pages = len(shared)
     return {
         "version_dir": version_dir,
         "written": written_pages + written,
