@@ -9,6 +9,7 @@ content did not change.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -61,8 +62,11 @@ NEARBY_LIMIT = 8
 DESCRIPTION_CHARS = 160
 
 
+@functools.cache
 def environment() -> Environment:
-    """The Jinja2 environment of the site (autoescape on for every template)."""
+    """The Jinja2 environment of the site (autoescape on for every template); one per
+    process, so each template is compiled once (it is checked for changes on disk at each
+    use), not at every build."""
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATE_DIR)),
         autoescape=True,
