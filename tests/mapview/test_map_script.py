@@ -11,6 +11,7 @@ import pytest
 from streamlit_folium import _get_feature_group_string, _get_map_string
 
 from fairkit.offline import _inline_assets
+from harness.browser import MAP_SETTLED
 from mapview import builder
 from mapview.builder import map_html, map_script, render_product_map
 
@@ -167,3 +168,40 @@ def test_a_rerun_with_the_same_products_reuses_the_clustered_group(map_page):
     assert clicks == 1 and map_page.evaluate("() => window.oldParentClicks") == 0
     assert map_page.evaluate("() => document.querySelectorAll('.marker-cluster').length") > 0
     assert map_page.errors == []
+
+
+# Leaflet ends a zoom animation by a 250 ms timer; a busy phone can take far longer.
+_SLOW_ZOOM_ANIMATION = """(() => {
+    const later = window.setTimeout;
+    window.setTimeout = (f, ms, ...rest) => later(f, ms === 250 ? 2500 : ms, ...rest);
+})();"""
+
+
+@pytest.mark.e2e
+def test_a_shared_product_is_brought_into_view_even_after_a_slow_first_zoom(browser, tmp_path):
+    """The product's view is set while the page's first fit still animates (Leaflet drops a
+    view set then): it must be applied when the animation ends."""
+    path = tmp_path / "map.html"
+    page_html = map_html(render_product_map(_frame(200), selected_id="p57"))
+    path.write_text(_inline_assets(page_html), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1000, "height": 700}, offline=True)
+    context.route(
+        "**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort()
+    )
+    context.add_init_script(_SLOW_ZOOM_ANIMATION)
+    page = context.new_page()
+    try:
+        page.goto(path.as_uri())
+        page.wait_for_function(_CLUSTERED, arg=200, timeout=30_000)
+        animated = page.evaluate("() => window.productCluster._map._animatingZoom")
+        page.wait_for_function(MAP_SETTLED, timeout=30_000)
+        view = page.evaluate(
+            """() => { const m = window.productCluster._map, c = m.getCenter();
+                return {zoom: m.getZoom(), lat: c.lat, lon: c.lng}; }"""
+        )
+    finally:
+        context.close()
+    assert animated, "the first fit was not animating when the product view came"
+    # p57 of the grid: centred on it, at the focus zoom.
+    assert view["zoom"] == builder.FOCUS_ZOOM
+    assert abs(view["lat"] - 50.07) < 1e-3 and abs(view["lon"] - 22.725) < 1e-3
