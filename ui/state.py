@@ -137,10 +137,13 @@ def _warm_forever(url: str) -> None:
             quick_until = _next_look(wake, quick_until)
     finally:
         store.write_listeners.remove(wake.set)
+        with _warmers_lock:
+            if _warmers.get(url) is threading.current_thread():
+                del _warmers[url]
 
 
-# The running warmer of each database (a stopped one is started again when its database is
-# served again).
+# The running warmer of each database (a stopped one removes itself; it is started again
+# when its database is served again).
 _warmers: dict[str, threading.Thread] = {}
 _warmers_lock = threading.Lock()
 

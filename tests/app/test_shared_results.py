@@ -191,6 +191,7 @@ def test_a_warmer_stops_when_the_process_serves_another_database(monkeypatch):
     served[0] = "sqlite:///second.db"  # the next test's database
     first.join(timeout=5)
     assert not first.is_alive() and store.write_listeners == []
+    assert "sqlite:///first.db" not in state._warmers  # a stopped warmer is not kept
     served[0] = "sqlite:///first.db"  # served again: a new warmer
     again = state._cache_warmer("sqlite:///first.db")
     assert again is not first and again.is_alive()

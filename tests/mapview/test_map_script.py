@@ -97,10 +97,7 @@ def map_page(browser, tmp_path):
     page.wait_for_function(_CLUSTERED, arg=200, timeout=30_000)
     # Leaflet ignores a view set while it animates a zoom (the first fit to the districts) and
     # the map may fit the products again after the component settles: wait for both to end.
-    page.wait_for_function(
-        "() => !window.productViewPending && !window.productCluster._map._animatingZoom",
-        timeout=30_000,
-    )
+    page.wait_for_function(MAP_SETTLED, timeout=30_000)
     page.evaluate("() => { window.map_div = window.productCluster._map; }")
     page.errors = errors
     page.frame = frame
