@@ -16,6 +16,8 @@ if [ -z "${CATALOGUE_PHOTOS:-}" ]; then
     echo "CATALOGUE_PHOTOS is not set: every process must read and write the same photo folder" >&2
     exit 2
 fi
+# nginx serves Streamlit's browser files from the package these processes run.
+bash deploy/link-streamlit-static.sh "$PYTHON"
 pids=()
 stop() {
     trap - TERM INT EXIT

@@ -21,9 +21,20 @@ NGINX_APP_MULTI_CONF = REPO_ROOT / "deploy" / "nginx-app-multi.conf"
 RUN_PROCESSES = REPO_ROOT / "deploy" / "run-processes.sh"
 
 
-def render_nginx_conf(ports: list[int], listen: int) -> str:
-    """deploy/nginx-app-multi.conf with its upstream servers and listen port replaced."""
-    text = NGINX_APP_MULTI_CONF.read_text()
+# Where deploy/nginx-app-multi.conf expects the checkout and its virtual environment.
+DEPLOY_ROOT = "/opt/rkesi-map"
+
+
+def render_nginx_conf(ports: list[int], listen: int, conf: Path = NGINX_APP_MULTI_CONF) -> str:
+    """``conf`` (deploy/nginx-app-multi.conf) with its upstream servers and listen port
+    replaced, and its files read from this checkout: ``/opt/rkesi-map/.venv`` becomes the
+    running Python's environment (where deploy/link-streamlit-static.sh puts its link),
+    ``/opt/rkesi-map`` the repository."""
+    text = conf.read_text()
+    venv = Path(sys.executable).parent.parent
+    text = text.replace(f"{DEPLOY_ROOT}/.venv/", f"{venv}/").replace(
+        f"{DEPLOY_ROOT}/", f"{REPO_ROOT}/"
+    )
     servers = re.findall(r"^    server 127\.0\.0\.1:\d+;\n", text, flags=re.M)
     if len(servers) < 2:
         raise ValueError("the upstream should list one server line per process")
@@ -63,16 +74,19 @@ def start_processes(count: int, env: dict[str, str]) -> tuple[subprocess.Popen, 
 
 
 def start_nginx(
-    prefix: Path, ports: list[int], http_extra: str = "access_log off;"
+    prefix: Path,
+    ports: list[int],
+    http_extra: str = "access_log off;",
+    conf: Path = NGINX_APP_MULTI_CONF,
 ) -> tuple[subprocess.Popen, str]:
-    """Debian's nginx on a free loopback port running deploy/nginx-app-multi.conf in front
-    of the app processes on ``ports``, in an ``http`` block with ``http_extra`` (logging);
-    its files under ``prefix``. Returns the process and its base URL once the app's health
-    check answers through it."""
+    """Debian's nginx on a free loopback port running ``conf`` (deploy/nginx-app-multi.conf,
+    or an earlier commit's copy for a benchmark) in front of the app processes on ``ports``,
+    in an ``http`` block with ``http_extra`` (logging); its files under ``prefix``. Returns
+    the process and its base URL once the app's health check answers through it."""
     port = free_port()
     # The upstream block lists at least two servers; one process is listed twice.
     upstream = ports if len(ports) > 1 else ports * 2
-    (prefix / "app.conf").write_text(render_nginx_conf(upstream, port))
+    (prefix / "app.conf").write_text(render_nginx_conf(upstream, port, conf))
     user = "user root;\n" if os.geteuid() == 0 else ""
     temp = "\n".join(
         f"    {kind}_temp_path {prefix}/{kind};"

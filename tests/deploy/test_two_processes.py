@@ -193,6 +193,44 @@ def test_static_javascript_is_gzipped_and_cached_long(nginx, processes):
     assert len(body) < len(plain) / 2
 
 
+def _upstreams_of(log: Path, uri: str) -> list[str]:
+    """The upstream address nginx logged for each request of ``uri`` ("-": none, from disk)."""
+    time.sleep(0.3)  # nginx writes its access log line after the answer
+    seen = []
+    for line in log.read_text().splitlines():
+        _, upstream, _, logged_uri = line.split(" ", 3)
+        if logged_uri == uri:
+            seen.append(upstream)
+    return seen
+
+
+def test_streamlit_and_map_files_come_from_disk_not_from_a_process(nginx, processes):
+    base, log = nginx
+    _, _, html = _get(f"{base}/")
+    asset = "/" + re.findall(rb'src="\.?/?(static/js/[^"]+\.js)"', html)[0].decode()
+    status, headers, body = _get(f"{base}{asset}")
+    assert status == 200 and body == _get(f"{processes[0]}{asset}")[2]
+    assert "immutable" in headers["Cache-Control"]
+    # Earlier tests' browsers asked for it too: never once of a process.
+    assert set(_upstreams_of(log, asset)) == {"-"}, "Streamlit's bundle should come from disk"
+
+    # The map's vendored Leaflet, with the range requests a PMTiles file in static/tiles needs.
+    vendor = "/app/static/vendor/leaflet/leaflet.js"
+    status, _, whole = _get(f"{base}{vendor}")
+    assert status == 200 and whole == _get(f"{processes[0]}{vendor}")[2]
+    status, headers, part = _get(f"{base}{vendor}", {"Range": "bytes=10-19"})
+    assert status == 206 and part == whole[10:20], headers
+    assert set(_upstreams_of(log, vendor)) == {"-"}
+
+    # A bundle the link does not hold (another Streamlit version's name) is still asked of a
+    # process, which answers for itself.
+    missing = "/static/js/no-such-bundle.0123abcd.js"
+    status, _, _ = _get(f"{base}{missing}")
+    assert status == _get(f"{processes[0]}{missing}")[0]
+    [upstream] = _upstreams_of(log, missing)
+    assert upstream.startswith("127.0.0.1:"), upstream
+
+
 def test_metrics_are_refused_through_nginx(nginx, processes):
     base, _ = nginx
     status, _, _ = _get(f"{base}/_stcore/metrics")
