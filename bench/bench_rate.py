@@ -24,6 +24,7 @@ from pathlib import Path
 
 from bench.bench_publish import PHONE_TIMEOUT_S, _app_phone, wave
 from bench.common import load_average, log
+from bench.visit_probe import group_cpu_seconds
 from harness.nginx import start_nginx, start_processes
 from harness.processes import stop_process_group
 
@@ -57,10 +58,10 @@ def sweep(processes: int, rates: tuple[int, ...], window: float = WINDOW_S) -> l
             _app_phone(base, PHONE_TIMEOUT_S, query="")
         for rate in rates:
             log(f"rate: {rate} visitors a minute, {processes} process(es)")
-            cpu_before = _cpu_seconds(apps)
+            cpu_before = group_cpu_seconds(apps)
             visitors = max(1, round(rate * window / 60))
             row = wave(lambda: _app_phone(base, PHONE_TIMEOUT_S, query=""), visitors, window)
-            row["cpu_per_visit"] = (_cpu_seconds(apps) - cpu_before) / visitors
+            row["cpu_per_visit"] = (group_cpu_seconds(apps) - cpu_before) / visitors
             row["load"] = load_average()
             row["carried"] = row["errors"] == 0 and row["p95"] < P95_LIMIT_S
             rows.append({"processes": processes, "rate": rate, **row})
@@ -72,24 +73,6 @@ def sweep(processes: int, rates: tuple[int, ...], window: float = WINDOW_S) -> l
         stop_process_group(nginx)
         stop_process_group(apps)
     return rows
-
-
-def _cpu_seconds(group: subprocess.Popen) -> float:
-    """User + system CPU seconds of the Streamlit processes started by ``group``."""
-    total = 0.0
-    tick = os.sysconf("SC_CLK_TCK")
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        # fields[2] is the parent pid, [11] and [12] user and system ticks.
-        if int(fields[1]) == group.pid:
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
 
 
 def main(argv: list[str] | None = None) -> int:

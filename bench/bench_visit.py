@@ -13,6 +13,11 @@ opens the map in fresh browser contexts (no cache, no cookies: a new visitor eac
   the first visit after it, then warm visits again.
 
 Script runs per visit are counted from the websocket (see ``bench.visit_probe``).
+
+``--nginx-confs A,B`` instead compares nginx configurations side by side (say
+``deploy/nginx-app-multi.conf`` and an earlier commit's copy from ``git show``): new visitors
+through nginx in front of one process started by deploy/run-processes.sh, the app process's
+CPU only, the configurations taken in turn for ``--rounds`` rounds.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from pathlib import Path
 from bench.common import REPO_ROOT, log  # noqa: F401  (puts the repository on sys.path)
 from bench.visit_probe import (
     cpu_seconds,
+    group_cpu_seconds,
     launch_chromium,
     load_average,
     open_map,
@@ -35,17 +41,19 @@ from bench.visit_probe import (
 
 
 def one_visit(
-    browser, base: str, pid: int, context=None, pause: float = 1.0
+    browser, base: str, pid, context=None, pause: float = 1.0
 ) -> tuple[float, int, int, float]:
     """(server CPU seconds, runs requested, runs completed, wall seconds until the map is
     drawn and idle) of one new visitor: a new browser context (empty cache), or a new tab
-    of ``context`` (Streamlit's files cached). It comes ``pause`` seconds after the last."""
+    of ``context`` (Streamlit's files cached). It comes ``pause`` seconds after the last.
+    ``pid`` is the server's process id, or a function returning its CPU seconds so far."""
+    server_cpu = pid if callable(pid) else (lambda: cpu_seconds(pid))
     time.sleep(pause)  # let the previous visitor's session wind down first
-    before = cpu_seconds(pid)
+    before = server_cpu()
     started = time.perf_counter()
     page, counter = open_map(browser, base, context=context)
     wall = time.perf_counter() - started
-    spent = cpu_seconds(pid) - before
+    spent = server_cpu() - before
     if context is None:
         page.context.close()
     else:
@@ -92,6 +100,66 @@ def measure(browser, db_path: Path, visits: int, app_dir: Path | None = None) ->
     }
 
 
+def measure_behind_nginx(browser, db_path: Path, visits: int, conf: Path) -> dict:
+    """New visitors through nginx running ``conf`` in front of one app process
+    (deploy/run-processes.sh, as in production): the server CPU counted is the app
+    process's only, so what nginx serves from disk costs it nothing."""
+    from harness.nginx import start_nginx, start_processes
+    from harness.processes import stop_process_group
+
+    work = db_path.parent / f"nginx-{len(list(db_path.parent.glob('nginx-*')))}"
+    work.mkdir()
+    apps, bases = start_processes(
+        1, {"DATABASE_URL": f"sqlite:///{db_path}", "CATALOGUE_PHOTOS": str(work)}
+    )
+    try:
+        nginx, base = start_nginx(work, [int(bases[0].rsplit(":", 1)[1])], conf=conf)
+        try:
+            cpu = lambda: group_cpu_seconds(apps)  # noqa: E731
+            one_visit(browser, base, cpu)  # the process's first visit: imports, caches
+            warm = [one_visit(browser, base, cpu) for _ in range(visits)]
+        finally:
+            stop_process_group(nginx)
+    finally:
+        stop_process_group(apps)
+    return {
+        "warm_cpu": statistics.median(v[0] for v in warm),
+        "warm_cpus": [round(v[0], 3) for v in warm],
+        "warm_wall": statistics.median(v[3] for v in warm),
+        "warm_runs": sorted({(v[1], v[2]) for v in warm}),
+    }
+
+
+def compare_nginx_confs(sizes: list[str], visits: int, confs: list[Path], rounds: int) -> None:
+    """The same new visitors through each of ``confs`` in turn (``rounds`` times, so a
+    change in the machine's load hits every configuration alike); one table."""
+    from playwright.sync_api import sync_playwright
+
+    results: dict[tuple[str, Path], list[dict]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-visit-") as tmp, sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        for size in sizes:
+            db_path = database_for(size, Path(tmp))
+            for _ in range(rounds):
+                for conf in confs:
+                    result = measure_behind_nginx(browser, db_path, visits, conf)
+                    results.setdefault((size, conf), []).append(result)
+                    log(f"{size} {conf}: {result}")
+        browser.close()
+    print(f"load average at the end: {load_average()}")
+    print("| catalogue | nginx configuration | runs per visit | new visitor through nginx, "
+          "app process CPU s (median) | wall s (median) | every visit's CPU s |")  # fmt: skip
+    print("|---|---|---|---:|---:|---|")
+    for (size, conf), rows in results.items():
+        cpus = [c for r in rows for c in r["warm_cpus"]]
+        walls = [r["warm_wall"] for r in rows]
+        runs = ", ".join(f"{a}/{c}" for a, c in sorted({x for r in rows for x in r["warm_runs"]}))
+        print(
+            f"| {size} | {conf} | {runs} | {statistics.median(cpus):.3f} "
+            f"| {statistics.median(walls):.2f} | {' '.join(f'{c:.2f}' for c in cpus)} |"
+        )
+
+
 # How long after another process's write the visitor of "after the warm-up" comes: the
 # warmer's period (2 s) plus what preparing 10,000 offerings takes on this machine.
 WARMUP_WAIT_S = 8.0
@@ -117,7 +185,18 @@ def main(argv: list[str] | None = None) -> None:
         default=None,
         help="run the app from this directory (an export of another commit) instead",
     )
+    parser.add_argument(
+        "--nginx-confs",
+        default=None,
+        help="comma-separated nginx configurations (deploy/nginx-app-multi.conf and, say, an "
+        "earlier commit's copy) to compare: new visitors through each in front of one process",
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="with --nginx-confs: rounds")
     args = parser.parse_args(argv)
+    if args.nginx_confs:
+        confs = [Path(c).resolve() for c in args.nginx_confs.split(",")]
+        compare_nginx_confs(args.sizes.split(","), args.visits, confs, args.rounds)
+        return
     from playwright.sync_api import sync_playwright
 
     rows = []

@@ -22,6 +22,24 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
 
 
+def group_cpu_seconds(group) -> float:
+    """User + system CPU seconds of the processes started by ``group`` (the Popen of
+    deploy/run-processes.sh: the Streamlit processes are its children)."""
+    total = 0.0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # fields[1] is the parent pid, [11] and [12] user and system ticks.
+        if int(fields[1]) == group.pid:
+            total += (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+    return total
+
+
 def rss_mb(pid: int) -> float:
     """Resident memory of the process in MiB."""
     with open(f"/proc/{pid}/status") as status:

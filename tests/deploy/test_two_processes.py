@@ -231,6 +231,35 @@ def test_streamlit_and_map_files_come_from_disk_not_from_a_process(nginx, proces
     assert upstream.startswith("127.0.0.1:"), upstream
 
 
+def test_every_answer_carries_the_security_headers(nginx):
+    base, _ = nginx
+    _, _, html = _get(f"{base}/")
+    asset = "/" + re.findall(rb'src="\.?/?(static/js/[^"]+\.js)"', html)[0].decode()
+    pages = {
+        "/": "",  # the app's own answer: no year-long cache
+        asset: "immutable",  # from disk
+        "/static/js/no-such-bundle.0123abcd.js": "immutable",  # a process's 404
+        "/app/static/vendor/leaflet/leaflet.css": "",
+        "/_stcore/metrics": "",  # nginx's own refusal
+    }
+    for path, cache in pages.items():
+        status, headers, _ = _get(f"{base}{path}")
+        assert status in (200, 403, 404), (path, status)
+        csp = headers["Content-Security-Policy"]
+        assert "frame-ancestors 'self'" in csp and "object-src 'none'" in csp, path
+        assert headers["X-Frame-Options"] == "SAMEORIGIN", path
+        assert headers["X-Content-Type-Options"] == "nosniff", path
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin", path
+        assert "camera=()" in headers["Permissions-Policy"], path
+        assert len(headers.get_all("Set-Cookie") or []) == 1, path
+        controls = headers.get_all("Cache-Control") or []
+        if cache:
+            assert controls == ["public, max-age=31536000, immutable"], (path, controls)
+        else:
+            assert not any("immutable" in c for c in controls), (path, controls)
+        assert "nginx/" not in headers.get("Server", ""), "no version in the Server header"
+
+
 def test_metrics_are_refused_through_nginx(nginx, processes):
     base, _ = nginx
     status, _, _ = _get(f"{base}/_stcore/metrics")
