@@ -17,6 +17,7 @@ stylesheet. A phone gives up after 60 s (an error), so every loop is bounded.
 
 from __future__ import annotations
 
+import collections
 import shutil
 import statistics
 import threading
@@ -181,6 +182,11 @@ def wave(phone, n: int, window: float = WAVE_WINDOW_S) -> dict:
         "n": n,
         "ok": len(ordered),
         "errors": len(errors) + sum(t.is_alive() for t in threads),
+        # What the failed phones ran into, by exception name ("still waiting": never ended).
+        "error_kinds": dict(
+            collections.Counter(errors)
+            + collections.Counter({"still waiting": sum(t.is_alive() for t in threads)})
+        ),
         "p50": statistics.median(ordered) if ordered else float("nan"),
         "p95": ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
         if ordered

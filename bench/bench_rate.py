@@ -65,7 +65,10 @@ def sweep(processes: int, rates: tuple[int, ...], window: float = WINDOW_S) -> l
             row["load"] = load_average()
             row["carried"] = row["errors"] == 0 and row["p95"] < P95_LIMIT_S
             rows.append({"processes": processes, "rate": rate, **row})
-            log(f"rate: p50 {row['p50']:.2f} s, p95 {row['p95']:.2f} s, {row['errors']} errors")
+            log(
+                f"rate: p50 {row['p50']:.2f} s, p95 {row['p95']:.2f} s, {row['errors']} errors"
+                + (f" {row['error_kinds']}" if row["errors"] else "")
+            )
             if not row["carried"]:
                 break
             time.sleep(10)  # the last visits' sessions drain before the next wave

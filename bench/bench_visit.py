@@ -17,7 +17,8 @@ Script runs per visit are counted from the websocket (see ``bench.visit_probe``)
 ``--nginx-confs A,B`` instead compares nginx configurations side by side (say
 ``deploy/nginx-app-multi.conf`` and an earlier commit's copy from ``git show``): new visitors
 through nginx in front of one process started by deploy/run-processes.sh, the app process's
-CPU only, the configurations taken in turn for ``--rounds`` rounds.
+CPU only, the configurations taken in turn for ``--rounds`` rounds; with ``--app-dir`` each
+configuration also in front of that export's app, in the same rounds.
 """
 
 from __future__ import annotations
@@ -100,17 +101,19 @@ def measure(browser, db_path: Path, visits: int, app_dir: Path | None = None) ->
     }
 
 
-def measure_behind_nginx(browser, db_path: Path, visits: int, conf: Path) -> dict:
+def measure_behind_nginx(
+    browser, db_path: Path, visits: int, conf: Path, app_dir: Path | None = None
+) -> dict:
     """New visitors through nginx running ``conf`` in front of one app process
-    (deploy/run-processes.sh, as in production): the server CPU counted is the app
-    process's only, so what nginx serves from disk costs it nothing."""
+    (deploy/run-processes.sh, as in production; from ``app_dir`` when given): the server CPU
+    counted is the app process's only, so what nginx serves from disk costs it nothing."""
     from harness.nginx import start_nginx, start_processes
     from harness.processes import stop_process_group
 
     work = db_path.parent / f"nginx-{len(list(db_path.parent.glob('nginx-*')))}"
     work.mkdir()
     apps, bases = start_processes(
-        1, {"DATABASE_URL": f"sqlite:///{db_path}", "CATALOGUE_PHOTOS": str(work)}
+        1, {"DATABASE_URL": f"sqlite:///{db_path}", "CATALOGUE_PHOTOS": str(work)}, app_dir
     )
     try:
         nginx, base = start_nginx(work, [int(bases[0].rsplit(":", 1)[1])], conf=conf)
@@ -130,32 +133,41 @@ def measure_behind_nginx(browser, db_path: Path, visits: int, conf: Path) -> dic
     }
 
 
-def compare_nginx_confs(sizes: list[str], visits: int, confs: list[Path], rounds: int) -> None:
-    """The same new visitors through each of ``confs`` in turn (``rounds`` times, so a
-    change in the machine's load hits every configuration alike); one table."""
+def compare_nginx_confs(
+    sizes: list[str],
+    visits: int,
+    confs: list[Path],
+    rounds: int,
+    app_dirs: list[Path | None] = (None,),
+) -> None:
+    """The same new visitors through each of ``confs`` in front of the app of each of
+    ``app_dirs`` (None: this checkout) in turn, ``rounds`` times, so a change in the
+    machine's load hits every set-up alike; one table."""
     from playwright.sync_api import sync_playwright
 
-    results: dict[tuple[str, Path], list[dict]] = {}
+    results: dict[tuple[str, Path, Path | None], list[dict]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-visit-") as tmp, sync_playwright() as pw:
         browser = launch_chromium(pw)
         for size in sizes:
             db_path = database_for(size, Path(tmp))
             for _ in range(rounds):
-                for conf in confs:
-                    result = measure_behind_nginx(browser, db_path, visits, conf)
-                    results.setdefault((size, conf), []).append(result)
-                    log(f"{size} {conf}: {result}")
+                for app_dir in app_dirs:
+                    for conf in confs:
+                        result = measure_behind_nginx(browser, db_path, visits, conf, app_dir)
+                        results.setdefault((size, conf, app_dir), []).append(result)
+                        log(f"{size} {conf} {app_dir or 'this checkout'}: {result}")
         browser.close()
     print(f"load average at the end: {load_average()}")
-    print("| catalogue | nginx configuration | runs per visit | new visitor through nginx, "
+    print("| catalogue | app | nginx configuration | runs per visit | new visitor through nginx, "
           "app process CPU s (median) | wall s (median) | every visit's CPU s |")  # fmt: skip
-    print("|---|---|---|---:|---:|---|")
-    for (size, conf), rows in results.items():
+    print("|---|---|---|---|---:|---:|---|")
+    for (size, conf, app_dir), rows in results.items():
         cpus = [c for r in rows for c in r["warm_cpus"]]
         walls = [r["warm_wall"] for r in rows]
         runs = ", ".join(f"{a}/{c}" for a, c in sorted({x for r in rows for x in r["warm_runs"]}))
         print(
-            f"| {size} | {conf} | {runs} | {statistics.median(cpus):.3f} "
+            f"| {size} | {app_dir or 'this checkout'} | {conf} | {runs} "
+            f"| {statistics.median(cpus):.3f} "
             f"| {statistics.median(walls):.2f} | {' '.join(f'{c:.2f}' for c in cpus)} |"
         )
 
@@ -195,7 +207,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.nginx_confs:
         confs = [Path(c).resolve() for c in args.nginx_confs.split(",")]
-        compare_nginx_confs(args.sizes.split(","), args.visits, confs, args.rounds)
+        apps = [None] + ([args.app_dir.resolve()] if args.app_dir else [])
+        compare_nginx_confs(args.sizes.split(","), args.visits, confs, args.rounds, apps)
         return
     from playwright.sync_api import sync_playwright
 

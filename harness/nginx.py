@@ -50,17 +50,21 @@ def render_nginx_conf(ports: list[int], listen: int, conf: Path = NGINX_APP_MULT
     return text
 
 
-def start_processes(count: int, env: dict[str, str]) -> tuple[subprocess.Popen, list[str]]:
+def start_processes(
+    count: int, env: dict[str, str], app_dir: Path | None = None
+) -> tuple[subprocess.Popen, list[str]]:
     """``deploy/run-processes.sh`` with ``count`` processes on free ports and ``env`` added
-    (DATABASE_URL, CATALOGUE_PHOTOS…); returns the process group and the processes' base
+    (DATABASE_URL, CATALOGUE_PHOTOS…), from ``app_dir`` (default: this checkout; a benchmark
+    may run an export of another commit); returns the process group and the processes' base
     URLs once each answers its health check."""
+    root = app_dir or REPO_ROOT
     first = free_port_pair() if count <= 2 else free_port()
     full_env = dict(os.environ, PYTHON=sys.executable, **env)
     if "DATABASE_URL" in env:
         full_env.pop("CATALOGUE_DB", None)
     proc = subprocess.Popen(
-        ["bash", str(RUN_PROCESSES), str(count), str(first)],
-        cwd=REPO_ROOT, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        ["bash", str(root / RUN_PROCESSES.relative_to(REPO_ROOT)), str(count), str(first)],
+        cwd=root, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         start_new_session=True,
     )  # fmt: skip
     bases = [f"http://127.0.0.1:{first + i}" for i in range(count)]

@@ -24,7 +24,7 @@ from pathlib import Path
 import folium
 import numpy as np
 import pandas as pd
-from branca.element import CssLink, Element, JavascriptLink, MacroElement
+from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
@@ -141,6 +141,23 @@ class _ScriptText(Element):
         return self.text
 
 
+class _ScriptElement(MacroElement):
+    """A layer whose ``script`` macro's output goes into the page as text.
+
+    MacroElement.render wraps that output in ``Element(script)``, which compiles the finished
+    script, JSON data and all, as a Jinja template on every render: every product's JSON
+    (0.2 s at 50,000 products), the districts' GeoJSON and the schematic base on each rerun
+    of the map page, for nothing (and "{#" in data would need a second thought). Every layer
+    of this module derives from it (after JSCSSMixin, which adds its links first).
+    """
+
+    def render(self, **kwargs) -> None:
+        script = self._template.module.__dict__["script"](self, kwargs)
+        self.get_root().script.add_child(_ScriptText(script), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
 JS_SOURCE_DIR = Path(__file__).resolve().parent / "js" / "src"
 MAP_SCRIPT_PATH = JS_SOURCE_DIR / "map_layers.js"
 # The offline map's search box and details panel (fairkit.offline).
@@ -196,7 +213,7 @@ class _LocalAssets(JSCSSMixin, MacroElement):
     _template = Template("")
 
 
-class DistrictLayer(MacroElement):
+class DistrictLayer(_ScriptElement):
     """District outlines with name labels; not interactive, so clicks reach the map."""
 
     _template = Template(
@@ -225,7 +242,7 @@ class DistrictLayer(MacroElement):
         self.options = '{"geojson":' + geojson + "," + rest[1:]
 
 
-class SchematicLayer(MacroElement):
+class SchematicLayer(_ScriptElement):
     """The offline base: the San, the state border and place names (see geodata.basemap).
 
     Each place's label joins the map at its ``min_zoom`` (chosen at build time so labels do
@@ -246,7 +263,7 @@ class SchematicLayer(MacroElement):
         self.data = _script_json(schematic_data(lang))
 
 
-class LocalTileLayer(JSCSSMixin, MacroElement):
+class LocalTileLayer(JSCSSMixin, _ScriptElement):
     """Raster tiles read from the operator's PMTiles file, served by the app itself."""
 
     _template = Template(
@@ -282,7 +299,7 @@ TOUCH_HINT = {
 }
 
 
-class TouchGestures(MacroElement):
+class TouchGestures(_ScriptElement):
     """On touch screens one finger scrolls the page and two move the map (like Google Maps).
 
     Leaflet's one-finger dragging is off on touch devices, so the map no longer traps a thumb
@@ -304,7 +321,7 @@ class TouchGestures(MacroElement):
         self.text = _script_json(TOUCH_HINT[check_language(lang)])
 
 
-class Legend(MacroElement):
+class Legend(_ScriptElement):
     """Category legend (and the social-economy marking) as a Leaflet control."""
 
     _template = Template(
@@ -332,7 +349,7 @@ class Legend(MacroElement):
         self.html = _script_json("".join(rows))
 
 
-class ProductLayer(JSCSSMixin, MacroElement):
+class ProductLayer(JSCSSMixin, _ScriptElement):
     """Clustered product markers drawn by a JS callback from compact rows.
 
     Each row is ``[lat, lon, category_index, flags, name, id]``. Names reach the page only as
@@ -353,20 +370,9 @@ class ProductLayer(JSCSSMixin, MacroElement):
     default_js = _LocalAssets.default_js
     default_css = _LocalAssets.default_css
 
-    def render(self, **kwargs) -> None:
-        # MacroElement.render would wrap the script in Element(script), compiling every
-        # product's JSON as a Jinja template: 0.2 s at 50,000 products, for nothing.
-        figure = self.get_root()
-        for name, url in self.default_js:
-            figure.header.add_child(JavascriptLink(url), name=name)
-        for name, url in self.default_css:
-            figure.header.add_child(CssLink(url), name=name)
-        script = self._template.module.__dict__["script"](self, kwargs)
-        figure.script.add_child(_ScriptText(script), name=self.get_name())
-
     def __init__(
         self,
-        rows: list[list],
+        rows: list[list] | MarkerData,
         cluster_radius: int = 45,
         fit_key: str | None = None,
         fit_bounds: list[list[float]] | None = None,
@@ -375,8 +381,9 @@ class ProductLayer(JSCSSMixin, MacroElement):
         super().__init__()
         self._name = "ProductLayer"
         check_language(lang)
-        selected = next((r for r in rows if r[3] & FLAG_SELECTED), None)
-        self.data = _script_json(rows)
+        markers = rows if isinstance(rows, MarkerData) else MarkerData.of_rows(rows)
+        selected = markers.selected
+        self.data = markers.json
         clustering = {
             "categories": [[c.colour, c.icon] for c in CATEGORIES],
             "clusterLabel": CLUSTER_LABELS[lang],
@@ -386,20 +393,59 @@ class ProductLayer(JSCSSMixin, MacroElement):
         # Names the clustered group in the browser, which keeps recent ones: the same rows
         # and settings on a later rerun (a cleared filter) reuse it instead of clustering.
         digest = hashlib.blake2b(digest_size=12)
-        digest.update(self.data.encode("utf-8"))
+        digest.update(markers.json_digest)
         digest.update(_script_json(clustering).encode("utf-8"))
         self.options = _script_json(
             {
                 **clustering,
                 "key": digest.hexdigest(),
                 "focus": [selected[0], selected[1]] if selected else None,
-                "focusKey": selected[5] if selected else None,
+                "focusKey": selected[2] if selected else None,
                 "focusZoom": FOCUS_ZOOM,
                 "fitKey": fit_key,
                 "fitBounds": fit_bounds or None,
                 "fitMaxZoom": FIT_MAX_ZOOM,
             }
         )
+
+
+@dataclass(frozen=True)
+class MarkerData:
+    """Marker rows (see :func:`product_rows`) made ready for the page once: their script-safe
+    JSON, how many, the selected row's ``(lat, lon, id)`` in degrees, and digests of the JSON
+    and of the shown ids in order. Immutable, so one value can serve every session that shows
+    the same products (the map page shares the first view's per catalogue version)."""
+
+    json: str
+    count: int
+    selected: tuple[float, float, str] | None
+    json_digest: bytes
+    ids_digest: str
+
+    @classmethod
+    def of_rows(cls, rows: list[list]) -> MarkerData:
+        selected = next((r for r in rows if r[3] & FLAG_SELECTED), None)
+        text = _script_json(rows)
+        ids = hashlib.blake2b(digest_size=8)
+        for row in rows:
+            ids.update(row[5].encode("utf-8") + b"\0")
+        return cls(
+            json=text,
+            count=len(rows),
+            selected=(selected[0], selected[1], selected[5]) if selected else None,
+            json_digest=hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest(),
+            ids_digest=ids.hexdigest(),
+        )
+
+
+def marker_data(
+    products: pd.DataFrame,
+    lang: str = "pl",
+    selected_id: str | None = None,
+    trip_ids: Sequence[str] = (),
+) -> MarkerData:
+    """:class:`MarkerData` of ``products`` (:func:`product_rows` with the same arguments)."""
+    return MarkerData.of_rows(product_rows(products, lang, selected_id, trip_ids))
 
 
 @dataclass
@@ -521,26 +567,23 @@ def build_base_map(
 
 
 def build_product_layer(
-    rows: list[list],
+    rows: list[list] | MarkerData,
     name: str = "products",
     fit_to_results: bool = False,
     fit_bounds: list[list[float]] | None = None,
     lang: str = "pl",
 ) -> folium.FeatureGroup:
-    """A feature group holding the clustered markers of ``rows`` (see :func:`product_rows`).
+    """A feature group holding the clustered markers of ``rows`` (see :func:`product_rows`,
+    or their :class:`MarkerData`).
 
     With ``fit_to_results`` the map zooms whenever the set of shown products differs from
     the previous render in the same browser page: to ``fit_bounds`` ([[south, west],
     [north, east]] in degrees) when given, else to the markers.
     """
+    markers = rows if isinstance(rows, MarkerData) else MarkerData.of_rows(rows)
     group = folium.FeatureGroup(name=name, control=False)
-    fit_key = None
-    if fit_to_results:
-        digest = hashlib.blake2b(digest_size=8)
-        for row in rows:
-            digest.update(row[5].encode("utf-8") + b"\0")
-        fit_key = digest.hexdigest()
-    ProductLayer(rows, fit_key=fit_key, fit_bounds=fit_bounds, lang=lang).add_to(group)
+    fit_key = markers.ids_digest if fit_to_results else None
+    ProductLayer(markers, fit_key=fit_key, fit_bounds=fit_bounds, lang=lang).add_to(group)
     return group
 
 
@@ -555,18 +598,22 @@ def render_product_map(
     fit_to_results: bool = False,
     fit_bounds: list[list[float]] | None = None,
     tiles: TileConfig | None = None,
+    markers: MarkerData | None = None,
 ) -> ProductMap:
     """Build the map for filtered ``products`` (a catalogue frame with lat, lon, category…).
 
     ``basemap``/``tiles``: see :func:`build_base_map`. ``fit_to_results`` zooms to the shown products after a filter change (see
     :func:`build_product_layer`); leave it off when the caller centres the map itself.
+    ``markers``: the :func:`marker_data` of these products with the same ``lang``,
+    ``selected_id`` and ``trip_ids``, when the caller already has it (shared by sessions).
     """
-    rows = product_rows(products, lang, selected_id, trip_ids)
+    if markers is None:
+        markers = marker_data(products, lang, selected_id, trip_ids)
     base = build_base_map(lang, basemap, legend_title, social_economy_label, tiles)
     layer = build_product_layer(
-        rows, fit_to_results=fit_to_results, fit_bounds=fit_bounds, lang=lang
+        markers, fit_to_results=fit_to_results, fit_bounds=fit_bounds, lang=lang
     )
-    return ProductMap(base=base, products=layer, rows=len(rows))
+    return ProductMap(base=base, products=layer, rows=markers.count)
 
 
 def map_html(product_map: ProductMap) -> str:

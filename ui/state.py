@@ -26,6 +26,7 @@ from catalogue.taxonomy import DEFAULT_LANGUAGE, LANGUAGES
 from fairkit.pdf_common import BASE_URL_ENV, public_base_url
 from geodata import load_gminy
 from mapview.assets import ensure_local_assets
+from mapview.builder import MarkerData, marker_data
 
 
 @st.cache_resource(show_spinner=False)
@@ -123,7 +124,7 @@ def _warm_forever(url: str) -> None:
                 version = store.catalogue_version()
                 if version != seen:
                     default_view = ProductFilter()
-                    _result_positions(
+                    _markers(
                         url, version, repr(default_view), "name", DEFAULT_LANGUAGE, default_view
                     )
                     seen = version
@@ -203,6 +204,23 @@ def shared_results(flt: ProductFilter, order: str, lang: str) -> pd.DataFrame:
     url, version = store.url, store.catalogue_version()
     positions = _result_positions(url, version, repr(flt), order, lang, flt)
     return _published_frame(url, version).take(positions)
+
+
+# The map's marker data of the same shared views with nothing selected and no trip stops:
+# building and writing it was the largest part of a new visitor's script run at 10,000
+# offerings (bench.visit_profile). Few entries: one is about 1.7 MB at 10,000.
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _markers(url: str, version: int, filter_key: str, order: str, lang: str, _flt) -> MarkerData:
+    frame = _published_frame(url, version)
+    positions = _result_positions(url, version, filter_key, order, lang, _flt)
+    return marker_data(frame.take(positions), lang)
+
+
+def shared_markers(flt: ProductFilter, order: str, lang: str) -> MarkerData:
+    """:func:`mapview.builder.marker_data` of :func:`shared_results` with no product
+    selected and no trip stops, made once per catalogue version for every session."""
+    store = get_store()
+    return _markers(store.url, store.catalogue_version(), repr(flt), order, lang, flt)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -4,6 +4,7 @@ run, computed once per catalogue version, never a copy of a frame per cache entr
 from __future__ import annotations
 
 import dataclasses
+import json
 import threading
 import time
 from datetime import date
@@ -14,7 +15,9 @@ from streamlit.testing.v1 import AppTest
 from catalogue.events import calendar_bytes
 from catalogue.filters import ProductFilter, apply_filter, sort_products
 from catalogue.sample_loading import load_sample_catalogue
+from mapview.builder import FLAG_SELECTED, marker_data
 from tests.app.conftest import REPO_ROOT
+from tests.app.map_args import component_args, marker_rows
 from ui import state
 
 FILTERS = (
@@ -31,6 +34,7 @@ def sample_db(db):
     load_sample_catalogue(db)
     state._result_positions.clear()
     state._calendar.clear()
+    state._markers.clear()
     return db
 
 
@@ -83,6 +87,31 @@ def test_shared_calendar_is_the_calendar_of_the_shared_results(sample_db):
     )
 
 
+@pytest.mark.parametrize("flt", FILTERS[:3], ids=repr)
+@pytest.mark.parametrize("lang", ["pl", "uk"])
+def test_shared_markers_are_the_markers_of_the_shared_results(sample_db, flt, lang):
+    shared = state.shared_markers(flt, "name", lang)
+    assert shared == marker_data(per_run(flt, "name", lang), lang)
+    assert shared.count == len(json.loads(shared.json)) > 0
+    # One value for every session of this catalogue version, made once.
+    assert state.shared_markers(flt, "name", lang) is shared
+
+
+def test_the_map_page_draws_the_shared_markers_and_its_own_for_a_selection(sample_db):
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception
+    shared = state.shared_markers(ProductFilter(), "name", "pl")
+    assert shared.json in component_args(at)["feature_group"] and shared.selected is None
+    # A selected product is flagged in the page's own markers, not in the shared ones.
+    first = state.shared_results(ProductFilter(), "name", "pl")["id"].iloc[0]
+    at.button(key=f"pick_{first}").click().run()
+    assert not at.exception
+    assert [r[5] for r in marker_rows(at) if r[3] & FLAG_SELECTED] == [first]
+    assert shared.json not in component_args(at)["feature_group"]
+    assert state.shared_markers(ProductFilter(), "name", "pl").selected is None
+
+
 def test_map_page_lists_the_shared_results(sample_db):
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
     at.run()
@@ -115,7 +144,7 @@ def test_a_database_that_stays_away_is_reported_once_and_its_return_too(monkeypa
 
     monkeypatch.setattr(state, "_store_for", lambda url: Store())
     monkeypatch.setattr(state, "database_url", lambda: "sqlite:///nowhere.db")
-    monkeypatch.setattr(state, "_result_positions", lambda url, version, *a: warmed.append(version))
+    monkeypatch.setattr(state, "_markers", lambda url, version, *a: warmed.append(version))
     monkeypatch.setattr(state, "_next_look", next_look)
     with pytest.raises(KeyboardInterrupt):
         state._warm_forever("sqlite:///nowhere.db")
@@ -182,7 +211,7 @@ def test_a_warmer_stops_when_the_process_serves_another_database(monkeypatch):
 
     store, served = Store(), ["sqlite:///first.db"]
     monkeypatch.setattr(state, "_store_for", lambda url: store)
-    monkeypatch.setattr(state, "_result_positions", lambda *a: None)
+    monkeypatch.setattr(state, "_markers", lambda *a: None)
     monkeypatch.setattr(state, "database_url", lambda: served[0])
     monkeypatch.setattr(state, "WARM_EVERY_S", 0.02)
     first = state._cache_warmer("sqlite:///first.db")

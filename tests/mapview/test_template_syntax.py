@@ -34,3 +34,23 @@ def test_standalone_page_renders_names_as_data():
     assert "49 Zamek" not in page  # "{{ 7*7 }}" was not evaluated
     data = json.loads(page.split("var data = ", 1)[1].split(";\n", 1)[0])
     assert [row[4] for row in data] == NAMES
+
+
+def test_no_layer_of_ours_is_compiled_as_a_template_when_the_map_renders(monkeypatch):
+    # branca's MacroElement.render compiles each finished script as a Jinja template: with
+    # the districts' GeoJSON and every product's JSON in them, on every rerun of the map.
+    import jinja2
+
+    compiled: list[str] = []
+    original = jinja2.Environment._parse
+
+    def spy(self, source, name, filename):
+        compiled.append(source)
+        return original(self, source, name, filename)
+
+    page = map_html(render_product_map(_frame(["Zamek"]), basemap="offline"))
+    monkeypatch.setattr(jinja2.Environment, "_parse", spy)
+    page = map_html(render_product_map(_frame(["Zamek"]), basemap="offline"))
+    for call in ("addProducts", "addDistricts", "addSchematic", "addLegend", "addTouchGestures"):
+        assert f"touristMap.{call}(" in page
+        assert not [s for s in compiled if f"touristMap.{call}(" in s], call

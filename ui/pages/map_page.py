@@ -52,6 +52,7 @@ from ui.state import (
     get_store,
     published_products,
     shared_calendar,
+    shared_markers,
     shared_results,
 )
 from ui.state import gminy as shared_gminy
@@ -596,6 +597,7 @@ if sort_order == "distance":
     else:
         st.caption(tr("origin", lat=origin[0], lon=origin[1]))
 
+stops = trip_ids()
 map_col, side_col = st.columns([3, 2], gap="medium")
 with map_col:
     product_map = render_product_map(
@@ -604,7 +606,10 @@ with map_col:
         basemap=st.session_state.get("basemap", TILES.default),
         tiles=TILES,
         selected_id=selected_id,
-        trip_ids=trip_ids(),
+        trip_ids=stops,
+        markers=shared_markers(flt, sort_order, lang)
+        if shared and not (selected_id or stops)
+        else None,
         legend_title=tr("legend"),
         social_economy_label="★ " + sector_label("social_economy", lang),
         fit_to_results=not selected_id,
