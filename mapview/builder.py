@@ -384,6 +384,7 @@ class ProductLayer(JSCSSMixin, _ScriptElement):
         markers = rows if isinstance(rows, MarkerData) else MarkerData.of_rows(rows)
         selected = markers.selected
         self.data = markers.json
+        self.data_digest = markers.json_digest
         clustering = {
             "categories": [[c.colour, c.icon] for c in CATEGORIES],
             "clusterLabel": CLUSTER_LABELS[lang],
