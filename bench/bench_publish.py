@@ -113,33 +113,11 @@ def _get(url: str, timeout: float) -> bytes:
 def _app_phone(base: str, timeout: float, query: str = f"product={QR_PRODUCT}") -> None:
     """One phone's visit: the page's HTML, a websocket session and one script run of the page
     opened with ``query`` (the QR link's by default) until ``script_finished``."""
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-    from websockets.sync.client import connect
+    from ui.warmup import run_once
 
     deadline = time.monotonic() + timeout
     _get(f"{base}/?{query}" if query else f"{base}/", timeout)
-    ws_url = base.replace("http://", "ws://") + "/_stcore/stream"
-    with connect(
-        ws_url,
-        subprotocols=["streamlit"],
-        origin=base,
-        open_timeout=timeout,
-        max_size=None,
-        ping_interval=None,  # a busy app misses keepalive pings; the phone's timeout rules
-    ) as ws:
-        msg = BackMsg()
-        msg.rerun_script.query_string = query
-        msg.rerun_script.page_script_hash = ""
-        ws.send(msg.SerializeToString())
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError("no script_finished within the phone's patience")
-            forward = ForwardMsg()
-            forward.ParseFromString(ws.recv(timeout=left))
-            if forward.WhichOneof("type") == "script_finished":
-                return
+    run_once(base, max(0.1, deadline - time.monotonic()), query)
 
 
 def _static_phone(page_url: str, css_url: str, timeout: float) -> None:

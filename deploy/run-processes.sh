@@ -31,6 +31,10 @@ for ((i = 0; i < N; i++)); do
         --server.headless true --browser.gatherUsageStats false &
     pids+=("$!")
     echo "process $((i + 1))/$N: http://127.0.0.1:$port (pid $!)"
+    # The process prepares the catalogue before its first visitor: one session run once it
+    # answers (ui/warmup.py). Not waited for: visitors are served meanwhile.
+    "$PYTHON" -m ui.warmup "http://127.0.0.1:$port" &
 done
-# One process dying takes the others down, so a supervisor restarts the whole set.
-wait -n
+# One process dying takes the others down, so a supervisor restarts the whole set (only
+# the app processes: a warm-up that finished is no reason to stop).
+wait -n "${pids[@]}"

@@ -120,16 +120,41 @@ def photos_folder(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("photos")
 
 
+# Streamlit's metrics line of a cache lookup that missed: the map's first view was made.
+FIRST_VIEW_MADE = re.compile(
+    r'^cache_lookups_total\{cache="ui\.state\._markers",cache_type="st_cache_resource",'
+    r'result="miss"\} [1-9]',
+    re.M,
+)
+
+
+def _first_view_made(base: str) -> bool:
+    return bool(FIRST_VIEW_MADE.search(_get(f"{base}/_stcore/metrics")[2].decode()))
+
+
 @pytest.fixture(scope="module")
 def processes(database_url, photos_folder):
-    """deploy/run-processes.sh with two processes; yields their base URLs."""
+    """deploy/run-processes.sh with two processes; yields their base URLs and, for each,
+    whether it had made the map's first view (its warm-up) before any visitor came."""
     proc, bases = start_processes(
         2, {"DATABASE_URL": database_url, "CATALOGUE_PHOTOS": str(photos_folder)}
     )
     try:
+        deadline = time.monotonic() + 90
+        while not all(map(_first_view_made, bases)) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        warmed_before_visitors.update({base: _first_view_made(base) for base in bases})
         yield bases
     finally:
         stop_process_group(proc, grace_seconds=20)
+
+
+warmed_before_visitors: dict[str, bool] = {}
+
+
+def test_each_process_prepares_the_first_view_before_its_first_visitor(processes):
+    # run-processes.sh opens one session on each process as it starts (ui/warmup.py).
+    assert warmed_before_visitors == {base: True for base in processes}
 
 
 @pytest.fixture(scope="module")
