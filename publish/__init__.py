@@ -7,6 +7,8 @@ change feed, DCAT-AP). It sits beside ``mapview`` and ``fairkit``: it imports ``
 ``catalogue``, ``mapview`` and ``fairkit``; only ``ui`` and ``app.py`` import it.
 """
 
-from publish.site import BuildResult, build_site, default_out_dir, load_state, rebuild_in_background
+from publish.rebuilder import rebuild_in_background
+from publish.site import BuildResult, build_site, default_out_dir
+from publish.versions import load_state
 
 __all__ = ["BuildResult", "build_site", "default_out_dir", "load_state", "rebuild_in_background"]

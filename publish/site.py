@@ -1,16 +1,5 @@
 """Build the static site from the published catalogue: incremental, atomic, one at a time.
 
-Layout on disk, for ``--out DIR``::
-
-    DIR -> .DIR.versions/000042      (a symlink, swapped atomically with rename(2))
-    .DIR.versions/000041/…           (the previous version, kept for readers mid-request)
-    .DIR.versions/000042.state.json  (what was built: content keys and hashes per file)
-    .DIR.versions/000042.pieces-1804.pickle, .fragments-1804.pickle …  (per district:
-                                      publish.rowcache.BucketPieces)
-    .DIR.versions/000042/pl/offer -> ../../pages/pl/offer   (likewise partner; en, uk)
-    .DIR.versions/pages/…            (offering and partner pages, shared: publish.pagestore)
-    .DIR.lock                        (flock: a second build waits for the first)
-
 Each build makes a new version directory. A page whose inputs did not change is not even
 rendered; a page that renders to the same bytes as before is not written either: both are
 hard links to the previous version's file, so their bytes and mtimes stay. The offering and
@@ -19,26 +8,24 @@ whose pages are replaced one by one with rename(2), new ones before the swap and
 after it (``publish.pagestore``). Readers (nginx, Streamlit's static serving) follow the symlinks
 per request and never see a half-written file or a link to a missing page. Only published offerings are read (``products_frame``), only reviewed photos
 (``published_photos``).
+
+The version folders, their lock and the swap are :mod:`publish.versions`; the makers of the
+files :mod:`publish.makers`; the nearby lists and what a change touches :mod:`publish.nearby`;
+the rebuild after a change in the app :mod:`publish.rebuilder`.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
 import os
 import re
-import shutil
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape as xml_escape
 
 import numpy as np
 import pandas as pd
@@ -48,37 +35,47 @@ from catalogue.partners import listed_partners
 from catalogue.photos import resolve as resolve_photo
 from catalogue.storage import CatalogueStore
 from catalogue.taxonomy import CATEGORY_BY_SLUG, LANGUAGES, sector_label
-from fairkit.offline import offline_map_html
 from fairkit.pdf_common import public_base_url, public_site_url, site_page_path
-from geodata import DISTRICT_TERYTS, distance_km, district_name, fold_text
+from geodata import DISTRICT_TERYTS, district_name, fold_text
 from mapview.tiles import load_tile_config
 from publish import opendata, rowcache
+from publish.makers import (
+    list_maker,
+    map_data_maker,
+    map_maker,
+    page_maker,
+    root_index,
+    search_maker,
+    sitemap,
+)
+from publish.nearby import Neighbours, affected_offerings
 from publish.pages import (
     ENTRY_COLUMNS,
-    NEARBY_LIMIT,
-    NEARBY_RADIUS_KM,
     TEMPLATE_DIR,
     Links,
     clean,
-    district_context,
-    entry,
     environment,
     index_context,
     offer_context,
-    partner_context,
-    render,
 )
 from publish.pagestore import SharedPages, is_shared_page, sha256_hex
 from publish.text import text
+from publish.versions import (
+    Output,
+    clean_old_versions,
+    current_version_dir,
+    load_state,
+    locked,
+    swap,
+    versions_dir,
+    write_version,
+)
 
 log = logging.getLogger("publish")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO_ROOT / "static" / "site"
 OUT_ENV = "PUBLIC_SITE_DIR"
-KEEP_VERSIONS = 2
-# Above this many changed offerings every offering page is recomputed (a full build).
-INCREMENTAL_LIMIT = 300
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _SAFE_FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
 
@@ -115,13 +112,6 @@ class BuildResult:
         return len(self.written) + self.kept
 
 
-@dataclass
-class _Output:
-    key: str
-    make: Callable[[], bytes] | None = None
-    source: Path | None = None
-
-
 def _key(*parts) -> str:
     blob = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
@@ -136,86 +126,9 @@ def _code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def _database_id(url: str) -> str:
+def database_id(url: str) -> str:
     # The state names the database the site came from without keeping its password.
     return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
-
-
-# -- locking, versions and the atomic swap ------------------------------------------------
-
-
-def _versions_dir(out: Path) -> Path:
-    return out.parent / f".{out.name}.versions"
-
-
-@contextmanager
-def _locked(out: Path) -> Iterator[None]:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out.parent / f".{out.name}.lock", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def current_version_dir(out: Path) -> Path | None:
-    """The version directory ``out`` points at, or None before the first build."""
-    if out.is_symlink():
-        target = out.parent / os.readlink(out)
-        return target if target.is_dir() else None
-    if out.exists():
-        raise ValueError(
-            f"{out} exists and is not a site built by publish (a symlink to a version "
-            "directory): move it away or choose another --out"
-        )
-    return None
-
-
-def load_state(out: str | os.PathLike) -> dict:
-    """The state of the current build of the site at ``out`` (empty before the first)."""
-    out = Path(out)
-    current = current_version_dir(out)
-    if current is None:
-        return {}
-    path = current.parent / f"{current.name}.state.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def _swap(out: Path, version_dir: Path) -> None:
-    temp = out.parent / f".{out.name}.swap-{os.getpid()}-{threading.get_ident()}"
-    if temp.is_symlink() or temp.exists():
-        temp.unlink()
-    os.symlink(os.path.relpath(version_dir, out.parent), temp)
-    os.replace(temp, out)  # rename(2) over the old symlink: atomic for every reader
-
-
-def _clean_old_versions(versions: Path, keep: Path) -> None:
-    numbered = sorted(p for p in versions.iterdir() if p.is_dir() and p.name.isdigit())
-    for old in numbered[:-KEEP_VERSIONS]:
-        if old != keep:
-            shutil.rmtree(old, ignore_errors=True)
-            (versions / f"{old.name}.state.json").unlink(missing_ok=True)
-            rowcache.remove_stored(old)
-
-
-def _next_version_dir(versions: Path) -> Path:
-    versions.mkdir(parents=True, exist_ok=True)
-    numbers = [int(p.name) for p in versions.iterdir() if p.name.isdigit()]
-    path = versions / f"{(max(numbers) + 1) if numbers else 1:06d}"
-    path.mkdir()
-    return path
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
 
 
 # -- reading the catalogue ----------------------------------------------------------------
@@ -281,7 +194,7 @@ def build_site(
     # Without the cyclic collector: its full passes over the build's objects (and, in the
     # app, over the whole process) were a tenth of an incremental build; the build makes
     # no garbage cycles to speak of, and the collector runs again after it.
-    with _locked(out), rowcache.paused_collector():
+    with locked(out), rowcache.paused_collector():
         return _build(store, out, links, licence, full)
 
 
@@ -298,7 +211,7 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
     current = current_version_dir(out)
     prev = load_state(out) if current is not None else {}
     salt = _key(links.site, links.app, licence, _code_version())
-    shared_pages = SharedPages(_versions_dir(out), fresh=current is None)
+    shared_pages = SharedPages(versions_dir(out), fresh=current is None)
     # Shared pages are known by the shared folder's own record only (a version of an older
     # layout, or a lost record, lists pages the folder may not hold: they are rendered).
     prev_files: dict[str, list[str]] = (
@@ -328,15 +241,15 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
     # A list or a neighbour's "nearby" shows each member's entry only
     # (publish.pages.ENTRY_COLUMNS) and its position.
     entry_hashes = rowcache.row_hashes(frame[[c for c in ENTRY_COLUMNS if c in frame]], {})
-    affected = _affected(frame, hashes, entry_hashes, prev_rows, bool(prev_keys))
+    affected = affected_offerings(frame, hashes, entry_hashes, prev_rows, bool(prev_keys))
     env = environment()
-    outputs: dict[str, _Output] = {}
+    outputs: dict[str, Output] = {}
     by_id = {pid: i for i, pid in enumerate(ids)}
     names = _names(frame)
 
     # Offering pages: recomputed only where the offering or one near it changed.
     lats, lons = frame["lat"].to_numpy(float), frame["lon"].to_numpy(float)
-    neighbours = _Neighbours(frame["id"].to_numpy(), lats, lons)
+    neighbours = Neighbours(frame["id"].to_numpy(), lats, lons)
     todo = []
     # Ids are safe file names (_SAFE_ID, checked in _published): the paths of
     # site_page_path("offer", …) without its checks, 30,000 times.
@@ -344,7 +257,7 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
         paths = [f"{lang}/offer/{pid}.html" for lang in LANGUAGES]
         if pid not in affected and all(p in prev_keys for p in paths):
             for path in paths:
-                outputs[path] = _Output(prev_keys[path])
+                outputs[path] = Output(prev_keys[path])
         else:
             todo.append(pid)
 
@@ -392,10 +305,10 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
     records = dict(zip((ids[i] for i in order), frame.iloc[order].to_dict("records"), strict=True))
     for kind, subject, lang, path, key, members in lists:
         if prev_keys.get(path) == key:
-            outputs[path] = _Output(key)
+            outputs[path] = Output(key)
         else:
             rows = [records[m] for m in members]
-            outputs[path] = _Output(key, _list_maker(env, kind, subject, rows, lang, links))
+            outputs[path] = Output(key, list_maker(env, kind, subject, rows, lang, links))
 
     for pid in todo:
         row = records[pid]
@@ -409,10 +322,10 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
             ctx = offer_context(row, lang, links, nearby, photo)
             ctx["asset_prefix"] = "../../"
             path = site_page_path("offer", pid, lang)
-            outputs[path] = _Output(_key(ctx), _maker(env, "offer.html", ctx))
+            outputs[path] = Output(_key(ctx), page_maker(env, "offer.html", ctx))
     for photo in photos.values():
         if photo:
-            outputs[f"photos/{photo['file']}"] = _Output(
+            outputs[f"photos/{photo['file']}"] = Output(
                 photo["stamp"], source=Path(photo["source"])
             )
 
@@ -465,40 +378,40 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
         )
         ctx["asset_prefix"] = "../"
         ctx["search_scripts"] = [f"search/{b}.js" for b in rowcache.BUCKETS]
-        outputs[f"{lang}/index.html"] = _Output(_key(ctx), _maker(env, "index.html", ctx))
+        outputs[f"{lang}/index.html"] = Output(_key(ctx), page_maker(env, "index.html", ctx))
         for bucket in by_bucket:
-            outputs[f"{lang}/search/{bucket}.js"] = _Output(
+            outputs[f"{lang}/search/{bucket}.js"] = Output(
                 _key("search", lang, bucket_sigs[bucket]),
-                _search_maker(pieces, bucket, lang),
+                search_maker(pieces, bucket, lang),
             )
-            outputs[f"{lang}/map/{bucket}.js"] = _Output(
+            outputs[f"{lang}/map/{bucket}.js"] = Output(
                 _key("map", lang, bucket_sigs[bucket]),
-                _map_data_maker(pieces, bucket, lang),
+                map_data_maker(pieces, bucket, lang),
             )
-        outputs[f"{lang}/map.html"] = _Output(
+        outputs[f"{lang}/map.html"] = Output(
             _key("map-page", lang, str(as_of), basemap, repr(tiles)),
-            _map_maker(frame.iloc[:0], lang, as_of, basemap, tiles),
+            map_maker(frame.iloc[:0], lang, as_of, basemap, tiles),
         )
-    outputs["index.html"] = _Output(_key("root", links.site), lambda: _root_index(links))
+    outputs["index.html"] = Output(_key("root", links.site), lambda: root_index(links))
     for asset in ("style.css", "search.js"):
         source = TEMPLATE_DIR / asset
-        outputs[asset] = _Output(sha256_hex(source.read_bytes()), source.read_bytes)
+        outputs[asset] = Output(sha256_hex(source.read_bytes()), source.read_bytes)
     html_paths = sorted(p for p in outputs if p.endswith(".html") and "/" in p)
-    outputs["sitemap.xml"] = _Output(
-        _key("sitemap", html_paths, links.site), lambda: _sitemap(html_paths, links)
+    outputs["sitemap.xml"] = Output(
+        _key("sitemap", html_paths, links.site), lambda: sitemap(html_paths, links)
     )
-    outputs["robots.txt"] = _Output(
+    outputs["robots.txt"] = Output(
         _key("robots", links.site),
         lambda: f"User-agent: *\nAllow: /\nSitemap: {links.root('sitemap.xml')}\n".encode(),
     )
     _open_data(outputs, frame, ids, pieces, hashes, stamps, removed, links, licence)
 
     prev_shared = list(shared_pages.files)  # before this build adds its pages
-    result = _write_version(out, current, prev_files, prev_keys, outputs, shared_pages)
+    result = write_version(out, current, prev_files, prev_keys, outputs, shared_pages)
     state = {
         "salt": salt,
         "catalogue_version": version,
-        "database": _database_id(store.url),
+        "database": database_id(store.url),
         "built_at": now.isoformat(),
         "rows": {
             pid: [h, float(lats[by_id[pid]]), float(lons[by_id[pid]]), entry_hashes[pid]]
@@ -512,11 +425,11 @@ def _build(store: CatalogueStore, out: Path, links: Links, licence: str, full: b
     pieces.save(version_dir)
     state_path = version_dir.parent / f"{version_dir.name}.state.json"
     state_path.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
-    _swap(out, version_dir)
+    swap(out, version_dir)
     # Only now that no served version lists them: the pages of offerings and partners taken
     # off the site.
     shared_pages.remove(p for p in prev_shared if p not in outputs)
-    _clean_old_versions(version_dir.parent, version_dir)
+    clean_old_versions(version_dir.parent, version_dir)
     build = BuildResult(
         out_dir=out,
         version_dir=version_dir,
@@ -570,367 +483,27 @@ def _open_data(outputs, frame, ids, pieces, hashes, stamps, removed, links, lice
     newest = max((s for s in stamps if s is not None), default=None)
     changes = [(pid, s.isoformat() if s else None) for pid, s in zip(ids, stamps, strict=True)]
     # Offerings district by district (the buckets' order), each bucket's part joined once.
-    outputs["data/catalogue.geojson"] = _Output(
+    outputs["data/catalogue.geojson"] = Output(
         _key("geojson", everything),
         lambda: rowcache.joined_geojson([pieces.fragments(b)["geojson"] for b in rowcache.BUCKETS]),
     )
     for name, dialect in (("catalogue.csv", "standard"), ("catalogue-excel.csv", "excel-pl")):
-        outputs[f"data/{name}"] = _Output(
+        outputs[f"data/{name}"] = Output(
             _key("csv", dialect, everything),
             lambda d=dialect: rowcache.csv_file(
                 [pieces.fragments(b)[f"csv:{d}"] for b in rowcache.BUCKETS], d
             ),
         )
-    outputs["data/events.ics"] = _Output(
+    outputs["data/events.ics"] = Output(
         event_key,
         lambda: opendata.ics_bytes(frame.iloc[event_idx], links, host),
     )
-    outputs["data/changes.json"] = _Output(
+    outputs["data/changes.json"] = Output(
         _key("changes", changes, removed), lambda: opendata.changes_bytes(changes, removed, links)
     )
-    outputs["data/dcat.jsonld"] = _Output(
+    outputs["data/dcat.jsonld"] = Output(
         _key("dcat", newest, len(frame)),
         lambda: opendata.dcat_bytes(
             links, licence, newest.isoformat() if newest else None, len(frame)
         ),
     )
-
-
-def _maker(env, template: str, ctx: dict) -> Callable[[], bytes]:
-    return lambda: render(env, template, ctx)
-
-
-def _sorted_entries(rows: list[dict], lang: str, links: Links) -> list[dict]:
-    items = [entry(row, lang, links) for row in rows]
-    return sorted(items, key=lambda e: (fold_text(e["name"]), e["url"]))
-
-
-def _affected(
-    frame: pd.DataFrame,
-    hashes: dict[str, str],
-    entry_hashes: dict[str, str],
-    prev_rows: dict[str, list],
-    incremental: bool,
-) -> set[str]:
-    """Offerings whose page may differ: changed ones, and those within the nearby radius of
-    the old or new position of one whose name or place changed, came or went (a neighbour's
-    page lists names and distances only); every offering for a first or large build.
-
-    ``prev_rows`` is the last build's ``{id: [hash, lat, lon, entry hash]}``."""
-    ids = set(hashes)
-    if not incremental:
-        return ids
-    changed = {pid for pid, h in hashes.items() if pid not in prev_rows or prev_rows[pid][0] != h}
-    gone = set(prev_rows) - ids
-    if len(changed) + len(gone) > INCREMENTAL_LIMIT:
-        return ids
-    index = frame.set_index("id")
-    here = {p: (float(index.at[p, "lat"]), float(index.at[p, "lon"])) for p in changed}
-
-    def shown_nearby_changed(pid: str) -> bool:
-        old = prev_rows.get(pid)
-        return (
-            old is None
-            or len(old) < 4
-            or old[3] != entry_hashes[pid]
-            or (old[1], old[2]) != here[pid]
-        )
-
-    moved = {p for p in changed if shown_nearby_changed(p)} | gone
-    points = [(prev_rows[p][1], prev_rows[p][2]) for p in moved if p in prev_rows]
-    points += [here[p] for p in moved if p in here]
-    affected = set(changed)
-    lats, lons = frame["lat"].to_numpy(float), frame["lon"].to_numpy(float)
-    all_ids = frame["id"].to_numpy()
-    for lat, lon in points:
-        near = distance_km(lat, lon, lats, lons) <= NEARBY_RADIUS_KM + 1e-9
-        affected.update(all_ids[near].tolist())
-    return affected
-
-
-_DEG_LAT_KM = 111.0
-
-
-class _Neighbours:
-    """The offerings near each offering, by the rule of
-    :func:`catalogue.filters.nearby_products` (``distance_km`` within the radius, nearest
-    first, ties by id) on numpy arrays: a latitude band found by binary search, a longitude
-    box, then the exact distance for the few candidates. A pandas filter and sort per
-    offering was a third of a full build."""
-
-    def __init__(self, ids, lats, lons) -> None:
-        self.ids = np.asarray(ids, dtype=object)
-        self.lats = np.asarray(lats, dtype=float)
-        self.lons = np.asarray(lons, dtype=float)
-        self.order = np.argsort(self.lats, kind="stable")
-        self.sorted_lats = self.lats[self.order]
-
-    def of(self, i: int) -> list[tuple[str, float]]:
-        """(id, km) of at most ``NEARBY_LIMIT`` offerings near row ``i``, nearest first."""
-        lat, lon = float(self.lats[i]), float(self.lons[i])
-        dlat = NEARBY_RADIUS_KM / _DEG_LAT_KM * 1.05
-        dlon = dlat / max(np.cos(np.radians(lat)), 0.1)
-        lo = np.searchsorted(self.sorted_lats, lat - dlat, side="left")
-        hi = np.searchsorted(self.sorted_lats, lat + dlat, side="right")
-        band = self.order[lo:hi]
-        band = band[np.abs(self.lons[band] - lon) <= dlon]
-        km = distance_km(lat, lon, self.lats[band], self.lons[band])
-        near = km <= NEARBY_RADIUS_KM
-        band, km = band[near], km[near]
-        ids = self.ids[band]
-        pid = self.ids[i]
-        keep = ids != pid
-        ids, km = ids[keep], km[keep]
-        ranked = np.lexsort((ids.astype(str), km))[:NEARBY_LIMIT]
-        return [(str(ids[j]), float(km[j])) for j in ranked]
-
-
-def _list_maker(env, kind, subject, rows, lang, links) -> Callable[[], bytes]:
-    def make() -> bytes:
-        offers = _sorted_entries(rows, lang, links)
-        if kind == "partner":
-            ctx = partner_context(subject, offers, lang, links)
-        else:
-            ctx = district_context(subject, offers, lang, links)
-        ctx["asset_prefix"] = "../../"
-        return render(env, f"{kind}.html", ctx)
-
-    return make
-
-
-def _search_maker(pieces: rowcache.BucketPieces, bucket: str, lang: str) -> Callable[[], bytes]:
-    def make() -> bytes:
-        of = pieces.of(bucket)
-        return rowcache.search_script([of[m]["search"][lang] for m in pieces.members[bucket]])
-
-    return make
-
-
-def _map_data_maker(pieces: rowcache.BucketPieces, bucket: str, lang: str) -> Callable[[], bytes]:
-    def make() -> bytes:
-        of = pieces.of(bucket)
-        shown = [
-            (pid, of[pid]["marker"][lang], of[pid]["details"][lang])
-            for pid in pieces.members[bucket]
-            if lang in of[pid]["marker"]
-        ]
-        return rowcache.map_script(shown)
-
-    return make
-
-
-def _map_maker(empty: pd.DataFrame, lang: str, as_of, basemap, tiles) -> Callable[[], bytes]:
-    def make() -> bytes:
-        page = offline_map_html(
-            empty,
-            lang=lang,
-            basemap=basemap,
-            as_of=as_of,
-            tiles=tiles,
-            data_scripts=tuple(f"map/{b}.js" for b in rowcache.BUCKETS),
-        )
-        # folium names its elements with random ids; number them so that a rebuild of the
-        # same catalogue gives the same bytes.
-        return _stable_ids(page).encode("utf-8")
-
-    return make
-
-
-_FOLIUM_ID = re.compile(r"\b([a-z_]+)_([0-9a-f]{32})\b")
-
-
-def _stable_ids(page: str) -> str:
-    seen: dict[str, str] = {}
-
-    def number(match: re.Match) -> str:
-        token = match.group(2)
-        seen.setdefault(token, f"{len(seen):032x}")
-        return f"{match.group(1)}_{seen[token]}"
-
-    return _FOLIUM_ID.sub(number, page)
-
-
-def _root_index(links: Links) -> bytes:
-    target = links.index("pl")
-    alternates = "\n".join(
-        f'<link rel="alternate" hreflang="{c}" href="{links.index(c)}">' for c in LANGUAGES
-    )
-    choices = " · ".join(
-        f'<a href="{c}/index.html" hreflang="{c}">{text("site_title", c)}</a>' for c in LANGUAGES
-    )
-    page = (
-        '<!DOCTYPE html>\n<html lang="pl">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{text('site_title', 'pl')} · {text('cluster_name', 'pl')}</title>\n"
-        f'<meta name="description" content="{text("cluster_name", "pl")}">\n'
-        f'<link rel="canonical" href="{target}">\n{alternates}\n'
-        f'<link rel="alternate" hreflang="x-default" href="{target}">\n'
-        '<meta http-equiv="refresh" content="0; url=pl/index.html">\n</head>\n'
-        f"<body><p>{choices}</p></body>\n</html>\n"
-    )
-    return page.encode("utf-8")
-
-
-def _sitemap(html_paths: list[str], links: Links) -> bytes:
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-    ]
-    for path in html_paths:
-        if path.endswith("/map.html"):
-            continue
-        lines.append(f"<url><loc>{xml_escape(links.root(path))}</loc></url>")
-    lines.append("</urlset>")
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def _write_version(
-    out: Path,
-    current: Path | None,
-    prev_files: dict[str, list[str]],
-    prev_keys: dict[str, str],
-    outputs: dict[str, _Output],
-    shared_pages: SharedPages,
-) -> dict:
-    """Write the new version directory; unchanged files are hard links to the current one.
-    Offering and partner pages go to the shared store (``publish.pagestore``), before the
-    swap.
-
-    Plain ``os`` calls on string paths, each directory made once: at 30,000 files the
-    ``pathlib`` objects, ``is_file`` checks and ``mkdir`` calls per file were most of a
-    build that changed nothing."""
-    # One match per path (33,000 at 10,000 offerings), in the outputs' order.
-    shared = dict.fromkeys(p for p in outputs if is_shared_page(p))
-    written_pages = shared_pages.write(
-        ((p, outputs[p].key, outputs[p].make) for p in shared), trust_keys=bool(prev_keys)
-    )
-    version_dir = _next_version_dir(_versions_dir(out))
-    new_root = str(version_dir)
-    old_root = str(current) if current is not None else None
-    made: set[str] = set()
-    written: list[str] = []
-    kept = 0
-    files: dict[str, list[str]] = {}
-
-    def place(path: str) -> str:
-        folder = os.path.dirname(path)
-        if folder not in made:
-            os.makedirs(os.path.join(new_root, folder), exist_ok=True)
-            made.add(folder)
-        return os.path.join(new_root, path)
-
-    def link(source: str, target: str) -> bool:
-        try:
-            os.link(source, target)
-        except FileNotFoundError:
-            return False
-        except OSError:
-            shutil.copy2(source, target)
-        return True
-
-    try:
-        shared_pages.link_into(version_dir, LANGUAGES)
-        for lang in LANGUAGES:
-            made.add(lang)
-        for path, output in outputs.items():
-            if path in shared:
-                continue
-            target = place(path)
-            old = os.path.join(old_root, path) if old_root and path in prev_files else None
-            if old and prev_keys.get(path) == output.key and link(old, target):
-                files[path] = [output.key, prev_files[path][1]]
-                kept += 1
-                continue
-            if output.source is not None:
-                _link_or_copy(output.source, Path(target))
-                files[path] = [output.key, output.key]
-                written.append(path)
-                continue
-            if output.make is None:
-                raise RuntimeError(f"no previous file and no renderer for {path}")
-            data = output.make()
-            digest = sha256_hex(data)
-            if not (old and prev_files[path][1] == digest and link(old, target)):
-                with open(target, "wb") as handle:
-                    handle.write(data)
-                written.append(path)
-            else:
-                kept += 1
-            files[path] = [output.key, digest]
-    except BaseException:
-        shutil.rmtree(version_dir, ignore_errors=True)
-        raise
-    pages = len(shared)
-    return {
-        "version_dir": version_dir,
-        "written": written_pages + written,
-        "kept": kept + pages - len(written_pages),
-        "files": files,
-    }
-
-
-# -- rebuilding from the app --------------------------------------------------------------
-
-
-class _Rebuilder(threading.Thread):
-    """One daemon thread per (database, site): waits for requests, lets them settle for
-    ``delay`` seconds, rebuilds if the catalogue version moved; also polls every ``poll`` s
-    so that writes from another process (``python -m catalogue import``) are picked up."""
-
-    def __init__(self, store: CatalogueStore, out: Path, delay: float, poll: float) -> None:
-        super().__init__(name=f"publish-{out.name}", daemon=True)
-        self.store, self.out, self.delay, self.poll = store, out, delay, poll
-        self.wake = threading.Event()
-        self.last_result: BuildResult | None = None
-        self.last_error: BaseException | None = None
-
-    def run(self) -> None:  # pragma: no cover - timing-driven; exercised by tests via wake
-        while True:
-            self.wake.wait(self.poll)
-            while self.wake.is_set():  # debounce: a burst of approvals is one rebuild
-                self.wake.clear()
-                time.sleep(self.delay)
-            try:
-                self.rebuild_if_needed()
-            except Exception as exc:  # noqa: BLE001 - a failed build must never stop the app
-                self.last_error = exc
-                log.exception("publishing the static site failed")
-
-    def rebuild_if_needed(self) -> BuildResult | None:
-        state = load_state(self.out)
-        # Only a site built from this very database is kept up to date: a test or another
-        # catalogue never overwrites it.
-        if not state or state.get("database") != _database_id(self.store.url):
-            return None
-        if state.get("catalogue_version") == self.store.catalogue_version():
-            return None
-        self.last_result = build_site(self.store, self.out)
-        return self.last_result
-
-
-_rebuilders: dict[tuple[str, str], _Rebuilder] = {}
-_rebuilders_lock = threading.Lock()
-
-
-def rebuild_in_background(
-    store: CatalogueStore,
-    out_dir: str | os.PathLike | None = None,
-    delay: float = 1.0,
-    poll: float = 30.0,
-) -> _Rebuilder:
-    """Ask for a rebuild of the static site after a change (never blocks the caller).
-
-    Debounced in a daemon thread: requests within ``delay`` seconds make one build, and it
-    runs only if the catalogue changed since the site was built from this database. Call it
-    wherever staff or partners change what is public (approve, archive, import, photos).
-    """
-    out = Path(out_dir) if out_dir is not None else default_out_dir()
-    out = out.parent.resolve() / out.name
-    key = (store.url, str(out))
-    with _rebuilders_lock:
-        worker = _rebuilders.get(key)
-        if worker is None or not worker.is_alive():
-            worker = _Rebuilder(store, out, delay, poll)
-            _rebuilders[key] = worker
-            worker.start()
-    worker.wake.set()
-    return worker

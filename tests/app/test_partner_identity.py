@@ -242,7 +242,7 @@ def test_identity_fields_of_a_new_organisation_are_not_sent_for_a_known_partner(
 
 def test_form_values_of_a_new_organisation_become_the_import_columns():
     from catalogue.validation.rows import validate_records
-    from ui.product_form import complete_new_partners, values_to_record
+    from ui.form_values import complete_new_partners, values_to_record
 
     values = {
         "name": "Catering Testowy", "category": "food", "coordinates": POINT,

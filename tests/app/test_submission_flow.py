@@ -613,7 +613,7 @@ def test_form_values_round_trip_through_validation():
     from datetime import date
 
     from catalogue.model import Product
-    from ui.product_form import product_to_values, values_to_record
+    from ui.form_values import product_to_values, values_to_record
 
     original = Product(
         id="x",

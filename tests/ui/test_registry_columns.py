@@ -16,14 +16,9 @@ from catalogue import columns
 from catalogue.columns import Column
 from catalogue.model import Product
 from fairkit.stats import OFFERING_FIELD_LABELS, completeness_by_field, offering_field_labels
-from ui.product_form import (
-    LAID_OUT,
-    F,
-    field_label,
-    product_to_values,
-    profile_fields,
-    values_to_record,
-)
+from ui.form_values import product_to_values, profile_fields, values_to_record
+from ui.form_words import F, field_label
+from ui.product_form import LAID_OUT
 
 BIKE_PARKING = Column(
     "bike_parking",

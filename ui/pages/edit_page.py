@@ -24,7 +24,7 @@ from catalogue.photos import (
 from catalogue.rows import product_from_content
 from catalogue.taxonomy import DEFAULT_LICENCE, Status, category_label, credit_line
 from geodata import district_name
-from ui import mailer
+from ui import form_state, form_values, form_words, location_picker, mailer
 from ui import product_form as form
 from ui.i18n import load_strings, page_translator, translate
 from ui.state import current_language, get_store, partners
@@ -137,20 +137,20 @@ def edit_form(token: str, product, revision) -> None:
     if revision is not None:
         source = product_from_content(revision["data"])
     marker = (product.id, revision["id"] if revision else None, str(product.updated_at))
-    form.load_values(P, form.product_to_values(source), marker)
-    form.prepare(P, partner_frame)
-    edited, report, record = form.validate(P, lang, partner_frame, exclude_id=product.id)
-    issues = form.issues_by_column(report)
+    form_state.load_values(P, form_values.product_to_values(source), marker)
+    form_state.prepare(P, partner_frame)
+    edited, report, record = form_state.validate(P, lang, partner_frame, exclude_id=product.id)
+    issues = form_words.issues_by_column(report)
     tried = bool(st.session_state.get("ed_tried"))
     st.subheader(tr("edit_title"), anchor=False)
     left, right = st.columns([1, 1], gap="large")
     with left:
         form.left_column_fields(P, lang, partner_frame, issues, tried)
     with right:
-        form.location_fields(P, lang, issues, tried)
+        location_picker.location_fields(P, lang, issues, tried)
         with st.container(border=True):
-            st.caption(form.tr("preview", lang))
-            form.preview(edited, record, lang, form.partner_label(P, partner_frame))
+            st.caption(form_words.tr("preview", lang))
+            form.preview(edited, record, lang, form_state.partner_label(P, partner_frame))
         clicked = st.button(
             tr("send_edit"),
             key="ed_send",
@@ -161,12 +161,12 @@ def edit_form(token: str, product, revision) -> None:
         if tried and report.errors:
             st.error(tr("fix_first", n=len(report.errors)), icon=":material/error:")
             for issue in report.errors:
-                st.markdown("- " + md_escape(form.issue_line(issue, lang)))
+                st.markdown("- " + md_escape(form_words.issue_line(issue, lang)))
         if clicked and report.ok and edited is not None:
             edited.source = product.source
             if report.new_partners:
                 # Saved directly, as on the submit page: not public until an offering of
-                # theirs is published. Legal form, numbers and contact: form.validate.
+                # theirs is published. Legal form, numbers and contact: form_state.validate.
                 for partner in report.new_partners:
                     partner.source = "partner_form"
                 store.save_partners(report.new_partners, actor="partner-edit")
@@ -178,7 +178,7 @@ def edit_form(token: str, product, revision) -> None:
             mailer.edit_held(store, revision_id, lang)
             st.session_state["ed_flash"] = tr("edit_sent")
             st.session_state.pop("ed_tried", None)
-            st.session_state.pop(form.k(P, "_loaded"), None)
+            st.session_state.pop(form_values.k(P, "_loaded"), None)
             st.rerun()
 
 
@@ -226,7 +226,7 @@ def photo_panel(product) -> None:
         author = product.text_author or partner_name(product)
         licence = product.text_licence or DEFAULT_LICENCE
         st.caption(md_escape(credit_line("photo", author, licence, lang)))
-        st.checkbox(form.tr("consent", lang), key="ed_photo_consent")
+        st.checkbox(form_words.tr("consent", lang), key="ed_photo_consent")
     consented = bool(st.session_state.get("ed_photo_consent"))
     if uploads and st.button(
         tr("save_photos"), key="ed_save_photos", icon=":material/upload:", disabled=not consented

@@ -40,7 +40,7 @@ from catalogue.taxonomy import (
 from geodata import district_name, gminy_of_district, load_gminy, locate
 from mapview.builder import build_base_map
 from publish import rebuild_in_background
-from ui import choice, mailer
+from ui import choice, form_state, form_values, form_words, location_picker, mailer
 from ui import product_form as form
 from ui.i18n import gmina_label, load_strings, page_translator, translate
 from ui.staff_auth import require_staff
@@ -56,19 +56,19 @@ S = load_strings("moderation_page")
 
 FIELD_LABELS = {
     "id": {"pl": "Identyfikator", "en": "Id", "uk": "Ідентифікатор"},
-    "name_pl": form.F["name"],
-    "description_pl": form.F["description"],
-    "name_en": form.F["name_en"],
-    "description_en": form.F["description_en"],
-    "name_uk": form.F["name_uk"],
-    "description_uk": form.F["description_uk"],
-    "category": form.F["category"],
+    "name_pl": form_words.F["name"],
+    "description_pl": form_words.F["description"],
+    "name_en": form_words.F["name_en"],
+    "description_en": form_words.F["description_en"],
+    "name_uk": form_words.F["name_uk"],
+    "description_uk": form_words.F["description_uk"],
+    "category": form_words.F["category"],
     "lat": {"pl": "Szerokość", "en": "Latitude", "uk": "Широта"},
     "lon": {"pl": "Długość", "en": "Longitude", "uk": "Довгота"},
     "district_teryt": {"pl": "Powiat", "en": "District", "uk": "Повіт"},
-    "gmina_teryt": form.F["gmina"],
-    "partner_id": form.F["partner"],
-    "source_note": form.F["source"],
+    "gmina_teryt": form_words.F["gmina"],
+    "partner_id": form_words.F["partner"],
+    "source_note": form_words.F["source"],
     "source": {"pl": "Pochodzenie", "en": "Origin", "uk": "Походження"},
 }
 
@@ -84,8 +84,8 @@ tr = page_translator(S, lang)
 def field_label(name: str) -> str:
     if name in FIELD_LABELS:
         return FIELD_LABELS[name][lang]
-    if name in form.F:
-        return form.F[name][lang]
+    if name in form_words.F:
+        return form_words.F[name][lang]
     return name
 
 
@@ -109,7 +109,7 @@ def show_value(name: str, value) -> str:
         row = GMINA_ROWS.get(str(value))
         return gmina_label(row, lang) if row is not None else str(value)
     if isinstance(value, bool):
-        return form.tr("yes" if value else "no", lang)
+        return form_words.tr("yes" if value else "no", lang)
     if isinstance(value, list | tuple):
         return "; ".join(str(v) for v in value)
     if isinstance(value, datetime | date):
@@ -332,18 +332,18 @@ def decide(revision_id: int, revision: dict, product, user: str) -> None:
 def edit_then_approve(revision_id: int, revision: dict, product, user: str) -> None:
     partner_frame = partners()
     draft = product_from_content(revision["data"])
-    form.load_values(P, form.product_to_values(draft), revision_id)
-    form.prepare(P, partner_frame)
-    edited, report, _record = form.validate(
+    form_state.load_values(P, form_values.product_to_values(draft), revision_id)
+    form_state.prepare(P, partner_frame)
+    edited, report, _record = form_state.validate(
         P, lang, partner_frame, exclude_id=product.id, require_reachable=False
     )
-    issues = form.issues_by_column(report)
+    issues = form_words.issues_by_column(report)
     left, right = st.columns(2, gap="large")
     with left:
         form.content_fields(P, lang, issues, True)
         form.partner_fields(P, lang, partner_frame, issues, True)
     with right:
-        form.location_fields(P, lang, issues, True, height=300)
+        location_picker.location_fields(P, lang, issues, True, height=300)
         form.detail_fields(P, lang, issues, True)
     if report.errors:
         st.error(tr("fix_first", n=len(report.errors)), icon=":material/error:")
@@ -365,7 +365,7 @@ def edit_then_approve(revision_id: int, revision: dict, product, user: str) -> N
             flash(tr("approved", name=edited.name_pl))
         except LookupError:
             flash(tr("already_decided"))
-        form.clear_values(P)
+        form_state.clear_values(P)
         st.session_state.pop("mod_edit_toggle", None)
         st.rerun()
 
@@ -408,7 +408,7 @@ def published_tab(user: str) -> None:
         sorted(names, key=lambda i: str(names[i]).casefold()),
         key="mod_archive_pick",
         index=None,
-        placeholder=form.tr("choose", lang),
+        placeholder=form_words.tr("choose", lang),
         format_func=lambda i: f"{names.get(i, i)} ({i})",
     )
     st.text_input(tr("archive_note"), key="mod_archive_note", max_chars=500)
@@ -556,7 +556,7 @@ def partners_tab(user: str) -> None:
                 [s.value for s in Sector],
                 key="mod_p_sector",
                 index=None,
-                placeholder=form.tr("choose", lang),
+                placeholder=form_words.tr("choose", lang),
                 format_func=lambda s: sector_label(s, lang),
             )
             st.text_input(tr("p_legal_form"), key="mod_p_legal_form", max_chars=200)

@@ -39,7 +39,7 @@ from catalogue.template import write_template
 from catalogue.validation.rows import validate_records
 from fairkit.qr import qr_png
 from publish import rebuild_in_background
-from ui import choice, mailer
+from ui import choice, form_state, form_words, location_picker, mailer
 from ui import product_form as form
 from ui.i18n import load_strings, page_translator, translate
 from ui.state import current_language, get_store, partners
@@ -81,7 +81,7 @@ def edit_link(token: str) -> str:
 
 
 def start_again() -> None:
-    form.clear_values(P)
+    form_state.clear_values(P)
     for key in ("sub_token", "sub_sent_name", "sub_photo_count"):
         st.session_state.pop(key, None)
 
@@ -139,7 +139,7 @@ def send(product, report, partner_frame: pd.DataFrame) -> None:
         st.session_state["sub_photo_errors"] = [e.message(lang) for e in errors]
         st.rerun()
     # A new organisation comes with what the form checked: legal form (list and free text),
-    # NIP, REGON, KRS, e-mail and phone (product_form.validate).
+    # NIP, REGON, KRS, e-mail and phone (form_state.validate).
     new_partners = list(report.new_partners)
     for partner in new_partners:
         partner.source = Source.PARTNER_FORM.value
@@ -167,9 +167,9 @@ def send(product, report, partner_frame: pd.DataFrame) -> None:
 
 def single_form() -> None:
     partner_frame = partners()
-    form.prepare(P, partner_frame)
-    product, report, record = form.validate(P, lang, partner_frame)
-    issues = form.issues_by_column(report)
+    form_state.prepare(P, partner_frame)
+    product, report, record = form_state.validate(P, lang, partner_frame)
+    issues = form_words.issues_by_column(report)
     tried = bool(st.session_state.get("sub_tried"))
     left, right = st.columns([1, 1], gap="large")
     with left:
@@ -178,11 +178,11 @@ def single_form() -> None:
         duplicates = [i for i in report.issues if i.code.startswith("likely_duplicate")]
         if duplicates:
             with st.container(border=True):
-                st.warning(form.tr("duplicate_title", lang), icon=":material/content_copy:")
+                st.warning(form_words.tr("duplicate_title", lang), icon=":material/content_copy:")
                 for issue in duplicates:
                     st.markdown(md_escape(issue.detail(lang)))
                 st.checkbox(tr("confirm_different"), key="sub_duplicate_ok")
-        form.location_fields(P, lang, issues, tried)
+        location_picker.location_fields(P, lang, issues, tried)
         st.file_uploader(
             tr("photos", max=MAX_PHOTOS),
             type=list(ALLOWED_EXTENSIONS),
@@ -196,13 +196,13 @@ def single_form() -> None:
         for message in st.session_state.pop("sub_photo_errors", []):
             st.error(md_escape(message), icon=":material/broken_image:")
         with st.container(border=True):
-            st.caption(form.tr("preview", lang))
-            form.preview(product, record, lang, form.partner_label(P, partner_frame))
+            st.caption(form_words.tr("preview", lang))
+            form.preview(product, record, lang, form_state.partner_label(P, partner_frame))
         other = [i for i in report.warnings if not i.code.startswith("likely_duplicate")]
         if other:
-            with st.expander(form.tr("warnings_title", lang), icon=":material/warning:"):
+            with st.expander(form_words.tr("warnings_title", lang), icon=":material/warning:"):
                 for issue in other:
-                    st.markdown(md_escape(form.issue_line(issue, lang)))
+                    st.markdown(md_escape(form_words.issue_line(issue, lang)))
         clicked = st.button(
             tr("send"), key="sub_send", type="primary", on_click=mark_tried, icon=":material/send:"
         )
@@ -210,7 +210,7 @@ def single_form() -> None:
         if tried and errors:
             st.error(tr("fix_first", n=len(errors)), icon=":material/error:")
             for issue in errors:
-                st.markdown("- " + md_escape(form.issue_line(issue, lang)))
+                st.markdown("- " + md_escape(form_words.issue_line(issue, lang)))
         if not clicked or errors or product is None:
             return
         if duplicates and not st.session_state.get("sub_duplicate_ok"):
@@ -301,7 +301,7 @@ def bulk_upload() -> None:
         st.error(tr("too_many_rows", n=len(records), max=BULK_MAX_ROWS), icon=":material/error:")
         return
     partner_frame = partners()
-    existing = form.catalogue_products(every_status=True)
+    existing = form_state.catalogue_products(every_status=True)
     known = partner_frame[["id", "name", "sector"]] if len(partner_frame) else None
 
     def check(rows: list[dict]):
