@@ -41,8 +41,11 @@ if [ "$(cat "$NPM_STAMP" 2>/dev/null)" != "$NPM_WANTED" ]; then
     npm ci --prefix mapview/js --no-audit --no-fund --ignore-scripts --silent
     mkdir -p "$(dirname "$NPM_STAMP")" && echo "$NPM_WANTED" > "$NPM_STAMP"
 fi
-# The link nginx serves Streamlit's own browser files through (deploy/nginx-app-multi.conf).
-bash deploy/link-streamlit-static.sh .venv/bin/python >/dev/null
+# The link nginx serves Streamlit's own browser files through (deploy/nginx-app-multi.conf);
+# only production's nginx needs it (and falls back to the app without it), so a failure here
+# is said but does not stop the set-up.
+bash deploy/link-streamlit-static.sh .venv/bin/python >/dev/null \
+    || echo "warning: no .venv/streamlit-static link; nginx will ask the app for Streamlit's files" >&2
 # Copy Leaflet and plugins from the pinned xstatic packages (and pmtiles) into static/vendor/.
 .venv/bin/python -m mapview assets
 # Create the SQLite database on its embedded default path and load the sample catalogue if empty.

@@ -34,6 +34,9 @@ def _run(root: Path) -> list[str]:
 def test_pip_runs_only_when_requirements_change(tmp_path):
     (tmp_path / "scripts").mkdir()
     shutil.copy(REPO_ROOT / "scripts" / "setup.sh", tmp_path / "scripts" / "setup.sh")
+    (tmp_path / "deploy").mkdir()
+    link = "deploy/link-streamlit-static.sh"
+    shutil.copy(REPO_ROOT / link, tmp_path / link)
     (tmp_path / "requirements.txt").write_text("alembic==1.20.1\n")
     python = tmp_path / ".venv" / "bin" / "python"
     python.parent.mkdir(parents=True)
@@ -50,6 +53,8 @@ def test_pip_runs_only_when_requirements_change(tmp_path):
     first = _run(tmp_path)
     assert any(c.startswith("-m pip install") for c in first)
     assert "-m catalogue init" in first
+    # The static link asks the environment's Streamlit where its files are (every start).
+    assert any(c.startswith("-c import os, streamlit") for c in first)
     assert any(c.startswith("npm ci") for c in first)
     assert any(c.startswith("npm install") and "axe-core" in c for c in first)
     second = _run(tmp_path)
