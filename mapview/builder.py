@@ -381,7 +381,7 @@ class ProductLayer(JSCSSMixin, _ScriptElement):
         super().__init__()
         self._name = "ProductLayer"
         check_language(lang)
-        markers = rows if isinstance(rows, MarkerData) else MarkerData.of_rows(rows)
+        markers = MarkerData.of(rows)
         selected = markers.selected
         self.data = markers.json
         self.data_digest = markers.json_digest
@@ -422,6 +422,11 @@ class MarkerData:
     selected: tuple[float, float, str] | None
     json_digest: bytes
     ids_digest: str
+
+    @classmethod
+    def of(cls, rows: list[list] | MarkerData) -> MarkerData:
+        """``rows`` as they are if already made ready, else :meth:`of_rows`."""
+        return rows if isinstance(rows, MarkerData) else cls.of_rows(rows)
 
     @classmethod
     def of_rows(cls, rows: list[list]) -> MarkerData:
@@ -581,7 +586,7 @@ def build_product_layer(
     the previous render in the same browser page: to ``fit_bounds`` ([[south, west],
     [north, east]] in degrees) when given, else to the markers.
     """
-    markers = rows if isinstance(rows, MarkerData) else MarkerData.of_rows(rows)
+    markers = MarkerData.of(rows)
     group = folium.FeatureGroup(name=name, control=False)
     fit_key = markers.ids_digest if fit_to_results else None
     ProductLayer(markers, fit_key=fit_key, fit_bounds=fit_bounds, lang=lang).add_to(group)

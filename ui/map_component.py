@@ -85,6 +85,7 @@ def with_kept_scripts(feature_group_string):
 
     script.keeps_scripts = True
     script.kept = kept
+    script.wrapped = feature_group_string
     return script
 
 

@@ -26,9 +26,8 @@ def _spy():
         import streamlit_folium
 
         calls.append(idx)
-        original = streamlit_folium._get_feature_group_string
-        while hasattr(original, "kept"):  # the process-wide wrapper of ui.map_component
-            original = original.__closure__[0].cell_contents
+        # streamlit-folium's own, under the process-wide wrapper of ui.map_component.
+        original = streamlit_folium._get_feature_group_string.wrapped
         return original(feature_group, map=map, idx=idx)
 
     return calls, made
