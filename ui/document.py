@@ -22,6 +22,7 @@ import json
 import streamlit as st
 
 from catalogue.taxonomy import check_language
+from ui.map_component import MAP_IFRAME_SELECTOR
 
 S: dict[str, dict[str, str]] = {
     "skip": {
@@ -91,7 +92,7 @@ _SCRIPT = """
     if (doc.documentElement.lang !== c.lang) { doc.documentElement.lang = c.lang; }
     if (doc.title !== c.title) { doc.title = c.title; }
     // Map iframes get a name in the reader's language (keeping their component class).
-    doc.querySelectorAll('iframe[src*="streamlit_folium.st_folium"]').forEach(function(f){
+    doc.querySelectorAll(c.mapFrame).forEach(function(f){
       if (f.title !== c.mapTitle) { f.title = c.mapTitle; }
     });
     var skip = doc.getElementById("a11y-skip");
@@ -194,6 +195,7 @@ def document_script(lang: str, page_title: str, app_title: str, item: str | None
         "title": document_title(page_title, app_title, item),
         "skip": S["skip"][lang],
         "mapTitle": S["map_frame"][lang],
+        "mapFrame": MAP_IFRAME_SELECTOR,
         "strings": streamlit_strings(lang),
     }
     st.html(_SCRIPT % _script_json(cfg), unsafe_allow_javascript=True)

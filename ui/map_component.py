@@ -28,6 +28,9 @@ import streamlit_folium
 from mapview.builder import ProductLayer
 
 CLICK_COUNT = "last_object_clicked_count"
+# The map's iframe in the page, found by the component's address: its title is set to the
+# map's name in the reader's language (ui/document.py), so a title selector finds nothing.
+MAP_IFRAME_SELECTOR = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
 # The browser's first value of each returned field where it is not null (frontend index.tsx).
 BROWSER_FIRST_VALUES = {CLICK_COUNT: 0}
 

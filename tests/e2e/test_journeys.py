@@ -551,7 +551,15 @@ def _phone(page, server):
     assert centre_after == pytest.approx(centre_before, abs=1e-6)
     screenshot(page, "journey-phone-swiped")
 
-    # The filter drawer says how many results there are and leads back to them.
+    # Down at the end of the list, the filter drawer says how many results there are and
+    # leads back to them.
+    page.get_by_test_id("stMain").evaluate(
+        "m => [...m.querySelectorAll('[data-testid=stElementContainer]')].pop()"
+        ".scrollIntoView({block: 'end'})"
+    )
+    page.wait_for_timeout(300)
+    away = page.locator(MAP_FRAME).bounding_box()
+    assert away["y"] + away["height"] < 0, away
     open_sidebar(page)
     pick(page, "Kategorie", "Zabytki i atrakcje")
     show = page.get_by_role("button", name=re.compile(r"^Pokaż wyniki \(\d+\)$"))
@@ -565,10 +573,19 @@ def _phone(page, server):
         ".getAttribute('data-collapsed') === 'true'",
         timeout=30_000,
     )
-    page.wait_for_timeout(800)
-    box = page.locator(MAP_FRAME).bounding_box()
     # The map is back on screen: its top at the top of the screen, or at most a quarter of
-    # it scrolled past (the page may still settle by a line or two after the jump).
+    # it scrolled past (the page may still settle by a line or two after the jump). The
+    # jump scrolls smoothly, which takes a while on a busy machine: wait for it to arrive.
+    page.wait_for_function(
+        """sel => {
+            const r = document.querySelector(sel).getBoundingClientRect();
+            return -0.25 * r.height <= r.top && r.top < 812;
+        }""",
+        arg=MAP_FRAME,
+        timeout=10_000,
+    )
+    page.wait_for_timeout(300)
+    box = page.locator(MAP_FRAME).bounding_box()
     assert -0.25 * box["height"] <= box["y"] < 812, box
     no_exception(page)
     screenshot(page, "journey-phone-results")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -45,7 +46,7 @@ from mapview.builder import render_product_map
 from mapview.tiles import basemap_label, load_tile_config
 from ui import choice
 from ui.i18n import gmina_label, load_strings, month_name, page_translator, t
-from ui.map_component import st_folium
+from ui.map_component import MAP_IFRAME_SELECTOR, st_folium
 from ui.state import (
     app_base_url,
     current_language,
@@ -317,15 +318,15 @@ def select_product(product_id: str | None) -> None:
 PAGE_SIZE = 12
 
 JUMP_TO_RESULTS = """<script>
-(function(){
+(function(mapFrame){
   var close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
   if (close && window.innerWidth < 768) { close.click(); }
   setTimeout(function(){
-    var map = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+    var map = document.querySelector(mapFrame);
     if (map) { map.scrollIntoView({block: "start", behavior: "smooth"}); }
   }, 350);
-})();
-</script>"""
+})(MAP_FRAME);
+</script>""".replace("MAP_FRAME", json.dumps(MAP_IFRAME_SELECTOR))
 
 
 def change_list_page(step: int) -> None:
