@@ -11,7 +11,14 @@ import pytest
 from PIL import Image
 
 from mapview.assets import PMTILES_JS, STATIC_DIR
-from tests.e2e.conftest import MAP_FRAME, offline_page, screenshot, start_app, stop_app
+from tests.e2e.conftest import (
+    MAP_FRAME,
+    offline_page,
+    screenshot,
+    start_app,
+    stop_app,
+    wait_map_settled,
+)
 from tests.mapview.pmtiles_helpers import FILL, write_test_pmtiles
 
 pytestmark = pytest.mark.e2e
@@ -47,6 +54,9 @@ def test_offline_base_names_the_towns_and_more_villages_zoomed_in(browser, app_s
     attribution = frame.locator(".leaflet-control-attribution").inner_text()
     assert "GeoNames (CC BY 4.0)" in attribution and "GSHHG/WDBII" in attribution
     screenshot(page, "map-offline-1920x1080")
+    # The map re-applies its first fit once more after ~0.9 s unless a person touched it;
+    # a view set by script before then would be undone, so wait for the map to settle.
+    wait_map_settled(page)
     frame.locator("body").evaluate(
         "() => { const m = window.productCluster._map; m.setView([49.95, 22.7], 11); }"
     )
