@@ -13,6 +13,7 @@ from catalogue.sample_loading import load_sample_catalogue
 from catalogue.storage import CatalogueStore
 from fairkit.offline import export_offline_map, offline_map_html
 from geodata import fold_text
+from harness.browser import MAP_SETTLED
 from mapview.builder import product_rows
 from mapview.tiles import OnlineTiles, TileConfig
 
@@ -166,6 +167,8 @@ def test_schematic_base_shows_towns_and_more_villages_zoomed_in(chromium, offlin
     # The San and the state border are drawn under the districts.
     assert page.locator(".leaflet-schematic-pane path").count() == 2
     screenshot(page, "offline-map-1920x1080")
+    # A zoom set by script before the map's own second fit (~0.9 s) would be undone.
+    page.wait_for_function(MAP_SETTLED, timeout=30_000)
     page.evaluate("() => { const m = window.productCluster._map; m.setZoom(m.getZoom() + 2); }")
     page.wait_for_function(f"() => document.querySelectorAll('.place-label').length > {len(shown)}")
     zoomed = place_labels(page)
