@@ -1,4 +1,4 @@
-"""Bytes per first visit: straight to a Streamlit process vs through deploy/nginx-app-multi.conf.
+"""Bytes per first visit: straight to a Streamlit process vs through deploy/nginx-app.conf.
 
 Run once: ``.venv/bin/python -m bench.bench_nginx``. Starts two processes with
 ``deploy/run-processes.sh`` on a throwaway SQLite file (the bytes do not depend on the

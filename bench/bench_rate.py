@@ -2,7 +2,7 @@
 
 Run on a quiet machine: ``.venv/bin/python -m bench.bench_rate [--rates 60,120,200,300]``.
 Starts ``deploy/run-processes.sh`` with 1 and then 2 processes on one SQLite file holding the
-sample catalogue, Debian's nginx with ``deploy/nginx-app-multi.conf`` in front of them (ports
+sample catalogue, Debian's nginx with ``deploy/nginx-app.conf`` in front of them (ports
 substituted, as in tests/deploy/test_two_processes.py), and sends waves of new visitors
 through nginx: R visitors start evenly over 60 s (R per minute). A visitor is what a phone's
 first visit asks of the server without the static files: the HTML of ``/``, a new websocket

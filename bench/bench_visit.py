@@ -15,7 +15,7 @@ opens the map in fresh browser contexts (no cache, no cookies: a new visitor eac
 Script runs per visit are counted from the websocket (see ``bench.visit_probe``).
 
 ``--nginx-confs A,B`` instead compares nginx configurations side by side (say
-``deploy/nginx-app-multi.conf`` and an earlier commit's copy from ``git show``): new visitors
+``deploy/nginx-app.conf`` and an earlier commit's copy from ``git show``): new visitors
 through nginx in front of one process started by deploy/run-processes.sh, the app process's
 CPU only, the configurations taken in turn for ``--rounds`` rounds; with ``--app-dir`` each
 configuration also in front of that export's app, in the same rounds.
@@ -200,7 +200,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--nginx-confs",
         default=None,
-        help="comma-separated nginx configurations (deploy/nginx-app-multi.conf and, say, an "
+        help="comma-separated nginx configurations (deploy/nginx-app.conf and, say, an "
         "earlier commit's copy) to compare: new visitors through each in front of one process",
     )
     parser.add_argument("--rounds", type=int, default=2, help="with --nginx-confs: rounds")

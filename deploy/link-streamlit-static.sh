@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Points .venv/streamlit-static at the installed Streamlit's own browser files (its package's
-# static/ folder), so nginx (deploy/nginx-app-multi.conf) serves those ~107 files of a first
+# static/ folder), so nginx (deploy/nginx-app.conf) serves those ~107 files of a first
 # visit from disk instead of every app process reading them through Python. Run after every
 # pip install (scripts/setup.sh does), and before the processes start (run-processes.sh and
 # the systemd unit do), so the link always matches the Streamlit the processes run.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # N Streamlit processes of the app on consecutive loopback ports (default 8601..860N), all on
 # the same database (DATABASE_URL, PostgreSQL in production) and the same photo folder
-# (CATALOGUE_PHOTOS). nginx (deploy/nginx-app-multi.conf) spreads visitors over them.
+# (CATALOGUE_PHOTOS). nginx (deploy/nginx-app.conf) spreads visitors over them.
 # Usage: deploy/run-processes.sh [N] [FIRST_PORT]. Stops every process on SIGTERM/SIGINT.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -17,16 +17,16 @@ from harness.processes import (
 )
 
 NGINX = "/usr/sbin/nginx"
-NGINX_APP_MULTI_CONF = REPO_ROOT / "deploy" / "nginx-app-multi.conf"
+NGINX_APP_CONF = REPO_ROOT / "deploy" / "nginx-app.conf"
 RUN_PROCESSES = REPO_ROOT / "deploy" / "run-processes.sh"
 
 
-# Where deploy/nginx-app-multi.conf expects the checkout and its virtual environment.
+# Where deploy/nginx-app.conf expects the checkout and its virtual environment.
 DEPLOY_ROOT = "/opt/rkesi-map"
 
 
-def render_nginx_conf(ports: list[int], listen: int, conf: Path = NGINX_APP_MULTI_CONF) -> str:
-    """``conf`` (deploy/nginx-app-multi.conf) with its upstream servers and listen port
+def render_nginx_conf(ports: list[int], listen: int, conf: Path = NGINX_APP_CONF) -> str:
+    """``conf`` (deploy/nginx-app.conf) with its upstream servers and listen port
     replaced, and its files read from this checkout: ``/opt/rkesi-map/.venv`` becomes the
     running Python's environment (where deploy/link-streamlit-static.sh puts its link),
     ``/opt/rkesi-map`` the repository."""
@@ -81,9 +81,9 @@ def start_nginx(
     prefix: Path,
     ports: list[int],
     http_extra: str = "access_log off;",
-    conf: Path = NGINX_APP_MULTI_CONF,
+    conf: Path = NGINX_APP_CONF,
 ) -> tuple[subprocess.Popen, str]:
-    """Debian's nginx on a free loopback port running ``conf`` (deploy/nginx-app-multi.conf,
+    """Debian's nginx on a free loopback port running ``conf`` (deploy/nginx-app.conf,
     or an earlier commit's copy for a benchmark) in front of the app processes on ``ports``,
     in an ``http`` block with ``http_extra`` (logging); its files under ``prefix``. Returns
     the process and its base URL once the app's health check answers through it."""

@@ -41,7 +41,7 @@ if [ "$(cat "$NPM_STAMP" 2>/dev/null)" != "$NPM_WANTED" ]; then
     npm ci --prefix mapview/js --no-audit --no-fund --ignore-scripts --silent
     mkdir -p "$(dirname "$NPM_STAMP")" && echo "$NPM_WANTED" > "$NPM_STAMP"
 fi
-# The link nginx serves Streamlit's own browser files through (deploy/nginx-app-multi.conf);
+# The link nginx serves Streamlit's own browser files through (deploy/nginx-app.conf);
 # only production's nginx needs it (and falls back to the app without it), so a failure here
 # is said but does not stop the set-up.
 bash deploy/link-streamlit-static.sh .venv/bin/python >/dev/null \

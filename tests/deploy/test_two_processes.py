@@ -1,7 +1,7 @@
 """Two Streamlit processes on one PostgreSQL behind nginx, with the real deploy/ files.
 
 The processes are started by ``deploy/run-processes.sh`` and nginx runs
-``deploy/nginx-app-multi.conf`` with only the ports substituted. PostgreSQL: a fresh database
+``deploy/nginx-app.conf`` with only the ports substituted. PostgreSQL: a fresh database
 on the server of ``TEST_DATABASE_URL`` (CI), else a throwaway cluster started with ``initdb``;
 with neither the test fails, it never skips.
 """

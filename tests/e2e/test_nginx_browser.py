@@ -1,24 +1,20 @@
-"""deploy/nginx-app.conf, run by a real nginx in front of the app: headers, private metrics,
-and the map still works in Chromium under its Content-Security-Policy."""
+"""deploy/nginx-app.conf, run by a real nginx in front of one app process: headers, private
+metrics, and the map still works in Chromium under its Content-Security-Policy (two processes
+behind the same file: tests/deploy)."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from harness.processes import free_port
-from tests.e2e.conftest import MAP_FRAME, REPO_ROOT, offline_page, screenshot
+from harness.nginx import NGINX, start_nginx
+from harness.processes import stop_process_group
+from tests.e2e.conftest import MAP_FRAME, offline_page, screenshot
 
 pytestmark = pytest.mark.e2e
-
-CONF = REPO_ROOT / "deploy" / "nginx-app.conf"
 
 
 def _get(url: str) -> tuple[int, dict[str, str], bytes]:
@@ -31,46 +27,14 @@ def _get(url: str) -> tuple[int, dict[str, str], bytes]:
 
 @pytest.fixture(scope="module")
 def proxied(app_server, tmp_path_factory):
-    """(nginx base URL, app base URL) with the repository's site config in between."""
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    assert Path(nginx).exists(), "nginx is installed by .ci/run"
-    root = tmp_path_factory.mktemp("nginx")
-    app_port = app_server.rsplit(":", 1)[1]
-    port = free_port()
-    site = CONF.read_text()
-    assert "server 127.0.0.1:8501;" in site and "listen 80;" in site
-    site = site.replace("server 127.0.0.1:8501;", f"server 127.0.0.1:{app_port};")
-    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
-    temp = "".join(
-        f"{kind}_temp_path {root}/{kind};\n"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    (root / "nginx.conf").write_text(
-        f"{user}daemon off;\nworker_processes 1;\npid {root}/nginx.pid;\n"
-        f"error_log {root}/error.log;\nevents {{}}\n"
-        f"http {{\ninclude /etc/nginx/mime.types;\naccess_log off;\n{temp}{site}\n}}\n"
-    )
-    proc = subprocess.Popen(
-        [nginx, "-p", str(root), "-c", str(root / "nginx.conf")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(proc.stdout.read().decode(errors="replace"))
-        try:
-            if _get(f"{base}/_stcore/health")[0] == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
+    """(nginx base URL, app base URL) with the repository's config in front of one process."""
+    assert Path(NGINX).exists(), "nginx is installed by .ci/run"
+    app_port = int(app_server.rsplit(":", 1)[1])
+    proc, base = start_nginx(tmp_path_factory.mktemp("nginx"), [app_port])
     try:
         yield base, app_server
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop_process_group(proc)
 
 
 def test_security_headers_and_private_metrics(proxied):
@@ -84,8 +48,9 @@ def test_security_headers_and_private_metrics(proxied):
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert headers["X-Content-Type-Options"] == "nosniff"
     # Metrics: refused through nginx (even from loopback), still there on the app's own port.
-    assert _get(f"{base}/_stcore/metrics")[0] == 404
-    assert _get(f"{base}/_stcore/metrics?x=1")[0] == 404
+    assert _get(f"{base}/_stcore/metrics")[0] == 403
+    assert _get(f"{base}/_stcore/metrics?x=1")[0] == 403
+    assert _get(f"{base}/_stcore/metrics/")[0] == 403
     assert _get(f"{app}/_stcore/metrics")[0] == 200
     # Errors carry the headers too.
     status, headers, _ = _get(f"{base}/_stcore/metrics")
