@@ -323,7 +323,11 @@ JUMP_TO_RESULTS = """<script>
   if (close && window.innerWidth < 768) { close.click(); }
   setTimeout(function(){
     var map = document.querySelector(mapFrame);
-    if (map) { map.scrollIntoView({block: "start", behavior: "smooth"}); }
+    if (!map) { return; }
+    // Below the fixed top bar, which would cover the map's zoom buttons.
+    var bar = document.querySelector('[data-testid="stHeader"]');
+    map.style.scrollMarginTop = ((bar ? bar.getBoundingClientRect().bottom : 0) + 8) + "px";
+    map.scrollIntoView({block: "start", behavior: "smooth"});
   }, 350);
 })(MAP_FRAME);
 </script>""".replace("MAP_FRAME", json.dumps(MAP_IFRAME_SELECTOR))
