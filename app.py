@@ -14,7 +14,14 @@ from ui.errors import run_guarded
 from ui.i18n import LANGUAGE_NAMES, t
 from ui.mailer import ensure_sender
 from ui.staff_auth import USER_KEY
-from ui.state import KIOSK_FLAG, current_language, get_store, partners, published_products
+from ui.state import (
+    KIOSK_FLAG,
+    begin_run,
+    current_language,
+    get_store,
+    partners,
+    published_products,
+)
 
 ROOT = Path(__file__).resolve().parent
 
@@ -106,6 +113,7 @@ def _open_item(url_path: str) -> str | None:
 
 def run_page() -> None:
     get_store()
+    begin_run()  # the catalogue version this whole run shows
     ensure_sender()  # delivers queued mail in the background, once per process
     # Before the page runs, so a page that fails still gets its language and title.
     document_script(lang, page.title, t("app_title", lang), _open_item(page.url_path))

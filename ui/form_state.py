@@ -25,7 +25,7 @@ from ui.form_values import (
     values_to_record,
 )
 from ui.location_picker import parsed_point
-from ui.state import get_store
+from ui.state import get_store, run_version
 
 
 def load_values(prefix: str, values: dict, marker: object) -> None:
@@ -101,7 +101,7 @@ def catalogue_products(every_status: bool = False) -> pd.DataFrame:
     :func:`catalogue.importing.import_records`, which generates ids against all of them.
     """
     store = get_store()
-    return _products(store.url, store.catalogue_version(), every_status)
+    return _products(store.url, run_version(store), every_status)
 
 
 # What an untouched form still needs, as (column, issue code).

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit import runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from catalogue.database import database_url
 from catalogue.events import calendar_bytes
@@ -40,6 +41,7 @@ def _store_for(url: str) -> CatalogueStore:
         store.create_schema()
         load_sample_catalogue(store)
     _clean_photo_orphans(store)
+    store.write_listeners.append(lambda: _count_write(url))
     return store
 
 
@@ -163,6 +165,41 @@ def _cache_warmer(url: str) -> threading.Thread:
     return thread
 
 
+# A script run shows one catalogue version, read when the run starts (begin_run, from app.py):
+# a page's list, markers, counts and calendar agree even when another process writes during
+# the run, and the run asks the database once rather than once per cache. A write through
+# this process during the run (an approval, a submission) is seen at once: the writes of
+# each store are counted and a run's version is read again after one.
+_RUN_VERSION = "_run_catalogue_version"
+_writes: dict[str, int] = {}
+_writes_lock = threading.Lock()
+
+
+def _count_write(url: str) -> None:
+    with _writes_lock:
+        _writes[url] = _writes.get(url, 0) + 1
+
+
+def begin_run() -> None:
+    """Read the catalogue version this script run shows (once, at the start of each run)."""
+    st.session_state.pop(_RUN_VERSION, None)
+    run_version(get_store())
+
+
+def run_version(store: CatalogueStore) -> int:
+    """The catalogue version of ``store`` this script run shows (see begin_run); outside a
+    script run, the database's current one."""
+    if get_script_run_ctx() is None:
+        return store.catalogue_version()
+    writes = _writes.get(store.url, 0)
+    memo = st.session_state.get(_RUN_VERSION)
+    if memo is not None and memo[:2] == (store.url, writes):
+        return memo[2]
+    version = store.catalogue_version()
+    st.session_state[_RUN_VERSION] = (store.url, writes, version)
+    return version
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _published_frame(url: str, version: int) -> pd.DataFrame:
     # url and version are the cache key: another database or any write gives a new frame.
@@ -176,7 +213,7 @@ def _published_frame(url: str, version: int) -> pd.DataFrame:
 def published_products() -> pd.DataFrame:
     """Published products, prepared for filtering (cached per catalogue version; read-only)."""
     store = get_store()
-    return _published_frame(store.url, store.catalogue_version())
+    return _published_frame(store.url, run_version(store))
 
 
 # Results of the commonest views (above all the unfiltered map every new visitor opens), shared
@@ -201,7 +238,7 @@ def shared_results(flt: ProductFilter, order: str, lang: str) -> pd.DataFrame:
     (``upcoming``, ``open_now``).
     """
     store = get_store()
-    url, version = store.url, store.catalogue_version()
+    url, version = store.url, run_version(store)
     positions = _result_positions(url, version, repr(flt), order, lang, flt)
     return _published_frame(url, version).take(positions)
 
@@ -220,7 +257,7 @@ def shared_markers(flt: ProductFilter, order: str, lang: str) -> MarkerData:
     """:func:`mapview.builder.marker_data` of :func:`shared_results` with no product
     selected and no trip stops, made once per catalogue version for every session."""
     store = get_store()
-    return _markers(store.url, store.catalogue_version(), repr(flt), order, lang, flt)
+    return _markers(store.url, run_version(store), repr(flt), order, lang, flt)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -236,7 +273,7 @@ def _calendar(
 def shared_calendar(flt: ProductFilter, order: str, lang: str, base_url: str) -> bytes:
     """The iCalendar file of the events in :func:`shared_results` (links to ``base_url``)."""
     store = get_store()
-    return _calendar(store.url, store.catalogue_version(), repr(flt), order, lang, base_url, flt)
+    return _calendar(store.url, run_version(store), repr(flt), order, lang, base_url, flt)
 
 
 @st.cache_resource(show_spinner=False)
@@ -253,7 +290,7 @@ def _partners_frame(url: str, version: int) -> pd.DataFrame:
 def partners() -> pd.DataFrame:
     """All partners with their published-offering counts (cached per catalogue version)."""
     store = get_store()
-    return _partners_frame(store.url, store.catalogue_version())
+    return _partners_frame(store.url, run_version(store))
 
 
 def current_language() -> str:

@@ -26,7 +26,7 @@ from fairkit.pdf_common import (
 from geodata import DISTRICT_TERYTS, district_name
 from ui import choice
 from ui.i18n import LANGUAGE_NAMES, load_strings, page_translator, t
-from ui.state import app_base_url, current_language, get_store, published_products
+from ui.state import app_base_url, current_language, get_store, published_products, run_version
 from ui.text import md_escape
 
 S = load_strings("print_page")
@@ -159,7 +159,7 @@ st.title(t("nav_print", lang), anchor=False)
 st.caption(f"{tr('intro')}  \n{t('sample_note', lang)}")
 
 store = get_store()
-version = store.catalogue_version()
+version = run_version(store)
 everything = published_products()
 
 st.subheader(tr("options"), anchor=False)

@@ -45,7 +45,7 @@ from geodata import DISTRICT_TERYTS, district_name, load_districts
 from ui import choice
 from ui.i18n import load_strings, page_translator
 from ui.staff_auth import require_staff
-from ui.state import current_language, get_store, partners, published_products
+from ui.state import current_language, get_store, partners, published_products, run_version
 
 S = load_strings("stats_page")
 
@@ -67,7 +67,7 @@ def _photo_counts(url: str, version: int, ids: tuple[str, ...]) -> dict[str, int
 def photo_counts(frame: pd.DataFrame) -> dict[str, int] | None:
     """Photos per product id, or None when the catalogue keeps no photos."""
     store = get_store()
-    return _photo_counts(store.url, store.catalogue_version(), tuple(frame["id"]))
+    return _photo_counts(store.url, run_version(store), tuple(frame["id"]))
 
 
 def table(frame: pd.DataFrame, name: str, key: str) -> None:
