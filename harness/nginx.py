@@ -1,4 +1,4 @@
-"""The production nginx configuration for several app processes, rendered for loopback."""
+"""The production nginx configuration for the app's processes, rendered for loopback."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from harness.deploy_paths import with_checkout_paths
 from harness.processes import (
     REPO_ROOT,
     free_port,
@@ -21,20 +22,10 @@ NGINX_APP_CONF = REPO_ROOT / "deploy" / "nginx-app.conf"
 RUN_PROCESSES = REPO_ROOT / "deploy" / "run-processes.sh"
 
 
-# Where deploy/nginx-app.conf expects the checkout and its virtual environment.
-DEPLOY_ROOT = "/opt/rkesi-map"
-
-
 def render_nginx_conf(ports: list[int], listen: int, conf: Path = NGINX_APP_CONF) -> str:
     """``conf`` (deploy/nginx-app.conf) with its upstream servers and listen port
-    replaced, and its files read from this checkout: ``/opt/rkesi-map/.venv`` becomes the
-    running Python's environment (where deploy/link-streamlit-static.sh puts its link),
-    ``/opt/rkesi-map`` the repository."""
-    text = conf.read_text()
-    venv = Path(sys.executable).parent.parent
-    text = text.replace(f"{DEPLOY_ROOT}/.venv/", f"{venv}/").replace(
-        f"{DEPLOY_ROOT}/", f"{REPO_ROOT}/"
-    )
+    replaced, and its files read from this checkout (:func:`with_checkout_paths`)."""
+    text = with_checkout_paths(conf.read_text())
     servers = re.findall(r"^    server 127\.0\.0\.1:\d+;\n", text, flags=re.M)
     if len(servers) < 2:
         raise ValueError("the upstream should list one server line per process")
