@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from ui.map_component import MAP_IFRAME_SELECTOR
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage"]
-# The map component's iframe; its title is the map's name in the reader's language
-# ("Mapa ofert", set by ui/document.py), so it is found by the component's address.
-MAP_FRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
+# The map component's iframe, found as the app finds it (by the component's address: its
+# title is the map's name in the reader's language).
+MAP_FRAME = MAP_IFRAME_SELECTOR
 
 # True once the product map stopped moving by itself: no view of the map script still to
 # apply (window.productViewPending, mapview/js/src/map_layers.js) and no zoom animation.

@@ -6,7 +6,6 @@ same two steps."""
 
 from __future__ import annotations
 
-import os
 import shlex
 import shutil
 import subprocess
@@ -80,8 +79,7 @@ def test_the_units_start_steps_link_the_files_and_warm_the_process(tmp_path):
             # "-": systemd goes on when the step fails; here it must succeed all the same.
             argv = shlex.split(command.removeprefix("-").replace("%i", str(port)))
             steps[key] = subprocess.run(
-                argv, cwd=folder, env=dict(os.environ), capture_output=True, text=True,
-                timeout=300,
+                argv, cwd=folder, capture_output=True, text=True, timeout=300,
             )  # fmt: skip
             assert steps[key].returncode == 0, steps[key].stdout + steps[key].stderr
         venv = Path(settings["ExecStart"][0].split()[0]).parent.parent
